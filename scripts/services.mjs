@@ -1,0 +1,92 @@
+// Local services for `npm start`, `npm test` and `npm run bench`: Redis and the store (FerretDB on SQLite).
+// Uses REDIS_URL / MONGODB_URI when given; otherwise reuses what answers on the default ports, and starts what
+// does not. Returns a stop() that stops only what it started.
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, openSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const toolsDir = path.join(root, '.tools');
+const ferretBin = path.join(toolsDir, 'ferretdb');
+const log = (...a) => console.error('[services]', ...a);
+
+function portOpen(port, host = '127.0.0.1', timeout = 500) {
+  return new Promise((resolve) => {
+    const s = net.connect({ port, host });
+    const done = (ok) => { s.destroy(); resolve(ok); };
+    s.setTimeout(timeout, () => done(false));
+    s.once('connect', () => done(true));
+    s.once('error', () => done(false));
+  });
+}
+
+async function waitForPort(port, ms, what) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (await portOpen(port)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${what} did not open port ${port} within ${ms} ms`);
+}
+
+/** Builds FerretDB 1.24.2 from the pinned tools module (tools/ferretdb) once; later runs reuse the binary. */
+export function buildFerretDB() {
+  if (existsSync(ferretBin)) return ferretBin;
+  if (spawnSync('go', ['version']).status !== 0) throw new Error('Go is needed to build FerretDB (apt-get install golang, or put go on PATH)');
+  log('building FerretDB 1.24.2 into .tools/ (first run only, about 2 minutes)...');
+  mkdirSync(toolsDir, { recursive: true });
+  execFileSync('go', ['build', '-o', ferretBin, '.'], { cwd: path.join(root, 'tools/ferretdb'), stdio: 'inherit' });
+  return ferretBin;
+}
+
+async function ensureRedis(started) {
+  if (process.env.REDIS_URL) return process.env.REDIS_URL;
+  const url = 'redis://127.0.0.1:6379';
+  if (await portOpen(6379)) return url;
+  if (spawnSync('sh', ['-c', 'command -v redis-server']).status !== 0) throw new Error('redis-server not found: apt-get install -y redis-server');
+  log('starting redis-server on 127.0.0.1:6379');
+  const child = spawn('redis-server', ['--bind', '127.0.0.1', '--port', '6379', '--save', '', '--appendonly', 'no'], { stdio: 'ignore', detached: true });
+  started.push(child);
+  await waitForPort(6379, 10_000, 'redis-server');
+  return url;
+}
+
+async function ensureStore(started) {
+  if (process.env.MONGODB_URI) return process.env.MONGODB_URI;
+  const port = Number(process.env.FERRETDB_PORT ?? 27017);
+  const base = `mongodb://127.0.0.1:${port}`;
+  if (await portOpen(port)) return base;
+  const bin = buildFerretDB();
+  const dataDir = path.join(root, '.data', 'ferretdb');
+  mkdirSync(dataDir, { recursive: true });
+  log(`starting FerretDB (SQLite in .data/ferretdb) on 127.0.0.1:${port}`);
+  const out = openSync(path.join(root, '.data', 'ferretdb.log'), 'a');
+  const child = spawn(bin, ['--handler=sqlite', `--sqlite-url=file:${dataDir}/`, `--listen-addr=127.0.0.1:${port}`], { stdio: ['ignore', out, out], detached: true });
+  started.push(child);
+  await waitForPort(port, 20_000, 'FerretDB');
+  return base;
+}
+
+/** Starts (or finds) Redis and the store; the returned URIs carry no database name. */
+export async function startServices() {
+  const started = [];
+  const stop = async () => {
+    for (const child of started.reverse()) {
+      if (child.exitCode !== null) continue;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  };
+  try {
+    const redisUrl = await ensureRedis(started);
+    const mongoBase = await ensureStore(started);
+    return { redisUrl, mongoBase, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

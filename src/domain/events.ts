@@ -1,0 +1,32 @@
+/** Realtime event names, shared by the server, workers, the widget and the agent console. Never rename one. */
+export const AgentEvents = {
+  conversationCreated: 'conversation.created',
+  conversationUpdated: 'conversation.updated',
+  messageCreated: 'message.created',
+  messageUpdated: 'message.updated',
+  typing: 'typing',
+} as const;
+
+export const WidgetEvents = {
+  /** visitor -> server */
+  send: 'message:send',
+  typing: 'typing',
+  history: 'history',
+  /** server -> visitor */
+  message: 'message',
+  messageStatus: 'message:status',
+  agentTyping: 'agent:typing',
+} as const;
+
+/** Socket.IO rooms. Workers publish into them through Redis; any hub node delivers. */
+export const Rooms = {
+  agent: (agentId: string) => `agent:${agentId}`,
+  team: (teamId: string) => `team:${teamId}`,
+  conversation: (conversationId: string) => `conversation:${conversationId}`,
+  /** All agents (inbox lists, unassigned conversations). */
+  inbox: 'inbox',
+  /** A web chat visitor's sockets (all their tabs). */
+  visitor: (visitorId: string) => `visitor:${visitorId}`,
+} as const;
+
+export const Namespaces = { agents: '/agents', widget: '/widget' } as const;

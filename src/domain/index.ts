@@ -1,0 +1,4 @@
+export * from './channels';
+export * from './messages';
+export * from './events';
+export * from './views';

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { CHANNELS } from './channels';
+
+export const channelSchema = z.enum(CHANNELS);
+
+export const attachmentSchema = z.object({
+  name: z.string().max(255),
+  contentType: z.string().max(255),
+  size: z.number().int().nonnegative(),
+  url: z.string().max(2048).optional(),
+  storageKey: z.string().max(512).optional(),
+});
+export type Attachment = z.infer<typeof attachmentSchema>;
+
+/** What every channel's normalizer produces: one message from a customer, independent of the channel. */
+export const inboundMessageSchema = z.object({
+  channel: channelSchema,
+  /** `<channel>:<provider message id>`; unique in the store, so redelivery never duplicates a message. */
+  dedupeKey: z.string().min(3).max(512),
+  providerId: z.string().max(512).optional(),
+  /** The sender's address on this channel: email, E.164 phone, or a web chat visitor id. */
+  from: z.object({
+    address: z.string().min(1).max(320),
+    name: z.string().max(200).optional(),
+    /** True when the channel proved the address (signed widget identity, SMTP-authenticated relay, ...). */
+    verified: z.boolean().optional(),
+  }),
+  /** Other identities the sender claimed (e.g. a pre-chat email), linked to the same customer. */
+  linkedIdentities: z
+    .array(z.object({ channel: channelSchema, address: z.string().min(1).max(320), verified: z.boolean().optional() }))
+    .max(10)
+    .optional(),
+  text: z.string().max(100_000),
+  html: z.string().max(1_000_000).optional(),
+  subject: z.string().max(998).optional(),
+  attachments: z.array(attachmentSchema).max(100).default([]),
+  /** When the customer sent it (provider time), ISO string. */
+  sentAt: z.iso.datetime(),
+  /** Channel-specific threading hints (email Message-ID, References, ...). */
+  threadHints: z.record(z.string(), z.string()).optional(),
+  language: z.string().max(16).optional(),
+});
+export type InboundMessage = z.infer<typeof inboundMessageSchema>;
+export type InboundMessageInput = z.input<typeof inboundMessageSchema>;
+
+/** What a channel adapter is asked to send: small, self-contained, built from a stored message. */
+export const outboundMessageSchema = z.object({
+  messageId: z.string(),
+  conversationId: z.string(),
+  channel: channelSchema,
+  to: z.string().min(1).max(320),
+  text: z.string().max(100_000),
+  html: z.string().optional(),
+  subject: z.string().optional(),
+  attachments: z.array(attachmentSchema).default([]),
+  author: z.object({ id: z.string(), name: z.string() }),
+  threadHints: z.record(z.string(), z.string()).optional(),
+});
+export type OutboundMessage = z.infer<typeof outboundMessageSchema>;
+
+export interface SendResult {
+  providerId: string;
+}
+
+/** A failure the adapter knows retrying cannot fix (bad address, refused content): the job fails at once. */
+export class PermanentSendError extends Error {
+  constructor(message: string, readonly code?: string) {
+    super(message);
+    this.name = 'PermanentSendError';
+  }
+}
+
+export interface ChannelAdapter {
+  readonly channel: (typeof CHANNELS)[number];
+  send(message: OutboundMessage): Promise<SendResult>;
+}

@@ -1,0 +1,117 @@
+import http from 'node:http';
+import path from 'node:path';
+import { createAdapter } from '@socket.io/redis-adapter';
+import express from 'express';
+import helmet from 'helmet';
+import { Server } from 'socket.io';
+import { channelModules } from '../channels';
+import type { AdapterContext } from '../channels/types';
+import type { Config } from './config';
+import type { HubDeps } from './deps';
+import { Namespaces } from './domain/events';
+import { mountApi } from './http';
+import { healthRouter } from './http/health';
+import { createLogger } from './logger';
+import { createQueues, enqueueInbound, redisConnection } from './queues';
+import { attachAgentNamespace } from './realtime/agents';
+import { EventPublisher } from './services/events';
+import { visitorHistory } from './services/threads';
+import type { AdapterRegistry } from './services/delivery';
+import { connectStore, ensureIndexes, models } from './store';
+import { startWorkers, type WorkerSet } from '../workers';
+
+export type Role = 'hub' | 'worker' | 'all';
+
+export interface Hub {
+  deps: HubDeps;
+  server?: http.Server;
+  io?: Server;
+  url?: string;
+  close(): Promise<void>;
+}
+
+const root = path.resolve(__dirname, '..');
+
+export function buildAdapters(deps: Pick<HubDeps, 'events' | 'logger'>): AdapterRegistry {
+  const ctx: AdapterContext = {
+    visitors: { toVisitor: (id, event, payload) => deps.events.toVisitor(id, event as never, payload) },
+    logger: deps.logger,
+    env: process.env,
+  };
+  const registry: AdapterRegistry = {};
+  for (const [channel, mod] of Object.entries(channelModules)) registry[channel as keyof AdapterRegistry] = mod!.createAdapter(ctx);
+  return registry;
+}
+
+/** Starts one process of the hub: HTTP + Socket.IO + ingress ('hub'), BullMQ workers ('worker'), or both. */
+export async function startHub(config: Config, role: Role = 'all'): Promise<Hub> {
+  const logger = createLogger(config.LOG_LEVEL);
+  const db = await connectStore(config.MONGODB_URI);
+  await ensureIndexes(db);
+  const redis = redisConnection(config.REDIS_URL);
+  const queues = createQueues(redis, config.QUEUE_PREFIX, {
+    attempts: config.OUTBOUND_ATTEMPTS,
+    backoff: { type: 'exponential', delay: config.OUTBOUND_BACKOFF_MS },
+  });
+  const events = new EventPublisher(redis, `${config.QUEUE_PREFIX}:socket.io`);
+  const deps: HubDeps = { config, logger, db, models: models(db), redis, queues, events };
+  const closers: Array<() => Promise<void>> = [];
+
+  let workers: WorkerSet | undefined;
+  if (role !== 'hub') {
+    workers = startWorkers({
+      connection: redis, prefix: config.QUEUE_PREFIX, models: deps.models, events,
+      adapters: buildAdapters(deps), concurrency: config.WORKER_CONCURRENCY, logger,
+    });
+    closers.push(() => workers!.close());
+  }
+
+  let server: http.Server | undefined;
+  let io: Server | undefined;
+  let url: string | undefined;
+  if (role !== 'worker') {
+    const app = express();
+    app.disable('x-powered-by');
+    app.set('trust proxy', 'loopback');
+    app.use(helmet({ contentSecurityPolicy: false }));
+    app.use(healthRouter(deps));
+    server = http.createServer(app);
+    const pub = redis.duplicate();
+    const sub = redis.duplicate();
+    io = new Server(server, { adapter: createAdapter(pub, sub, { key: `${config.QUEUE_PREFIX}:socket.io` }), serveClient: false });
+    mountApi(app, deps);
+    attachAgentNamespace(io.of(Namespaces.agents), deps);
+    const channelRouter = express.Router();
+    for (const mod of Object.values(channelModules)) {
+      await mod!.mountIngress?.({
+        router: channelRouter,
+        widgetNamespace: io.of(Namespaces.widget),
+        enqueueInbound: (message) => enqueueInbound(queues, message),
+        visitorHistory: (visitorId, opts) => visitorHistory(deps.models, visitorId, opts),
+        logger,
+        env: process.env,
+      });
+    }
+    app.use(channelRouter);
+    app.use(express.static(path.join(root, 'public'), { index: false, maxAge: '1h' }));
+    app.use((_req, res) => res.status(404).json({ error: 'not found' }));
+    await new Promise<void>((resolve) => server!.listen(config.PORT, config.HOST, resolve));
+    const addr = server.address();
+    url = typeof addr === 'object' && addr ? `http://${config.HOST}:${addr.port}` : undefined;
+    closers.unshift(async () => {
+      // Stop taking new connections first, then let in-flight work finish.
+      await new Promise<void>((resolve) => { io!.close(() => resolve()); });
+      await Promise.all([pub.quit().catch(() => {}), sub.quit().catch(() => {})]);
+    });
+  }
+
+  return {
+    deps, server, io, url,
+    async close() {
+      for (const close of closers) await close();
+      await queues.close();
+      await redis.quit().catch(() => {});
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import { ConfigError, loadConfig } from './config';
+import { startHub, type Role } from './hub';
+
+const role = (process.argv[2] ?? 'all') as Role;
+if (!['hub', 'worker', 'all'].includes(role)) {
+  console.error(`usage: main.ts [hub|worker|all] (got "${role}")`);
+  process.exit(2);
+}
+
+async function main() {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const hub = await startHub(config, role);
+  const log = hub.deps.logger;
+  log.info({ role, url: hub.url }, hub.url ? `Kanal ${role} listening on ${hub.url}` : `Kanal ${role} started`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down: finishing in-flight jobs');
+    const force = setTimeout(() => {
+      log.error('shutdown timed out; exiting');
+      process.exit(1);
+    }, config.SHUTDOWN_TIMEOUT_MS);
+    force.unref();
+    await hub.close();
+    log.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,116 @@
+import { Types } from 'mongoose';
+import type { Channel } from '../domain/channels';
+import type { ConversationStatus } from '../domain/views';
+import { isDuplicateKey, type Models } from '../store';
+
+/**
+ * The rule for a message that arrives when the customer has no unresolved conversation: a conversation resolved
+ * less than `reopenWindowMs` ago is reopened (the customer is answering it, like a Zendesk "solved" ticket);
+ * an older one stays closed and a new conversation starts. Pending and snoozed conversations are unresolved, so
+ * an inbound message simply wakes them up (status back to open).
+ */
+export const DEFAULT_REOPEN_WINDOW_MS = 4 * 24 * 3600 * 1000;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type ConversationLean = any;
+
+export async function findOrOpenConversation(
+  m: Models,
+  customerId: Types.ObjectId,
+  at: Date,
+  reopenWindowMs = DEFAULT_REOPEN_WINDOW_MS,
+): Promise<{ conversation: ConversationLean; created: boolean }> {
+  const openKey = String(customerId);
+  const existing = await m.Conversation.findOne({ openKey }).lean();
+  if (existing) return { conversation: existing, created: false };
+
+  const recent = await m.Conversation.findOne({ customerId, status: 'resolved', resolvedAt: { $gte: new Date(at.getTime() - reopenWindowMs) } })
+    .sort({ resolvedAt: -1 })
+    .lean();
+  if (recent) {
+    try {
+      const reopened = await m.Conversation.findOneAndUpdate(
+        { _id: recent._id, status: 'resolved' },
+        { $set: { openKey, status: 'open', resolvedAt: null, snoozedUntil: null } },
+        { new: true },
+      ).lean();
+      if (reopened) return { conversation: reopened, created: false };
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err; // someone opened one meanwhile: use theirs below
+    }
+  }
+
+  const fresh = new Types.ObjectId();
+  try {
+    const conversation = await m.Conversation.findOneAndUpdate(
+      { openKey },
+      { $setOnInsert: { _id: fresh, customerId, openKey, status: 'open', openedAt: at, lastActivityAt: at } },
+      { upsert: true, new: true },
+    ).lean();
+    return { conversation, created: fresh.equals(conversation!._id as Types.ObjectId) };
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+    return { conversation: await m.Conversation.findOne({ openKey }).lean(), created: false };
+  }
+}
+
+/** Timestamps after an inbound message; idempotent ($max, conditional set) so a retried job can run it again. */
+export async function touchInbound(m: Models, id: Types.ObjectId, at: Date, channel: Channel, text: string) {
+  await m.Conversation.updateOne(
+    { _id: id },
+    {
+      $max: { lastInboundAt: at, lastActivityAt: at },
+      $set: { lastInboundChannel: channel, lastMessagePreview: text.replace(/\s+/g, ' ').trim().slice(0, 200) },
+    },
+  );
+  // Waiting starts at the first unanswered message; pending/snoozed wake up on a customer message.
+  await m.Conversation.updateOne({ _id: id, waitingSince: null }, { $set: { waitingSince: at } });
+  await m.Conversation.updateOne(
+    { _id: id, status: { $in: ['pending', 'snoozed'] } },
+    { $set: { status: 'open', snoozedUntil: null } },
+  );
+  return m.Conversation.findById(id).lean();
+}
+
+/** Timestamps after an agent reply (notes do not count as a response). */
+export async function touchOutbound(m: Models, id: Types.ObjectId, at: Date, text: string) {
+  await m.Conversation.updateOne(
+    { _id: id },
+    { $max: { lastOutboundAt: at, lastActivityAt: at }, $set: { waitingSince: null, lastMessagePreview: text.replace(/\s+/g, ' ').trim().slice(0, 200) } },
+  );
+  await m.Conversation.updateOne({ _id: id, firstResponseAt: null }, { $set: { firstResponseAt: at } });
+  return m.Conversation.findById(id).lean();
+}
+
+export async function setStatus(
+  m: Models,
+  id: Types.ObjectId,
+  status: ConversationStatus,
+  snoozedUntil?: Date,
+): Promise<ConversationLean | null> {
+  const now = new Date();
+  const current = await m.Conversation.findById(id).lean();
+  if (!current) return null;
+  if (status === 'resolved') {
+    return m.Conversation.findOneAndUpdate(
+      { _id: id },
+      { $set: { status, resolvedAt: now, openKey: `resolved:${id}`, snoozedUntil: null, waitingSince: null, lastActivityAt: now } },
+      { new: true },
+    ).lean();
+  }
+  const set = { status, snoozedUntil: status === 'snoozed' ? snoozedUntil ?? null : null, lastActivityAt: now };
+  if (current.status !== 'resolved') return m.Conversation.findOneAndUpdate({ _id: id }, { $set: set }, { new: true }).lean();
+  // Reopening by hand: only possible while the customer has no other unresolved conversation.
+  try {
+    return await m.Conversation.findOneAndUpdate(
+      { _id: id },
+      { $set: { ...set, openKey: String(current.customerId), resolvedAt: null } },
+      { new: true },
+    ).lean();
+  } catch (err) {
+    if (isDuplicateKey(err)) throw new ConflictError('the customer already has another unresolved conversation');
+    throw err;
+  }
+}
+
+export class ConflictError extends Error {}

@@ -1,0 +1,37 @@
+import { Emitter } from '@socket.io/redis-emitter';
+import type { Redis } from 'ioredis';
+import { AgentEvents, Namespaces, Rooms, WidgetEvents } from '../domain/events';
+import type { ConversationView, MessageView } from '../domain/views';
+
+/**
+ * Publishes realtime events through Redis, so a worker process or any hub node can reach sockets connected to any
+ * other hub node (the Socket.IO Redis adapter on each node delivers them).
+ */
+export class EventPublisher {
+  private readonly agents;
+  private readonly widget;
+
+  constructor(redis: Redis, key = 'socket.io') {
+    const emitter = new Emitter(redis, { key });
+    this.agents = emitter.of(Namespaces.agents);
+    this.widget = emitter.of(Namespaces.widget);
+  }
+
+  conversation(view: ConversationView, created = false): void {
+    const rooms = [Rooms.inbox, Rooms.conversation(view.id)];
+    if (view.assigneeId) rooms.push(Rooms.agent(view.assigneeId));
+    if (view.teamId) rooms.push(Rooms.team(view.teamId));
+    this.agents.to(rooms).emit(created ? AgentEvents.conversationCreated : AgentEvents.conversationUpdated, view);
+  }
+
+  message(view: MessageView, conversation: ConversationView, updated = false): void {
+    const rooms = [Rooms.inbox, Rooms.conversation(view.conversationId)];
+    if (conversation.assigneeId) rooms.push(Rooms.agent(conversation.assigneeId));
+    this.agents.to(rooms).emit(updated ? AgentEvents.messageUpdated : AgentEvents.messageCreated, view);
+  }
+
+  /** Web chat visitors see agent replies and the delivery state of their own messages; never private notes. */
+  toVisitor(visitorId: string, event: (typeof WidgetEvents)[keyof typeof WidgetEvents], payload: unknown): void {
+    this.widget.to(Rooms.visitor(visitorId)).emit(event, payload);
+  }
+}

@@ -1,0 +1,89 @@
+import { Types } from 'mongoose';
+import type { Channel } from '../domain/channels';
+import { isDuplicateKey, type Models } from '../store';
+import type { IdentityKind } from '../store/identities';
+
+export function identityKindOf(channel: Channel): IdentityKind {
+  switch (channel) {
+    case 'email':
+      return 'email';
+    case 'sms':
+    case 'whatsapp':
+      return 'phone';
+    case 'webchat':
+      return 'webchat';
+  }
+}
+
+export function normalizeAddress(kind: IdentityKind, address: string): string {
+  return kind === 'email' ? address.trim().toLowerCase() : address.trim();
+}
+
+/**
+ * Finds the customer behind an address, creating both if new. Race-safe without transactions: the identity is
+ * upserted on its unique (kind, address) key with a fresh customer id; whoever wins the upsert decides the id, and
+ * the customer document is then upserted by that id (idempotent, so a crash between the two writes heals itself).
+ */
+export async function resolveCustomer(
+  m: Models,
+  kind: IdentityKind,
+  rawAddress: string,
+  profile: { name?: string; verified?: boolean; language?: string } = {},
+): Promise<{ customerId: Types.ObjectId; created: boolean }> {
+  const address = normalizeAddress(kind, rawAddress);
+  const candidate = new Types.ObjectId();
+  let identity;
+  try {
+    identity = await m.Identity.findOneAndUpdate(
+      { kind, address },
+      { $setOnInsert: { kind, address, customerId: candidate, verified: profile.verified ?? false } },
+      { upsert: true, new: true },
+    ).lean();
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+    identity = await m.Identity.findOne({ kind, address }).lean(); // lost the race: the winner's row is there now
+  }
+  if (!identity) throw new Error(`identity ${kind}:${address} vanished`);
+  const customerId = identity.customerId as Types.ObjectId;
+  const contact = kind === 'email' ? { email: address } : kind === 'phone' ? { phone: address } : {};
+  const update = {
+    $setOnInsert: { name: profile.name, language: profile.language, ...contact },
+    $set: { lastSeenAt: new Date() },
+  };
+  try {
+    await m.Customer.updateOne({ _id: customerId }, update, { upsert: true });
+  } catch (err) {
+    // Two first messages raced on the same new customer id: the other insert won, so now it is a plain update.
+    if (!isDuplicateKey(err)) throw err;
+    await m.Customer.updateOne({ _id: customerId }, { $set: update.$set });
+  }
+  return { customerId, created: customerId.equals(candidate) };
+}
+
+/**
+ * Links another address (e.g. the email a web chat visitor typed) to a customer. An address that already belongs
+ * to someone else is left alone: merging two customers is an explicit agent action, never a side effect of input.
+ */
+export async function linkIdentity(
+  m: Models,
+  customerId: Types.ObjectId,
+  kind: IdentityKind,
+  rawAddress: string,
+  verified = false,
+): Promise<boolean> {
+  const address = normalizeAddress(kind, rawAddress);
+  try {
+    const res = await m.Identity.updateOne(
+      { kind, address },
+      { $setOnInsert: { kind, address, customerId, verified } },
+      { upsert: true },
+    );
+    if (res.upsertedCount === 1 && kind === 'email') {
+      await m.Customer.updateOne({ _id: customerId, email: { $exists: false } }, { $set: { email: address } });
+    }
+    return res.upsertedCount === 1;
+  } catch (err) {
+    if (isDuplicateKey(err)) return false;
+    throw err;
+  }
+}

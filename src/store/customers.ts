@@ -1,0 +1,19 @@
+import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+
+const customerSchema = new Schema(
+  {
+    name: { type: String, maxlength: 200 },
+    email: { type: String, maxlength: 320 },
+    phone: { type: String, maxlength: 32 },
+    language: { type: String, maxlength: 16 },
+    tags: { type: [String], default: [] },
+    attributes: { type: Schema.Types.Mixed, default: {} },
+    lastSeenAt: { type: Date },
+  },
+  { timestamps: true, minimize: false },
+);
+
+export type CustomerDoc = InferSchemaType<typeof customerSchema>;
+const define = (db: Connection) => db.model('Customer', customerSchema);
+/** The model on this connection (registered once per connection). */
+export const customerModel = (db: Connection) => (db.models.Customer as ReturnType<typeof define> | undefined) ?? define(db);

@@ -1,0 +1,28 @@
+import type { Connection } from 'mongoose';
+import { agentModel } from './agents';
+import { conversationModel } from './conversations';
+import { customerModel } from './customers';
+import { identityModel } from './identities';
+import { messageModel } from './messages';
+import { teamModel } from './teams';
+
+export { connectStore, isDuplicateKey, type Db } from './connection';
+export type { IdentityKind } from './identities';
+
+/** All models of one database connection. */
+export function models(db: Connection) {
+  return {
+    Customer: customerModel(db),
+    Identity: identityModel(db),
+    Conversation: conversationModel(db),
+    Message: messageModel(db),
+    Agent: agentModel(db),
+    Team: teamModel(db),
+  };
+}
+export type Models = ReturnType<typeof models>;
+
+/** Creates the indexes (unique keys are load-bearing: idempotency and race safety depend on them). */
+export async function ensureIndexes(db: Connection): Promise<void> {
+  await Promise.all(Object.values(models(db)).map((m) => m.init()));
+}

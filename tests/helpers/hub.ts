@@ -1,0 +1,16 @@
+import type { Config } from '../../src/config';
+import { startHub, type Hub, type Role } from '../../src/hub';
+
+/** Starts a real hub (store, Redis, workers, HTTP) for a test and drops its database and queues on close. */
+export async function startTestHub(config: Config, role: Role = 'all'): Promise<Hub & { stop(): Promise<void> }> {
+  const hub = await startHub(config, role);
+  return {
+    ...hub,
+    async stop() {
+      await hub.deps.db.dropDatabase().catch(() => {});
+      const keys = await hub.deps.redis.keys(`${config.QUEUE_PREFIX}:*`).catch(() => [] as string[]);
+      if (keys.length) await hub.deps.redis.del(...keys).catch(() => 0);
+      await hub.close();
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import { Worker } from 'bullmq';
+import type { Logger } from 'pino';
+import type { Redis } from 'ioredis';
+import { QueueNames, type InboundJob, type OutboundJob } from '../src/queues';
+import type { AdapterRegistry } from '../src/services/delivery';
+import type { EventPublisher } from '../src/services/events';
+import type { Models } from '../src/store';
+import { inboundProcessor } from './inbound';
+import { outboundProcessor } from './outbound';
+
+export interface WorkerSet {
+  close(): Promise<void>;
+}
+
+export function startWorkers(opts: {
+  connection: Redis;
+  prefix: string;
+  models: Models;
+  events: EventPublisher;
+  adapters: AdapterRegistry;
+  concurrency: number;
+  logger: Logger;
+}): WorkerSet {
+  const common = { connection: opts.connection, prefix: opts.prefix, concurrency: opts.concurrency };
+  const workers = [
+    new Worker<InboundJob>(QueueNames.inbound, inboundProcessor(opts.models, opts.events), common),
+    new Worker<OutboundJob>(QueueNames.outbound, outboundProcessor(opts.models, opts.events, opts.adapters), common),
+  ];
+  for (const w of workers) {
+    w.on('failed', (job, err) =>
+      opts.logger.warn({ queue: w.name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed'),
+    );
+    w.on('error', (err) => opts.logger.error({ queue: w.name, err: err.message }, 'worker error'));
+  }
+  return {
+    // Worker.close() waits for the jobs in progress to finish: that is the graceful part of shutdown.
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+    },
+  };
+}
