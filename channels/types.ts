@@ -15,6 +15,8 @@ export interface IngressContext {
   enqueueInbound(message: InboundMessage): Promise<void>;
   /** The customer-visible thread of a web chat visitor (no notes or events), newest last. */
   visitorHistory(visitorId: string, opts: { before?: string; limit: number }): Promise<MessageView[]>;
+  /** Tells the agents watching this visitor's open conversation that the visitor is typing (or stopped). */
+  visitorTyping(visitorId: string, typing: boolean): Promise<void>;
   logger: Logger;
   env: NodeJS.ProcessEnv;
 }

@@ -15,7 +15,7 @@ import { createLogger } from './logger';
 import { createQueues, enqueueInbound, redisConnection } from './queues';
 import { attachAgentNamespace } from './realtime/agents';
 import { EventPublisher } from './services/events';
-import { visitorHistory } from './services/threads';
+import { visitorHistory, visitorTyping } from './services/threads';
 import type { AdapterRegistry } from './services/delivery';
 import { connectStore, ensureIndexes, models } from './store';
 import { startWorkers, type WorkerSet } from '../workers';
@@ -88,6 +88,7 @@ export async function startHub(config: Config, role: Role = 'all'): Promise<Hub>
         widgetNamespace: io.of(Namespaces.widget),
         enqueueInbound: (message) => enqueueInbound(queues, message),
         visitorHistory: (visitorId, opts) => visitorHistory(deps.models, visitorId, opts),
+        visitorTyping: (visitorId, typing) => visitorTyping(deps.models, events, visitorId, typing),
         logger,
         env: process.env,
       });

@@ -30,6 +30,10 @@ export class EventPublisher {
     this.agents.to(rooms).emit(updated ? AgentEvents.messageUpdated : AgentEvents.messageCreated, view);
   }
 
+  typing(conversationId: string, payload: { from: 'customer' | 'agent'; typing: boolean; agentId?: string; agentName?: string }): void {
+    this.agents.to(Rooms.conversation(conversationId)).emit(AgentEvents.typing, { conversationId, ...payload });
+  }
+
   /** Web chat visitors see agent replies and the delivery state of their own messages; never private notes. */
   toVisitor(visitorId: string, event: (typeof WidgetEvents)[keyof typeof WidgetEvents], payload: unknown): void {
     this.widget.to(Rooms.visitor(visitorId)).emit(event, payload);

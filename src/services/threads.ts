@@ -1,4 +1,5 @@
 import type { MessageView } from '../domain/views';
+import type { EventPublisher } from './events';
 import type { Models } from '../store';
 import { toMessageView } from './views';
 
@@ -10,4 +11,12 @@ export async function visitorHistory(m: Models, visitorId: string, opts: { befor
   if (opts.before) filter.createdAt = { $lt: new Date(opts.before) };
   const docs = await m.Message.find(filter).sort({ createdAt: -1, _id: -1 }).limit(opts.limit).lean();
   return docs.reverse().map(toMessageView);
+}
+
+/** Relays a visitor's typing state to the agents in their unresolved conversation's room. */
+export async function visitorTyping(m: Models, events: EventPublisher, visitorId: string, typing: boolean): Promise<void> {
+  const identity = await m.Identity.findOne({ kind: 'webchat', address: visitorId }).lean();
+  if (!identity) return;
+  const conversation = await m.Conversation.findOne({ openKey: String(identity.customerId) }, { _id: 1 }).lean();
+  if (conversation) events.typing(String(conversation._id), { from: 'customer', typing });
 }
