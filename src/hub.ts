@@ -61,7 +61,7 @@ export async function startHub(config: Config, role: Role = 'all'): Promise<Hub>
   if (role !== 'hub') {
     workers = startWorkers({
       connection: redis, prefix: config.QUEUE_PREFIX, models: deps.models, events,
-      adapters: buildAdapters(deps), concurrency: config.WORKER_CONCURRENCY, logger,
+      adapters: buildAdapters(deps), concurrency: config.WORKER_CONCURRENCY, lockMs: config.WORKER_LOCK_MS, logger,
     });
     closers.push(() => workers!.close());
   }

@@ -19,9 +19,16 @@ export function startWorkers(opts: {
   events: EventPublisher;
   adapters: AdapterRegistry;
   concurrency: number;
+  lockMs: number;
   logger: Logger;
 }): WorkerSet {
-  const common = { connection: opts.connection, prefix: opts.prefix, concurrency: opts.concurrency };
+  const common = {
+    connection: opts.connection,
+    prefix: opts.prefix,
+    concurrency: opts.concurrency,
+    lockDuration: opts.lockMs,
+    stalledInterval: Math.max(250, Math.floor(opts.lockMs / 2)),
+  };
   const workers = [
     new Worker<InboundJob>(QueueNames.inbound, inboundProcessor(opts.models, opts.events), common),
     new Worker<OutboundJob>(QueueNames.outbound, outboundProcessor(opts.models, opts.events, opts.adapters), common),

@@ -17,6 +17,8 @@ const schema = z.object({
   OUTBOUND_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   OUTBOUND_BACKOFF_MS: z.coerce.number().int().min(10).default(2000),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(16),
+  // How long a worker's job lock lives: a job of a worker that died is retried by another after about this long.
+  WORKER_LOCK_MS: z.coerce.number().int().min(500).default(30000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(15000),
 });
 

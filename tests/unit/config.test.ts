@@ -1,0 +1,25 @@
+import { ConfigError, loadConfig } from '../../src/config';
+
+const good = { MONGODB_URI: 'mongodb://127.0.0.1:27017/kanal', JWT_SECRET: 'x'.repeat(32), WIDGET_TOKEN_SECRET: 'y'.repeat(32) };
+
+test('defaults apply when only the required values are given', () => {
+  const c = loadConfig(good);
+  expect(c.PORT).toBe(3000);
+  expect(c.REDIS_URL).toBe('redis://127.0.0.1:6379');
+});
+
+test('every bad value is named with its own message, without echoing secrets', () => {
+  let err: unknown;
+  try {
+    loadConfig({ PORT: 'eighty', MONGODB_URI: 'postgres://x', JWT_SECRET: 'short-secret-value', WIDGET_TOKEN_SECRET: 'y'.repeat(32) });
+  } catch (e) {
+    err = e;
+  }
+  expect(err).toBeInstanceOf(ConfigError);
+  const text = (err as Error).message;
+  expect(text).toMatch(/PORT:/);
+  expect(text).toMatch(/MONGODB_URI: must start with mongodb:\/\//);
+  expect(text).toMatch(/JWT_SECRET: must be at least 32 characters/);
+  expect(text).not.toContain('short-secret-value');
+  expect(text).not.toMatch(/WIDGET_TOKEN_SECRET/);
+});
