@@ -1,7 +1,19 @@
 import type { Namespace } from 'socket.io';
 import type { HubDeps } from '../deps';
+import { Rooms } from '../domain/events';
+import type { AgentView } from '../services/agents';
+import { socketAuth } from './auth';
+import { registerAgentHandlers } from './handlers';
 
-// Placeholder replaced by the agent realtime work (authenticated namespace, rooms, typing).
-export function attachAgentNamespace(ns: Namespace, _deps: HubDeps): void {
-  ns.use((_socket, next) => next(new Error('unauthorized')));
+/**
+ * The '/agents' namespace: only signed-in agents; each socket joins its own room, the inbox and its teams' rooms,
+ * where services publish through deps.events (AgentEvents).
+ */
+export function attachAgentNamespace(ns: Namespace, deps: HubDeps): void {
+  ns.use(socketAuth(deps));
+  ns.on('connection', (socket) => {
+    const agent = socket.data.agent as AgentView;
+    void socket.join([Rooms.agent(agent.id), Rooms.inbox, ...agent.teamIds.map(Rooms.team)]);
+    registerAgentHandlers(socket, deps);
+  });
 }

@@ -1,0 +1,71 @@
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { HubDeps } from '../deps';
+import type { Role } from '../domain/views';
+import type { AgentView } from '../services/agents';
+import { currentAgent, requireAgent } from './auth';
+
+/** Who may call a route: anyone, any signed-in agent, supervisors and admins, or admins. */
+export type Access = 'public' | 'agent' | 'supervisor' | 'admin';
+const rolesFor: Record<Access, readonly Role[] | undefined> = {
+  public: undefined,
+  agent: undefined,
+  supervisor: ['supervisor', 'admin'],
+  admin: ['admin'],
+};
+
+export interface Ctx<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+  /** The signed-in agent (never read it on a public route). */
+  agent: AgentView;
+  deps: HubDeps;
+  req: Request;
+  res: Response;
+}
+
+/**
+ * One API route: its validators, its documentation and its handler in one object, so the OpenAPI document and
+ * the router cannot drift apart.
+ */
+export interface RouteDef<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType> {
+  method: 'get' | 'post';
+  /** Express path under /api, e.g. '/conversations/:id'. */
+  path: string;
+  summary: string;
+  tag: string;
+  access: Access;
+  params?: P;
+  query?: Q;
+  body?: B;
+  responses: Record<number, { description: string; schema?: z.ZodType }>;
+  handler(ctx: Ctx<z.output<P>, z.output<Q>, z.output<B>>): Promise<{ status: number; body?: unknown }>;
+}
+
+export const route = <P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType>(
+  def: RouteDef<P, Q, B>,
+) => def as unknown as RouteDef;
+
+export const objectId = z.string().regex(/^[0-9a-fA-F]{24}$/, 'must be a 24-character hex id');
+export const idParams = z.object({ id: objectId });
+
+export function routerFor(defs: RouteDef[], deps: HubDeps): Router {
+  const router = Router();
+  for (const def of defs) {
+    // One schema for all inputs, so issue paths read "body.text", "query.limit".
+    const input = z.object({
+      params: def.params ?? z.any(),
+      query: def.query ?? z.any(),
+      body: def.body ?? z.any(),
+    });
+    const guards = def.access === 'public' ? [] : [requireAgent(deps, rolesFor[def.access])];
+    router[def.method](def.path, ...guards, async (req, res) => {
+      const parsed = input.parse({ params: req.params, query: req.query, body: req.body });
+      const out = await def.handler({ ...parsed, agent: currentAgent(res), deps, req, res });
+      if (out.body === undefined) res.status(out.status).end();
+      else res.status(out.status).json(out.body);
+    });
+  }
+  return router;
+}

@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { CHANNELS } from '../domain/channels';
+import { CONVERSATION_STATUSES, ROLES } from '../domain/views';
+
+// Response shapes, used only to document the API (the handlers build them with src/services/views.ts).
+const isoOrNull = z.iso.datetime().nullable().optional();
+
+export const errorSchema = z.object({ error: z.string(), issues: z.array(z.unknown()).optional() });
+
+export const conversationViewSchema = z.object({
+  id: z.string(),
+  customerId: z.string(),
+  customerName: z.string().optional(),
+  status: z.enum(CONVERSATION_STATUSES as [string, ...string[]]),
+  assigneeId: z.string().nullable().optional(),
+  teamId: z.string().nullable().optional(),
+  priority: z.number(),
+  lastInboundChannel: z.enum(CHANNELS).optional(),
+  lastMessagePreview: z.string().optional(),
+  snoozedUntil: isoOrNull,
+  openedAt: z.iso.datetime(),
+  lastActivityAt: z.iso.datetime(),
+  lastInboundAt: isoOrNull,
+  lastOutboundAt: isoOrNull,
+  firstResponseAt: isoOrNull,
+  waitingSince: isoOrNull,
+  resolvedAt: isoOrNull,
+});
+
+export const messageViewSchema = z.object({
+  id: z.string(),
+  conversationId: z.string(),
+  customerId: z.string(),
+  direction: z.enum(['in', 'out']),
+  kind: z.enum(['message', 'note', 'event']),
+  channel: z.enum(CHANNELS),
+  author: z.object({ type: z.enum(['customer', 'agent', 'system']), id: z.string().optional(), name: z.string().optional() }),
+  text: z.string(),
+  html: z.string().optional(),
+  subject: z.string().optional(),
+  attachments: z.array(z.object({ name: z.string(), contentType: z.string(), size: z.number(), url: z.string().optional() })),
+  delivery: z.object({
+    status: z.enum(['queued', 'sent', 'delivered', 'read', 'failed', 'received']),
+    error: z.string().optional(),
+    at: z.iso.datetime().optional(),
+    attempts: z.number().optional(),
+  }),
+  createdAt: z.iso.datetime(),
+});
+
+export const roleSchema = z.enum(ROLES as [string, ...string[]]);
+
+export const agentViewSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: roleSchema,
+  teamIds: z.array(z.string()),
+  languages: z.array(z.string()),
+  capacity: z.number(),
+  presence: z.enum(['online', 'away', 'offline']),
+  disabled: z.boolean(),
+});
+
+export const teamViewSchema = z.object({ id: z.string(), name: z.string(), assignmentPolicy: z.string() });
+
+export const customerViewSchema = z.object({
+  id: z.string(),
+  name: z.string().optional(),
+  email: z.string().optional(),
+  phone: z.string().optional(),
+  language: z.string().optional(),
+  tags: z.array(z.string()),
+  attributes: z.record(z.string(), z.unknown()),
+  lastSeenAt: z.iso.datetime().optional(),
+  createdAt: z.iso.datetime().optional(),
+  identities: z.array(z.object({ kind: z.string(), address: z.string(), verified: z.boolean() })),
+});
+
+export const err = (description: string) => ({ description, schema: errorSchema });
