@@ -103,16 +103,16 @@ export async function startHub(config: Config, role: Role = 'all'): Promise<Hub>
       // Stop taking new connections first, then let in-flight work finish.
       await new Promise<void>((resolve) => { io!.close(() => resolve()); });
       await Promise.all([pub.quit().catch(() => {}), sub.quit().catch(() => {})]);
+      await new Promise<void>((resolve) => server!.close(() => resolve()));
     });
   }
 
   return {
     deps, server, io, url,
+    // Every step runs even if an earlier one fails (e.g. the store is already gone), so nothing is left open.
     async close() {
-      for (const close of closers) await close();
-      await queues.close();
-      await redis.quit().catch(() => {});
-      await db.close();
+      const steps = [...closers, () => queues.close(), () => redis.quit(), () => db.close()];
+      for (const step of steps) await step().catch((err: unknown) => logger.warn({ err }, 'shutdown step failed'));
     },
   };
 }

@@ -1,0 +1,37 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import type { Config } from '../../src/config';
+
+const root = path.resolve(__dirname, '../..');
+
+/** Runs `src/main.ts <role>` as its own process with the given config in its environment. */
+export function spawnKanal(role: 'hub' | 'worker' | 'all', config: Config, extraEnv: Record<string, string> = {}): ChildProcess {
+  const env: Record<string, string> = { ...(process.env as Record<string, string>) };
+  for (const [k, v] of Object.entries(config)) if (v !== undefined) env[k] = String(v);
+  Object.assign(env, extraEnv);
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', role], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr?.on('data', (d) => (err = (err + d).slice(-4000)));
+  child.on('exit', (code, signal) => {
+    if (code && code !== 0 && signal !== 'SIGKILL') console.error(`kanal ${role} exited ${code}: ${err}`);
+  });
+  return child;
+}
+
+/** Stops a child and waits for it to be gone (SIGTERM, then SIGKILL after a grace period). */
+export async function stopProcess(child: ChildProcess, graceMs = 10_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const gone = new Promise<void>((r) => child.once('exit', () => r()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await gone;
+  clearTimeout(timer);
+}
+
+export async function waitUntil(check: () => Promise<boolean>, ms: number, what: string): Promise<void> {
+  const until = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
