@@ -5,8 +5,11 @@ import type { HubDeps } from '../deps';
 export function healthRouter(deps: Pick<HubDeps, 'redis' | 'db'>): Router {
   const router = Router();
   router.get('/healthz', async (_req, res) => {
-    const timeout = <T>(p: Promise<T>) =>
-      Promise.race([p, new Promise<never>((_, rej) => setTimeout(() => rej(new Error('timeout')), 1500))]);
+    const timeout = <T>(p: Promise<T>) => {
+      let timer: NodeJS.Timeout | undefined;
+      const expired = new Promise<never>((_, rej) => { timer = setTimeout(() => rej(new Error('timeout')), 1500); });
+      return Promise.race([p, expired]).finally(() => clearTimeout(timer));
+    };
     const [redis, store] = await Promise.allSettled([
       timeout(deps.redis.ping()),
       timeout(deps.db.db!.admin().ping()),
