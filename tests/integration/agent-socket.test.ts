@@ -1,0 +1,130 @@
+import { Types } from 'mongoose';
+import { io as connect, type Socket } from 'socket.io-client';
+import { AgentEvents } from '../../src/domain/events';
+import type { InboundMessage } from '../../src/domain/messages';
+import type { MessageView } from '../../src/domain/views';
+import { createAgent } from '../../src/services/agents';
+import { ingest } from '../../src/services/ingest';
+import { testConfig } from '../helpers/env';
+import { startTestHub } from '../helpers/hub';
+
+let hub: Awaited<ReturnType<typeof startTestHub>>;
+const sockets: Socket[] = [];
+const tokens: Record<string, string> = {};
+const PASSWORD = 'doğru-parola-123';
+
+const inbound = (address: string, text: string): InboundMessage => ({
+  channel: 'webchat',
+  dedupeKey: `webchat:${new Types.ObjectId()}`,
+  from: { address, name: 'Mehmet Öz' },
+  text,
+  attachments: [],
+  sentAt: new Date().toISOString(),
+});
+
+function open(auth?: { token: string }, headers?: Record<string, string>): Socket {
+  const s = connect(`${hub.url}/agents`, { auth, extraHeaders: headers, transports: ['websocket'], reconnection: false, forceNew: true });
+  sockets.push(s);
+  return s;
+}
+const connected = (s: Socket) =>
+  new Promise<void>((resolve, reject) => {
+    s.once('connect', () => resolve());
+    s.once('connect_error', reject);
+  });
+const next = <T>(s: Socket, event: string, ms = 5000) =>
+  new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`no ${event} within ${ms}ms`)), ms);
+    s.once(event, (p: T) => {
+      clearTimeout(t);
+      resolve(p);
+    });
+  });
+const ack = (s: Socket, event: string, payload: unknown) => s.timeout(5000).emitWithAck(event, payload) as Promise<{ ok?: true; error?: string }>;
+
+beforeAll(async () => {
+  hub = await startTestHub(testConfig('agentsock'), 'hub');
+  for (const name of ['ali', 'veli']) {
+    await createAgent(hub.deps.models, { email: `${name}@kanal.test`, name, password: PASSWORD, role: 'agent' });
+    const res = await fetch(`${hub.url}/api/auth/login`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: `${name}@kanal.test`, password: PASSWORD }),
+    });
+    tokens[name] = ((await res.json()) as { token: string }).token;
+  }
+});
+afterAll(async () => {
+  for (const s of sockets) s.disconnect();
+  await hub.stop();
+});
+
+test('a socket without a valid token or cookie is refused', async () => {
+  await expect(connected(open())).rejects.toThrow('unauthorized');
+  await expect(connected(open({ token: 'garbage' }))).rejects.toThrow('unauthorized');
+  await expect(connected(open(undefined, { cookie: 'kanal_session=nope' }))).rejects.toThrow('unauthorized');
+});
+
+test('the session cookie works as well as auth.token', async () => {
+  const s = open(undefined, { cookie: `other=1; kanal_session=${tokens.ali}` });
+  await connected(s);
+  expect(s.connected).toBe(true);
+  s.disconnect();
+});
+
+test('an agent receives message.created (inbox room) when a message is ingested with real events', async () => {
+  const s = open({ token: tokens.ali! });
+  await connected(s);
+  const got = next<MessageView>(s, AgentEvents.messageCreated);
+  await ingest(hub.deps.models, hub.deps.events, inbound('visitor-mehmet', 'Merhaba, iade yapmak istiyorum'));
+  const view = await got;
+  expect(view).toMatchObject({ direction: 'in', channel: 'webchat', text: 'Merhaba, iade yapmak istiyorum' });
+});
+
+test('typing is relayed to the other agent in the conversation room', async () => {
+  const { conversationId } = await ingest(hub.deps.models, null, inbound('visitor-typing', 'yazıyor muyum?'));
+  const ali = open({ token: tokens.ali! });
+  const veli = open({ token: tokens.veli! });
+  await Promise.all([connected(ali), connected(veli)]);
+  expect(await ack(veli, 'conversation:join', { conversationId })).toEqual({ ok: true });
+  const got = next<Record<string, unknown>>(veli, AgentEvents.typing);
+  expect(await ack(ali, 'typing', { conversationId, typing: true })).toEqual({ ok: true });
+  expect(await got).toMatchObject({ conversationId, from: 'agent', typing: true, agentName: 'ali' });
+
+  // After leaving, veli no longer hears it.
+  expect(await ack(veli, 'conversation:leave', { conversationId })).toEqual({ ok: true });
+  await expect(Promise.race([
+    next(veli, AgentEvents.typing, 400),
+    ack(ali, 'typing', { conversationId, typing: false }).then(() => new Promise((r) => setTimeout(r, 600))).then(() => { throw new Error('silent'); }),
+  ])).rejects.toThrow(/no typing|silent/);
+});
+
+test('agent typing on a web chat conversation is also published to the visitor (widget namespace, via Redis)', async () => {
+  const { conversationId } = await ingest(hub.deps.models, null, inbound('visitor-sees-typing', 'orada mısınız?'));
+  // Listen where the Redis emitter publishes for the /widget namespace (the widget side is another module).
+  const sub = hub.deps.redis.duplicate();
+  const heard = new Promise<string>((resolve) => sub.on('pmessageBuffer', (_p: Buffer, _c: Buffer, msg: Buffer) => {
+    const text = msg.toString('latin1');
+    if (text.includes('agent:typing')) resolve(text);
+  }));
+  await sub.psubscribe(`${hub.deps.config.QUEUE_PREFIX}:socket.io#/widget#*`);
+  const s = open({ token: tokens.veli! });
+  await connected(s);
+  expect(await ack(s, 'typing', { conversationId, typing: true })).toEqual({ ok: true });
+  const packet = await heard;
+  expect(packet).toContain('visitor:visitor-sees-typing');
+  expect(packet).toContain('veli');
+  await sub.quit();
+});
+
+test('bad payloads are acked with an error and the socket stays usable', async () => {
+  const s = open({ token: tokens.ali! });
+  await connected(s);
+  expect((await ack(s, 'conversation:join', null)).error).toEqual(expect.any(String));
+  expect((await ack(s, 'conversation:join', { conversationId: 'nope' })).error).toMatch(/conversationId/);
+  expect((await ack(s, 'conversation:join', { conversationId: String(new Types.ObjectId()) })).error).toBe('conversation not found');
+  expect((await ack(s, 'typing', { conversationId: String(new Types.ObjectId()), typing: 'yes' })).error).toMatch(/typing/);
+  expect((await ack(s, 'typing', { conversationId: String(new Types.ObjectId()), typing: true })).error).toBe('conversation not found');
+  s.emit('typing', { bogus: true }); // no ack callback: must not throw either
+  const { conversationId } = await ingest(hub.deps.models, null, inbound('visitor-bad', 'hâlâ burada'));
+  expect(await ack(s, 'conversation:join', { conversationId })).toEqual({ ok: true });
+  expect(s.connected).toBe(true);
+});
