@@ -1,0 +1,78 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { openSync, closeSync } from 'node:fs';
+import path from 'node:path';
+import { loadConfig, type Config } from '../src/config';
+import { startHub } from '../src/hub';
+import { freePort, sleep, waitUntil } from './lib';
+
+const root = path.resolve(__dirname, '..');
+
+export interface RunningHub {
+  url: string;
+  kind: 'child-process' | 'in-process';
+  stop(): Promise<void>;
+}
+
+export function hubEnv(o: { mongoUri: string; redisUrl: string; prefix: string; port: number; concurrency: number; secrets: { jwt: string; widget: string } }): Record<string, string> {
+  return {
+    NODE_ENV: process.env.BENCH_NODE_ENV ?? 'production',
+    HOST: '127.0.0.1',
+    PORT: String(o.port),
+    MONGODB_URI: o.mongoUri,
+    REDIS_URL: o.redisUrl,
+    QUEUE_PREFIX: o.prefix,
+    JWT_SECRET: o.secrets.jwt,
+    WIDGET_TOKEN_SECRET: o.secrets.widget,
+    LOG_LEVEL: process.env.BENCH_HUB_LOG_LEVEL ?? 'warn',
+    WORKER_CONCURRENCY: String(o.concurrency),
+  };
+}
+
+async function healthy(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(`${url}/healthz`);
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+/** `node --import tsx src/main.ts all` as a child process (its own event loop), output in bench/results/hub-child.log. */
+export async function startChildHub(env: Omit<Parameters<typeof hubEnv>[0], 'port'>): Promise<RunningHub> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const logFile = path.join(root, 'bench', 'results', 'hub-child.log');
+  const fd = openSync(logFile, 'w');
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'all'], {
+    cwd: root,
+    env: { ...process.env, ...hubEnv({ ...env, port }) },
+    stdio: ['ignore', fd, fd],
+  });
+  closeSync(fd);
+  let exited: number | null = null;
+  const exit = new Promise<void>((r) => child.once('exit', (code, sig) => { exited = code ?? (sig ? 1 : 0); r(); }));
+  const stop = async () => {
+    if (exited !== null) return;
+    child.kill('SIGTERM');
+    await Promise.race([exit, sleep(15_000)]);
+    if (exited === null) { child.kill('SIGKILL'); await Promise.race([exit, sleep(2000)]); }
+  };
+  try {
+    await waitUntil(async () => {
+      if (exited !== null) throw new Error(`hub child exited with ${exited} before it was healthy (see ${logFile})`);
+      return healthy(url);
+    }, 40_000, `hub child healthy at ${url}/healthz (see ${logFile})`, 200);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { url, kind: 'child-process', stop };
+}
+
+/** startHub(config, 'all') in this process: load generator and hub share one event loop. */
+export async function startInProcessHub(env: Omit<Parameters<typeof hubEnv>[0], 'port'>): Promise<RunningHub> {
+  const config: Config = loadConfig({ ...hubEnv({ ...env, port: 0 }), LOG_LEVEL: 'silent' });
+  const hub = await startHub(config, 'all');
+  if (!hub.url) throw new Error('in-process hub has no url');
+  return { url: hub.url, kind: 'in-process', stop: () => hub.close() };
+}

@@ -1,0 +1,184 @@
+// `npm run bench`: web chat ingest end to end (widget socket -> queue -> worker -> store -> agent socket) against
+// the floors of its two substrates (bare BullMQ, bare driver inserts). See bench/README.md.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { createAgent } from '../src/services/agents';
+import { connectStore, ensureIndexes, models, type Db } from '../src/store';
+import { runE2E, type E2EResult } from './e2e';
+import { bullmqFloor, driverInsertFloor, ingestStoreMinFloor } from './floors';
+import { startChildHub, startInProcessHub, type RunningHub } from './hub';
+import { envInt, machine, round } from './lib';
+import { profileIngest, type IngestProfile } from './profile';
+
+const N = envInt('BENCH_N', 3000, 10, 200_000);
+const SOCKETS = envInt('BENCH_SOCKETS', 50, 1, 2000);
+const WINDOW = envInt('BENCH_WINDOW', 64, 1, 10_000);
+const CONCURRENCY = envInt('BENCH_CONCURRENCY', 16, 1, 1000);
+const LATENCY_S = envInt('BENCH_LATENCY_SECONDS', 10, 1, 120);
+const FLOOR_N = envInt('BENCH_FLOOR_N', Math.min(N, 1000), 10, 200_000);
+const MAX_SECONDS = envInt('BENCH_MAX_SECONDS', 45, 1, 3600);
+const PROFILE_N = envInt('BENCH_PROFILE_N', 100, 0, 100_000);
+const PROFILE_PRELOAD = envInt('BENCH_PROFILE_PRELOAD', 0, 0, 1_000_000);
+const INPROCESS = process.env.BENCH_INPROCESS === '1';
+const DEADLINE_MS = envInt('BENCH_DEADLINE_MS', 175_000, 10_000, 3_600_000);
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const MONGO_BASE = process.env.KANAL_MONGO_BASE ?? 'mongodb://127.0.0.1:27017';
+const runId = `${process.pid}_${randomBytes(3).toString('hex')}`;
+const prefix = `kb:${runId}`;
+const dbName = `kb_${runId}`;
+const log = (msg: string) => console.log(`[bench ${((performance.now() - started) / 1000).toFixed(1)}s] ${msg}`);
+const started = performance.now();
+
+const cleanups: Array<() => Promise<unknown>> = [];
+let cleaned = false;
+async function cleanup() {
+  if (cleaned) return;
+  cleaned = true;
+  for (const c of cleanups.reverse()) await c().catch((err) => console.error('[bench] cleanup:', (err as Error).message));
+}
+
+async function deleteKeys(redis: Redis, pattern: string): Promise<number> {
+  let cursor = '0';
+  let n = 0;
+  for (let guard = 0; guard < 100_000; guard++) {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    if (keys.length) n += await redis.del(...keys);
+    cursor = next;
+    if (cursor === '0') break;
+  }
+  return n;
+}
+
+async function e2eWith(kind: 'child' | 'in-process', n: number, latencySeconds: number, suffix: string): Promise<E2EResult & { hub: string }> {
+  const mongoUri = `${MONGO_BASE}/${dbName}${suffix}`;
+  const hubPrefix = `${prefix}${suffix.replace('_', ':')}`;
+  const db: Db = await connectStore(mongoUri);
+  cleanups.push(async () => { await db.dropDatabase(); await db.close(); });
+  await ensureIndexes(db);
+  const m = models(db);
+  const agent = { email: `bench-${runId}@kanal.test`, password: randomBytes(12).toString('hex') };
+  await createAgent(m, { ...agent, name: 'Bench Agent', role: 'admin' });
+  const env = {
+    mongoUri, redisUrl: REDIS_URL, prefix: hubPrefix, concurrency: CONCURRENCY,
+    secrets: { jwt: randomBytes(32).toString('hex'), widget: randomBytes(32).toString('hex') },
+  };
+  const hub: RunningHub = kind === 'child' ? await startChildHub(env) : await startInProcessHub(env);
+  let stopped = false;
+  const stop = async () => { if (!stopped) { stopped = true; await hub.stop(); } };
+  cleanups.push(stop);
+  log(`${hub.kind} hub up at ${hub.url} (db ${dbName}${suffix}, prefix ${hubPrefix}, WORKER_CONCURRENCY ${CONCURRENCY})`);
+  try {
+    const r = await runE2E({
+      url: hub.url, runId, sockets: SOCKETS, n, window: WINDOW, maxSeconds: MAX_SECONDS, latencySeconds, agent,
+      countStored: () => m.Message.countDocuments({ direction: 'in', text: { $regex: '^bench#m[0-9]+#' } }),
+      phaseTimeoutMs: 60_000, log,
+    });
+    return { ...r, hub: hub.kind };
+  } finally {
+    await stop();
+  }
+}
+
+async function main() {
+  const deadline = setTimeout(() => {
+    console.error(`[bench] deadline of ${DEADLINE_MS} ms reached: cleaning up and exiting`);
+    void cleanup().finally(() => process.exit(3));
+  }, DEADLINE_MS);
+  deadline.unref();
+
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 3 });
+  cleanups.push(async () => {
+    const n = await deleteKeys(redis, `${prefix}*`);
+    log(`deleted ${n} bench Redis keys (${prefix}*)`);
+    await redis.quit();
+  });
+  const info = await redis.info('server');
+  const redisVersion = /redis_version:(\S+)/.exec(info)?.[1] ?? null;
+  log(`run ${runId}: N=${N} (max ${MAX_SECONDS}s) sockets=${SOCKETS} window=${WINDOW} concurrency=${CONCURRENCY} latency=${LATENCY_S}s floorN=${FLOOR_N}; redis ${redisVersion}, store ${MONGO_BASE}`);
+
+  const floorOpts = { runId, n: FLOOR_N, window: WINDOW, concurrency: CONCURRENCY, visitors: SOCKETS, redisUrl: REDIS_URL, mongoBase: MONGO_BASE, timeoutMs: 60_000 };
+  const bullmq = await bullmqFloor({ ...floorOpts, prefix: `${prefix}:floor` });
+  log(`floor bullmq: ${bullmq.rate} jobs/s (${FLOOR_N} in ${bullmq.ms} ms)`);
+  const driverInsert = await driverInsertFloor({ ...floorOpts, prefix });
+  log(`floor driver insertOne: ${driverInsert.rate} docs/s (${FLOOR_N} in ${driverInsert.ms} ms)`);
+  const storeMin = await ingestStoreMinFloor({ ...floorOpts, prefix });
+  log(`floor ingest store minimum (insertOne + conversation updateOne): ${storeMin.rate} msg/s`);
+
+  let profile: IngestProfile | null = null;
+  if (PROFILE_N > 0) {
+    profile = await profileIngest({ mongoBase: MONGO_BASE, runId, n: PROFILE_N, visitors: SOCKETS, concurrency: CONCURRENCY, preload: PROFILE_PRELOAD });
+    log(`ingest() direct: ${profile.rate} msg/s, ${profile.opsPerMessage} store commands/message, mean ingest ${profile.ingestMsFirstFifth} ms (first fifth) -> ${profile.ingestMsLastFifth} ms (last fifth)`);
+  }
+
+  let e2e: (E2EResult & { hub: string }) | null = null;
+  let e2eError: string | null = null;
+  try {
+    e2e = await e2eWith('child', N, LATENCY_S, '');
+  } catch (err) {
+    e2eError = (err as Error).message;
+    console.error('[bench] e2e (child process) failed:', e2eError);
+  }
+  let inProcess: (E2EResult & { hub: string }) | null = null;
+  if (INPROCESS) {
+    try {
+      inProcess = await e2eWith('in-process', Math.max(10, Math.floor(N / 2)), Math.max(1, Math.floor(LATENCY_S / 2)), '_ip');
+    } catch (err) {
+      console.error('[bench] e2e (in-process) failed:', (err as Error).message);
+    }
+  }
+
+  const lower = Math.min(bullmq.rate, driverInsert.rate);
+  const targets = { e2eVsLowerFloorMin: 0.5, p99MaxMs: 100 };
+  const ratio = e2e ? round(e2e.maxRate / lower, 3) : null;
+  const complete = e2e ? e2e.received === e2e.n && e2e.stored === e2e.n && e2e.ackErrors === 0 && e2e.latency.lost === 0 : false;
+  const result = {
+    date: new Date().toISOString(),
+    machine: machine(redisVersion),
+    config: { n: N, maxSeconds: MAX_SECONDS, sockets: SOCKETS, window: WINDOW, workerConcurrency: CONCURRENCY, latencySeconds: LATENCY_S, floorN: FLOOR_N },
+    e2e: e2e
+      ? {
+          hub: e2e.hub, maxRate: e2e.maxRate, n: e2e.n, received: e2e.received, stored: e2e.stored, ackErrors: e2e.ackErrors,
+          ...(e2e.firstAckError ? { firstAckError: e2e.firstAckError } : {}),
+          nTarget: e2e.nTarget, maxRateMs: e2e.maxRateMs, meanAckMs: e2e.meanAckMs, warmupMs: e2e.warmupMs, latency: e2e.latency,
+        }
+      : { error: e2eError },
+    ...(inProcess ? { e2eInProcess: { maxRate: inProcess.maxRate, n: inProcess.n, received: inProcess.received, stored: inProcess.stored, latency: inProcess.latency } } : {}),
+    floors: { bullmq: bullmq.rate, driverInsert: driverInsert.rate, lower, ingestStoreMin: storeMin.rate },
+    ingestProfile: profile,
+    ratios: {
+      e2eVsLowerFloor: ratio,
+      e2eVsIngestStoreMin: e2e ? round(e2e.maxRate / storeMin.rate, 3) : null,
+    },
+    targets,
+    pass: {
+      complete,
+      throughput: ratio !== null && ratio >= targets.e2eVsLowerFloorMin,
+      p99: e2e ? e2e.latency.samples > 0 && e2e.latency.p99 <= targets.p99MaxMs : false,
+    },
+  };
+  const out = path.join(__dirname, 'results', 'latest.json');
+  mkdirSync(path.dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+
+  console.log('\n=== Kanal web chat ingest bench ===');
+  if (e2e) {
+    console.log(`e2e (${e2e.hub} hub): ${e2e.maxRate} msg/s max (${e2e.received}/${e2e.n} to agent, ${e2e.stored}/${e2e.n} stored of ${e2e.nTarget} planned, ${e2e.ackErrors} ack errors)`);
+    console.log(`latency @ ${e2e.latency.offeredRate} msg/s offered: p50 ${e2e.latency.p50} ms, p95 ${e2e.latency.p95} ms, p99 ${e2e.latency.p99} ms (${e2e.latency.samples} samples, ${e2e.latency.lost} lost)`);
+  } else console.log(`e2e: FAILED (${e2eError})`);
+  if (inProcess) console.log(`e2e (in-process hub): ${inProcess.maxRate} msg/s, p99 ${inProcess.latency.p99} ms`);
+  console.log(`floors: bullmq ${bullmq.rate}/s, driver insertOne ${driverInsert.rate}/s -> lower ${lower}/s; ingest store minimum ${storeMin.rate}/s`);
+  if (profile) console.log(`ingest(): ${profile.opsPerMessage} store commands per message, ${profile.rate} msg/s direct`);
+  console.log(`e2e / lower floor = ${ratio} (target >= ${targets.e2eVsLowerFloorMin}); pass ${JSON.stringify(result.pass)}`);
+  console.log(`written ${path.relative(process.cwd(), out)}`);
+}
+
+main()
+  .then(async () => { await cleanup(); process.exit(0); })
+  .catch(async (err) => {
+    console.error('[bench] failed:', err);
+    await cleanup();
+    process.exit(1);
+  });
