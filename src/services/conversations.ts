@@ -2,6 +2,7 @@ import { Types } from 'mongoose';
 import type { Channel } from '../domain/channels';
 import type { ConversationStatus } from '../domain/views';
 import { isDuplicateKey, type Models } from '../store';
+import { preview } from './views';
 
 /**
  * The rule for a message that arrives when the customer has no unresolved conversation: a conversation resolved
@@ -19,7 +20,20 @@ export async function findOrOpenConversation(
   customerId: Types.ObjectId,
   at: Date,
   reopenWindowMs = DEFAULT_REOPEN_WINDOW_MS,
+  cachedId?: Types.ObjectId | null,
 ): Promise<{ conversation: ConversationLean; created: boolean }> {
+  const openKey = String(customerId);
+  // Hot path: the customer document caches its unresolved conversation's id (an _id lookup on every store).
+  if (cachedId) {
+    const cached = await m.Conversation.findById(cachedId).lean();
+    if (cached && cached.openKey === openKey) return { conversation: cached, created: false };
+  }
+  const found = await openConversation(m, customerId, at, reopenWindowMs);
+  await m.Customer.updateOne({ _id: customerId }, { $set: { openConversationId: found.conversation!._id } });
+  return found;
+}
+
+async function openConversation(m: Models, customerId: Types.ObjectId, at: Date, reopenWindowMs: number) {
   const openKey = String(customerId);
   const existing = await m.Conversation.findOne({ openKey }).lean();
   if (existing) return { conversation: existing, created: false };
@@ -54,29 +68,33 @@ export async function findOrOpenConversation(
   }
 }
 
-/** Timestamps after an inbound message; idempotent ($max, conditional set) so a retried job can run it again. */
-export async function touchInbound(m: Models, id: Types.ObjectId, at: Date, channel: Channel, text: string) {
-  await m.Conversation.updateOne(
-    { _id: id },
+/**
+ * Timestamps after an inbound message, in one write. Idempotent, so a retried job can run it again: times only
+ * move forward ($max), and waiting starts at the earliest unanswered message ($min on an absent field sets it).
+ * Pending and snoozed conversations wake up on a customer message.
+ */
+export async function touchInbound(m: Models, conversation: ConversationLean, at: Date, channel: Channel, text: string) {
+  const wake = conversation.status === 'pending' || conversation.status === 'snoozed';
+  return m.Conversation.findOneAndUpdate(
+    { _id: conversation._id },
     {
       $max: { lastInboundAt: at, lastActivityAt: at },
-      $set: { lastInboundChannel: channel, lastMessagePreview: text.replace(/\s+/g, ' ').trim().slice(0, 200) },
+      $min: { waitingSince: at },
+      $set: {
+        lastInboundChannel: channel,
+        lastMessagePreview: preview(text),
+        ...(wake ? { status: 'open', snoozedUntil: null } : {}),
+      },
     },
-  );
-  // Waiting starts at the first unanswered message; pending/snoozed wake up on a customer message.
-  await m.Conversation.updateOne({ _id: id, waitingSince: null }, { $set: { waitingSince: at } });
-  await m.Conversation.updateOne(
-    { _id: id, status: { $in: ['pending', 'snoozed'] } },
-    { $set: { status: 'open', snoozedUntil: null } },
-  );
-  return m.Conversation.findById(id).lean();
+    { new: true },
+  ).lean();
 }
 
 /** Timestamps after an agent reply (notes do not count as a response). */
 export async function touchOutbound(m: Models, id: Types.ObjectId, at: Date, text: string) {
   await m.Conversation.updateOne(
     { _id: id },
-    { $max: { lastOutboundAt: at, lastActivityAt: at }, $set: { waitingSince: null, lastMessagePreview: text.replace(/\s+/g, ' ').trim().slice(0, 200) } },
+    { $max: { lastOutboundAt: at, lastActivityAt: at }, $unset: { waitingSince: 1 }, $set: { lastMessagePreview: preview(text) } },
   );
   await m.Conversation.updateOne({ _id: id, firstResponseAt: null }, { $set: { firstResponseAt: at } });
   return m.Conversation.findById(id).lean();
@@ -94,7 +112,7 @@ export async function setStatus(
   if (status === 'resolved') {
     return m.Conversation.findOneAndUpdate(
       { _id: id },
-      { $set: { status, resolvedAt: now, openKey: `resolved:${id}`, snoozedUntil: null, waitingSince: null, lastActivityAt: now } },
+      { $set: { status, resolvedAt: now, openKey: `resolved:${id}`, snoozedUntil: null, lastActivityAt: now }, $unset: { waitingSince: 1 } },
       { new: true },
     ).lean();
   }

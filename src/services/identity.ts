@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import type { Channel } from '../domain/channels';
-import { isDuplicateKey, type Models } from '../store';
+import { idForKey, isDuplicateKey, type Models } from '../store';
 import type { IdentityKind } from '../store/identities';
 
 export function identityKindOf(channel: Channel): IdentityKind {
@@ -19,29 +19,36 @@ export function normalizeAddress(kind: IdentityKind, address: string): string {
   return kind === 'email' ? address.trim().toLowerCase() : address.trim();
 }
 
+/** The identity document's _id is derived from (kind, address): lookups and the upsert race both go by _id. */
+export const identityId = (kind: IdentityKind, address: string) => idForKey('identity', `${kind}:${normalizeAddress(kind, address)}`);
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type CustomerLean = any;
+
 /**
  * Finds the customer behind an address, creating both if new. Race-safe without transactions: the identity is
- * upserted on its unique (kind, address) key with a fresh customer id; whoever wins the upsert decides the id, and
- * the customer document is then upserted by that id (idempotent, so a crash between the two writes heals itself).
+ * upserted with a fresh customer id; whoever wins the upsert decides the id, and the customer document is then
+ * upserted by that id (idempotent, so a crash between the two writes heals itself on the retry).
  */
 export async function resolveCustomer(
   m: Models,
   kind: IdentityKind,
   rawAddress: string,
   profile: { name?: string; verified?: boolean; language?: string } = {},
-): Promise<{ customerId: Types.ObjectId; created: boolean }> {
+): Promise<{ customerId: Types.ObjectId; created: boolean; customer: CustomerLean }> {
   const address = normalizeAddress(kind, rawAddress);
+  const _id = identityId(kind, address);
   const candidate = new Types.ObjectId();
   let identity;
   try {
     identity = await m.Identity.findOneAndUpdate(
-      { kind, address },
+      { _id },
       { $setOnInsert: { kind, address, customerId: candidate, verified: profile.verified ?? false } },
       { upsert: true, new: true },
     ).lean();
   } catch (err) {
     if (!isDuplicateKey(err)) throw err;
-    identity = await m.Identity.findOne({ kind, address }).lean(); // lost the race: the winner's row is there now
+    identity = await m.Identity.findById(_id).lean(); // lost the race: the winner's row is there now
   }
   if (!identity) throw new Error(`identity ${kind}:${address} vanished`);
   const customerId = identity.customerId as Types.ObjectId;
@@ -50,14 +57,15 @@ export async function resolveCustomer(
     $setOnInsert: { name: profile.name, language: profile.language, ...contact },
     $set: { lastSeenAt: new Date() },
   };
+  let customer;
   try {
-    await m.Customer.updateOne({ _id: customerId }, update, { upsert: true });
+    customer = await m.Customer.findOneAndUpdate({ _id: customerId }, update, { upsert: true, new: true }).lean();
   } catch (err) {
     // Two first messages raced on the same new customer id: the other insert won, so now it is a plain update.
     if (!isDuplicateKey(err)) throw err;
-    await m.Customer.updateOne({ _id: customerId }, { $set: update.$set });
+    customer = await m.Customer.findOneAndUpdate({ _id: customerId }, { $set: update.$set }, { new: true }).lean();
   }
-  return { customerId, created: customerId.equals(candidate) };
+  return { customerId, created: customerId.equals(candidate), customer };
 }
 
 /**
@@ -74,7 +82,7 @@ export async function linkIdentity(
   const address = normalizeAddress(kind, rawAddress);
   try {
     const res = await m.Identity.updateOne(
-      { kind, address },
+      { _id: identityId(kind, address) },
       { $setOnInsert: { kind, address, customerId, verified } },
       { upsert: true },
     );

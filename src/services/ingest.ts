@@ -1,6 +1,6 @@
 import type { Types } from 'mongoose';
 import type { InboundMessage } from '../domain/messages';
-import { isDuplicateKey, type Models } from '../store';
+import { idForKey, isDuplicateKey, type Models } from '../store';
 import { findOrOpenConversation, touchInbound } from './conversations';
 import type { EventPublisher } from './events';
 import { identityKindOf, linkIdentity, resolveCustomer } from './identity';
@@ -13,34 +13,41 @@ export interface IngestResult {
   duplicate: boolean;
 }
 
+/** A message's _id follows from its dedupeKey, so the idempotency check and the insert race go by _id. */
+export const messageIdFor = (dedupeKey: string) => idForKey('message', dedupeKey);
+
 /**
  * The only inbound write path. Safe to run any number of times for the same message: the identity and the
  * conversation are found-or-created on unique keys, the message insert is keyed on its dedupeKey, and the
  * conversation timestamps only move forward. A retry after a crash at any step completes the missing steps.
+ * Every lookup on this path is by _id (see src/store/keys.ts): about six store round trips per message.
  */
 export async function ingest(m: Models, events: EventPublisher | null, msg: InboundMessage): Promise<IngestResult> {
-  const existing = await m.Message.findOne({ dedupeKey: msg.dedupeKey }).lean();
-  const kind = identityKindOf(msg.channel);
-  const { customerId } = existing
-    ? { customerId: existing.customerId as Types.ObjectId }
-    : await resolveCustomer(m, kind, msg.from.address, { name: msg.from.name, verified: msg.from.verified, language: msg.language });
+  const _id = messageIdFor(msg.dedupeKey);
+  const existing = await m.Message.findById(_id).lean();
+  let duplicate = Boolean(existing);
+  const { customerId, customer } = await resolveCustomer(m, identityKindOf(msg.channel), msg.from.address, {
+    name: msg.from.name, verified: msg.from.verified, language: msg.language,
+  });
   for (const link of msg.linkedIdentities ?? []) {
     await linkIdentity(m, customerId, identityKindOf(link.channel), link.address, link.verified);
   }
 
-  const receivedAt = existing?.createdAt ?? new Date();
   let message = existing;
-  let conversationId = existing?.conversationId as Types.ObjectId | undefined;
+  let conversation;
   let createdConversation = false;
-  let duplicate = Boolean(existing);
-  if (!message) {
-    const found = await findOrOpenConversation(m, customerId, receivedAt);
-    conversationId = found.conversation._id as Types.ObjectId;
+  if (message) {
+    conversation = await m.Conversation.findById(message.conversationId).lean();
+  } else {
+    const receivedAt = new Date();
+    const found = await findOrOpenConversation(m, customerId, receivedAt, undefined, customer?.openConversationId as Types.ObjectId | null);
+    conversation = found.conversation;
     createdConversation = found.created;
     try {
       message = (
         await m.Message.create({
-          conversationId,
+          _id,
+          conversationId: conversation._id,
           customerId,
           direction: 'in',
           kind: 'message',
@@ -60,23 +67,22 @@ export async function ingest(m: Models, events: EventPublisher | null, msg: Inbo
       ).toObject();
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
-      message = await m.Message.findOne({ dedupeKey: msg.dedupeKey }).lean(); // a concurrent copy won
+      message = await m.Message.findById(_id).lean(); // a concurrent copy won
       duplicate = true;
-      conversationId = message!.conversationId as Types.ObjectId;
+      if (String(message!.conversationId) !== String(conversation._id)) conversation = await m.Conversation.findById(message!.conversationId).lean();
     }
   }
 
-  const conversation = await touchInbound(m, conversationId!, message!.createdAt as Date, msg.channel, msg.text);
+  const touched = conversation ? await touchInbound(m, conversation, message!.createdAt as Date, msg.channel, msg.text) : null;
   // A duplicate was announced by the copy that stored it; agents must not see it twice.
-  if (events && conversation && !duplicate) {
-    const customer = await m.Customer.findById(customerId, { name: 1 }).lean();
-    const view = toConversationView(conversation, customer?.name ?? undefined);
+  if (events && touched && !duplicate) {
+    const view = toConversationView(touched, customer?.name ?? undefined);
     events.conversation(view, createdConversation);
     events.message(toMessageView(message), view);
   }
   return {
     messageId: String(message!._id),
-    conversationId: String(conversationId),
+    conversationId: String(message!.conversationId),
     customerId: String(customerId),
     duplicate,
   };

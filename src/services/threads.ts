@@ -1,11 +1,12 @@
 import type { MessageView } from '../domain/views';
 import type { EventPublisher } from './events';
 import type { Models } from '../store';
+import { identityId } from './identity';
 import { toMessageView } from './views';
 
 /** What a web chat visitor may see of their thread: their messages and agent replies, never notes or events. */
 export async function visitorHistory(m: Models, visitorId: string, opts: { before?: string; limit: number }): Promise<MessageView[]> {
-  const identity = await m.Identity.findOne({ kind: 'webchat', address: visitorId }).lean();
+  const identity = await m.Identity.findById(identityId('webchat', visitorId)).lean();
   if (!identity) return [];
   const filter: Record<string, unknown> = { customerId: identity.customerId, kind: 'message' };
   if (opts.before) filter.createdAt = { $lt: new Date(opts.before) };
@@ -15,7 +16,7 @@ export async function visitorHistory(m: Models, visitorId: string, opts: { befor
 
 /** Relays a visitor's typing state to the agents in their unresolved conversation's room. */
 export async function visitorTyping(m: Models, events: EventPublisher, visitorId: string, typing: boolean): Promise<void> {
-  const identity = await m.Identity.findOne({ kind: 'webchat', address: visitorId }).lean();
+  const identity = await m.Identity.findById(identityId('webchat', visitorId)).lean();
   if (!identity) return;
   const conversation = await m.Conversation.findOne({ openKey: String(identity.customerId) }, { _id: 1 }).lean();
   if (conversation) events.typing(String(conversation._id), { from: 'customer', typing });

@@ -21,8 +21,8 @@ const conversationSchema = new Schema(
     lastInboundAt: { type: Date, default: null },
     lastOutboundAt: { type: Date, default: null },
     firstResponseAt: { type: Date, default: null },
-    /** Since when the customer waits for an answer; null while the last word is ours. */
-    waitingSince: { type: Date, default: null },
+    /** Since when the customer waits for an answer; absent while the last word is ours (so `$min` can set it). */
+    waitingSince: { type: Date },
     resolvedAt: { type: Date, default: null },
   },
   { timestamps: true },

@@ -9,6 +9,8 @@ const customerSchema = new Schema(
     tags: { type: [String], default: [] },
     attributes: { type: Schema.Types.Mixed, default: {} },
     lastSeenAt: { type: Date },
+    /** Cache of the unresolved conversation's id, so the per-message lookup is by _id; openKey stays the truth. */
+    openConversationId: { type: Schema.Types.ObjectId, default: null },
   },
   { timestamps: true, minimize: false },
 );

@@ -8,6 +8,7 @@ import { teamModel } from './teams';
 
 export { connectStore, isDuplicateKey, type Db } from './connection';
 export type { IdentityKind } from './identities';
+export { idForKey } from './keys';
 
 /** All models of one database connection. */
 export function models(db: Connection) {
