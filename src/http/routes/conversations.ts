@@ -4,7 +4,6 @@ import { CONVERSATION_STATUSES, type ConversationStatus } from '../../domain/vie
 import { assignConversation, changeStatus, getConversationView, listConversations } from '../../services/inbox';
 import { createNote, createReply } from '../../services/replies';
 import { toMessageView } from '../../services/views';
-import { HttpError } from '../errors';
 import { idParams, objectId, route } from '../route';
 import { conversationViewSchema, err, messageViewSchema } from '../schemas';
 
@@ -106,7 +105,6 @@ export const conversationRoutes = [
     async handler({ params, body, agent, deps }) {
       const snoozedUntil = body.snoozedUntil ? new Date(body.snoozedUntil) : undefined;
       const view = await changeStatus(deps.models, deps.events, agent, params.id, { status: body.status, snoozedUntil });
-      if (!view) throw new HttpError(404, 'conversation not found');
       return { status: 200, body: view };
     },
   }),
