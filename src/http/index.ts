@@ -1,4 +1,3 @@
-import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
 import type { HubDeps } from '../deps';
 import { errorHandler } from './errors';
@@ -29,15 +28,12 @@ export function apiRoutes(): RouteDef[] {
   return routes;
 }
 
-/** The agent REST API under /api: JSON bodies, session cookies, the routes, and JSON errors. */
+/** The agent REST API under /api: the routes (with JSON bodies up to 1 MB and session cookies) and JSON errors. */
 export function mountApi(app: Express, deps: HubDeps): void {
   const api = express.Router();
-  api.use(express.json({ limit: '1mb' }));
-  api.use(cookieParser());
   api.use(routerFor(apiRoutes(), deps));
-  api.use((_req, res) => {
-    res.status(404).json({ error: 'not found' });
-  });
+  // Unmatched /api paths fall through: channel routes (the widget session) live there too, and the hub answers
+  // anything left with its JSON 404.
   api.use(errorHandler(deps.logger));
   app.use('/api', api);
 }

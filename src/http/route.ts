@@ -1,4 +1,5 @@
-import { Router, type Request, type Response } from 'express';
+import cookieParser from 'cookie-parser';
+import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { HubDeps } from '../deps';
 import type { Role } from '../domain/views';
@@ -50,8 +51,14 @@ export const route = <P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.Z
 export const objectId = z.string().regex(/^[0-9a-fA-F]{24}$/, 'must be a 24-character hex id');
 export const idParams = z.object({ id: objectId });
 
+/**
+ * Body and cookie parsing run per route, not for all of /api: channel routes mounted later under /api (the widget
+ * session) keep their own parsers and limits, and an unauthenticated request is refused before its body is read.
+ */
 export function routerFor(defs: RouteDef[], deps: HubDeps): Router {
   const router = Router();
+  const cookies = cookieParser();
+  const json = express.json({ limit: '1mb' });
   for (const def of defs) {
     // One schema for all inputs, so issue paths read "body.text", "query.limit".
     const input = z.object({
@@ -60,7 +67,7 @@ export function routerFor(defs: RouteDef[], deps: HubDeps): Router {
       body: def.body ?? z.any(),
     });
     const guards = def.access === 'public' ? [] : [requireAgent(deps, rolesFor[def.access])];
-    router[def.method](def.path, ...guards, async (req, res) => {
+    router[def.method](def.path, cookies, ...guards, json, async (req, res) => {
       const parsed = input.parse({ params: req.params, query: req.query, body: req.body });
       const out = await def.handler({ ...parsed, agent: currentAgent(res), deps, req, res });
       if (out.body === undefined) res.status(out.status).end();
