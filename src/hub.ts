@@ -10,6 +10,7 @@ import type { Config } from './config';
 import type { HubDeps } from './deps';
 import { Namespaces } from './domain/events';
 import { mountApi } from './http';
+import { errorHandler } from './http/errors';
 import { healthRouter } from './http/health';
 import { createLogger } from './logger';
 import { createQueues, enqueueInbound, redisConnection } from './queues';
@@ -96,6 +97,7 @@ export async function startHub(config: Config, role: Role = 'all'): Promise<Hub>
     app.use(channelRouter);
     app.use(express.static(path.join(root, 'public'), { index: false, maxAge: '1h' }));
     app.use((_req, res) => res.status(404).json({ error: 'not found' }));
+    app.use(errorHandler(logger)); // channel routes too answer errors as JSON, never an HTML stack page
     await new Promise<void>((resolve) => server!.listen(config.PORT, config.HOST, resolve));
     const addr = server.address();
     url = typeof addr === 'object' && addr ? `http://${config.HOST}:${addr.port}` : undefined;

@@ -16,7 +16,7 @@ export function apiRoutes(): RouteDef[] {
   let doc: unknown;
   routes.push(
     route({
-      method: 'get', path: '/openapi.json', tag: 'meta', access: 'agent',
+      method: 'get', path: '/openapi.json', tag: 'meta', access: 'public', // describes the API, holds no data
       summary: 'This document',
       responses: { 200: { description: 'OpenAPI 3.1 document' } },
       async handler() {

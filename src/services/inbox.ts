@@ -4,7 +4,7 @@ import type { Channel } from '../domain/channels';
 import type { ConversationStatus, ConversationView, MessageView, Role } from '../domain/views';
 import type { Models } from '../store';
 import type { QueueSet } from '../queues';
-import { ConflictError, setStatus } from './conversations';
+import { setStatus } from './conversations';
 import type { EventPublisher } from './events';
 import { recordEvent, type AgentRef } from './replies';
 import { toConversationView, toMessageView } from './views';
@@ -181,17 +181,7 @@ export async function changeStatus(
   id: string,
   input: { status: ConversationStatus; snoozedUntil?: Date },
 ): Promise<ConversationView> {
-  let updated;
-  try {
-    updated = await setStatus(m, oid(id), input.status, input.snoozedUntil);
-  } catch (err) {
-    // FerretDB (SQLite) reports a unique-key conflict in findAndModify as InternalError code 1, not 11000,
-    // so setStatus's own isDuplicateKey check misses it when reopening.
-    if (err instanceof Error && /UNIQUE constraint failed|E11000|duplicate key/.test(err.message)) {
-      throw new ConflictError('the customer already has another unresolved conversation');
-    }
-    throw err;
-  }
+  const updated = await setStatus(m, oid(id), input.status, input.snoozedUntil);
   if (!updated) throw new InboxError('conversation not found', 404);
   const until = input.status === 'snoozed' && input.snoozedUntil ? ` until ${input.snoozedUntil.toISOString()}` : '';
   return announce(m, events, updated, `${actor.name} set the status to ${input.status}${until}`, actor);

@@ -14,6 +14,12 @@ export async function connectStore(uri: string): Promise<Db> {
   return conn;
 }
 
+/**
+ * A unique-key conflict. MongoDB reports E11000; FerretDB 1.24 on SQLite reports one from findOneAndUpdate as
+ * code 1 with SQLite's "UNIQUE constraint failed" text, so race handling must recognise both.
+ */
 export function isDuplicateKey(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: number }).code === 11000;
+  if (typeof err !== 'object' || err === null) return false;
+  const { code, message } = err as { code?: number; message?: string };
+  return code === 11000 || /E11000|duplicate key|UNIQUE constraint failed/.test(message ?? '');
 }
