@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { verifyPassword } from '../../services/agents';
+import { LoginThrottle } from '../../services/login-throttle';
 import { HttpError } from '../errors';
 import { route } from '../route';
 import { agentViewSchema, err } from '../schemas';
@@ -16,11 +17,26 @@ export const authRoutes = [
     method: 'post', path: '/auth/login', tag: 'auth', access: 'public',
     summary: 'Sign in; sets the kanal_session cookie and also returns the token for Bearer use',
     body: loginBody,
-    responses: { 200: { description: 'signed in', schema: loginResponse }, 401: err('invalid email or password') },
-    async handler({ body, deps, res }) {
+    responses: {
+      200: { description: 'signed in', schema: loginResponse },
+      401: err('invalid email or password'),
+      429: err('too many failed sign-ins; Retry-After says when to try again'),
+    },
+    async handler({ body, deps, req, res }) {
+      const throttle = new LoginThrottle(deps.redis, deps.config.QUEUE_PREFIX);
+      const ip = req.ip ?? 'unknown';
+      const wait = await throttle.retryAfter(body.email, ip);
+      if (wait > 0) {
+        res.setHeader('Retry-After', String(wait));
+        throw new HttpError(429, 'too many failed sign-ins; try again later');
+      }
       // Unknown email, wrong password and disabled agent all answer the same, after one argon2 verify each.
       const agent = await verifyPassword(deps.models, body.email, body.password);
-      if (!agent) throw new HttpError(401, 'invalid email or password');
+      if (!agent) {
+        await throttle.failed(body.email, ip);
+        throw new HttpError(401, 'invalid email or password');
+      }
+      await throttle.succeeded(body.email, ip);
       const token = signSession(deps.config.JWT_SECRET, agent);
       res.cookie(SESSION_COOKIE, token, cookieOptions(deps.config.NODE_ENV === 'production'));
       return { status: 200, body: { token, agent: pickPublic(agent) } };
