@@ -4,11 +4,7 @@ import { DEMO_CSP, DEMO_HTML } from './demo';
 import { attachWidgetNamespace } from './ingress';
 import { mountSession } from './session';
 
-/**
- * The widget uses `/widget/session`: the hub mounts the agent API (with its own 404) on `/api` before channel routes,
- * so `/api/widget/session` only answers once channel routes are mounted ahead of it.
- */
-export const SESSION_PATHS = ['/widget/session', '/api/widget/session'];
+export const SESSION_PATH = '/api/widget/session';
 
 /** Web chat: the widget's session endpoint and socket namespace, the demo page, and the adapter for replies. */
 export const webchat: ChannelModule = {
@@ -19,10 +15,10 @@ export const webchat: ChannelModule = {
     if (!tokenSecret || tokenSecret.length < 32) {
       // Config validation normally guarantees it; without it no session can be trusted, so the widget stays off.
       ctx.logger.error('WIDGET_TOKEN_SECRET is not set: web chat is disabled');
-      ctx.router.post(SESSION_PATHS, (_req, res) => void res.status(503).json({ error: 'web chat is not configured' }));
+      ctx.router.post(SESSION_PATH, (_req, res) => void res.status(503).json({ error: 'web chat is not configured' }));
       ctx.widgetNamespace.use((_socket, next) => next(new Error('unauthorized')));
     } else {
-      mountSession(ctx.router, SESSION_PATHS, { tokenSecret, identitySecret });
+      mountSession(ctx.router, SESSION_PATH, { tokenSecret, identitySecret });
       attachWidgetNamespace(ctx, tokenSecret);
     }
     ctx.router.get('/demo', (_req, res) => {

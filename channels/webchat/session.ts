@@ -64,7 +64,7 @@ function cors(_req: express.Request, res: express.Response, next: express.NextFu
   next();
 }
 
-export function mountSession(router: Router, path: string | string[], secrets: WidgetSecrets): void {
+export function mountSession(router: Router, path: string, secrets: WidgetSecrets): void {
   router.options(path, cors, (_req, res) => void res.status(204).end());
   router.post(path, cors, express.json({ limit: '16kb' }), (req, res) => {
     const result = createSession(req.body, secrets);

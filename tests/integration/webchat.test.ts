@@ -37,7 +37,7 @@ afterAll(async () => {
 });
 
 async function session(body: unknown, base = hub.url) {
-  const res = await fetch(`${base}/widget/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${base}/api/widget/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return { status: res.status, headers: res.headers, body: (await res.json()) as { token: string; visitorId: string; error?: string } };
 }
 function open(token?: string, base = hub.url): Socket {
@@ -77,7 +77,7 @@ test('a session gives a token and a visitor id; the same token gets the same vis
   const bad = await session({ email: 'nope' });
   expect(bad.status).toBe(400);
   expect(bad.body.error).toMatch(/email/);
-  const notJson = await fetch(`${hub.url}/widget/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{oops' });
+  const notJson = await fetch(`${hub.url}/api/widget/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{oops' });
   expect(notJson.status).toBe(400);
   expect(await notJson.json()).toEqual({ error: 'body must be JSON' });
 });

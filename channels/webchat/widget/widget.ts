@@ -129,7 +129,7 @@ const ACK_TIMEOUT_MS = 10_000;
   async function createSession(): Promise<void> {
     const prechatData = JSON.parse(store.get(PRECHAT_KEY) ?? '{}') as { name?: string; email?: string };
     const body = { token: token ?? undefined, name: settings.name ?? prechatData.name, email: settings.email ?? prechatData.email, userId: settings.userId, userHash: settings.userHash };
-    const res = await fetch(`${hub}/widget/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`${hub}/api/widget/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const json = (await res.json().catch(() => ({}))) as { token?: string; error?: string };
     if (!res.ok || !json.token) throw Object.assign(new Error(json.error ?? `session failed (${res.status})`), { status: res.status });
     token = json.token;
