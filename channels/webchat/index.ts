@@ -21,6 +21,11 @@ export const webchat: ChannelModule = {
       mountSession(ctx.router, SESSION_PATH, { tokenSecret, identitySecret });
       attachWidgetNamespace(ctx, tokenSecret);
     }
+    // Host sites load the bundle cross-origin; helmet's default Cross-Origin-Resource-Policy (same-origin) would block it.
+    ctx.router.get(['/widget.js', '/widget.js.map'], (_req, res, next) => {
+      res.set('cross-origin-resource-policy', 'cross-origin');
+      next(); // the hub's static handler serves the file
+    });
     ctx.router.get('/demo', (_req, res) => {
       res.set({ 'content-security-policy': DEMO_CSP, 'cache-control': 'no-cache' }).type('html').send(DEMO_HTML);
     });

@@ -74,6 +74,12 @@ test('a session gives a token and a visitor id; the same token gets the same vis
   expect(first.headers.get('access-control-allow-origin')).toBe('*');
   const again = await session({ token: first.body.token });
   expect(again.body.visitorId).toBe(first.body.visitorId);
+  // The widget runs on the customer's site: the CORS preflight is answered.
+  const preflight = await fetch(`${hub.url}/api/widget/session`, {
+    method: 'OPTIONS', headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+  });
+  expect(preflight.status).toBe(204);
+  expect(preflight.headers.get('access-control-allow-headers')).toBe('content-type');
   const bad = await session({ email: 'nope' });
   expect(bad.status).toBe(400);
   expect(bad.body.error).toMatch(/email/);
@@ -208,5 +214,6 @@ test('GET /demo is an HTML page with the one-tag embed and a CSP; /widget.js is 
   const js = await fetch(`${hub.url}/widget.js`);
   expect(js.status).toBe(200);
   expect(js.headers.get('content-type')).toMatch(/javascript/);
+  expect(js.headers.get('cross-origin-resource-policy')).toBe('cross-origin'); // embeddable on other sites
   expect((await js.text()).length).toBeGreaterThan(1000);
 });
