@@ -2,7 +2,7 @@
 // Uses REDIS_URL / MONGODB_URI when given; otherwise reuses what answers on the default ports, and starts what
 // does not. Returns a stop() that stops only what it started.
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, openSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,15 +53,32 @@ async function ensureRedis(started) {
   return url;
 }
 
-async function ensureStore(started) {
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * `own`: a private FerretDB on a free port with a throwaway data folder (tests, benchmarks), so a run never
+ * shares, or stops, a store that another run or `npm start` is using. Otherwise the local default on 27017.
+ */
+async function ensureStore(started, cleanups, own) {
   if (process.env.MONGODB_URI) return process.env.MONGODB_URI;
-  const port = Number(process.env.FERRETDB_PORT ?? 27017);
+  const port = own ? await freePort() : Number(process.env.FERRETDB_PORT ?? 27017);
   const base = `mongodb://127.0.0.1:${port}`;
-  if (await portOpen(port)) return base;
+  if (!own && (await portOpen(port))) return base;
   const bin = buildFerretDB();
-  const dataDir = path.join(root, '.data', 'ferretdb');
+  mkdirSync(path.join(root, '.data'), { recursive: true });
+  const dataDir = own ? mkdtempSync(path.join(root, '.data', 'ferretdb-run-')) : path.join(root, '.data', 'ferretdb');
   mkdirSync(dataDir, { recursive: true });
-  log(`starting FerretDB (SQLite in .data/ferretdb) on 127.0.0.1:${port}`);
+  if (own) cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+  log(`starting FerretDB (SQLite in ${path.relative(root, dataDir)}) on 127.0.0.1:${port}`);
   const out = openSync(path.join(root, '.data', 'ferretdb.log'), 'a');
   const child = spawn(bin, ['--handler=sqlite', `--sqlite-url=file:${dataDir}/`, `--listen-addr=127.0.0.1:${port}`], { stdio: ['ignore', out, out], detached: true });
   started.push(child);
@@ -70,8 +87,9 @@ async function ensureStore(started) {
 }
 
 /** Starts (or finds) Redis and the store; the returned URIs carry no database name. */
-export async function startServices() {
+export async function startServices({ ownStore = false } = {}) {
   const started = [];
+  const cleanups = [];
   const stop = async () => {
     for (const child of started.reverse()) {
       if (child.exitCode !== null) continue;
@@ -80,10 +98,11 @@ export async function startServices() {
       await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
       if (child.exitCode === null) child.kill('SIGKILL');
     }
+    for (const cleanup of cleanups) cleanup();
   };
   try {
     const redisUrl = await ensureRedis(started);
-    const mongoBase = await ensureStore(started);
+    const mongoBase = await ensureStore(started, cleanups, ownStore);
     return { redisUrl, mongoBase, stop };
   } catch (err) {
     await stop();

@@ -3,13 +3,16 @@ import { spawn } from 'node:child_process';
 import { ensureDeps } from './ensure-deps.mjs';
 import { startServices } from './services.mjs';
 
-const [cmd, ...args] = process.argv.slice(2);
+// --own-store: a private FerretDB for this run (tests, benchmarks); see services.mjs.
+const argv = process.argv.slice(2);
+const ownStore = argv[0] === '--own-store';
+const [cmd, ...args] = ownStore ? argv.slice(1) : argv;
 if (!cmd) {
-  console.error('usage: node scripts/with-services.mjs <command> [args...]');
+  console.error('usage: node scripts/with-services.mjs [--own-store] <command> [args...]');
   process.exit(2);
 }
 ensureDeps();
-const services = await startServices();
+const services = await startServices({ ownStore });
 const env = { ...process.env, REDIS_URL: services.redisUrl, KANAL_MONGO_BASE: services.mongoBase };
 const child = spawn(cmd, args, { stdio: 'inherit', env });
 const forward = (sig) => child.kill(sig);
