@@ -1,9 +1,10 @@
 /** A small shop page that embeds the widget exactly as a customer's site would: one script tag. */
-export const DEMO_CSP = [
+export const demoCsp = (host: string) => [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self' 'unsafe-inline'", // the widget's Shadow DOM <style>
-  "connect-src 'self' ws: wss:",
+  // 'self' covers ws(s) to the same host only in CSP3 browsers; name it explicitly for the others.
+  `connect-src 'self' ws://${host} wss://${host}`,
   "img-src 'self' data:",
   "frame-ancestors 'none'",
   "base-uri 'none'",

@@ -1,6 +1,6 @@
 import type { ChannelModule } from '../types';
 import { createAdapter } from './adapter';
-import { DEMO_CSP, DEMO_HTML } from './demo';
+import { DEMO_HTML, demoCsp } from './demo';
 import { attachWidgetNamespace } from './ingress';
 import { mountSession } from './session';
 
@@ -26,8 +26,9 @@ export const webchat: ChannelModule = {
       res.set('cross-origin-resource-policy', 'cross-origin');
       next(); // the hub's static handler serves the file
     });
-    ctx.router.get('/demo', (_req, res) => {
-      res.set({ 'content-security-policy': DEMO_CSP, 'cache-control': 'no-cache' }).type('html').send(DEMO_HTML);
+    ctx.router.get('/demo', (req, res) => {
+      const host = (req.get('host') ?? 'localhost').replace(/[^A-Za-z0-9.:[\]-]/g, '');
+      res.set({ 'content-security-policy': demoCsp(host), 'cache-control': 'no-cache' }).type('html').send(DEMO_HTML);
     });
   },
 };
