@@ -33,11 +33,16 @@ export interface Hub {
 
 const root = path.resolve(__dirname, '..');
 
-export function buildAdapters(deps: Pick<HubDeps, 'events' | 'logger'>): AdapterRegistry {
+/** What channels read from the environment, with the secrets taken from the validated config. */
+function channelEnv(config: Config): NodeJS.ProcessEnv {
+  return { ...process.env, WIDGET_TOKEN_SECRET: config.WIDGET_TOKEN_SECRET, WIDGET_IDENTITY_SECRET: config.WIDGET_IDENTITY_SECRET };
+}
+
+export function buildAdapters(deps: Pick<HubDeps, 'events' | 'logger' | 'config'>): AdapterRegistry {
   const ctx: AdapterContext = {
     visitors: { toVisitor: (id, event, payload) => deps.events.toVisitor(id, event as never, payload) },
     logger: deps.logger,
-    env: process.env,
+    env: channelEnv(deps.config),
   };
   const registry: AdapterRegistry = {};
   for (const [channel, mod] of Object.entries(channelModules)) registry[channel as keyof AdapterRegistry] = mod!.createAdapter(ctx);
@@ -91,7 +96,7 @@ export async function startHub(config: Config, role: Role = 'all'): Promise<Hub>
         visitorHistory: (visitorId, opts) => visitorHistory(deps.models, visitorId, opts),
         visitorTyping: (visitorId, typing) => visitorTyping(deps.models, events, visitorId, typing),
         logger,
-        env: process.env,
+        env: channelEnv(config),
       });
     }
     app.use(channelRouter);

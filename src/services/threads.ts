@@ -4,11 +4,15 @@ import type { Models } from '../store';
 import { identityId } from './identity';
 import { toMessageView } from './views';
 
-/** What a web chat visitor may see of their thread: their messages and agent replies, never notes or events. */
+/**
+ * What a web chat visitor may see of their thread: web chat messages and replies only, never notes, events or
+ * other channels. The customer behind a visitor may also hold an email address the visitor merely typed into the
+ * pre-chat form (unverified), so showing that customer's email thread here would show it to whoever typed it.
+ */
 export async function visitorHistory(m: Models, visitorId: string, opts: { before?: string; limit: number }): Promise<MessageView[]> {
   const identity = await m.Identity.findById(identityId('webchat', visitorId)).lean();
   if (!identity) return [];
-  const filter: Record<string, unknown> = { customerId: identity.customerId, kind: 'message' };
+  const filter: Record<string, unknown> = { customerId: identity.customerId, kind: 'message', channel: 'webchat' };
   if (opts.before) filter.createdAt = { $lt: new Date(opts.before) };
   const docs = await m.Message.find(filter).sort({ createdAt: -1, _id: -1 }).limit(opts.limit).lean();
   return docs.reverse().map(toMessageView);

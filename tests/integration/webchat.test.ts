@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { io as connect, type Socket } from 'socket.io-client';
 import { identityHash } from '../../channels/webchat/token';
 import { jobIdFor } from '../../src/queues';
@@ -14,13 +13,9 @@ type Ack = { ok?: true; clientId?: string; error?: string; messages?: Array<Reco
 
 let hub: TestHub;
 const sockets: Socket[] = [];
-const savedEnv = { token: process.env.WIDGET_TOKEN_SECRET, identity: process.env.WIDGET_IDENTITY_SECRET };
 const root = path.resolve(__dirname, '../..');
 
 beforeAll(async () => {
-  // The hub hands channels process.env (not the parsed config), so the widget secrets are set there.
-  process.env.WIDGET_TOKEN_SECRET = randomBytes(32).toString('hex');
-  delete process.env.WIDGET_IDENTITY_SECRET;
   hub = await startTestHub(testConfig('webchat'), 'all');
   if (!existsSync(path.join(root, 'public/widget.js'))) {
     const { buildWidget } = (await import(path.join(root, 'scripts/build-widget.mjs'))) as { buildWidget(): Promise<string> };
@@ -30,10 +25,6 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const s of sockets) s.disconnect();
   await hub.stop();
-  for (const [key, value] of [['WIDGET_TOKEN_SECRET', savedEnv.token], ['WIDGET_IDENTITY_SECRET', savedEnv.identity]] as const) {
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  }
 });
 
 async function session(body: unknown, base = hub.url) {
@@ -181,10 +172,23 @@ test('an agent reply reaches the visitor socket, is marked sent, and is in the h
   expect(older.messages!.map((m) => m.id)).toEqual([String(inbound!._id)]);
 });
 
+test('a visitor who typed someone else\'s email never sees that address\'s email thread in the widget history', async () => {
+  const { ingest } = await import('../../src/services/ingest');
+  const v = await visitor({ name: 'Impostor', email: 'victim@example.com' });
+  expect(await ack(v.socket, 'message:send', { clientId: 'imp1', text: 'merhaba' })).toMatchObject({ ok: true });
+  await waitUntil(async () => (await stored(v.visitorId)).length === 1, 10_000, 'the visitor message');
+  // A real email from that address arrives later and joins the same customer (the linked, unverified identity).
+  const mail = await ingest(hub.deps.models, null, {
+    channel: 'email', dedupeKey: `email:<secret-${Date.now()}@example.com>`, from: { address: 'victim@example.com' },
+    text: 'Hesap şifrem: gizli', attachments: [], sentAt: new Date().toISOString(),
+  });
+  expect(mail.customerId).toBe(String((await stored(v.visitorId))[0]!.customerId));
+  const history = await ack(v.socket, 'history', { limit: 50 });
+  expect(history.messages!.map((m) => m.text)).toEqual(['merhaba']);
+});
+
 test('strict identity mode: unsigned or wrongly signed sessions get 401, a good signature works', async () => {
-  process.env.WIDGET_IDENTITY_SECRET = 'shop-identity-secret-0123456789';
-  const strict = await startTestHub(testConfig('webchatstrict'), 'hub');
-  delete process.env.WIDGET_IDENTITY_SECRET;
+  const strict = await startTestHub(testConfig('webchatstrict', { WIDGET_IDENTITY_SECRET: 'shop-identity-secret-0123456789' }), 'hub');
   try {
     expect((await session({}, strict.url)).status).toBe(401);
     expect((await session({ name: 'Anonim' }, strict.url)).status).toBe(401);
