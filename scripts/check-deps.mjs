@@ -1,0 +1,47 @@
+// Import-graph check, run by `npm test`: no cycles, and dependencies point one way (docs/architecture.md).
+// The graph comes from esbuild's metafile (madge and dpdm need TypeScript's JS compiler API, which TS 7 lacks).
+import { build } from 'esbuild';
+
+const entries = ['src/main.ts', 'scripts/seed.ts'];
+const { metafile } = await build({
+  entryPoints: entries, outdir: '.data/check-deps', bundle: true, write: false, metafile: true, platform: 'node', format: 'esm',
+  packages: 'external', logLevel: 'silent',
+});
+const graph = new Map(Object.entries(metafile.inputs).map(([file, v]) => [file, v.imports.map((i) => i.path).filter((p) => metafile.inputs[p])]));
+
+// Layering: a file under the key may not import a file under any of the listed prefixes.
+const forbidden = {
+  'src/domain/': ['src/store/', 'src/services/', 'src/http/', 'src/realtime/', 'src/queues/', 'channels/', 'workers/'],
+  'src/store/': ['src/services/', 'src/http/', 'src/realtime/', 'channels/', 'workers/'],
+  'src/services/': ['src/http/', 'src/realtime/', 'channels/', 'workers/'],
+  'channels/': ['src/store/', 'src/services/', 'src/queues/', 'src/http/', 'src/realtime/', 'workers/'],
+  'workers/': ['src/http/', 'src/realtime/'],
+};
+const problems = [];
+for (const [file, imports] of graph) {
+  for (const [layer, banned] of Object.entries(forbidden)) {
+    if (!file.startsWith(layer)) continue;
+    for (const dep of imports) if (banned.some((b) => dep.startsWith(b))) problems.push(`layering: ${file} imports ${dep}`);
+  }
+}
+
+// Cycles: depth-first search with colours.
+const state = new Map();
+const stack = [];
+function visit(file) {
+  state.set(file, 'open');
+  stack.push(file);
+  for (const dep of graph.get(file) ?? []) {
+    if (state.get(dep) === 'open') problems.push(`cycle: ${[...stack.slice(stack.indexOf(dep)), dep].join(' -> ')}`);
+    else if (!state.has(dep)) visit(dep);
+  }
+  stack.pop();
+  state.set(file, 'done');
+}
+for (const file of graph.keys()) if (!state.has(file)) visit(file);
+
+if (problems.length) {
+  console.error(problems.join('\n'));
+  process.exit(1);
+}
+console.log(`import graph ok: ${graph.size} files, no cycles, layering respected`);
