@@ -11,9 +11,13 @@ export interface E2EOpts {
   /** No new max-rate sends after this many seconds (bounds the run when the hub is slow). */
   maxSeconds: number;
   latencySeconds: number;
+  /** The ingress' per-socket limit (channels/webchat: 20 messages / 10 s); the bench stays under it per socket. */
+  visitorLimit: { messages: number; windowMs: number };
   agent: { email: string; password: string };
   /** Counts this run's inbound web chat messages in the store. */
   countStored(): Promise<number>;
+  /** CPU ms so far of the processes involved (hub, bench, store), to split the max-rate phase's CPU per message. */
+  cpu(): Record<string, number | null>;
   /** Upper bound for waiting on deliveries in one phase. */
   phaseTimeoutMs: number;
   log(msg: string): void;
@@ -30,6 +34,10 @@ export interface E2EResult {
   received: number;
   stored: number;
   maxRateMs: number;
+  /** Time senders waited for a socket under the per-visitor limit (non-zero: BENCH_SOCKETS limits the rate). */
+  limiterWaitMs: number;
+  /** CPU ms per delivered message in the max-rate phase, by process (2 cores = 2000 CPU ms per wall second). */
+  cpuMsPerMessage: Record<string, number | null>;
   /** Mean time from emit to ack (the ingress: validate + enqueue), ms. */
   meanAckMs: number;
   warmupMs: number;
@@ -89,6 +97,31 @@ export async function runE2E(o: E2EOpts): Promise<E2EResult> {
     sockets.push(...widgets.filter(Boolean));
     if (r.errors) throw r.firstError;
 
+    // Client-side pacing per socket, so the hub's per-visitor rate limit never answers an error: the next socket
+    // with budget left sends; when none has any, the sender waits (counted in limiterWaitMs).
+    const recent: number[][] = widgets.map(() => []);
+    let rr = 0;
+    let limiterWaitMs = 0;
+    const pickSocket = async (): Promise<number> => {
+      for (;;) {
+        const t = Date.now();
+        let soonest = Infinity;
+        for (let k = 0; k < widgets.length; k++) {
+          const i = (rr + k) % widgets.length;
+          const r = recent[i]!;
+          while (r.length && t - r[0]! >= o.visitorLimit.windowMs) r.shift();
+          if (r.length < o.visitorLimit.messages) {
+            rr = i + 1;
+            r.push(t);
+            return i;
+          }
+          soonest = Math.min(soonest, r[0]! + o.visitorLimit.windowMs - t);
+        }
+        const w = Math.max(1, soonest);
+        limiterWaitMs += w;
+        await sleep(w);
+      }
+    };
     let ackErrors = 0;
     let firstAckError: string | undefined;
     let sent = 0;
@@ -101,7 +134,7 @@ export async function runE2E(o: E2EOpts): Promise<E2EResult> {
             waiters.set(id, () => { clearTimeout(t); resolve(); });
           });
     const send = async (id: string, i: number): Promise<boolean> => {
-      const s = widgets[i % widgets.length]!;
+      const s = widgets[await pickSocket()]!;
       const text = benchText(`${id}#${now().toFixed(3)}`, i);
       sent++;
       let ack: { ok?: boolean; error?: unknown };
@@ -143,6 +176,7 @@ export async function runE2E(o: E2EOpts): Promise<E2EResult> {
     // --- (1) max rate: up to N messages as fast as acks and deliveries allow, at most `window` of them between send
     // and agent receipt, no new sends after maxSeconds.
     const errorsBefore = ackErrors;
+    const cpu0 = o.cpu();
     const t0 = now();
     const stopAt = t0 + o.maxSeconds * 1000;
     let issued = 0;
@@ -157,10 +191,16 @@ export async function runE2E(o: E2EOpts): Promise<E2EResult> {
     });
     const maxIds = Array.from({ length: issued }, (_, i) => `m${i}`);
     const received = await awaitReceipts(maxIds, 5_000);
+    const cpu1 = o.cpu();
+    const cpuMsPerMessage: Record<string, number | null> = {};
+    for (const k of Object.keys(cpu1)) {
+      const a = cpu0[k], b = cpu1[k];
+      cpuMsPerMessage[k] = a == null || b == null || !received ? null : round((b - a) / received, 2);
+    }
     const maxRateMs = lastReceipt - t0;
     const maxRate = (received / maxRateMs) * 1000;
     const stored = await o.countStored();
-    o.log(`max rate: ${received}/${issued} received in ${Math.round(maxRateMs)} ms -> ${maxRate.toFixed(1)} msg/s (mean ack ${(ackMs / Math.max(1, issued)).toFixed(1)} ms, ack errors ${ackErrors - errorsBefore}); stored ${stored}`);
+    o.log(`max rate: ${received}/${issued} received in ${Math.round(maxRateMs)} ms -> ${maxRate.toFixed(1)} msg/s (mean ack ${(ackMs / Math.max(1, issued)).toFixed(1)} ms, ack errors ${ackErrors - errorsBefore}); stored ${stored}; CPU ms/message ${JSON.stringify(cpuMsPerMessage)}`);
 
     // --- (2) latency at a fixed offered rate (open loop: sends are scheduled, not gated by acks)
     const offered = Math.max(1, maxRate * 0.5);
@@ -191,6 +231,8 @@ export async function runE2E(o: E2EOpts): Promise<E2EResult> {
     o.log(`latency @ ${latency.offeredRate}/s: p50 ${latency.p50} p95 ${latency.p95} p99 ${latency.p99} ms (${lat.length}/${total})`);
 
     return {
+      limiterWaitMs: Math.round(limiterWaitMs),
+      cpuMsPerMessage,
       maxRate: round(maxRate, 1)!, n: issued, nTarget: o.n, sent, ackErrors, firstAckError, received, stored: stored,
       maxRateMs: round(maxRateMs, 0)!, meanAckMs: round(ackMs / Math.max(1, issued), 1)!, warmupMs: round(warmupMs, 0)!, latency,
     };

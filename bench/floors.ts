@@ -117,3 +117,69 @@ export async function ingestStoreMinFloor(o: FloorOpts): Promise<{ rate: number;
     return { rate: round(((o.n - errors) / ms) * 1000, 1)!, ms: round(ms, 0)!, errors, opsPerMessage: 2 };
   });
 }
+
+/**
+ * Plain-driver throughput of each kind of store command ingest issues, on _id (the only filter FerretDB/SQLite
+ * pushes down), `concurrency` at a time: turns "commands per message" into an expected msg/s.
+ */
+export async function storeOpRates(o: FloorOpts, storeCpuMs: () => number | null = () => null): Promise<{ rates: Record<string, number>; storeCpuMsPerOp: Record<string, number | null> }> {
+  return withDb(`${o.mongoBase}/kb_${o.runId}_fo`, async (db) => {
+    const m = models(db);
+    await Promise.all([m.Message.init(), m.Conversation.init()]);
+    const client = db.getClient().db(db.name);
+    const messages = client.collection('messages');
+    const conversations = client.collection('conversations');
+    const t = new Date();
+    const conv = Array.from({ length: o.visitors }, () => {
+      const customerId = new Types.ObjectId();
+      return { _id: new Types.ObjectId(), customerId, openKey: String(customerId), status: 'open', openedAt: t, lastActivityAt: t, priority: 0 };
+    });
+    await conversations.insertMany(conv);
+    const docs = Array.from({ length: o.n }, (_, i) => {
+      const c = conv[i % o.visitors]!;
+      return messageDocFor(inboundFor(o.runId, i, o.visitors, 'o'), c._id, c.customerId);
+    });
+    const cpuPerOp: Record<string, number | null> = {};
+    let cpuKey = '';
+    const rate = async (fn: (i: number) => Promise<unknown>) => {
+      const t0 = now();
+      const c0 = storeCpuMs();
+      const { errors, firstError } = await pool(o.n, o.concurrency, fn);
+      if (errors) throw firstError;
+      const c1 = storeCpuMs();
+      cpuPerOp[cpuKey] = c0 == null || c1 == null ? null : round((c1 - c0) / o.n, 2);
+      if (process.env.BENCH_DEBUG) console.error('[bench] op step', Math.round(now() - t0), 'ms');
+      return round((o.n / (now() - t0)) * 1000, 1)!;
+    };
+    const out: Record<string, number> = {};
+    cpuKey = 'insertOne';
+    out.insertOne = await rate((i) => messages.insertOne(docs[i]!));
+    cpuKey = 'findById';
+    out.findById = await rate((i) => messages.findOne({ _id: docs[i]!._id }));
+    cpuKey = 'updateOneById';
+    out.updateOneById = await rate((i) => conversations.updateOne({ _id: conv[i % o.visitors]!._id }, { $max: { lastActivityAt: new Date() } }));
+    cpuKey = 'findOneAndUpdateById';
+    out.findOneAndUpdateById = await rate((i) =>
+      conversations.findOneAndUpdate({ _id: conv[i % o.visitors]!._id }, { $set: { lastMessagePreview: `p${i}` } }, { returnDocument: 'after' }));
+    // A filter on another field scans the collection on FerretDB/SQLite (fewer ops: it is slow).
+    const scanN = Math.min(o.n, 100);
+    const ts = now();
+    await pool(scanN, o.concurrency, (i) => messages.findOne({ dedupeKey: docs[i]!.dedupeKey }));
+    out.findByNonIdField = round((scanN / (now() - ts)) * 1000, 1)!;
+    // Batched: documents/s when a worker writes 50 messages (and their conversations) per round trip. One batch at a
+    // time: concurrent insertMany calls into this collection stalled FerretDB 1.24/SQLite for minutes here.
+    const batch = 50;
+    const batches = Math.ceil(o.n / batch);
+    const more = docs.map((d) => ({ ...d, _id: new Types.ObjectId(), dedupeKey: `${d.dedupeKey}:b` }));
+    let t0 = now();
+    await pool(batches, 1, (b) => messages.insertMany(more.slice(b * batch, (b + 1) * batch), { ordered: false }));
+    out.insertManyDocsPerSec50 = round((o.n / (now() - t0)) * 1000, 1)!;
+    t0 = now();
+    await pool(batches, 1, (b) =>
+      conversations.bulkWrite(more.slice(b * batch, (b + 1) * batch).map((d) => ({
+        updateOne: { filter: { _id: d.conversationId }, update: { $max: { lastActivityAt: d.createdAt } } },
+      })), { ordered: false }));
+    out.bulkUpdateDocsPerSec50 = round((o.n / (now() - t0)) * 1000, 1)!;
+    return { rates: out, storeCpuMsPerOp: cpuPerOp };
+  });
+}

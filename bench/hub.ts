@@ -10,6 +10,7 @@ const root = path.resolve(__dirname, '..');
 export interface RunningHub {
   url: string;
   kind: 'child-process' | 'in-process';
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -66,7 +67,7 @@ export async function startChildHub(env: Omit<Parameters<typeof hubEnv>[0], 'por
     await stop();
     throw err;
   }
-  return { url, kind: 'child-process', stop };
+  return { url, kind: 'child-process', pid: child.pid!, stop };
 }
 
 /** startHub(config, 'all') in this process: load generator and hub share one event loop. */
@@ -74,5 +75,5 @@ export async function startInProcessHub(env: Omit<Parameters<typeof hubEnv>[0], 
   const config: Config = loadConfig({ ...hubEnv({ ...env, port: 0 }), LOG_LEVEL: 'silent' });
   const hub = await startHub(config, 'all');
   if (!hub.url) throw new Error('in-process hub has no url');
-  return { url: hub.url, kind: 'in-process', stop: () => hub.close() };
+  return { url: hub.url, kind: 'in-process', pid: process.pid, stop: () => hub.close() };
 }

@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import { Types } from 'mongoose';
@@ -122,4 +124,26 @@ export async function pool(total: number, window: number, task: (i: number) => P
   };
   await Promise.all(Array.from({ length: Math.min(window, total) }, lane));
   return { errors, firstError };
+}
+
+/** CPU time (user + system) of a process so far, ms, from /proc (Linux); null when unreadable. */
+export function cpuMsOf(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return null;
+  }
+}
+
+/** The pid listening on a local TCP port (to account the store's CPU), via `ss`; null when unknown. */
+export function pidListeningOn(port: number): number | null {
+  try {
+    const out = execFileSync('ss', ['-ltnpH', `sport = :${port}`], { encoding: 'utf8', timeout: 2000 });
+    const m = /pid=(\d+)/.exec(out);
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
 }

@@ -15,13 +15,15 @@ export interface IngestProfile {
   ingestMsFirstFifth: number;
   ingestMsLastFifth: number;
   preloadedMessages: number;
+  /** The store process' CPU per steady-state ingest() (null when its pid is unknown). */
+  storeCpuMsPerMessage: number | null;
 }
 
 /**
  * Runs src/services/ingest.ts's ingest() directly (no queue, no sockets) on its own database with command
  * monitoring, after a warm-up message per visitor, and counts the store round trips one message costs.
  */
-export async function profileIngest(o: { mongoBase: string; runId: string; n: number; visitors: number; concurrency: number; preload: number }): Promise<IngestProfile> {
+export async function profileIngest(o: { mongoBase: string; runId: string; n: number; visitors: number; concurrency: number; preload: number; storeCpuMs?: () => number | null }): Promise<IngestProfile> {
   const conn = mongoose.createConnection(`${o.mongoBase}/kb_${o.runId}_pr`, { serverSelectionTimeoutMS: 5000, retryWrites: false, monitorCommands: true });
   await conn.asPromise();
   try {
@@ -64,6 +66,7 @@ export async function profileIngest(o: { mongoBase: string; runId: string; n: nu
     client.on('commandFailed', done);
 
     const lat: number[] = new Array(o.n);
+    const c0 = o.storeCpuMs?.() ?? null;
     const t0 = now();
     await pool(o.n, o.concurrency, async (i) => {
       const t = now();
@@ -71,6 +74,7 @@ export async function profileIngest(o: { mongoBase: string; runId: string; n: nu
       lat[i] = now() - t;
     });
     const ms = now() - t0;
+    const c1 = o.storeCpuMs?.() ?? null;
     client.removeAllListeners('commandStarted');
     client.removeAllListeners('commandSucceeded');
     client.removeAllListeners('commandFailed');
@@ -90,6 +94,7 @@ export async function profileIngest(o: { mongoBase: string; runId: string; n: nu
       ingestMsFirstFifth: round(mean(lat.slice(0, fifth)), 1)!,
       ingestMsLastFifth: round(mean(lat.slice(-fifth)), 1)!,
       preloadedMessages: o.preload,
+      storeCpuMsPerMessage: c0 == null || c1 == null ? null : round((c1 - c0) / o.n, 2),
     };
   } finally {
     await conn.dropDatabase().catch(() => {});

@@ -7,13 +7,15 @@ import { Redis } from 'ioredis';
 import { createAgent } from '../src/services/agents';
 import { connectStore, ensureIndexes, models, type Db } from '../src/store';
 import { runE2E, type E2EResult } from './e2e';
-import { bullmqFloor, driverInsertFloor, ingestStoreMinFloor } from './floors';
+import { bullmqFloor, driverInsertFloor, ingestStoreMinFloor, storeOpRates } from './floors';
 import { startChildHub, startInProcessHub, type RunningHub } from './hub';
-import { envInt, machine, round } from './lib';
+import { cpuMsOf, envInt, machine, pidListeningOn, round } from './lib';
 import { profileIngest, type IngestProfile } from './profile';
 
 const N = envInt('BENCH_N', 3000, 10, 200_000);
-const SOCKETS = envInt('BENCH_SOCKETS', 50, 1, 2000);
+const SOCKETS = envInt('BENCH_SOCKETS', 200, 1, 2000);
+// channels/webchat/ingress.ts RATE_LIMIT: 20 messages per 10 s per socket (a small margin is kept).
+const VISITOR_LIMIT = { messages: envInt('BENCH_VISITOR_LIMIT', 19, 1, 1_000_000), windowMs: envInt('BENCH_VISITOR_WINDOW_MS', 10_250, 1, 3_600_000) };
 const WINDOW = envInt('BENCH_WINDOW', 64, 1, 10_000);
 const CONCURRENCY = envInt('BENCH_CONCURRENCY', 16, 1, 1000);
 const LATENCY_S = envInt('BENCH_LATENCY_SECONDS', 10, 1, 120);
@@ -70,10 +72,17 @@ async function e2eWith(kind: 'child' | 'in-process', n: number, latencySeconds: 
   const stop = async () => { if (!stopped) { stopped = true; await hub.stop(); } };
   cleanups.push(stop);
   log(`${hub.kind} hub up at ${hub.url} (db ${dbName}${suffix}, prefix ${hubPrefix}, WORKER_CONCURRENCY ${CONCURRENCY})`);
+  const storePid = process.env.BENCH_STORE_PID ? Number(process.env.BENCH_STORE_PID) : pidListeningOn(Number(new URL(MONGO_BASE).port || 27017));
+  const cpu = () => ({
+    hub: hub.kind === 'child-process' ? cpuMsOf(hub.pid) : null,
+    bench: (() => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; })(),
+    store: storePid ? cpuMsOf(storePid) : null,
+  });
   try {
     const r = await runE2E({
-      url: hub.url, runId, sockets: SOCKETS, n, window: WINDOW, maxSeconds: MAX_SECONDS, latencySeconds, agent,
-      countStored: () => m.Message.countDocuments({ direction: 'in', text: { $regex: '^bench#m[0-9]+#' } }),
+      cpu,
+      url: hub.url, runId, sockets: SOCKETS, n, window: WINDOW, maxSeconds: MAX_SECONDS, latencySeconds, visitorLimit: VISITOR_LIMIT, agent,
+      countStored: () => m.Message.countDocuments({ dedupeKey: { $regex: `^webchat:[^:]+:${runId}-m[0-9]+$` } }),
       phaseTimeoutMs: 60_000, log,
     });
     return { ...r, hub: hub.kind };
@@ -99,18 +108,31 @@ async function main() {
   const redisVersion = /redis_version:(\S+)/.exec(info)?.[1] ?? null;
   log(`run ${runId}: N=${N} (max ${MAX_SECONDS}s) sockets=${SOCKETS} window=${WINDOW} concurrency=${CONCURRENCY} latency=${LATENCY_S}s floorN=${FLOOR_N}; redis ${redisVersion}, store ${MONGO_BASE}`);
 
+  // The store's CPU per message in each measurement (FerretDB does the work the hub asks of it on these cores).
+  const storePid = process.env.BENCH_STORE_PID ? Number(process.env.BENCH_STORE_PID) : pidListeningOn(Number(new URL(MONGO_BASE).port || 27017));
+  const storeCpu: Record<string, number | null> = {};
+  const measureStoreCpu = async <T>(name: string, perN: number, fn: () => Promise<T>): Promise<T> => {
+    const c0 = storePid ? cpuMsOf(storePid) : null;
+    const r = await fn();
+    const c1 = storePid ? cpuMsOf(storePid) : null;
+    storeCpu[name] = c0 == null || c1 == null ? null : round((c1 - c0) / perN, 2);
+    return r;
+  };
   const floorOpts = { runId, n: FLOOR_N, window: WINDOW, concurrency: CONCURRENCY, visitors: SOCKETS, redisUrl: REDIS_URL, mongoBase: MONGO_BASE, timeoutMs: 60_000 };
   const bullmq = await bullmqFloor({ ...floorOpts, prefix: `${prefix}:floor` });
   log(`floor bullmq: ${bullmq.rate} jobs/s (${FLOOR_N} in ${bullmq.ms} ms)`);
-  const driverInsert = await driverInsertFloor({ ...floorOpts, prefix });
-  log(`floor driver insertOne: ${driverInsert.rate} docs/s (${FLOOR_N} in ${driverInsert.ms} ms)`);
-  const storeMin = await ingestStoreMinFloor({ ...floorOpts, prefix });
-  log(`floor ingest store minimum (insertOne + conversation updateOne): ${storeMin.rate} msg/s`);
+  const driverInsert = await measureStoreCpu('driverInsert', FLOOR_N, () => driverInsertFloor({ ...floorOpts, prefix }));
+  log(`floor driver insertOne: ${driverInsert.rate} docs/s (${FLOOR_N} in ${driverInsert.ms} ms); store CPU ${storeCpu.driverInsert} ms/doc`);
+  const storeMin = await measureStoreCpu('ingestStoreMin', FLOOR_N, () => ingestStoreMinFloor({ ...floorOpts, prefix }));
+  log(`floor ingest store minimum (insertOne + conversation updateOne): ${storeMin.rate} msg/s; store CPU ${storeCpu.ingestStoreMin} ms/message`);
 
   let profile: IngestProfile | null = null;
+  let opRates: Awaited<ReturnType<typeof storeOpRates>> | null = null;
   if (PROFILE_N > 0) {
-    profile = await profileIngest({ mongoBase: MONGO_BASE, runId, n: PROFILE_N, visitors: SOCKETS, concurrency: CONCURRENCY, preload: PROFILE_PRELOAD });
-    log(`ingest() direct: ${profile.rate} msg/s, ${profile.opsPerMessage} store commands/message, mean ingest ${profile.ingestMsFirstFifth} ms (first fifth) -> ${profile.ingestMsLastFifth} ms (last fifth)`);
+    opRates = await storeOpRates({ ...floorOpts, n: Math.min(FLOOR_N, 300), prefix }, () => (storePid ? cpuMsOf(storePid) : null));
+    log(`store commands/s (plain driver, concurrency ${CONCURRENCY}): ${JSON.stringify(opRates)}`);
+    profile = await profileIngest({ mongoBase: MONGO_BASE, runId, n: PROFILE_N, visitors: SOCKETS, concurrency: CONCURRENCY, preload: PROFILE_PRELOAD, storeCpuMs: () => (storePid ? cpuMsOf(storePid) : null) });
+    log(`ingest() direct: ${profile.rate} msg/s, ${profile.opsPerMessage} store commands/message, mean ingest ${profile.ingestMsFirstFifth} ms (first fifth) -> ${profile.ingestMsLastFifth} ms (last fifth); store CPU ${profile.storeCpuMsPerMessage} ms/message`);
   }
 
   let e2e: (E2EResult & { hub: string }) | null = null;
@@ -142,12 +164,12 @@ async function main() {
       ? {
           hub: e2e.hub, maxRate: e2e.maxRate, n: e2e.n, received: e2e.received, stored: e2e.stored, ackErrors: e2e.ackErrors,
           ...(e2e.firstAckError ? { firstAckError: e2e.firstAckError } : {}),
-          nTarget: e2e.nTarget, maxRateMs: e2e.maxRateMs, meanAckMs: e2e.meanAckMs, warmupMs: e2e.warmupMs, latency: e2e.latency,
+          nTarget: e2e.nTarget, limiterWaitMs: e2e.limiterWaitMs, cpuMsPerMessage: e2e.cpuMsPerMessage, maxRateMs: e2e.maxRateMs, meanAckMs: e2e.meanAckMs, warmupMs: e2e.warmupMs, latency: e2e.latency,
         }
       : { error: e2eError },
     ...(inProcess ? { e2eInProcess: { maxRate: inProcess.maxRate, n: inProcess.n, received: inProcess.received, stored: inProcess.stored, latency: inProcess.latency } } : {}),
-    floors: { bullmq: bullmq.rate, driverInsert: driverInsert.rate, lower, ingestStoreMin: storeMin.rate },
-    ingestProfile: profile,
+    floors: { bullmq: bullmq.rate, driverInsert: driverInsert.rate, lower, ingestStoreMin: storeMin.rate, storeCpuMsPerMessage: storeCpu },
+    ingestProfile: profile ? { ...profile, storeOpRates: opRates?.rates, storeCpuMsPerOp: opRates?.storeCpuMsPerOp } : null,
     ratios: {
       e2eVsLowerFloor: ratio,
       e2eVsIngestStoreMin: e2e ? round(e2e.maxRate / storeMin.rate, 3) : null,
