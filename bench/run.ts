@@ -104,6 +104,15 @@ async function main() {
     log(`deleted ${n} bench Redis keys (${prefix}*)`);
     await redis.quit();
   });
+  // Every database this run may create, dropped at the end even if a phase died (or the deadline hit) mid-way.
+  cleanups.push(async () => {
+    const db = await connectStore(`${MONGO_BASE}/${dbName}`);
+    try {
+      for (const suffix of ['', '_fi', '_fm', '_fo', '_pr', '_ip']) await db.useDb(`${dbName}${suffix}`).dropDatabase().catch(() => {});
+    } finally {
+      await db.close();
+    }
+  });
   const info = await redis.info('server');
   const redisVersion = /redis_version:(\S+)/.exec(info)?.[1] ?? null;
   log(`run ${runId}: N=${N} (max ${MAX_SECONDS}s) sockets=${SOCKETS} window=${WINDOW} concurrency=${CONCURRENCY} latency=${LATENCY_S}s floorN=${FLOOR_N}; redis ${redisVersion}, store ${MONGO_BASE}`);
