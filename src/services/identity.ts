@@ -38,35 +38,47 @@ export async function resolveCustomer(
 ): Promise<{ customerId: Types.ObjectId; created: boolean; customer: CustomerLean }> {
   const address = normalizeAddress(kind, rawAddress);
   const _id = identityId(kind, address);
-  const candidate = new Types.ObjectId();
-  let identity;
-  try {
-    identity = await m.Identity.findOneAndUpdate(
-      { _id },
-      { $setOnInsert: { kind, address, customerId: candidate, verified: profile.verified ?? false } },
-      { upsert: true, new: true },
-    ).lean();
-  } catch (err) {
-    if (!isDuplicateKey(err)) throw err;
-    identity = await m.Identity.findById(_id).lean(); // lost the race: the winner's row is there now
+  // Most messages come from known customers: plain reads then, and upserts (serialized writes on FerretDB's
+  // SQLite, findAndModify costing tens of ms under load) only for a first contact.
+  let identity = await m.Identity.findById(_id).lean();
+  let created = false;
+  if (!identity) {
+    const candidate = new Types.ObjectId();
+    try {
+      identity = await m.Identity.findOneAndUpdate(
+        { _id },
+        { $setOnInsert: { kind, address, customerId: candidate, verified: profile.verified ?? false } },
+        { upsert: true, new: true },
+      ).lean();
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      identity = await m.Identity.findById(_id).lean(); // lost the race: the winner's row is there now
+    }
+    if (!identity) throw new Error(`identity ${kind}:${address} vanished`);
+    created = candidate.equals(identity.customerId as Types.ObjectId);
   }
-  if (!identity) throw new Error(`identity ${kind}:${address} vanished`);
   const customerId = identity.customerId as Types.ObjectId;
-  const contact = kind === 'email' ? { email: address } : kind === 'phone' ? { phone: address } : {};
-  const update = {
-    $setOnInsert: { name: profile.name, language: profile.language, ...contact },
-    $set: { lastSeenAt: new Date() },
-  };
-  let customer;
-  try {
-    customer = await m.Customer.findOneAndUpdate({ _id: customerId }, update, { upsert: true, new: true }).lean();
-  } catch (err) {
-    // Two first messages raced on the same new customer id: the other insert won, so now it is a plain update.
-    if (!isDuplicateKey(err)) throw err;
-    customer = await m.Customer.findOneAndUpdate({ _id: customerId }, { $set: update.$set }, { new: true }).lean();
+  const now = new Date();
+  let customer = created ? null : await m.Customer.findById(customerId).lean();
+  if (!customer) {
+    // New, or the customer write of an earlier attempt never happened (crash between the two writes): upsert.
+    const contact = kind === 'email' ? { email: address } : kind === 'phone' ? { phone: address } : {};
+    const update = { $setOnInsert: { name: profile.name, language: profile.language, ...contact }, $set: { lastSeenAt: now } };
+    try {
+      customer = await m.Customer.findOneAndUpdate({ _id: customerId }, update, { upsert: true, new: true }).lean();
+    } catch (err) {
+      // Two first messages raced on the same new customer id: the other insert won, so now it is a plain read.
+      if (!isDuplicateKey(err)) throw err;
+      customer = await m.Customer.findById(customerId).lean();
+    }
+  } else if (!customer.lastSeenAt || now.getTime() - new Date(customer.lastSeenAt).getTime() > LAST_SEEN_PRECISION_MS) {
+    await m.Customer.updateOne({ _id: customerId }, { $max: { lastSeenAt: now } });
   }
-  return { customerId, created: customerId.equals(candidate), customer };
+  return { customerId, created, customer };
 }
+
+/** lastSeenAt is kept to the minute: writing it on every message would double the writes of a busy chat. */
+const LAST_SEEN_PRECISION_MS = 60_000;
 
 /**
  * Links another address (e.g. the email a web chat visitor typed) to a customer. An address that already belongs
@@ -80,9 +92,11 @@ export async function linkIdentity(
   verified = false,
 ): Promise<boolean> {
   const address = normalizeAddress(kind, rawAddress);
+  const _id = identityId(kind, address);
+  if (await m.Identity.exists({ _id })) return false; // the usual case: linked by an earlier message
   try {
     const res = await m.Identity.updateOne(
-      { _id: identityId(kind, address) },
+      { _id },
       { $setOnInsert: { kind, address, customerId, verified } },
       { upsert: true },
     );
