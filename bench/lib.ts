@@ -54,7 +54,7 @@ export function machine(redisVersion: string | null) {
     cpuModel: cpus[0]?.model?.trim() ?? 'unknown',
     totalMemGiB: round(os.totalmem() / 2 ** 30, 1),
     node: process.version,
-    store: process.env.BENCH_STORE_LABEL ?? 'FerretDB 1.24.2 sqlite',
+    store: process.env.BENCH_STORE_LABEL ?? process.env.KANAL_STORE_LABEL ?? 'unknown',
     redis: redisVersion,
   };
 }

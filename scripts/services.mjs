@@ -90,10 +90,10 @@ async function pickBackend() {
  * shares, or stops, a store that another run or `npm start` is using. Otherwise the local default on 27017.
  */
 async function ensureStore(started, cleanups, own) {
-  if (process.env.MONGODB_URI) return process.env.MONGODB_URI;
+  if (process.env.MONGODB_URI) return { uri: process.env.MONGODB_URI, label: process.env.KANAL_STORE_LABEL ?? 'external (MONGODB_URI)' };
   const port = own ? await freePort() : Number(process.env.FERRETDB_PORT ?? 27017);
   const base = `mongodb://127.0.0.1:${port}`;
-  if (!own && (await portOpen(port))) return base;
+  if (!own && (await portOpen(port))) return { uri: base, label: 'FerretDB already running on ' + port };
   const bin = buildFerretDB();
   mkdirSync(path.join(root, '.data'), { recursive: true });
   const backend = await pickBackend();
@@ -115,7 +115,7 @@ async function ensureStore(started, cleanups, own) {
   const child = spawn(bin, [...args, `--listen-addr=127.0.0.1:${port}`], { stdio: ['ignore', out, out], detached: true });
   started.push(child);
   await waitForPort(port, 20_000, 'FerretDB');
-  return base;
+  return { uri: base, label: `FerretDB 1.24.2 ${backend}` };
 }
 
 /** Starts (or finds) Redis and the store; the returned URIs carry no database name. */
@@ -134,8 +134,8 @@ export async function startServices({ ownStore = false } = {}) {
   };
   try {
     const redisUrl = await ensureRedis(started);
-    const mongoBase = await ensureStore(started, cleanups, ownStore);
-    return { redisUrl, mongoBase, stop };
+    const store = await ensureStore(started, cleanups, ownStore);
+    return { redisUrl, mongoBase: store.uri, storeLabel: store.label, stop };
   } catch (err) {
     await stop();
     throw err;
