@@ -6,6 +6,7 @@ import type { MessageView } from '../../src/domain/views';
 import { createAgent } from '../../src/services/agents';
 import { testConfig } from '../helpers/env';
 import { startTestHub } from '../helpers/hub';
+import { connected, nextEvent } from '../helpers/sockets';
 
 // The web chat widget in Debian's Chromium against a real hub: a visitor writes from the demo page, an agent
 // (over the real /agents socket and REST API) answers, and hostile text never runs as code on either side.
@@ -26,10 +27,7 @@ beforeAll(async () => {
   });
   agentToken = ((await login.json()) as { token: string }).token;
   agent = connect(`${hub.url}/agents`, { auth: { token: agentToken }, transports: ['websocket'], reconnection: false });
-  await new Promise<void>((resolve, reject) => {
-    agent.once('connect', resolve);
-    agent.once('connect_error', reject);
-  });
+  await connected(agent);
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
@@ -48,18 +46,6 @@ afterAll(async () => {
   await hub?.stop();
 });
 
-const nextAgentEvent = (event: string, match: (m: MessageView) => boolean) =>
-  new Promise<MessageView>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${event}`)), 15_000);
-    const on = (m: MessageView) => {
-      if (!match(m)) return;
-      clearTimeout(timer);
-      agent.off(event, on);
-      resolve(m);
-    };
-    agent.on(event, on);
-  });
-
 test('visitor writes in the widget, the agent sees it live, replies, and the widget shows the reply and typing', async () => {
   await page.goto(`${hub.url}/demo`);
   await page.locator('button.launcher').click();
@@ -67,7 +53,7 @@ test('visitor writes in the widget, the agent sees it live, replies, and the wid
   await page.locator('form.prechat button[type="submit"]').click();
 
   const hostile = '<img src=x onerror="window.__pwned=1;alert(1)"> İade süresi kaç gün?';
-  const seen = nextAgentEvent('message.created', (m) => m.text === hostile);
+  const seen = nextEvent<MessageView>(agent, 'message.created', (m) => m.text === hostile, 15_000);
   await page.locator('form.compose textarea').fill(hostile);
   await page.locator('form.compose button[type="submit"]').click();
   const inbound = await seen;

@@ -1,5 +1,6 @@
 import type { Config } from '../../src/config';
 import { startHub, type Hub, type Role } from '../../src/hub';
+import { deleteKeys } from './sockets';
 
 /** Starts a real hub (store, Redis, workers, HTTP) for a test and drops its database and queues on close. */
 export async function startTestHub(config: Config, role: Role = 'all'): Promise<Hub & { stop(): Promise<void> }> {
@@ -8,8 +9,7 @@ export async function startTestHub(config: Config, role: Role = 'all'): Promise<
     ...hub,
     async stop() {
       await hub.deps.db.dropDatabase().catch(() => {});
-      const keys = await hub.deps.redis.keys(`${config.QUEUE_PREFIX}:*`).catch(() => [] as string[]);
-      if (keys.length) await hub.deps.redis.del(...keys).catch(() => 0);
+      await deleteKeys(hub.deps.redis, config.QUEUE_PREFIX).catch(() => {});
       await hub.close();
     },
   };

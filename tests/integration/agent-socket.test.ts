@@ -6,6 +6,7 @@ import type { MessageView } from '../../src/domain/views';
 import { createAgent } from '../../src/services/agents';
 import { ingest } from '../../src/services/ingest';
 import { testConfig } from '../helpers/env';
+import { connected, nextEvent } from '../helpers/sockets';
 import { startTestHub } from '../helpers/hub';
 
 let hub: Awaited<ReturnType<typeof startTestHub>>;
@@ -27,19 +28,7 @@ function open(auth?: { token: string }, headers?: Record<string, string>): Socke
   sockets.push(s);
   return s;
 }
-const connected = (s: Socket) =>
-  new Promise<void>((resolve, reject) => {
-    s.once('connect', () => resolve());
-    s.once('connect_error', reject);
-  });
-const next = <T>(s: Socket, event: string, ms = 5000) =>
-  new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`no ${event} within ${ms}ms`)), ms);
-    s.once(event, (p: T) => {
-      clearTimeout(t);
-      resolve(p);
-    });
-  });
+const next = <T>(s: Socket, event: string, ms = 5000) => nextEvent<T>(s, event, undefined, ms);
 const ack = (s: Socket, event: string, payload: unknown) => s.timeout(5000).emitWithAck(event, payload) as Promise<{ ok?: true; error?: string }>;
 
 beforeAll(async () => {

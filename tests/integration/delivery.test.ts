@@ -8,6 +8,7 @@ import { connectStore, ensureIndexes, models } from '../../src/store';
 import { EventPublisher } from '../../src/services/events';
 import { createLogger } from '../../src/logger';
 import { testConfig } from '../helpers/env';
+import { deleteKeys } from '../helpers/sockets';
 
 // The outbound pipeline with a scripted SMS adapter: a stand-in for a provider, not for our own infrastructure.
 const config = testConfig('delivery');
@@ -41,8 +42,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await workers.close();
-  const keys = await redis.keys(`${config.QUEUE_PREFIX}:*`);
-  if (keys.length) await redis.del(...keys);
+  await deleteKeys(redis, config.QUEUE_PREFIX);
   await queues.close();
   await redis.quit();
   await db.dropDatabase();

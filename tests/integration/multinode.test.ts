@@ -4,6 +4,7 @@ import { createAgent } from '../../src/services/agents';
 import { connectStore, ensureIndexes, models } from '../../src/store';
 import type { MessageView } from '../../src/domain/views';
 import { testConfig } from '../helpers/env';
+import { deleteKeys, nextEvent } from '../helpers/sockets';
 import { spawnKanal, stopProcess, waitUntil } from '../helpers/process';
 
 // Two hub nodes and a separate worker process, sharing Redis and the store, as in production.
@@ -35,8 +36,7 @@ afterAll(async () => {
   await Promise.all(children.map((c) => stopProcess(c)));
   const { Redis } = await import('ioredis');
   const redis = new Redis(config.REDIS_URL);
-  const keys = await redis.keys(`${config.QUEUE_PREFIX}:*`);
-  if (keys.length) await redis.del(...keys);
+  await deleteKeys(redis, config.QUEUE_PREFIX);
   await redis.quit();
   await db.dropDatabase();
   await db.close();
@@ -48,19 +48,6 @@ function connected(url: string, nsp: string, token: string): Promise<Socket> {
   return new Promise((resolve, reject) => {
     socket.once('connect', () => resolve(socket));
     socket.once('connect_error', reject);
-  });
-}
-
-function next<T>(socket: Socket, event: string, match: (p: T) => boolean = () => true, ms = 10_000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${event} within ${ms} ms`)), ms);
-    const on = (payload: T) => {
-      if (!match(payload)) return;
-      clearTimeout(timer);
-      socket.off(event, on);
-      resolve(payload);
-    };
-    socket.on(event, on);
   });
 }
 
@@ -78,14 +65,14 @@ test('a visitor on node A reaches an agent on node B, and the agent reply reache
   const { token: visitorToken } = await session.json();
   const visitor = await connected(urlA, '/widget', visitorToken);
 
-  const seen = next<MessageView>(agent, 'message.created', (m) => m.text === 'İade nasıl yapılır?');
+  const seen = nextEvent<MessageView>(agent, 'message.created', (m) => m.text === 'İade nasıl yapılır?');
   const ack = await visitor.timeout(10_000).emitWithAck('message:send', { clientId: 'multi-1', text: 'İade nasıl yapılır?' });
   expect(ack).toMatchObject({ ok: true });
   const inbound = await seen;
   expect(inbound.direction).toBe('in');
   expect(inbound.channel).toBe('webchat');
 
-  const reply = next<{ text: string }>(visitor, 'message', (m) => m.text === 'Siparişler sayfasından iade talebi oluşturabilirsiniz.');
+  const reply = nextEvent<{ text: string }>(visitor, 'message', (m) => m.text === 'Siparişler sayfasından iade talebi oluşturabilirsiniz.');
   const res = await fetch(`${urlB}/api/conversations/${inbound.conversationId}/reply`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${agentToken}` },
@@ -93,6 +80,6 @@ test('a visitor on node A reaches an agent on node B, and the agent reply reache
   });
   expect(res.status).toBe(202);
   await reply;
-  const delivered = await next<MessageView>(agent, 'message.updated', (m) => m.delivery.status === 'sent');
+  const delivered = await nextEvent<MessageView>(agent, 'message.updated', (m) => m.delivery.status === 'sent');
   expect(delivered.direction).toBe('out');
 }, 60_000);

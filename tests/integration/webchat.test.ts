@@ -5,6 +5,7 @@ import { identityHash } from '../../channels/webchat/token';
 import { jobIdFor } from '../../src/queues';
 import { createReply } from '../../src/services/replies';
 import { testConfig } from '../helpers/env';
+import { connected, nextEvent } from '../helpers/sockets';
 import { startTestHub } from '../helpers/hub';
 import { waitUntil } from '../helpers/process';
 
@@ -36,20 +37,7 @@ function open(token?: string, base = hub.url): Socket {
   sockets.push(s);
   return s;
 }
-const connected = (s: Socket) =>
-  new Promise<void>((resolve, reject) => {
-    s.once('connect', () => resolve());
-    s.once('connect_error', reject);
-  });
 const ack = (s: Socket, event: string, payload?: unknown) => s.timeout(5000).emitWithAck(event, payload) as Promise<Ack>;
-const next = <T>(s: Socket, event: string, ms = 10_000) =>
-  new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${event} within ${ms}ms`)), ms);
-    s.once(event, (p: T) => {
-      clearTimeout(timer);
-      resolve(p);
-    });
-  });
 async function visitor(body: Record<string, unknown> = {}) {
   const { body: s } = await session(body);
   const socket = open(s.token);
@@ -149,7 +137,7 @@ test('an agent reply reaches the visitor socket, is marked sent, and is in the h
   await waitUntil(async () => (await stored(v.visitorId)).length === 1, 10_000, 'the message to be stored');
   const [inbound] = await stored(v.visitorId);
 
-  const got = next<Record<string, unknown>>(v.socket, 'message');
+  const got = nextEvent<Record<string, unknown>>(v.socket, 'message');
   const { message } = await createReply(hub.deps.models, hub.deps.events, {
     conversationId: String(inbound!.conversationId), agent: { id: 'agent-1', name: 'Zeynep' }, text: 'Kargonuz yarın teslim edilecek.',
   });

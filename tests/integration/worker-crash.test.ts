@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { createQueues, enqueueInbound, redisConnection } from '../../src/queues';
 import { connectStore, ensureIndexes, models } from '../../src/store';
 import { testConfig } from '../helpers/env';
+import { deleteKeys } from '../helpers/sockets';
 import { spawnKanal, stopProcess, waitUntil } from '../helpers/process';
 
 // A worker killed with SIGKILL mid-batch: its active jobs' locks expire, a new worker picks them up, and the
@@ -22,8 +23,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await Promise.all(children.map((c) => stopProcess(c)));
-  const keys = await redis.keys(`${config.QUEUE_PREFIX}:*`);
-  if (keys.length) await redis.del(...keys);
+  await deleteKeys(redis, config.QUEUE_PREFIX);
   await queues.close();
   await redis.quit();
   await db.dropDatabase();
