@@ -13,7 +13,7 @@ import { deleteKeys } from '../helpers/sockets';
 // The outbound pipeline with a scripted SMS adapter: a stand-in for a provider, not for our own infrastructure.
 const config = testConfig('delivery');
 const calls: OutboundMessage[] = [];
-let script: Array<'ok' | 'fail' | 'permanent'> = [];
+let script: Array<'ok' | 'fail' | 'permanent' | 'slow'> = [];
 const adapter: ChannelAdapter = {
   channel: 'sms',
   async send(msg) {
@@ -21,6 +21,7 @@ const adapter: ChannelAdapter = {
     const next = script.shift() ?? 'ok';
     if (next === 'fail') throw new Error('provider timeout');
     if (next === 'permanent') throw new PermanentSendError('number unreachable (21211)');
+    if (next === 'slow') await new Promise((r) => setTimeout(r, 600));
     return { providerId: `SM${calls.length}` };
   },
 };
@@ -119,4 +120,16 @@ test('a job for a message that already has a provider id never sends it again (l
   await queues.outbound.add('send', { messageId: id });
   await new Promise((r) => setTimeout(r, 500));
   expect(calls).toHaveLength(1);
+});
+
+test('graceful shutdown: closing the workers lets an in-flight send finish and record it', async () => {
+  script = ['slow'];
+  calls.length = 0;
+  const { id } = await replyAndSend('sent while shutting down');
+  for (let i = 0; i < 100 && calls.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+  expect(calls).toHaveLength(1); // the provider call is in flight now
+  await workers.close();
+  const doc = await m.Message.findById(id).lean();
+  expect(doc!.delivery?.status).toBe('sent');
+  expect(doc!.providerId).toBe('SM1');
 });
