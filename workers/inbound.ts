@@ -1,16 +1,61 @@
 import type { Job } from 'bullmq';
-import { inboundMessageSchema } from '../src/domain/messages';
+import { inboundMessageSchema, type InboundMessage } from '../src/domain/messages';
 import type { InboundJob } from '../src/queues';
 import type { EventPublisher } from '../src/services/events';
-import { ingest } from '../src/services/ingest';
+import type { IngestResult } from '../src/services/ingest';
+import { ingestBatchSettled, SenderCache } from '../src/services/ingest-batch';
 import type { Models } from '../src/store';
 import { UnrecoverableError } from 'bullmq';
 
+/** Largest micro-batch, and how many batches may be in the store at once. */
+export const INBOUND_BATCH_MAX = 50;
+const BATCHES_IN_FLIGHT = 4;
+
+interface Pending {
+  msg: InboundMessage;
+  receivedAt: Date;
+  resolve: (r: IngestResult) => void;
+  reject: (err: Error) => void;
+}
+
+/**
+ * Jobs stay individually locked and acknowledged, but their messages are ingested in micro-batches (group commit):
+ * a message goes to the store at once when a batch slot is free, otherwise it joins the next batch, which leaves
+ * when a running one completes. No timer: an idle worker adds no latency, a busy one batches by itself.
+ */
 export function inboundProcessor(m: Models, events: EventPublisher) {
+  let pending: Pending[] = [];
+  let inFlight = 0;
+  let lastAt = 0;
+  const senders = new SenderCache();
+
+  const pump = () => {
+    while (inFlight < BATCHES_IN_FLIGHT && pending.length > 0) {
+      const batch = pending.slice(0, INBOUND_BATCH_MAX);
+      pending = pending.slice(batch.length);
+      inFlight++;
+      void ingestBatchSettled(m, events, batch.map((p) => p.msg), batch.map((p) => p.receivedAt), senders)
+        .then(
+          (results) => batch.forEach((p, i) => { const r = results[i]; if (r instanceof Error || !r) p.reject(r ?? new Error('no result')); else p.resolve(r); }),
+          (err: unknown) => batch.forEach((p) => p.reject(err instanceof Error ? err : new Error(String(err)))),
+        )
+        .finally(() => {
+          inFlight--;
+          pump();
+        });
+    }
+  };
+
   return async (job: Job<InboundJob>) => {
     const parsed = inboundMessageSchema.safeParse(job.data.message);
     // A malformed job can never succeed: fail it at once (kept in the failed set for inspection), no retries.
     if (!parsed.success) throw new UnrecoverableError(`invalid inbound message: ${parsed.error.issues[0]?.message}`);
-    return ingest(m, events, parsed.data);
+    // Distinct, increasing receive times keep a conversation's messages in arrival order within a batch.
+    lastAt = Math.max(Date.now(), lastAt + 1);
+    const receivedAt = new Date(lastAt);
+    return new Promise<IngestResult>((resolve, reject) => {
+      pending.push({ msg: parsed.data, receivedAt, resolve, reject });
+      pump();
+    });
   };
 }

@@ -5,7 +5,7 @@ import { QueueNames, type InboundJob, type OutboundJob } from '../src/queues';
 import type { AdapterRegistry } from '../src/services/delivery';
 import type { EventPublisher } from '../src/services/events';
 import type { Models } from '../src/store';
-import { inboundProcessor } from './inbound';
+import { INBOUND_BATCH_MAX, inboundProcessor } from './inbound';
 import { outboundProcessor } from './outbound';
 
 export interface WorkerSet {
@@ -30,7 +30,11 @@ export function startWorkers(opts: {
     stalledInterval: Math.max(250, Math.floor(opts.lockMs / 2)),
   };
   const workers = [
-    new Worker<InboundJob>(QueueNames.inbound, inboundProcessor(opts.models, opts.events), common),
+    // Inbound jobs are ingested in micro-batches: a worker holds enough jobs at once to fill one batch.
+    new Worker<InboundJob>(QueueNames.inbound, inboundProcessor(opts.models, opts.events), {
+      ...common,
+      concurrency: Math.max(opts.concurrency, INBOUND_BATCH_MAX),
+    }),
     new Worker<OutboundJob>(QueueNames.outbound, outboundProcessor(opts.models, opts.events, opts.adapters), common),
   ];
   for (const w of workers) {
