@@ -28,10 +28,17 @@ export async function stopProcess(child: ChildProcess, graceMs = 10_000): Promis
   clearTimeout(timer);
 }
 
-export async function waitUntil(check: () => Promise<boolean>, ms: number, what: string): Promise<void> {
+/** Polls `fn` until it returns a truthy value, and returns that value; rejects after `ms`. */
+export async function waitFor<T>(fn: () => Promise<T | null | undefined | false>, ms = 10_000, what = 'a condition'): Promise<T> {
   const until = Date.now() + ms;
-  while (!(await check())) {
+  for (;;) {
+    const value = await fn();
+    if (value) return value;
     if (Date.now() > until) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+export async function waitUntil(check: () => Promise<boolean>, ms: number, what: string): Promise<void> {
+  await waitFor(check, ms, what);
 }

@@ -5,6 +5,7 @@ import { createAgent } from '../../src/services/agents';
 import { ingest } from '../../src/services/ingest';
 import { testConfig } from '../helpers/env';
 import { startTestHub } from '../helpers/hub';
+import { waitFor } from '../helpers/process';
 
 let hub: Awaited<ReturnType<typeof startTestHub>>;
 const PASSWORD = 'doğru-parola-123';
@@ -29,15 +30,6 @@ async function api<T = any>(who_: string | null, method: string, path: string, b
   return { status: res.status, body: (await res.json().catch(() => null)) as T };
 }
 
-async function waitFor<T>(fn: () => Promise<T | null | undefined | false>, ms = 10_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > until) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 let ayse: { customerId: string; conversationId: string };
 

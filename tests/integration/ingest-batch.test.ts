@@ -1,11 +1,11 @@
 import { Types } from 'mongoose';
-import type { InboundMessage } from '../../src/domain/messages';
 import type { EventPublisher } from '../../src/services/events';
 import { ingest } from '../../src/services/ingest';
 import { ingestBatch, ingestBatchSettled, SenderCache } from '../../src/services/ingest-batch';
 import { setStatus } from '../../src/services/conversations';
 import { testConfig } from '../helpers/env';
 import { startTestHub } from '../helpers/hub';
+import { webchatMessage } from '../helpers/messages';
 
 const config = testConfig('ingestbatch');
 let hub: Awaited<ReturnType<typeof startTestHub>>;
@@ -17,15 +17,7 @@ afterAll(async () => {
   await hub.stop();
 });
 
-const msg = (id: string, address: string, text = 'Merhaba, siparişim nerede?'): InboundMessage => ({
-  channel: 'webchat',
-  dedupeKey: `webchat:${id}`,
-  providerId: id,
-  from: { address, name: 'Ayşe Yılmaz' },
-  text,
-  attachments: [],
-  sentAt: new Date().toISOString(),
-});
+const msg = webchatMessage;
 
 function recorder() {
   const messages: { id: string; text: string }[] = [];

@@ -4,9 +4,10 @@ import { enqueueInbound, jobIdFor, QueueNames } from '../../src/queues';
 import { ingest } from '../../src/services/ingest';
 import { resolveCustomer } from '../../src/services/identity';
 import { findOrOpenConversation, setStatus } from '../../src/services/conversations';
-import type { InboundMessage } from '../../src/domain/messages';
 import { testConfig } from '../helpers/env';
 import { startTestHub } from '../helpers/hub';
+import { webchatMessage } from '../helpers/messages';
+import { waitFor } from '../helpers/process';
 
 const config = testConfig('ingest');
 let hub: Awaited<ReturnType<typeof startTestHub>>;
@@ -18,25 +19,8 @@ afterAll(async () => {
   await hub.stop();
 });
 
-const msg = (id: string, address: string, text = 'Merhaba, siparişim nerede?'): InboundMessage => ({
-  channel: 'webchat',
-  dedupeKey: `webchat:${id}`,
-  providerId: id,
-  from: { address, name: 'Ayşe Yılmaz' },
-  text,
-  attachments: [],
-  sentAt: new Date().toISOString(),
-});
+const msg = webchatMessage;
 
-async function waitFor<T>(fn: () => Promise<T | null | undefined | false>, ms = 10_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > until) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 test('a message enqueued three times is stored once, in one conversation, with the Turkish text intact', async () => {
   const m = msg(new Types.ObjectId().toString(), 'visitor-triple');
