@@ -82,27 +82,33 @@ export async function driverInsertFloor(o: FloorOpts): Promise<{ rate: number; m
   });
 }
 
+/** One open conversation per visitor (plain driver) and the message documents to write into them. */
+async function seedOpenConversations(db: Db, o: FloorOpts, tag?: string) {
+  const m = models(db);
+  await Promise.all([m.Message.init(), m.Conversation.init()]);
+  const client = db.getClient().db(db.name);
+  const messages = client.collection('messages');
+  const conversations = client.collection('conversations');
+  const t = new Date();
+  const conv = Array.from({ length: o.visitors }, () => {
+    const customerId = new Types.ObjectId();
+    return { _id: new Types.ObjectId(), customerId, openKey: String(customerId), status: 'open', openedAt: t, lastActivityAt: t, priority: 0 };
+  });
+  await conversations.insertMany(conv);
+  const docs = Array.from({ length: o.n }, (_, i) => {
+    const c = conv[i % o.visitors]!;
+    return messageDocFor(inboundFor(o.runId, i, o.visitors, tag), c._id, c.customerId);
+  });
+  return { messages, conversations, conv, docs };
+}
+
 /**
  * The least store work one inbound message needs if identity and open conversation were cached: insert the
  * message (unique dedupeKey) + one conversation update by _id ($max timestamps, preview). Plain driver.
  */
 export async function ingestStoreMinFloor(o: FloorOpts): Promise<{ rate: number; ms: number; errors: number; opsPerMessage: number }> {
   return withDb(`${o.mongoBase}/kb_${o.runId}_fm`, async (db) => {
-    const m = models(db);
-    await Promise.all([m.Message.init(), m.Conversation.init()]);
-    const client = db.getClient().db(db.name);
-    const messages = client.collection('messages');
-    const conversations = client.collection('conversations');
-    const t = new Date();
-    const conv = Array.from({ length: o.visitors }, () => {
-      const customerId = new Types.ObjectId();
-      return { _id: new Types.ObjectId(), customerId, openKey: String(customerId), status: 'open', openedAt: t, lastActivityAt: t, priority: 0 };
-    });
-    await conversations.insertMany(conv);
-    const docs = Array.from({ length: o.n }, (_, i) => {
-      const c = conv[i % o.visitors]!;
-      return messageDocFor(inboundFor(o.runId, i, o.visitors), c._id, c.customerId);
-    });
+    const { messages, conversations, docs } = await seedOpenConversations(db, o);
     const t0 = now();
     const { errors, firstError } = await pool(o.n, o.concurrency, async (i) => {
       const d = docs[i]!;
@@ -124,21 +130,7 @@ export async function ingestStoreMinFloor(o: FloorOpts): Promise<{ rate: number;
  */
 export async function storeOpRates(o: FloorOpts, storeCpuMs: () => number | null = () => null): Promise<{ rates: Record<string, number>; storeCpuMsPerOp: Record<string, number | null> }> {
   return withDb(`${o.mongoBase}/kb_${o.runId}_fo`, async (db) => {
-    const m = models(db);
-    await Promise.all([m.Message.init(), m.Conversation.init()]);
-    const client = db.getClient().db(db.name);
-    const messages = client.collection('messages');
-    const conversations = client.collection('conversations');
-    const t = new Date();
-    const conv = Array.from({ length: o.visitors }, () => {
-      const customerId = new Types.ObjectId();
-      return { _id: new Types.ObjectId(), customerId, openKey: String(customerId), status: 'open', openedAt: t, lastActivityAt: t, priority: 0 };
-    });
-    await conversations.insertMany(conv);
-    const docs = Array.from({ length: o.n }, (_, i) => {
-      const c = conv[i % o.visitors]!;
-      return messageDocFor(inboundFor(o.runId, i, o.visitors, 'o'), c._id, c.customerId);
-    });
+    const { messages, conversations, conv, docs } = await seedOpenConversations(db, o, 'o');
     const cpuPerOp: Record<string, number | null> = {};
     let cpuKey = '';
     const rate = async (fn: (i: number) => Promise<unknown>) => {
