@@ -22,6 +22,9 @@ export async function visitorHistory(m: Models, visitorId: string, opts: { befor
 export async function visitorTyping(m: Models, events: EventPublisher, visitorId: string, typing: boolean): Promise<void> {
   const identity = await m.Identity.findById(identityId('webchat', visitorId)).lean();
   if (!identity) return;
-  const conversation = await m.Conversation.findOne({ openKey: String(identity.customerId) }, { _id: 1 }).lean();
-  if (conversation) events.typing(String(conversation._id), { from: 'customer', typing });
+  // By _id through the customer's cached open conversation (a lookup by openKey scans on FerretDB); checked open.
+  const customer = await m.Customer.findById(identity.customerId, { openConversationId: 1 }).lean();
+  if (!customer?.openConversationId) return;
+  const conversation = await m.Conversation.findById(customer.openConversationId, { openKey: 1 }).lean();
+  if (conversation?.openKey === String(identity.customerId)) events.typing(String(conversation._id), { from: 'customer', typing });
 }

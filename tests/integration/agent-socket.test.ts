@@ -5,6 +5,8 @@ import type { InboundMessage } from '../../src/domain/messages';
 import type { MessageView } from '../../src/domain/views';
 import { createAgent } from '../../src/services/agents';
 import { ingest } from '../../src/services/ingest';
+import { setStatus } from '../../src/services/conversations';
+import { visitorTyping } from '../../src/services/threads';
 import { testConfig } from '../helpers/env';
 import { connected, nextEvent } from '../helpers/sockets';
 import { startTestHub } from '../helpers/hub';
@@ -84,6 +86,21 @@ test('typing is relayed to the other agent in the conversation room', async () =
     next(veli, AgentEvents.typing, 400),
     ack(ali, 'typing', { conversationId, typing: false }).then(() => new Promise((r) => setTimeout(r, 600))).then(() => { throw new Error('silent'); }),
   ])).rejects.toThrow(/no typing|silent/);
+});
+
+test('a visitor typing reaches the agents in their open conversation, and stops once it is resolved', async () => {
+  const { conversationId } = await ingest(hub.deps.models, null, inbound('visitor-types', 'bir saniye...'));
+  const s = open({ token: tokens.veli! });
+  await connected(s);
+  expect(await ack(s, 'conversation:join', { conversationId })).toEqual({ ok: true });
+  const got = next<Record<string, unknown>>(s, AgentEvents.typing);
+  await visitorTyping(hub.deps.models, hub.deps.events, 'visitor-types', true);
+  expect(await got).toMatchObject({ conversationId, from: 'customer', typing: true });
+
+  await setStatus(hub.deps.models, new Types.ObjectId(conversationId), 'resolved');
+  const silent = next(s, AgentEvents.typing, 400);
+  await visitorTyping(hub.deps.models, hub.deps.events, 'visitor-types', false);
+  await expect(silent).rejects.toThrow(/no typing/);
 });
 
 test('agent typing on a web chat conversation is also published to the visitor (widget namespace, via Redis)', async () => {
