@@ -6,6 +6,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { createAgent } from '../src/services/agents';
 import { connectStore, ensureIndexes, models, type Db } from '../src/store';
+import { runConsoleBench, type ConsoleBenchResult } from './console';
 import { runE2E, type E2EResult } from './e2e';
 import { bullmqFloor, driverInsertFloor, ingestStoreMinFloor, storeOpRates } from './floors';
 import { startChildHub, startInProcessHub, type RunningHub } from './hub';
@@ -190,6 +191,12 @@ async function main() {
       p99: e2e ? e2e.latency.samples > 0 && e2e.latency.p99 <= targets.p99MaxMs : false,
     },
   };
+  // The agent console's first pages on a large store (bench/console.ts); BENCH_CONSOLE=0 skips it.
+  let consoleBench: ConsoleBenchResult | { error: string } | null = null;
+  if (process.env.BENCH_CONSOLE !== '0') {
+    consoleBench = await runConsoleBench({ mongoBase: MONGO_BASE, redisUrl: REDIS_URL, runId, log }).catch((err: Error) => ({ error: err.message }));
+  }
+  Object.assign(result, { console: consoleBench });
   const out = path.join(__dirname, 'results', 'latest.json');
   mkdirSync(path.dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);

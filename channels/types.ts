@@ -1,7 +1,8 @@
 import type { Router } from 'express';
 import type { Logger } from 'pino';
 import type { Namespace } from 'socket.io';
-import type { ChannelAdapter, InboundMessage } from '../src/domain/messages';
+import type { Readable } from 'node:stream';
+import type { Attachment, ChannelAdapter, DeliveryReport, InboundMessage } from '../src/domain/messages';
 import type { MessageView } from '../src/domain/views';
 
 /**
@@ -17,8 +18,37 @@ export interface IngressContext {
   visitorHistory(visitorId: string, opts: { before?: string; limit: number }): Promise<MessageView[]>;
   /** Tells the agents watching this visitor's open conversation that the visitor is typing (or stopped). */
   visitorTyping(visitorId: string, typing: boolean): Promise<void>;
+  /**
+   * Stores attachment bytes (size-limited, type sniffed) and returns the record to put in the InboundMessage.
+   * Rejects with AttachmentTooLargeError above ATTACHMENT_MAX_BYTES.
+   */
+  storeAttachment(input: { name: string; contentType?: string; data: Buffer | Readable }): Promise<Attachment>;
+  /** Applies a delivery receipt (status callback, ack, bounce) to our outbound message with that provider id. */
+  reportDelivery(report: DeliveryReport): Promise<'updated' | 'stale' | 'unknown'>;
+  /** Keeps input that cannot become a message (malformed, hostile, unknown bounce) visible to admins. */
+  quarantine?(record: QuarantineInput): Promise<void>;
+  /** True when an inbound message with this dedupeKey is already stored (skip refetching a redelivery's media). */
+  inboundExists(dedupeKey: string): Promise<boolean>;
+  /** Reads a stored attachment (a provider fetching our outbound media through a signed link). */
+  openAttachment(storageKey: string): Promise<{ stream: Readable; name: string; contentType: string; size: number } | null>;
   logger: Logger;
   env: NodeJS.ProcessEnv;
+}
+
+export interface QuarantineInput {
+  channel: string;
+  source: string;
+  reason: string;
+  from?: string;
+  subject?: string;
+  size: number;
+  /** The first bytes of the raw input, for an admin to recognise it. */
+  excerpt: string;
+}
+
+/** What a channel's ingress started outside the HTTP server (an SMTP listener, an IMAP poller); the hub closes it. */
+export interface IngressHandle {
+  close(): Promise<void>;
 }
 
 /** Delivers realtime payloads to a web chat visitor through Redis (any hub node holding their socket). */
@@ -28,11 +58,15 @@ export interface VisitorPublisher {
 
 export interface AdapterContext {
   visitors: VisitorPublisher;
+  /** Reads a stored attachment (outbound media and mail parts); null when it no longer exists. */
+  openAttachment(storageKey: string): Promise<{ stream: Readable; name: string; contentType: string; size: number } | null>;
+  /** Applies a delivery receipt learned while sending (e.g. a WhatsApp ack). */
+  reportDelivery(report: DeliveryReport): Promise<'updated' | 'stale' | 'unknown'>;
   logger: Logger;
   env: NodeJS.ProcessEnv;
 }
 
 export interface ChannelModule {
   createAdapter(ctx: AdapterContext): ChannelAdapter;
-  mountIngress?(ctx: IngressContext): void | Promise<void>;
+  mountIngress?(ctx: IngressContext): void | IngressHandle | Promise<void | IngressHandle>;
 }

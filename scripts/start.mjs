@@ -29,6 +29,7 @@ const env = {
 };
 const run = (args) => spawnSync(process.execPath, args, { cwd: root, env, stdio: 'inherit' });
 if (run(['scripts/build-widget.mjs']).status !== 0) process.exit(1);
+if (run(['scripts/build-ui.mjs']).status !== 0) process.exit(1);
 
 const seededMarker = path.join(root, '.data', 'seeded');
 if (!existsSync(seededMarker) && existsSync(path.join(root, 'scripts', 'seed.ts'))) {

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config';
 import type { QueueSet } from './queues';
 import type { EventPublisher } from './services/events';
-import type { Db, Models } from './store';
+import type { BlobStore, Db, Models } from './store';
 
 /** What routes, socket handlers and workers of one process share. Built once in hub.ts. */
 export interface HubDeps {
@@ -14,4 +14,6 @@ export interface HubDeps {
   redis: Redis;
   queues: QueueSet;
   events: EventPublisher;
+  /** Attachment bytes (GridFS). */
+  blobs: BlobStore;
 }

@@ -9,7 +9,9 @@ import type { AdapterContext } from '../channels/types';
 import type { Config } from './config';
 import type { HubDeps } from './deps';
 import { Namespaces } from './domain/events';
+import { emailConfigShape } from './domain/email-config';
 import { mountApi } from './http';
+import { consoleStatic } from './http/console-static';
 import { errorHandler } from './http/errors';
 import { healthRouter } from './http/health';
 import { createLogger } from './logger';
@@ -18,7 +20,10 @@ import { attachAgentNamespace } from './realtime/agents';
 import { EventPublisher } from './services/events';
 import { visitorHistory, visitorTyping } from './services/threads';
 import type { AdapterRegistry } from './services/delivery';
-import { connectStore, ensureIndexes, models } from './store';
+import { applyDeliveryReport } from './services/delivery-status';
+import { storeAttachment } from './services/attachments';
+import { messageIdFor } from './services/ingest';
+import { connectStore, ensureIndexes, gridFsBlobStore, models } from './store';
 import { startWorkers, type WorkerSet } from '../workers';
 
 export type Role = 'hub' | 'worker' | 'all';
@@ -35,12 +40,22 @@ const root = path.resolve(__dirname, '..');
 
 /** What channels read from the environment, with the secrets taken from the validated config. */
 function channelEnv(config: Config): NodeJS.ProcessEnv {
-  return { ...process.env, WIDGET_TOKEN_SECRET: config.WIDGET_TOKEN_SECRET, WIDGET_IDENTITY_SECRET: config.WIDGET_IDENTITY_SECRET };
+  const phone = {
+    TWILIO_ACCOUNT_SID: config.TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN: config.TWILIO_AUTH_TOKEN, TWILIO_API_BASE: config.TWILIO_API_BASE,
+    TWILIO_FROM_NUMBER: config.TWILIO_FROM_NUMBER, TWILIO_MESSAGING_SERVICE_SID: config.TWILIO_MESSAGING_SERVICE_SID,
+    TWILIO_WHATSAPP_FROM: config.TWILIO_WHATSAPP_FROM, PHONE_DEFAULT_REGION: config.PHONE_DEFAULT_REGION,
+    WHATSAPP_ROUTE: config.WHATSAPP_ROUTE, WWEBJS_GROUPS: config.WWEBJS_GROUPS, PUBLIC_URL: config.PUBLIC_URL,
+    WWEBJS_CONTROL_URL: config.WWEBJS_CONTROL_URL, WWEBJS_CONTROL_TOKEN: config.WWEBJS_CONTROL_TOKEN,
+  };
+  const email = Object.fromEntries(Object.keys(emailConfigShape).flatMap((k) => { const v = config[k as keyof Config]; return v === undefined ? [] : [[k, String(v)]]; }));
+  return { ...process.env, ...email, WIDGET_TOKEN_SECRET: config.WIDGET_TOKEN_SECRET, WIDGET_IDENTITY_SECRET: config.WIDGET_IDENTITY_SECRET, ...phone };
 }
 
-export function buildAdapters(deps: Pick<HubDeps, 'events' | 'logger' | 'config'>): AdapterRegistry {
+export function buildAdapters(deps: Pick<HubDeps, 'events' | 'logger' | 'config' | 'blobs' | 'models'>): AdapterRegistry {
   const ctx: AdapterContext = {
     visitors: { toVisitor: (id, event, payload) => deps.events.toVisitor(id, event as never, payload) },
+    openAttachment: (key) => deps.blobs.open(key),
+    reportDelivery: (report) => applyDeliveryReport(deps.models, deps.events, report),
     logger: deps.logger,
     env: channelEnv(deps.config),
   };
@@ -60,7 +75,7 @@ export async function startHub(config: Config, role: Role = 'all'): Promise<Hub>
     backoff: { type: 'exponential', delay: config.OUTBOUND_BACKOFF_MS },
   });
   const events = new EventPublisher(redis, `${config.QUEUE_PREFIX}:socket.io`);
-  const deps: HubDeps = { config, logger, db, models: models(db), redis, queues, events };
+  const deps: HubDeps = { config, logger, db, models: models(db), redis, queues, events, blobs: gridFsBlobStore(db) };
   const closers: Array<() => Promise<void>> = [];
 
   let workers: WorkerSet | undefined;
@@ -89,18 +104,25 @@ export async function startHub(config: Config, role: Role = 'all'): Promise<Hub>
     attachAgentNamespace(io.of(Namespaces.agents), deps);
     const channelRouter = express.Router();
     for (const mod of Object.values(channelModules)) {
-      await mod!.mountIngress?.({
+      const handle = await mod!.mountIngress?.({
         router: channelRouter,
         widgetNamespace: io.of(Namespaces.widget),
         enqueueInbound: (message) => enqueueInbound(queues, message),
         visitorHistory: (visitorId, opts) => visitorHistory(deps.models, visitorId, opts),
         visitorTyping: (visitorId, typing) => visitorTyping(deps.models, events, visitorId, typing),
+        storeAttachment: (input) => storeAttachment(deps.blobs, input, config.ATTACHMENT_MAX_BYTES),
+        reportDelivery: (report) => applyDeliveryReport(deps.models, events, report),
+        quarantine: async (record) => { await deps.models.Quarantine.create(record); },
+        inboundExists: async (dedupeKey) => Boolean(await deps.models.Message.exists({ _id: messageIdFor(dedupeKey) })),
+        openAttachment: (key) => deps.blobs.open(key),
         logger,
         env: channelEnv(config),
       });
+      if (handle) closers.unshift(() => handle.close()); // listeners and pollers stop before the store closes
     }
     app.use(channelRouter);
     app.use(express.static(path.join(root, 'public'), { index: false, maxAge: '1h' }));
+    app.use(consoleStatic(path.join(root, 'agent-ui', 'dist')));
     app.use((_req, res) => res.status(404).json({ error: 'not found' }));
     app.use(errorHandler(logger)); // channel routes too answer errors as JSON, never an HTML stack page
     await new Promise<void>((resolve) => server!.listen(config.PORT, config.HOST, resolve));

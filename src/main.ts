@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './config';
+import { loadConfigOrExit } from './config';
 import { startHub, type Role } from './hub';
 
 const role = (process.argv[2] ?? 'all') as Role;
@@ -8,16 +8,7 @@ if (!['hub', 'worker', 'all'].includes(role)) {
 }
 
 async function main() {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   const hub = await startHub(config, role);
   const log = hub.deps.logger;
   log.info({ role, url: hub.url }, hub.url ? `Kanal ${role} listening on ${hub.url}` : `Kanal ${role} started`);

@@ -23,11 +23,10 @@ interface Pending {
  * a message goes to the store at once when a batch slot is free, otherwise it joins the next batch, which leaves
  * when a running one completes. No timer: an idle worker adds no latency, a busy one batches by itself.
  */
-export function inboundProcessor(m: Models, events: EventPublisher) {
+export function inboundProcessor(m: Models, events: EventPublisher, senders = new SenderCache()) {
   let pending: Pending[] = [];
   let inFlight = 0;
   let lastAt = 0;
-  const senders = new SenderCache();
 
   const pump = () => {
     while (inFlight < BATCHES_IN_FLIGHT && pending.length > 0) {

@@ -4,6 +4,8 @@ import type { Redis } from 'ioredis';
 import { QueueNames, type InboundJob, type OutboundJob } from '../src/queues';
 import type { AdapterRegistry } from '../src/services/delivery';
 import type { EventPublisher } from '../src/services/events';
+import { SenderCache } from '../src/services/ingest-batch';
+import { listenForSenderInvalidation } from '../src/services/sender-invalidation';
 import type { Models } from '../src/store';
 import { INBOUND_BATCH_MAX, inboundProcessor } from './inbound';
 import { outboundProcessor } from './outbound';
@@ -29,9 +31,11 @@ export function startWorkers(opts: {
     lockDuration: opts.lockMs,
     stalledInterval: Math.max(250, Math.floor(opts.lockMs / 2)),
   };
+  const senders = new SenderCache();
+  const stopListening = listenForSenderInvalidation(opts.connection, opts.prefix, senders, opts.logger);
   const workers = [
     // Inbound jobs are ingested in micro-batches: a worker holds enough jobs at once to fill one batch.
-    new Worker<InboundJob>(QueueNames.inbound, inboundProcessor(opts.models, opts.events), {
+    new Worker<InboundJob>(QueueNames.inbound, inboundProcessor(opts.models, opts.events, senders), {
       ...common,
       concurrency: Math.max(opts.concurrency, INBOUND_BATCH_MAX),
     }),
@@ -47,6 +51,7 @@ export function startWorkers(opts: {
     // Worker.close() waits for the jobs in progress to finish: that is the graceful part of shutdown.
     async close() {
       await Promise.all(workers.map((w) => w.close()));
+      await stopListening();
     },
   };
 }

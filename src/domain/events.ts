@@ -5,6 +5,8 @@ export const AgentEvents = {
   messageCreated: 'message.created',
   messageUpdated: 'message.updated',
   typing: 'typing',
+  /** Admins only: a whatsapp-web.js session's state and pairing QR (channels/whatsapp/session.ts SessionStatus). */
+  whatsappSession: 'whatsapp.session',
 } as const;
 
 export const WidgetEvents = {
@@ -25,6 +27,8 @@ export const Rooms = {
   conversation: (conversationId: string) => `conversation:${conversationId}`,
   /** All agents (inbox lists, unassigned conversations). */
   inbox: 'inbox',
+  /** Admins (WhatsApp pairing QR codes and session states). */
+  admins: 'admins',
   /** A web chat visitor's sockets (all their tabs). */
   visitor: (visitorId: string) => `visitor:${visitorId}`,
 } as const;

@@ -3,6 +3,17 @@ import { CHANNELS } from './channels';
 
 export const channelSchema = z.enum(CHANNELS);
 
+/** Email specifics of a message: the hidden quoted history, auto-reply marker and RFC 5322 threading ids. */
+export const emailMetaSchema = z.object({
+  quotedText: z.string().max(200_000).optional(),
+  quotedHtml: z.string().max(1_000_000).optional(),
+  autoSubmitted: z.boolean().optional(),
+  messageId: z.string().max(998).optional(),
+  inReplyTo: z.string().max(998).optional(),
+  references: z.array(z.string().max(998)).max(100).optional(),
+});
+export type EmailMeta = z.infer<typeof emailMetaSchema>;
+
 export const attachmentSchema = z.object({
   name: z.string().max(255),
   contentType: z.string().max(255),
@@ -39,6 +50,9 @@ export const inboundMessageSchema = z.object({
   /** Channel-specific threading hints (email Message-ID, References, ...). */
   threadHints: z.record(z.string(), z.string()).optional(),
   language: z.string().max(16).optional(),
+  email: emailMetaSchema.optional(),
+  /** A conversation the message names (a verified email reply token); used when it belongs to the sender. */
+  conversationId: z.string().regex(/^[0-9a-f]{24}$/).optional(),
 });
 export type InboundMessage = z.infer<typeof inboundMessageSchema>;
 export type InboundMessageInput = z.input<typeof inboundMessageSchema>;
@@ -68,6 +82,25 @@ export class PermanentSendError extends Error {
     super(message);
     this.name = 'PermanentSendError';
   }
+}
+
+/** An attachment above the configured size limit: the ingress answers with a clear refusal (SMTP 552, HTTP 413). */
+export class AttachmentTooLargeError extends Error {
+  constructor(readonly maxBytes: number) {
+    super(`attachment is larger than ${maxBytes} bytes`);
+    this.name = 'AttachmentTooLargeError';
+  }
+}
+
+/** A provider's receipt for one of our outbound messages (status callback, WhatsApp ack, email bounce/DSN). */
+export interface DeliveryReport {
+  channel: (typeof CHANNELS)[number];
+  /** The provider's id of our message (Twilio MessageSid, email Message-ID, WhatsApp message id). */
+  providerId: string;
+  status: 'sent' | 'delivered' | 'read' | 'failed';
+  /** Readable reason for failures (mapped from provider error codes). */
+  error?: string;
+  at?: Date;
 }
 
 export interface ChannelAdapter {

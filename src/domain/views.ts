@@ -1,4 +1,4 @@
-import type { Attachment } from './messages';
+import type { Attachment, EmailMeta } from './messages';
 import type { Channel } from './channels';
 
 // The JSON shapes the API and realtime events send to the console and the widget.
@@ -20,6 +20,8 @@ export interface MessageView {
   html?: string;
   subject?: string;
   attachments: Attachment[];
+  /** Email only: quoted history and signature (shown on demand), auto-reply marker, threading ids. */
+  email?: EmailMeta;
   delivery: { status: DeliveryStatus; error?: string; at?: string; attempts?: number };
   createdAt: string;
 }
@@ -42,4 +44,18 @@ export interface ConversationView {
   firstResponseAt?: string | null;
   waitingSince?: string | null;
   resolvedAt?: string | null;
+  labels?: string[];
+}
+
+export interface CustomerView {
+  id: string;
+  name?: string;
+  email?: string;
+  phone?: string;
+  language?: string;
+  tags: string[];
+  attributes: Record<string, unknown>;
+  lastSeenAt?: string;
+  createdAt?: string;
+  identities: { kind: string; address: string; verified: boolean }[];
 }

@@ -5,14 +5,38 @@ import { openApiDocument } from './openapi';
 import type { RouteDef } from './route';
 import { route, routerFor } from './route';
 import { adminRoutes } from './routes/admin';
+import { attachmentRoutes } from './routes/attachments';
 import { authRoutes } from './routes/auth';
+import { cannedRoutes } from './routes/canned';
+import { channelRoutes } from './routes/channels';
+import { consoleRoutes } from './routes/console';
 import { conversationRoutes } from './routes/conversations';
+import { customerAdminRoutes } from './routes/customer-admin';
 import { customerRoutes } from './routes/customers';
+import { labelRoutes } from './routes/labels';
 import { messageRoutes } from './routes/messages';
+import { quarantineRoutes } from './routes/quarantine';
+import { searchRoutes } from './routes/search';
+import { whatsappRoutes } from './routes/whatsapp';
 
-/** Every route of the agent API (the OpenAPI document is built from this list). */
+/** Every route of the agent API (the OpenAPI document is built from this list). One group per line. */
 export function apiRoutes(): RouteDef[] {
-  const routes = [...authRoutes, ...conversationRoutes, ...customerRoutes, ...messageRoutes, ...adminRoutes];
+  const routes = [
+    ...authRoutes,
+    ...conversationRoutes,
+    ...customerRoutes,
+    ...messageRoutes,
+    ...adminRoutes,
+    ...consoleRoutes,
+    ...labelRoutes,
+    ...customerAdminRoutes,
+    ...searchRoutes,
+    ...cannedRoutes,
+    ...attachmentRoutes,
+    ...quarantineRoutes,
+    ...channelRoutes,
+    ...whatsappRoutes,
+  ];
   let doc: unknown;
   routes.push(
     route({

@@ -41,7 +41,8 @@ export interface RouteDef<P extends z.ZodType = z.ZodType, Q extends z.ZodType =
   query?: Q;
   body?: B;
   responses: Record<number, { description: string; schema?: z.ZodType }>;
-  handler(ctx: Ctx<z.output<P>, z.output<Q>, z.output<B>>): Promise<{ status: number; body?: unknown }>;
+  /** `streamed`: the handler wrote the response itself (file downloads). */
+  handler(ctx: Ctx<z.output<P>, z.output<Q>, z.output<B>>): Promise<{ status: number; body?: unknown; streamed?: boolean }>;
 }
 
 export const route = <P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType>(
@@ -70,6 +71,7 @@ export function routerFor(defs: RouteDef[], deps: HubDeps): Router {
     router[def.method](def.path, cookies, ...guards, json, async (req, res) => {
       const parsed = input.parse({ params: req.params, query: req.query, body: req.body });
       const out = await def.handler({ ...parsed, agent: currentAgent(res), deps, req, res });
+      if (out.streamed) return;
       if (out.body === undefined) res.status(out.status).end();
       else res.status(out.status).json(out.body);
     });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CHANNELS } from '../domain/channels';
+import { emailMetaSchema } from '../domain/messages';
 import { CONVERSATION_STATUSES, ROLES } from '../domain/views';
 
 // Response shapes, used only to document the API (the handlers build them with src/services/views.ts).
@@ -25,6 +26,7 @@ export const conversationViewSchema = z.object({
   firstResponseAt: isoOrNull,
   waitingSince: isoOrNull,
   resolvedAt: isoOrNull,
+  labels: z.array(z.string()).optional(),
 });
 
 export const messageViewSchema = z.object({
@@ -39,6 +41,7 @@ export const messageViewSchema = z.object({
   html: z.string().optional(),
   subject: z.string().optional(),
   attachments: z.array(z.object({ name: z.string(), contentType: z.string(), size: z.number(), url: z.string().optional() })),
+  email: emailMetaSchema.optional(),
   delivery: z.object({
     status: z.enum(['queued', 'sent', 'delivered', 'read', 'failed', 'received']),
     error: z.string().optional(),

@@ -13,7 +13,7 @@ export function attachAgentNamespace(ns: Namespace, deps: HubDeps): void {
   ns.use(socketAuth(deps));
   ns.on('connection', (socket) => {
     const agent = socket.data.agent as AgentView;
-    void socket.join([Rooms.agent(agent.id), Rooms.inbox, ...agent.teamIds.map(Rooms.team)]);
+    void socket.join([Rooms.agent(agent.id), Rooms.inbox, ...agent.teamIds.map(Rooms.team), ...(agent.role === 'admin' ? [Rooms.admins] : [])]);
     registerAgentHandlers(socket, deps);
   });
 }

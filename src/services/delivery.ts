@@ -27,7 +27,8 @@ export async function deliver(m: Models, events: EventPublisher | null, adapters
     text: message.text ?? '',
     html: message.html ?? undefined,
     subject: message.subject ?? undefined,
-    attachments: [],
+    attachments: (message.attachments ?? []).map((a) => ({ name: a.name ?? 'attachment', contentType: a.contentType ?? 'application/octet-stream', size: a.size ?? 0, storageKey: a.storageKey ?? undefined })),
+    threadHints: (message.threadHints as Record<string, string> | undefined) ?? undefined,
     author: { id: message.author?.id ?? '', name: message.author?.name ?? '' },
   };
   await m.Message.updateOne({ _id: message._id }, { $set: { 'delivery.attempts': attempt } });
@@ -52,7 +53,7 @@ export async function markFailed(m: Models, events: EventPublisher | null, messa
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function publishMessageUpdate(m: Models, events: EventPublisher | null, message: any) {
+export async function publishMessageUpdate(m: Models, events: EventPublisher | null, message: any) {
   if (!events) return;
   const conversation = await m.Conversation.findById(message.conversationId as Types.ObjectId).lean();
   if (conversation) events.message(toMessageView(message), toConversationView(conversation), true);

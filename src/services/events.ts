@@ -34,6 +34,11 @@ export class EventPublisher {
     this.agents.to(Rooms.conversation(conversationId)).emit(AgentEvents.typing, { conversationId, ...payload });
   }
 
+  /** Admin-only events (a WhatsApp session's pairing QR must not reach other agents). */
+  toAdmins(event: (typeof AgentEvents)[keyof typeof AgentEvents], payload: unknown): void {
+    this.agents.to(Rooms.admins).emit(event, payload);
+  }
+
   /** Web chat visitors see agent replies and the delivery state of their own messages; never private notes. */
   toVisitor(visitorId: string, event: (typeof WidgetEvents)[keyof typeof WidgetEvents], payload: unknown): void {
     this.widget.to(Rooms.visitor(visitorId)).emit(event, payload);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Types } from 'mongoose';
 import type { Channel } from '../domain/channels';
-import type { ConversationStatus, ConversationView, MessageView, Role } from '../domain/views';
+import type { ConversationStatus, ConversationView, CustomerView, MessageView, Role } from '../domain/views';
 import type { Models } from '../store';
 import type { QueueSet } from '../queues';
 import { setStatus } from './conversations';
@@ -86,18 +86,7 @@ async function withName(m: Models, c: any): Promise<ConversationView> {
   return toConversationView(c, customer?.name ?? undefined);
 }
 
-export interface CustomerView {
-  id: string;
-  name?: string;
-  email?: string;
-  phone?: string;
-  language?: string;
-  tags: string[];
-  attributes: Record<string, unknown>;
-  lastSeenAt?: string;
-  createdAt?: string;
-  identities: { kind: string; address: string; verified: boolean }[];
-}
+export type { CustomerView } from '../domain/views';
 
 export async function getCustomer(m: Models, id: string): Promise<CustomerView> {
   const c = await m.Customer.findById(oid(id)).lean();

@@ -64,11 +64,14 @@ export async function ingestBatchSettled(
       duplicate: false,
     };
   });
+  const oneByOne = () => Promise.all(messages.map((msg) => ingest(m, events, msg).catch((err) => (err instanceof Error ? err : new Error(String(err))))));
+  // Email threading (reply token, In-Reply-To) may name a conversation: only ingest() honours that.
+  if (messages.some((msg) => msg.channel === 'email')) return oneByOne();
   let prepared: { fresh: Item[]; all: Item[]; seenWrite: Promise<unknown> };
   try {
     prepared = await prepare(m, items, cache);
   } catch {
-    return Promise.all(messages.map((msg) => ingest(m, events, msg).catch((err) => (err instanceof Error ? err : new Error(String(err))))));
+    return oneByOne();
   }
   const { fresh } = prepared;
 
@@ -347,6 +350,10 @@ export class SenderCache {
   forget(key: string): void {
     this.senders.delete(key);
   }
+  /** Drops everything: a customer merge moved identities to another customer (src/services/merge.ts). */
+  clear(): void {
+    this.senders.clear();
+  }
   hasIdentity(id: string): boolean {
     return this.identities.has(id);
   }
@@ -390,6 +397,7 @@ function toDoc(it: Item) {
   if (msg.html !== undefined) doc.html = msg.html;
   if (msg.subject !== undefined) doc.subject = msg.subject;
   if (msg.threadHints !== undefined) doc.threadHints = msg.threadHints;
+  if (msg.email !== undefined) doc.email = msg.email;
   return doc;
 }
 

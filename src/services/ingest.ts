@@ -2,6 +2,7 @@ import type { Types } from 'mongoose';
 import type { InboundMessage } from '../domain/messages';
 import { idForKey, isDuplicateKey, type Models } from '../store';
 import { findOrOpenConversation, touchInbound } from './conversations';
+import { reopenNamedConversation } from './email-threading';
 import type { EventPublisher } from './events';
 import { identityKindOf, linkIdentity, resolveCustomer } from './identity';
 import { toConversationView, toMessageView } from './views';
@@ -40,7 +41,8 @@ export async function ingest(m: Models, events: EventPublisher | null, msg: Inbo
     conversation = await m.Conversation.findById(message.conversationId).lean();
   } else {
     const receivedAt = new Date();
-    const found = await findOrOpenConversation(m, customerId, receivedAt, undefined, customer?.openConversationId as Types.ObjectId | null);
+    const named = await reopenNamedConversation(m, msg, customerId); // email threading: token, In-Reply-To
+    const found = await findOrOpenConversation(m, customerId, receivedAt, undefined, named ?? (customer?.openConversationId as Types.ObjectId | null));
     conversation = found.conversation;
     createdConversation = found.created;
     try {
@@ -60,6 +62,7 @@ export async function ingest(m: Models, events: EventPublisher | null, msg: Inbo
           dedupeKey: msg.dedupeKey,
           providerId: msg.providerId ?? null,
           threadHints: msg.threadHints,
+          email: msg.email,
           sentAt: new Date(msg.sentAt),
           delivery: { status: 'received', at: receivedAt },
           createdAt: receivedAt,

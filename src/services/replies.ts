@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Types } from 'mongoose';
 import type { Channel } from '../domain/channels';
+import type { Attachment } from '../domain/messages';
 import { isDuplicateKey, type Models } from '../store';
 import { touchOutbound } from './conversations';
+import { emailReplyFields } from './email-threading';
 import type { EventPublisher } from './events';
 import { identityKindOf } from './identity';
 import { toConversationView, toMessageView } from './views';
+import { OUTSIDE_WINDOW, whatsappWindow, type WhatsAppRoute } from './wa-window';
 
 export class ReplyError extends Error {
   constructor(message: string, readonly status: 404 | 409 | 422) {
@@ -25,7 +28,14 @@ export interface AgentRef {
 export async function createReply(
   m: Models,
   events: EventPublisher | null,
-  input: { conversationId: string; agent: AgentRef; text: string; channel?: Channel; clientId?: string },
+  input: {
+    conversationId: string; agent: AgentRef; text: string; channel?: Channel; clientId?: string; attachments?: Attachment[];
+    /** Channel data for the adapter (a WhatsApp template's contentSid and variables). */
+    threadHints?: Record<string, string>;
+    /** The route of the whatsapp channel (WHATSAPP_ROUTE): the official one enforces the 24-hour window. */
+    whatsappRoute?: WhatsAppRoute;
+    now?: Date;
+  },
 ) {
   const conversation = await m.Conversation.findById(input.conversationId).lean();
   if (!conversation) throw new ReplyError('conversation not found', 404);
@@ -35,6 +45,10 @@ export async function createReply(
     .sort({ verified: -1, updatedAt: -1 })
     .lean();
   if (!identity) throw new ReplyError(`the customer has no ${channel} address`, 422);
+  // Refused here, at reply time, so the agent sees why at once instead of a failed message later.
+  if (channel === 'whatsapp' && (input.whatsappRoute ?? 'twilio') === 'twilio' && !input.threadHints?.contentSid) {
+    if (!(await whatsappWindow(m, conversation.customerId as Types.ObjectId, input.now)).open) throw new ReplyError(OUTSIDE_WINDOW, 422);
+  }
 
   const dedupeKey = `out:${input.clientId ?? randomUUID()}`;
   const now = new Date();
@@ -49,8 +63,11 @@ export async function createReply(
         channel,
         author: { type: 'agent', id: input.agent.id, name: input.agent.name },
         text: input.text,
+        attachments: input.attachments ?? [],
         dedupeKey,
         to: identity.address,
+        // Email replies carry threading headers; other channels keep the caller's hints (e.g. a WhatsApp template).
+        ...(channel === 'email' ? await emailReplyFields(m, conversation._id) : { threadHints: input.threadHints }),
         delivery: { status: 'queued', at: now, attempts: 0 },
         createdAt: now,
       })
@@ -61,7 +78,8 @@ export async function createReply(
     if (!again || String(again.conversationId) !== String(conversation._id)) throw new ReplyError('duplicate client id', 409);
     return { message: again, duplicate: true };
   }
-  const updated = await touchOutbound(m, conversation._id as Types.ObjectId, now, input.text);
+  const preview = input.text || (input.attachments ?? []).map((a) => `📎 ${a.name}`).join(', ');
+  const updated = await touchOutbound(m, conversation._id as Types.ObjectId, now, preview);
   if (events && updated) {
     const view = toConversationView(updated);
     events.conversation(view);

@@ -25,6 +25,7 @@ export function toConversationView(c: any, customerName?: string): ConversationV
     firstResponseAt: iso(c.firstResponseAt),
     waitingSince: iso(c.waitingSince),
     resolvedAt: iso(c.resolvedAt),
+    labels: c.labels ?? [],
   };
 }
 
@@ -44,6 +45,7 @@ export function toMessageView(m: any): MessageView {
     attachments: (m.attachments ?? []).map((a: Record<string, unknown>) => ({
       name: a.name, contentType: a.contentType, size: a.size, url: a.url ?? undefined, storageKey: a.storageKey ?? undefined,
     })),
+    email: m.email ?? undefined,
     delivery: {
       status: m.delivery?.status,
       error: m.delivery?.error ?? undefined,

@@ -12,6 +12,11 @@ const agentSchema = new Schema(
     capacity: { type: Number, default: 5, min: 0 },
     presence: { type: String, enum: ['online', 'away', 'offline'], default: 'offline' },
     disabled: { type: Boolean, default: false },
+    /** Console preferences of this agent (language of the UI, notification sound). */
+    settings: {
+      language: { type: String, enum: ['tr', 'en'], default: 'tr' },
+      sound: { type: Boolean, default: true },
+    },
   },
   { timestamps: true },
 );

@@ -24,6 +24,8 @@ const conversationSchema = new Schema(
     /** Since when the customer waits for an answer; absent while the last word is ours (so `$min` can set it). */
     waitingSince: { type: Date },
     resolvedAt: { type: Date, default: null },
+    /** Free labels agents attach (lowercased, Turkish-aware); see src/services/labels.ts. */
+    labels: { type: [String], default: [] },
   },
   { timestamps: true },
 );

@@ -11,6 +11,8 @@ const customerSchema = new Schema(
     lastSeenAt: { type: Date },
     /** Cache of the unresolved conversation's id, so the per-message lookup is by _id; openKey stays the truth. */
     openConversationId: { type: Schema.Types.ObjectId, default: null },
+    /** Set when this customer was merged into another (kept, not deleted, so the merge can be undone). */
+    mergedInto: { type: Schema.Types.ObjectId, default: null },
   },
   { timestamps: true, minimize: false },
 );

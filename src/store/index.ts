@@ -1,11 +1,15 @@
 import type { Connection } from 'mongoose';
 import { agentModel } from './agents';
+import { auditModel } from './audit';
+import { cannedModel } from './canned';
 import { conversationModel } from './conversations';
 import { customerModel } from './customers';
 import { identityModel } from './identities';
 import { messageModel } from './messages';
+import { quarantineModel } from './quarantine';
 import { teamModel } from './teams';
 
+export { gridFsBlobStore, type BlobStore } from './attachments';
 export { connectStore, isDuplicateKey, type Db } from './connection';
 export type { IdentityKind } from './identities';
 export { idForKey } from './keys';
@@ -19,6 +23,9 @@ export function models(db: Connection) {
     Message: messageModel(db),
     Agent: agentModel(db),
     Team: teamModel(db),
+    Audit: auditModel(db),
+    Canned: cannedModel(db),
+    Quarantine: quarantineModel(db),
   };
 }
 export type Models = ReturnType<typeof models>;

@@ -28,6 +28,8 @@ const messageSchema = new Schema(
     /** Where an outbound message goes (address on its channel). */
     to: String,
     threadHints: { type: Schema.Types.Mixed },
+    /** Email only (see EmailMeta): quoted history, auto-reply marker, Message-ID / In-Reply-To / References. */
+    email: { type: Schema.Types.Mixed },
     sentAt: Date,
     delivery: {
       status: { type: String, enum: ['queued', 'sent', 'delivered', 'read', 'failed', 'received'], required: true },
@@ -42,6 +44,10 @@ const messageSchema = new Schema(
 messageSchema.index({ dedupeKey: 1 }, { unique: true });
 // Serves: the unified thread of a customer across conversations and channels, in time order, paginated.
 messageSchema.index({ customerId: 1, createdAt: -1, _id: -1 });
+// Serves: delivery receipts, bounces and acks, which name our message by the provider's id.
+messageSchema.index({ providerId: 1 });
+// Serves: email threading, the In-Reply-To/References of a reply naming a customer's earlier mail by Message-ID.
+messageSchema.index({ 'email.messageId': 1 });
 // Serves: one conversation's messages.
 messageSchema.index({ conversationId: 1, createdAt: -1 });
 

@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { io as connect, type Socket } from 'socket.io-client';
 import type { MessageView } from '../../src/domain/views';
 import { createAgent } from '../../src/services/agents';
+import { launchChromium, recordDialogs } from '../helpers/browser';
 import { testConfig } from '../helpers/env';
 import { startTestHub } from '../helpers/hub';
 import { connected, nextEvent } from '../helpers/sockets';
@@ -28,15 +29,9 @@ beforeAll(async () => {
   agentToken = ((await login.json()) as { token: string }).token;
   agent = connect(`${hub.url}/agents`, { auth: { token: agentToken }, transports: ['websocket'], reconnection: false });
   await connected(agent);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'tr-TR' });
-  page.on('dialog', (d) => {
-    dialogs.push(d.message());
-    void d.dismiss();
-  });
+  recordDialogs(page, dialogs);
   mkdirSync(artifacts, { recursive: true });
 }, 60_000);
 

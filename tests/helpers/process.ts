@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
 import path from 'node:path';
 import type { Config } from '../../src/config';
 
@@ -29,6 +30,15 @@ export async function stopProcess(child: ChildProcess, graceMs = 10_000): Promis
 }
 
 /** Polls `fn` until it returns a truthy value, and returns that value; rejects after `ms`. */
+/** A TCP port free right now (for a server whose URL must be known before it starts, e.g. PUBLIC_URL). */
+export async function freePort(): Promise<number> {
+  const srv = net.createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as net.AddressInfo).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
 export async function waitFor<T>(fn: () => Promise<T | null | undefined | false>, ms = 10_000, what = 'a condition'): Promise<T> {
   const until = Date.now() + ms;
   for (;;) {

@@ -160,7 +160,7 @@ test('customer with identities, and the unified thread across channels and conve
 });
 
 describe('replies', () => {
-  test('an sms reply is stored queued, then fails (no sms adapter) with the reason; retry queues it again', async () => {
+  test('an sms reply is stored queued, then fails (Twilio not configured) with the reason; retry queues it again', async () => {
     const res = await api<MessageView>('ali', 'POST', `/conversations/${ayse.conversationId}/reply`, { text: 'Merhaba Ayşe, kontrol ediyorum.', channel: 'sms' });
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ direction: 'out', kind: 'message', channel: 'sms', delivery: { status: 'queued' }, author: { type: 'agent', id: who.ali!.id } });
@@ -168,7 +168,7 @@ describe('replies', () => {
       const m = await hub.deps.models.Message.findById(res.body.id).lean();
       return m?.delivery?.status === 'failed' ? m : null;
     });
-    expect(failed.delivery!.error).toBe('no adapter for channel sms');
+    expect(failed.delivery!.error).toBe('Twilio is not configured (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN)');
     expect(failed.to).toBe('+905321234567');
 
     const retry = await api<MessageView>('veli', 'POST', `/messages/${res.body.id}/retry`);

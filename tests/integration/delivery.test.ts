@@ -1,6 +1,7 @@
 import { Types } from 'mongoose';
 import { PermanentSendError, type ChannelAdapter, type OutboundMessage } from '../../src/domain/messages';
 import { createReply } from '../../src/services/replies';
+import { applyDeliveryReport } from '../../src/services/delivery-status';
 import { ingest } from '../../src/services/ingest';
 import { createQueues, redisConnection } from '../../src/queues';
 import { startWorkers } from '../../workers';
@@ -14,6 +15,7 @@ import { deleteKeys } from '../helpers/sockets';
 const config = testConfig('delivery');
 const calls: OutboundMessage[] = [];
 let script: Array<'ok' | 'fail' | 'permanent' | 'slow'> = [];
+let sentCount = 0; // provider ids stay unique across the file, as a provider's are
 const adapter: ChannelAdapter = {
   channel: 'sms',
   async send(msg) {
@@ -22,7 +24,7 @@ const adapter: ChannelAdapter = {
     if (next === 'fail') throw new Error('provider timeout');
     if (next === 'permanent') throw new PermanentSendError('number unreachable (21211)');
     if (next === 'slow') await new Promise((r) => setTimeout(r, 600));
-    return { providerId: `SM${calls.length}` };
+    return { providerId: `SM${++sentCount}` };
   },
 };
 
@@ -122,6 +124,32 @@ test('a job for a message that already has a provider id never sends it again (l
   expect(calls).toHaveLength(1);
 });
 
+describe('delivery receipts (status callbacks, acks, bounces)', () => {
+  const report = (providerId: string, status: 'sent' | 'delivered' | 'read' | 'failed', error?: string) =>
+    applyDeliveryReport(m, null, { channel: 'sms', providerId, status, error });
+
+  test('a receipt moves the message forward; a late "sent" after "delivered" changes nothing', async () => {
+    const { id } = await replyAndSend('Kargonuz yolda');
+    const sent = await finalDelivery(id);
+    expect(await report(sent.providerId!, 'delivered')).toBe('updated');
+    expect(await report(sent.providerId!, 'sent')).toBe('stale');
+    expect((await m.Message.findById(id).lean())!.delivery!.status).toBe('delivered');
+    expect(await report(sent.providerId!, 'read')).toBe('updated');
+    expect(await report(sent.providerId!, 'failed', 'too late')).toBe('stale');
+    expect((await m.Message.findById(id).lean())!.delivery!.status).toBe('read');
+  });
+
+  test('a failure receipt keeps the readable reason; an unknown provider id or channel is reported as unknown', async () => {
+    const { id } = await replyAndSend('İade kodunuz: 4411');
+    const sent = await finalDelivery(id);
+    expect(await report(sent.providerId!, 'failed', 'Unreachable destination handset (30003)')).toBe('updated');
+    const doc = (await m.Message.findById(id).lean())!;
+    expect(doc.delivery).toMatchObject({ status: 'failed', error: 'Unreachable destination handset (30003)' });
+    expect(await report('SM-never-sent', 'delivered')).toBe('unknown');
+    expect(await applyDeliveryReport(m, null, { channel: 'whatsapp', providerId: sent.providerId!, status: 'read' })).toBe('unknown');
+  });
+});
+
 test('graceful shutdown: closing the workers lets an in-flight send finish and record it', async () => {
   script = ['slow'];
   calls.length = 0;
@@ -131,5 +159,5 @@ test('graceful shutdown: closing the workers lets an in-flight send finish and r
   await workers.close();
   const doc = await m.Message.findById(id).lean();
   expect(doc!.delivery?.status).toBe('sent');
-  expect(doc!.providerId).toBe('SM1');
+  expect(doc!.providerId).toBe(`SM${sentCount}`);
 });

@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { CHANNELS } from '../../domain/channels';
 import { CONVERSATION_STATUSES, type ConversationStatus } from '../../domain/views';
 import { assignConversation, changeStatus, getConversationView, listConversations } from '../../services/inbox';
+import { attachmentUrl } from '../../services/attachments';
 import { createNote, createReply } from '../../services/replies';
+import { HttpError } from '../errors';
 import { toMessageView } from '../../services/views';
 import { idParams, objectId, route } from '../route';
 import { conversationViewSchema, err, messageViewSchema } from '../schemas';
@@ -19,12 +21,16 @@ export const listQuery = z.object({
 });
 export const listResponse = z.object({ items: z.array(conversationViewSchema), nextCursor: z.string().nullable() });
 
-export const replyBody = z.object({
-  text: z.string().trim().min(1).max(20_000),
-  channel: z.enum(CHANNELS).optional(),
-  /** Makes a double-clicked send idempotent. */
-  clientId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be 8-64 letters, digits, _ or -').optional(),
-});
+export const replyBody = z
+  .object({
+    text: z.string().trim().max(20_000).default(''),
+    channel: z.enum(CHANNELS).optional(),
+    /** Makes a double-clicked send idempotent. */
+    clientId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be 8-64 letters, digits, _ or -').optional(),
+    /** Keys returned by POST /api/attachments. */
+    attachments: z.array(objectId).max(10).default([]),
+  })
+  .refine((v) => v.text.length > 0 || v.attachments.length > 0, { path: ['text'], message: 'a reply needs text or an attachment' });
 export const noteBody = z.object({ text: z.string().trim().min(1).max(20_000) });
 export const assignBody = z.object({ assigneeId: objectId.nullable(), teamId: objectId.nullable().optional() });
 export const statusBody = z
@@ -64,8 +70,13 @@ export const conversationRoutes = [
       404: notFound, 409: err('client id used elsewhere'), 422: err('no channel or no address on that channel'),
     },
     async handler({ params, body, agent, deps }) {
+      const attachments = await Promise.all(body.attachments.map(async (key) => {
+        const file = await deps.blobs.describe(key);
+        if (!file) throw new HttpError(422, `attachment ${key} not found`);
+        return { ...file, storageKey: key, url: attachmentUrl(key) };
+      }));
       const { message, duplicate } = await createReply(deps.models, deps.events, {
-        conversationId: params.id, agent: { id: agent.id, name: agent.name }, text: body.text, channel: body.channel, clientId: body.clientId,
+        conversationId: params.id, agent: { id: agent.id, name: agent.name }, text: body.text, channel: body.channel, clientId: body.clientId, attachments, whatsappRoute: deps.config.WHATSAPP_ROUTE,
       });
       const messageId = String(message!._id);
       if (!duplicate) await deps.queues.outbound.add('send', { messageId }, { jobId: `out_${messageId}` });

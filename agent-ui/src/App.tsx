@@ -1,0 +1,230 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, query } from './api';
+import { Admin } from './Admin';
+import { Help } from './Help';
+import { Inbox } from './Inbox';
+import { Search } from './Search';
+import { closeLive, liveSocket } from './live';
+import { Login } from './Login';
+import { notifyNewMessage, rememberAssignee } from './notify';
+import { Presence } from './Presence';
+import { SettingsDialog } from './Settings';
+import { Thread } from './Thread';
+import type { ConversationView, Counts, Me, Settings, Team, UiMessage, View } from './types';
+
+const PAGE = 50;
+const conversationFromPath = () => /^\/c\/([0-9a-f]{24})$/.exec(location.pathname)?.[1];
+
+/** Does a conversation belong in the list the agent is looking at? (The same filter the list API applies.) */
+function matches(view: View, c: ConversationView, me: Me): boolean {
+  if (c.status !== view.status) return false;
+  if (view.assignee === 'me' && c.assigneeId !== me.id) return false;
+  if (view.assignee === 'unassigned' && c.assigneeId) return false;
+  if (view.channel && c.lastInboundChannel !== view.channel) return false;
+  if (view.team && c.teamId !== view.team) return false;
+  return true;
+}
+const byActivity = (a: ConversationView, b: ConversationView) => (a.lastActivityAt < b.lastActivityAt ? 1 : a.lastActivityAt > b.lastActivityAt ? -1 : 0);
+
+export function App() {
+  const { t, i18n } = useTranslation();
+  const [me, setMe] = useState<Me | null | undefined>(undefined);
+  const [settings, setSettings] = useState<Settings>({ language: 'tr', sound: true });
+  const [showSettings, setShowSettings] = useState(false);
+  const [teams, setTeams] = useState<Team[]>([]);
+  const [view, setView] = useState<View>({ status: 'open' });
+  const [items, setItems] = useState<ConversationView[]>([]);
+  const [nextCursor, setNextCursor] = useState<string | null>(null);
+  const [counts, setCounts] = useState<Counts | null>(null);
+  const [selectedId, setSelectedId] = useState<string | undefined>(conversationFromPath());
+  const [selected, setSelected] = useState<ConversationView | null>(null);
+  const [focusMessageId, setFocusMessageId] = useState<string | undefined>();
+  const [showHelp, setShowHelp] = useState(false);
+  const [adminOpen, setAdminOpen] = useState(() => location.pathname === '/admin');
+  const searchRef = useRef<HTMLInputElement>(null);
+  const [online, setOnline] = useState(true);
+  const [error, setError] = useState('');
+  const viewRef = useRef(view);
+  viewRef.current = view;
+  const settingsRef = useRef(settings);
+  settingsRef.current = settings;
+
+  useEffect(() => {
+    api<Me>('/me').then(setMe, () => setMe(null));
+  }, []);
+
+  useEffect(() => {
+    if (!me) return;
+    api<Settings>('/me/settings').then((s) => {
+      setSettings(s);
+      void i18n.changeLanguage(s.language);
+    }, () => {});
+    api<Team[]>('/teams').then(setTeams, () => {});
+  }, [me, i18n]);
+
+  useEffect(() => {
+    document.documentElement.lang = i18n.language;
+  }, [i18n.language]);
+
+  const refreshCounts = useCallback(() => {
+    api<Counts>(`/inbox/counts${query({ status: viewRef.current.status })}`).then(setCounts, () => {});
+  }, []);
+
+  const loadList = useCallback(async (cursor?: string) => {
+    const v = viewRef.current;
+    try {
+      const page = await api<{ items: ConversationView[]; nextCursor: string | null }>(
+        `/conversations${query({ status: v.status, assignee: v.assignee, channel: v.channel, team: v.team, limit: PAGE, cursor })}`,
+      );
+      for (const c of page.items) rememberAssignee(c.id, c.assigneeId);
+      setItems((prev) => (cursor ? [...prev, ...page.items.filter((c) => !prev.some((p) => p.id === c.id))] : page.items));
+      setNextCursor(page.nextCursor);
+      setError('');
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  }, []);
+
+  useEffect(() => {
+    if (!me) return;
+    void loadList();
+    refreshCounts();
+  }, [me, view, loadList, refreshCounts]);
+
+  // The selected conversation: from the list when there, else fetched (a deep link or a search hit).
+  useEffect(() => {
+    if (!selectedId) return setSelected(null);
+    const inList = items.find((c) => c.id === selectedId);
+    if (inList) return setSelected(inList);
+    if (me) api<ConversationView>(`/conversations/${selectedId}`).then(setSelected, () => setSelected(null));
+  }, [selectedId, items, me]);
+
+  // Live: the list reorders and updates, counts follow, notifications when the tab is hidden.
+  useEffect(() => {
+    if (!me) return;
+    const socket = liveSocket();
+    let countsTimer: ReturnType<typeof setTimeout> | undefined;
+    const countsSoon = () => {
+      clearTimeout(countsTimer);
+      countsTimer = setTimeout(refreshCounts, 400);
+    };
+    const onConversation = (c: ConversationView) => {
+      rememberAssignee(c.id, c.assigneeId);
+      setItems((prev) => {
+        const rest = prev.filter((p) => p.id !== c.id);
+        const old = prev.find((p) => p.id === c.id);
+        const merged = { ...c, customerName: c.customerName ?? old?.customerName };
+        return matches(viewRef.current, merged, me) ? [merged, ...rest].sort(byActivity) : rest;
+      });
+      setSelected((s) => (s && s.id === c.id ? { ...c, customerName: c.customerName ?? s.customerName } : s));
+      countsSoon();
+    };
+    const onMessage = (m: UiMessage) => {
+      if (m.direction === 'in' && m.kind === 'message') notifyNewMessage(m, me, settingsRef.current, t);
+    };
+    socket.on('conversation.created', onConversation);
+    socket.on('conversation.updated', onConversation);
+    socket.on('message.created', onMessage);
+    socket.on('connect', () => setOnline(true));
+    socket.on('disconnect', () => setOnline(false));
+    return () => {
+      clearTimeout(countsTimer);
+      socket.off('conversation.created', onConversation);
+      socket.off('conversation.updated', onConversation);
+      socket.off('message.created', onMessage);
+    };
+  }, [me, refreshCounts, t]);
+
+  useEffect(() => {
+    const onPop = () => {
+      setSelectedId(conversationFromPath());
+      setAdminOpen(location.pathname === '/admin');
+    };
+    addEventListener('popstate', onPop);
+    return () => removeEventListener('popstate', onPop);
+  }, []);
+
+  const select = useCallback((id: string, messageId?: string) => {
+    setSelectedId(id);
+    setFocusMessageId(messageId);
+    if (conversationFromPath() !== id) history.pushState(null, '', `/c/${id}`);
+  }, []);
+
+  // Keyboard: j/k next/previous, Enter to the composer, e resolve, a assign to me, / search, ? help.
+  const keyState = useRef({ items, selectedId, me, select });
+  keyState.current = { items, selectedId, me, select };
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const el = e.target as HTMLElement;
+      if (e.ctrlKey || e.metaKey || e.altKey || el.closest('input, textarea, select, [contenteditable="true"], dialog')) return;
+      const { items: list, selectedId: current, me: who, select: open } = keyState.current;
+      const at = list.findIndex((c) => c.id === current);
+      const go = (i: number) => {
+        const c = list[Math.max(0, Math.min(list.length - 1, i))];
+        if (c) open(c.id);
+      };
+      const act = (path: string, body: unknown) => current && void api(`/conversations/${current}/${path}`, { body }).catch((err: Error) => setError(err.message));
+      switch (e.key) {
+        case 'j': go(at + 1); break;
+        case 'k': go(at < 0 ? 0 : at - 1); break;
+        case 'Enter': if (el.closest('li.conv')) return; document.getElementById('composer-text')?.focus(); break;
+        case 'e': act('status', { status: 'resolved' }); break;
+        case 'a': if (who) act('assign', { assigneeId: who.id }); break;
+        case '/': searchRef.current?.focus(); break;
+        case '?': setShowHelp(true); break;
+        default: return;
+      }
+      e.preventDefault();
+    };
+    addEventListener('keydown', onKey);
+    return () => removeEventListener('keydown', onKey);
+  }, []);
+
+  async function saveSettings(next: Settings) {
+    const saved = await api<Settings>('/me/settings', { body: next });
+    setSettings(saved);
+    await i18n.changeLanguage(saved.language);
+  }
+
+  async function signOut() {
+    await api('/auth/logout', { method: 'POST' }).catch(() => {});
+    closeLive();
+    setMe(null);
+  }
+
+  if (me === undefined) return <p className="loading">{t('loading')}</p>;
+  if (me === null) return <Login onSignedIn={setMe} />;
+
+  return (
+    <div className="app">
+      <a className="skip" href="#thread">{t('skipToContent')}</a>
+      <header className="topbar">
+        <span className="brand">{t('appName')}</span>
+        <Search onOpen={select} inputRef={searchRef} />
+        {!online && <span role="status" className="offline">{t('offline')}</span>}
+        <span className="spacer" />
+        <Presence />
+        <span className="who">{me.name}</span>
+        {me.role !== 'agent' && (
+          <button type="button" onClick={() => { setAdminOpen(true); history.pushState(null, '', '/admin'); }}>{t('admin')}</button>
+        )}
+        <button type="button" onClick={() => setShowHelp(true)} aria-label={t('shortcuts')}>?</button>
+        <button type="button" onClick={() => setShowSettings(true)}>{t('settings')}</button>
+        <button type="button" onClick={signOut}>{t('signOut')}</button>
+      </header>
+      {error && <p role="alert" className="error banner">{t('error', { error })}</p>}
+      {adminOpen ? <Admin me={me} onClose={() => { setAdminOpen(false); history.pushState(null, '', '/'); }} /> : <>
+      <Inbox
+        me={me} view={view} onView={setView} items={items} counts={counts} teams={teams}
+        selectedId={selectedId} onSelect={select} hasMore={Boolean(nextCursor)} onMore={() => void loadList(nextCursor ?? undefined)}
+      />
+      <main id="thread" className="thread-pane" tabIndex={-1}>
+        {selected ? <Thread key={selected.customerId} conversation={selected} me={me} teams={teams} focusMessageId={focusMessageId} onOpen={select} onCustomerChanged={() => void loadList()} /> : <p className="empty">{t('selectConversation')}</p>}
+      </main>
+      </>}
+      {showHelp && <Help onClose={() => setShowHelp(false)} />}
+      {showSettings && <SettingsDialog settings={settings} onSave={saveSettings} onClose={() => setShowSettings(false)} />}
+    </div>
+  );
+}

@@ -1,0 +1,183 @@
+import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from './api';
+import { liveSocket } from './live';
+import { drafts } from './unread';
+import { CHANNEL_LIST, type Channel, type ConversationView, type Customer } from './types';
+
+interface Canned { id: string; shortcut: string; title: string; text: string }
+let cannedCache: Promise<Canned[]> | undefined;
+const loadCanned = () => (cannedCache ??= api<Canned[]>('/canned').catch(() => []));
+/** The "/shortcut" being typed at the end of the text, if any. */
+const slashToken = (text: string) => /(?:^|\s)\/([\p{L}\p{N}_-]*)$/u.exec(text)?.[1];
+
+const kindOf = (c: Channel) => (c === 'email' ? 'email' : c === 'webchat' ? 'webchat' : 'phone');
+const clientId = () => `c${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}`;
+
+/** Reply (to the customer, on a channel) or private note (agents only): visibly different modes. */
+export function Composer({ conversation, customer, defaultChannel, lastWhatsAppInboundAt }: {
+  conversation: ConversationView; customer: Customer | null; defaultChannel?: Channel; lastWhatsAppInboundAt?: string;
+}) {
+  const { t } = useTranslation();
+  const [mode, setMode] = useState<'reply' | 'note'>('reply');
+  const [text, setText] = useState(() => drafts.get(conversation.id));
+  const [channel, setChannel] = useState<Channel | undefined>(defaultChannel);
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const typingSent = useRef(false);
+  const stopTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  const area = useRef<HTMLTextAreaElement>(null);
+  const [files, setFiles] = useState<{ key: string; name: string }[]>([]);
+  const [uploading, setUploading] = useState(false);
+  const [canned, setCanned] = useState<Canned[]>([]);
+  useEffect(() => void loadCanned().then(setCanned), []);
+  const token = slashToken(text);
+  const suggestions = token === undefined ? [] : canned.filter((c) => c.shortcut.startsWith(token.toLocaleLowerCase('tr-TR')) || c.title.toLocaleLowerCase('tr-TR').includes(token.toLocaleLowerCase('tr-TR'))).slice(0, 6);
+  const insert = (c: Canned) => {
+    const next = text.replace(/\/[\p{L}\p{N}_-]*$/u, c.text);
+    setText(next);
+    drafts.set(conversation.id, next);
+    area.current?.focus();
+  };
+
+  useEffect(() => setText(drafts.get(conversation.id)), [conversation.id]);
+
+  const kinds = new Set(customer?.identities.map((i) => i.kind) ?? []);
+  // WhatsApp allows free-form replies only within 24 hours of the customer's last WhatsApp message.
+  const windowOpen = Boolean(lastWhatsAppInboundAt && Date.now() - new Date(lastWhatsAppInboundAt).getTime() < 24 * 3600_000);
+  const why = (c: Channel) =>
+    !kinds.has(kindOf(c)) ? t('channelUnavailable', { channel: t(`channel_${c}`) }) : c === 'whatsapp' && !windowOpen ? t('whatsappWindow') : '';
+  const available = (c: Channel) => !why(c);
+  // The default: the channel of the customer's last message, unless it cannot be used now (then the first that can).
+  const preferred = defaultChannel && available(defaultChannel) ? defaultChannel : CHANNEL_LIST.find(available);
+  useEffect(() => setChannel(preferred), [preferred, conversation.id]);
+
+  const sendTyping = (typing: boolean) => {
+    if (mode === 'note' || typingSent.current === typing) return;
+    typingSent.current = typing;
+    liveSocket().emit('typing', { conversationId: conversation.id, typing });
+  };
+  useEffect(() => () => {
+    clearTimeout(stopTimer.current);
+    if (typingSent.current) liveSocket().emit('typing', { conversationId: conversation.id, typing: false });
+    typingSent.current = false;
+  }, [conversation.id]);
+
+  function change(value: string) {
+    setText(value);
+    drafts.set(conversation.id, value);
+    sendTyping(value.length > 0);
+    clearTimeout(stopTimer.current);
+    stopTimer.current = setTimeout(() => sendTyping(false), 3000);
+  }
+
+  // Files go up first (POST /api/attachments, raw bytes); the reply then carries their keys.
+  async function attach(list: FileList | null) {
+    if (!list?.length) return;
+    setUploading(true);
+    try {
+      for (const file of Array.from(list)) {
+        const res = await fetch(`/api/attachments?name=${encodeURIComponent(file.name)}`, {
+          method: 'POST', credentials: 'same-origin', headers: { 'content-type': file.type || 'application/octet-stream' }, body: file,
+        });
+        const body = (await res.json().catch(() => ({}))) as { storageKey?: string; error?: string };
+        if (!res.ok || !body.storageKey) throw new Error(body.error ?? res.statusText);
+        setFiles((prev) => [...prev, { key: body.storageKey!, name: file.name }]);
+      }
+      setError('');
+    } catch (err) {
+      setError((err as Error).message);
+    } finally {
+      setUploading(false);
+    }
+  }
+
+  async function submit(e?: FormEvent) {
+    e?.preventDefault();
+    const withFiles = mode === 'reply' && files.length > 0;
+    if ((!text.trim() && !withFiles) || busy || uploading) return;
+    setBusy(true);
+    try {
+      if (mode === 'note') await api(`/conversations/${conversation.id}/notes`, { body: { text } });
+      else await api(`/conversations/${conversation.id}/reply`, { body: { text, channel, clientId: clientId(), attachments: files.map((f) => f.key) } });
+      if (mode === 'reply') setFiles([]);
+      setText('');
+      drafts.set(conversation.id, '');
+      sendTyping(false);
+      setError('');
+    } catch (err) {
+      setError((err as Error).message);
+    } finally {
+      setBusy(false);
+      area.current?.focus();
+    }
+  }
+
+  const onKey = (e: KeyboardEvent) => {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) void submit();
+    else if ((e.key === 'Tab' || e.key === 'Enter') && suggestions[0]) {
+      e.preventDefault();
+      insert(suggestions[0]);
+    }
+  };
+
+  return (
+    <form className={`composer ${mode}`} onSubmit={submit} aria-label={mode === 'note' ? t('note') : t('reply')}>
+      <div className="modes" role="tablist">
+        <button type="button" role="tab" aria-selected={mode === 'reply'} className="mode-reply" onClick={() => setMode('reply')}>{t('reply')}</button>
+        <button type="button" role="tab" aria-selected={mode === 'note'} className="mode-note" onClick={() => setMode('note')}>{t('note')}</button>
+        {mode === 'reply' ? (
+          <label className="channel">
+            {t('sendVia')}
+            <select value={channel ?? ''} onChange={(e) => setChannel(e.target.value as Channel)}>
+              {CHANNEL_LIST.map((c) => (
+                <option key={c} value={c} disabled={!available(c)}>
+                  {t(`channel_${c}`)}
+                  {!available(c) ? ` (${why(c)})` : c === defaultChannel ? ` (${t('defaultChannelWhy', { channel: t(`channel_${c}`) })})` : ''}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : (
+          <span className="note-hint">{t('noteHint')}</span>
+        )}
+      </div>
+      {suggestions.length > 0 && (
+        <ul className="canned" aria-label={t('canned')}>
+          {suggestions.map((c) => (
+            <li key={c.id}>
+              <button type="button" onClick={() => insert(c)}><kbd>/{c.shortcut}</kbd> {c.title}</button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <label className="sr-only" htmlFor="composer-text">{mode === 'note' ? t('note') : t('reply')}</label>
+      <textarea
+        id="composer-text" ref={area} rows={3} value={text} onChange={(e) => change(e.target.value)} onKeyDown={onKey}
+        onBlur={() => sendTyping(false)} placeholder={mode === 'note' ? t('notePlaceholder') : t('replyPlaceholder')}
+      />
+      <div className="row">
+        {mode === 'reply' && (
+          <>
+            <label className="attach">
+              <span>{t('attach')}</span>
+              <input type="file" multiple className="sr-only" onChange={(e) => { void attach(e.target.files); e.target.value = ''; }} />
+            </label>
+            <ul className="files" aria-label={t('attachments')}>
+              {files.map((f) => (
+                <li key={f.key} className="label">
+                  {f.name}
+                  <button type="button" aria-label={t('removeFile', { name: f.name })} onClick={() => setFiles((prev) => prev.filter((x) => x.key !== f.key))}>×</button>
+                </li>
+              ))}
+              {uploading && <li className="muted">{t('uploading')}</li>}
+            </ul>
+          </>
+        )}
+        {error && <span role="alert" className="error">{error}</span>}
+        <span className="spacer" />
+        <button type="submit" className="primary" disabled={busy || uploading || (!text.trim() && !(mode === 'reply' && files.length))}>{mode === 'note' ? t('addNote') : t('send')}</button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,47 @@
+// The console speaks the hub's JSON shapes; only types come from src/domain (scripts/check-deps.mjs enforces it).
+import type { Channel } from '../../src/domain/channels';
+import type { ConversationStatus, ConversationView, CustomerView, DeliveryStatus, MessageView } from '../../src/domain/views';
+
+export type { Channel, ConversationStatus, ConversationView, DeliveryStatus };
+
+export const CHANNEL_LIST: readonly Channel[] = ['webchat', 'email', 'sms', 'whatsapp'];
+export const STATUS_LIST: readonly ConversationStatus[] = ['open', 'pending', 'snoozed', 'resolved'];
+
+/** The stored message as the console renders it; email fields arrive once the email channel stores them. */
+export type UiMessage = MessageView & {
+  email?: { quotedText?: string; quotedHtml?: string; autoSubmitted?: boolean };
+};
+
+export interface Me {
+  id: string;
+  email: string;
+  name: string;
+  role: 'agent' | 'supervisor' | 'admin';
+  teamIds: string[];
+}
+export interface Settings {
+  language: 'tr' | 'en';
+  sound: boolean;
+}
+export interface Team {
+  id: string;
+  name: string;
+}
+export interface Agent extends Me {
+  presence: 'online' | 'away' | 'offline';
+  disabled: boolean;
+}
+export type Customer = CustomerView;
+export interface Counts {
+  views: { mine: number; unassigned: number; all: number };
+  channels: Record<string, number>;
+  teams: Record<string, number>;
+  statuses: Record<ConversationStatus, number>;
+}
+/** One inbox view: the filter the list API takes. */
+export interface View {
+  assignee?: 'me' | 'unassigned';
+  channel?: Channel;
+  team?: string;
+  status: ConversationStatus;
+}

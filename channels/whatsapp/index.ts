@@ -1,0 +1,16 @@
+import { createTwilioAdapter } from '../sms/adapter';
+import { twilioSettings } from '../sms/config';
+import type { ChannelModule } from '../types';
+import { createWwebjsAdapter } from './adapter';
+
+/**
+ * One `whatsapp` channel, two routes chosen by WHATSAPP_ROUTE: `twilio` (official; its webhooks are the sms
+ * module's, which tell WhatsApp apart by the `whatsapp:` prefix) or `wwebjs` (unofficial: a whatsapp-web.js session
+ * process, src/whatsapp-session.ts, which enqueues inbound messages itself). Inbound messages record their route in
+ * threadHints.route.
+ */
+export const whatsapp: ChannelModule = {
+  createAdapter(ctx) {
+    return ctx.env.WHATSAPP_ROUTE === 'wwebjs' ? createWwebjsAdapter(ctx) : createTwilioAdapter(ctx, twilioSettings(ctx.env), 'whatsapp');
+  },
+};

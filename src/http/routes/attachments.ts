@@ -1,0 +1,56 @@
+import { pipeline } from 'node:stream/promises';
+import { z } from 'zod';
+import { AttachmentTooLargeError } from '../../domain/messages';
+import { inlineSafe, storeAttachment } from '../../services/attachments';
+import { HttpError } from '../errors';
+import { objectId, route } from '../route';
+import { err } from '../schemas';
+
+const attachmentSchema = z.object({ name: z.string(), contentType: z.string(), size: z.number(), storageKey: z.string(), url: z.string() });
+
+/** RFC 6266 / 5987: an ASCII fallback plus the exact UTF-8 name (Turkish file names survive). */
+export function contentDisposition(kind: 'inline' | 'attachment', name: string): string {
+  const ascii = name.normalize('NFKD').replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+  return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+}
+
+export const attachmentRoutes = [
+  route({
+    method: 'post', path: '/attachments', tag: 'attachments', access: 'agent',
+    summary: 'Upload a file for a reply: the raw bytes as the body, its type as Content-Type, ?name= the file name',
+    query: z.object({ name: z.string().trim().min(1).max(255) }),
+    responses: { 201: { description: 'stored', schema: attachmentSchema }, 413: err('larger than ATTACHMENT_MAX_BYTES') },
+    async handler({ query, req, deps }) {
+      const declared = Number(req.get('content-length') ?? 0);
+      if (declared > deps.config.ATTACHMENT_MAX_BYTES) throw new HttpError(413, `attachment is larger than ${deps.config.ATTACHMENT_MAX_BYTES} bytes`);
+      try {
+        const stored = await storeAttachment(deps.blobs, { name: query.name, contentType: req.get('content-type'), data: req }, deps.config.ATTACHMENT_MAX_BYTES);
+        return { status: 201, body: stored };
+      } catch (e) {
+        if (e instanceof AttachmentTooLargeError) throw new HttpError(413, e.message);
+        throw e;
+      }
+    },
+  }),
+  route({
+    method: 'get', path: '/attachments/:key', tag: 'attachments', access: 'agent',
+    summary: 'Download an attachment (signed-in agents only)',
+    params: z.object({ key: objectId }),
+    responses: { 200: { description: 'the bytes' }, 404: err('no such attachment') },
+    async handler({ params, res, deps }) {
+      const file = await deps.blobs.open(params.key);
+      if (!file) throw new HttpError(404, 'attachment not found');
+      // Types are sniffed at upload; anything a browser could run is a download, and never runs on our origin.
+      res.status(200).set({
+        'Content-Type': file.contentType,
+        'Content-Length': String(file.size),
+        'Content-Disposition': contentDisposition(inlineSafe(file.contentType) ? 'inline' : 'attachment', file.name),
+        'X-Content-Type-Options': 'nosniff',
+        'Content-Security-Policy': "default-src 'none'; img-src 'self'; media-src 'self'; sandbox",
+        'Cache-Control': 'private, max-age=3600',
+      });
+      await pipeline(file.stream, res);
+      return { status: 200, streamed: true };
+    },
+  }),
+];

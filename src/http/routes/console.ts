@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { CONVERSATION_STATUSES, type ConversationStatus } from '../../domain/views';
+import { getSettings, inboxCounts, updateSettings } from '../../services/console';
+import { route } from '../route';
+
+const settingsSchema = z.object({ language: z.enum(['tr', 'en']), sound: z.boolean() });
+const countsSchema = z.object({
+  views: z.object({ mine: z.number(), unassigned: z.number(), all: z.number() }),
+  channels: z.record(z.string(), z.number()),
+  teams: z.record(z.string(), z.number()),
+  statuses: z.record(z.string(), z.number()),
+});
+
+export const consoleRoutes = [
+  route({
+    method: 'get', path: '/me/settings', tag: 'console', access: 'agent',
+    summary: 'The signed-in agent\'s console settings (language, notification sound)',
+    responses: { 200: { description: 'settings', schema: settingsSchema } },
+    async handler({ agent, deps }) {
+      return { status: 200, body: await getSettings(deps.models, agent.id) };
+    },
+  }),
+  route({
+    method: 'post', path: '/me/settings', tag: 'console', access: 'agent',
+    summary: 'Change the signed-in agent\'s console settings (only the fields sent)',
+    body: settingsSchema.partial().strict(),
+    responses: { 200: { description: 'settings', schema: settingsSchema } },
+    async handler({ agent, body, deps }) {
+      return { status: 200, body: await updateSettings(deps.models, agent.id, body) };
+    },
+  }),
+  route({
+    method: 'get', path: '/inbox/counts', tag: 'console', access: 'agent',
+    summary: 'Conversation counts per view, channel and team in one status, and per status',
+    query: z.object({ status: z.enum(CONVERSATION_STATUSES as [ConversationStatus, ...ConversationStatus[]]).default('open') }),
+    responses: { 200: { description: 'counts', schema: countsSchema } },
+    async handler({ agent, query, deps }) {
+      return { status: 200, body: await inboxCounts(deps.models, agent.id, query.status) };
+    },
+  }),
+];

@@ -1,0 +1,80 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Redis } from 'ioredis';
+import { serveControl } from '../channels/whatsapp/control';
+import { wwebjsClientFactory, wwebjsMedia, type RemoteAuthOptions } from '../channels/whatsapp/client';
+import { WhatsAppSession, type SessionSink, type SessionStatus, type WwebjsClient } from '../channels/whatsapp/session';
+import { ConfigError, type Config } from './config';
+import { AgentEvents } from './domain/events';
+import { inboundMessageSchema } from './domain/messages';
+import { createLogger } from './logger';
+import { createQueues, enqueueInbound, redisConnection, type QueueSet } from './queues';
+import { storeAttachment } from './services/attachments';
+import { applyDeliveryReport } from './services/delivery-status';
+import { EventPublisher } from './services/events';
+import { sessionStatusKey } from './services/wa-session-status';
+import { connectStore, ensureIndexes, gridFsBlobStore, models, type BlobStore, type Models } from './store';
+import { remoteAuthStore } from './store/wa-sessions';
+
+
+/** The session's results, written the way the hub's own ingress would: queue, GridFS, delivery receipts, admin events. */
+export function hubSessionSink(d: { config: Config; redis: Redis; queues: QueueSet; models: Models; blobs: BlobStore; events: EventPublisher }): SessionSink {
+  return {
+    async status(status: SessionStatus) {
+      await d.redis.set(sessionStatusKey(d.config.QUEUE_PREFIX, status.account), JSON.stringify(status));
+      d.events.toAdmins(AgentEvents.whatsappSession, { ...status, unofficial: true });
+    },
+    enqueueInbound: (message) => enqueueInbound(d.queues, inboundMessageSchema.parse(message)),
+    storeAttachment: (input) => storeAttachment(d.blobs, input, d.config.ATTACHMENT_MAX_BYTES),
+    reportDelivery: (report) => applyDeliveryReport(d.models, d.events, report),
+  };
+}
+
+/**
+ * The whatsapp-web.js session process (one per WhatsApp account; it holds a Chromium): pairs by QR, restores the
+ * pairing from the store (RemoteAuth), enqueues inbound messages and serves sends to the workers.
+ * The client factory builds whatsapp-web.js's Client in production; tests pass one building a stand-in (with the
+ * same RemoteAuth store).
+ */
+export async function startWhatsAppSession(
+  config: Config,
+  opts: { clientFactory?: (auth: RemoteAuthOptions) => () => WwebjsClient; reconnectDelayMs?: number } = {},
+) {
+  if (!config.WWEBJS_CONTROL_TOKEN) throw new ConfigError('WWEBJS_CONTROL_TOKEN is required for the whatsapp-web.js session');
+  const logger = createLogger(config.LOG_LEVEL);
+  const db = await connectStore(config.MONGODB_URI);
+  await ensureIndexes(db);
+  const redis = redisConnection(config.REDIS_URL);
+  const queues = createQueues(redis, config.QUEUE_PREFIX, { attempts: config.OUTBOUND_ATTEMPTS });
+  const events = new EventPublisher(redis, `${config.QUEUE_PREFIX}:socket.io`);
+  const blobs = gridFsBlobStore(db);
+  const dataPath = path.resolve(config.WWEBJS_DATA_DIR);
+  mkdirSync(dataPath, { recursive: true });
+  const store = remoteAuthStore(db, dataPath);
+  const session = new WhatsAppSession({
+    account: config.WWEBJS_ACCOUNT,
+    createClient: (opts.clientFactory ?? wwebjsClientFactory)({ account: config.WWEBJS_ACCOUNT, store, dataPath }),
+    reconnectDelayMs: opts.reconnectDelayMs,
+    makeMedia: wwebjsMedia,
+    sink: hubSessionSink({ config, redis, queues, models: models(db), blobs, events }),
+    logger,
+    defaultRegion: config.PHONE_DEFAULT_REGION,
+    groups: config.WWEBJS_GROUPS === 'true',
+  });
+  const control = new URL(config.WWEBJS_CONTROL_URL);
+  const server = await serveControl(session, {
+    host: control.hostname, port: Number(control.port || 80), token: config.WWEBJS_CONTROL_TOKEN,
+    defaultRegion: config.PHONE_DEFAULT_REGION, logger, openAttachment: (key) => blobs.open(key),
+  });
+  await session.start();
+  return {
+    session, store, db, controlUrl: server.url,
+    async close() {
+      await server.close();
+      await session.stop();
+      await queues.close();
+      await redis.quit().catch(() => {});
+      await db.close();
+    },
+  };
+}
