@@ -9,6 +9,7 @@ import { listenForSenderInvalidation } from '../src/services/sender-invalidation
 import type { Models } from '../src/store';
 import { INBOUND_BATCH_MAX, inboundProcessor } from './inbound';
 import { outboundProcessor } from './outbound';
+import { startMetricsWorker } from './metrics';
 
 export interface WorkerSet {
   close(): Promise<void>;
@@ -41,6 +42,7 @@ export function startWorkers(opts: {
     }),
     new Worker<OutboundJob>(QueueNames.outbound, outboundProcessor(opts.models, opts.events, opts.adapters), common),
   ];
+  const metrics = startMetricsWorker({ connection: opts.connection, prefix: opts.prefix, models: opts.models, logger: opts.logger });
   for (const w of workers) {
     w.on('failed', (job, err) =>
       opts.logger.warn({ queue: w.name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed'),
@@ -51,6 +53,7 @@ export function startWorkers(opts: {
     // Worker.close() waits for the jobs in progress to finish: that is the graceful part of shutdown.
     async close() {
       await Promise.all(workers.map((w) => w.close()));
+      await metrics.close();
       await stopListening();
     },
   };

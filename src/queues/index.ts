@@ -6,6 +6,7 @@ import type { InboundMessage } from '../domain/messages';
 export const QueueNames = {
   inbound: 'inbound',
   outbound: 'outbound',
+  metrics: 'metrics',
 } as const;
 
 export interface InboundJob {

@@ -6,6 +6,8 @@ import { conversationModel } from './conversations';
 import { customerModel } from './customers';
 import { identityModel } from './identities';
 import { messageModel } from './messages';
+import { metricBucketModel } from './metric-buckets';
+import { metricEventModel } from './metric-events';
 import { quarantineModel } from './quarantine';
 import { teamModel } from './teams';
 
@@ -26,6 +28,8 @@ export function models(db: Connection) {
     Audit: auditModel(db),
     Canned: cannedModel(db),
     Quarantine: quarantineModel(db),
+    MetricEvent: metricEventModel(db),
+    MetricBucket: metricBucketModel(db),
   };
 }
 export type Models = ReturnType<typeof models>;
