@@ -12,6 +12,7 @@ import { bullmqFloor, driverInsertFloor, ingestStoreMinFloor, storeOpRates } fro
 import { startChildHub, startInProcessHub, type RunningHub } from './hub';
 import { cpuMsOf, envInt, machine, pidListeningOn, round } from './lib';
 import { profileIngest, type IngestProfile } from './profile';
+import { runReportsBench, type ReportsBenchResult } from './reports';
 
 const N = envInt('BENCH_N', 3000, 10, 200_000);
 const SOCKETS = envInt('BENCH_SOCKETS', 200, 1, 2000);
@@ -197,6 +198,13 @@ async function main() {
     consoleBench = await runConsoleBench({ mongoBase: MONGO_BASE, redisUrl: REDIS_URL, runId, log }).catch((err: Error) => ({ error: err.message }));
   }
   Object.assign(result, { console: consoleBench });
+  // Report generation time, 90 days at 1M vs 10k messages (bench/reports.ts); BENCH_ONLY lists the phases to run.
+  const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
+  if (!only || only.includes('reports')) {
+    const reports: ReportsBenchResult | { error: string } = await runReportsBench({ mongoBase: MONGO_BASE, runId, log }).catch((err: Error) => ({ error: err.message }));
+    Object.assign(result, { reports });
+    if ('ratio' in reports) console.log(`reports 1M / 10k messages, report time ratio: ${JSON.stringify(reports.ratio)} (ms ${JSON.stringify(reports.ms)})`);
+  }
   const out = path.join(__dirname, 'results', 'latest.json');
   mkdirSync(path.dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);

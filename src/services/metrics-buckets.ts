@@ -37,6 +37,13 @@ const keys = (prefix: string) => ({
 
 export const dayOf = (hourStart: number) => new Date(hourStart).toISOString().slice(0, 10);
 export const bucketId = (day: string, team: string, agent: string, channel: string) => `${day}|${team}|${agent}|${channel}`;
+/** A report's read key: one team/agent pair (ids, `none` or `*`) in one UTC month, all channels. */
+export const monthKey = (team: string, agent: string, month: string) => `${team}|${agent}|${month}`;
+/** The fields of a bucket document besides its hours, from its _id. */
+export function bucketDims(docId: string) {
+  const [day, teamId, agentId, channel] = docId.split('|') as [string, string, string, string];
+  return { day, teamId, agentId, channel, mk: monthKey(teamId, agentId, day.slice(0, 7)) };
+}
 
 /** The four bucket documents a fact lands in: (team | all) x (agent | all), on its channel. */
 export function targetsOf(e: Pick<MetricEvent, 'at' | 'teamId' | 'agentId' | 'channel'>): Array<{ docId: string; hour: number; hourStart: number }> {
@@ -186,9 +193,8 @@ async function writeDirty(m: Models, redis: Redis, prefix: string): Promise<numb
     // ~100 upserts, and this single background writer has time.
     for (const [i, key] of members.entries()) {
       const [docId, hour] = key.slice(`${prefix}:metrics:acc:`.length).split('#') as [string, string];
-      const [day, teamId, agentId, channel] = docId.split('|');
       const entry = entryFromHash((hashes?.[i]?.[1] as Record<string, string>) ?? {});
-      await m.MetricBucket.collection.updateOne({ _id: docId } as never, { $set: { [`h.${hour}`]: entry }, $setOnInsert: { day, teamId, agentId, channel } }, { upsert: true });
+      await m.MetricBucket.collection.updateOne({ _id: docId } as never, { $set: { [`h.${hour}`]: entry }, $setOnInsert: bucketDims(docId) }, { upsert: true });
     }
     await redis.srem(k.dirty, ...members);
     written += members.length;
@@ -242,23 +248,18 @@ async function recomputeLocked(m: Models, redis: Redis, prefix: string, fromDate
   // no fact is left). The flusher lock makes this read-modify-replace safe.
   const days: string[] = [];
   for (let d = Math.floor(from / (24 * HOUR_MS)) * 24 * HOUR_MS; d < to; d += 24 * HOUR_MS) days.push(dayOf(d));
-  const docs = new Map<string, { _id: string; day: string; teamId: string; agentId: string; channel: string; h: Record<string, HourEntry> }>();
+  const docs = new Map<string, Record<string, HourEntry>>();
   for (const d of await m.MetricBucket.collection.find({ day: { $in: days } }).toArray()) {
-    const doc = d as unknown as { _id: string; day: string; teamId: string; agentId: string; channel: string; h?: Record<string, HourEntry> };
+    const doc = d as unknown as { _id: string; day: string; h?: Record<string, HourEntry> };
     const start = Date.parse(`${doc.day}T00:00:00Z`);
-    const h = Object.fromEntries(Object.entries(doc.h ?? {}).filter(([hour]) => start + Number(hour) * HOUR_MS < from || start + Number(hour) * HOUR_MS >= to));
-    docs.set(doc._id, { ...doc, h });
+    docs.set(doc._id, Object.fromEntries(Object.entries(doc.h ?? {}).filter(([hour]) => start + Number(hour) * HOUR_MS < from || start + Number(hour) * HOUR_MS >= to)));
   }
   for (const { docId, hour, entry } of entries.values()) {
-    const [day, teamId, agentId, channel] = docId.split('|') as [string, string, string, string];
-    let doc = docs.get(docId);
-    if (!doc) docs.set(docId, (doc = { _id: docId, day, teamId, agentId, channel, h: {} }));
-    doc.h[String(hour)] = entry;
+    let h = docs.get(docId);
+    if (!h) docs.set(docId, (h = {}));
+    h[String(hour)] = entry;
   }
-  for (const doc of docs.values()) {
-    const { _id, h, ...dims } = doc;
-    await m.MetricBucket.collection.updateOne({ _id } as never, { $set: { h }, $setOnInsert: dims }, { upsert: true });
-  }
+  for (const [_id, h] of docs) await m.MetricBucket.collection.updateOne({ _id } as never, { $set: { h }, $setOnInsert: bucketDims(_id) }, { upsert: true });
   const stale = await redis.zrangebyscore(k.open, String(from), `(${to}`);
   if (stale.length) markers.del(...stale).zrem(k.open, ...stale);
   await markers.exec();

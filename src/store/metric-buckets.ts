@@ -15,10 +15,14 @@ const metricBucketSchema = new Schema(
     teamId: { type: String, required: true },
     agentId: { type: String, required: true },
     channel: { type: String, required: true },
+    /** `<team>|<agent>|<YYYY-MM>`: what a report reads, one equality query per month of its range. */
+    mk: { type: String, required: true },
     h: { type: Schema.Types.Mixed, default: {} },
   },
   { versionKey: false, minimize: false },
 );
+// Serves: reports (one equality query per month; FerretDB pushes equality filters down to PostgreSQL).
+metricBucketSchema.index({ mk: 1 });
 // Serves: recomputeBuckets clearing the days it rebuilds.
 metricBucketSchema.index({ day: 1 });
 
