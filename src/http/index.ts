@@ -16,6 +16,7 @@ import { customerRoutes } from './routes/customers';
 import { labelRoutes } from './routes/labels';
 import { messageRoutes } from './routes/messages';
 import { quarantineRoutes } from './routes/quarantine';
+import { routingRoutes } from './routes/routing';
 import { searchRoutes } from './routes/search';
 import { whatsappRoutes } from './routes/whatsapp';
 
@@ -36,6 +37,7 @@ export function apiRoutes(): RouteDef[] {
     ...quarantineRoutes,
     ...channelRoutes,
     ...whatsappRoutes,
+    ...routingRoutes,
   ];
   let doc: unknown;
   routes.push(
