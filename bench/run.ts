@@ -1,7 +1,8 @@
 // `npm run bench`: phases run in order, each reported as ratios to a baseline measured in the same run (see
 // bench/README.md). `ingest`: web chat end to end (widget socket -> queue -> worker -> store -> agent socket)
 // against the floors of its two substrates (bare BullMQ, bare driver inserts); `console`: the agent console's
-// first pages on a large store. BENCH_ONLY=ingest,console selects phases.
+// first pages on a large store; `email`: SMTP intake vs a bare smtp-server, and the hub's RSS with a 10 MB attachment.
+// BENCH_ONLY=ingest,console,email selects phases.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
