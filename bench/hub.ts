@@ -47,7 +47,9 @@ export async function startChildHub(env: Omit<Parameters<typeof hubEnv>[0], 'por
   const url = `http://127.0.0.1:${port}`;
   const logFile = path.join(root, 'bench', 'results', 'hub-child.log');
   const fd = openSync(logFile, 'w');
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'all'], {
+  // BENCH_HUB_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the hub (Node refuses --cpu-prof in NODE_OPTIONS).
+  const nodeArgs = process.env.BENCH_HUB_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts', 'all'], {
     cwd: root,
     env: { ...process.env, ...hubEnv({ ...env, port }), ...extraEnv },
     stdio: ['ignore', fd, fd],
