@@ -106,7 +106,21 @@ export class RoutingState {
   }
 
   async dequeue(teamId: string, conversationId: string): Promise<void> {
-    await this.r.multi().zrem(`${this.p}:q:${teamId}`, conversationId).zrem(`${this.p}:wait:${teamId}`, conversationId).exec();
+    await this.r
+      .multi()
+      .zrem(`${this.p}:q:${teamId}`, conversationId)
+      .zrem(`${this.p}:wait:${teamId}`, conversationId)
+      .srem(`${this.p}:noted:${teamId}`, conversationId)
+      .exec();
+  }
+
+  /** Of these queued conversations, the ones whose "queued" event is not written yet (now marked as written). */
+  async firstNotes(teamId: string, conversationIds: string[]): Promise<string[]> {
+    if (!conversationIds.length) return [];
+    const pipe = this.r.pipeline();
+    for (const id of conversationIds) pipe.sadd(`${this.p}:noted:${teamId}`, id);
+    const res = (await pipe.exec()) ?? [];
+    return conversationIds.filter((_, i) => Number(res[i]?.[1] ?? 0) === 1);
   }
 
   /** Queued conversation ids in routing order. */
