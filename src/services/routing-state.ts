@@ -128,12 +128,6 @@ export class RoutingState {
     return this.r.zrange(`${this.p}:q:${teamId}`, offset, offset + count - 1);
   }
 
-  /** 1-based position in the team's queue, or null. */
-  async position(teamId: string, conversationId: string): Promise<number | null> {
-    const rank = await this.r.zrank(`${this.p}:q:${teamId}`, conversationId);
-    return rank === null ? null : rank + 1;
-  }
-
   async queueStats(teamIds: string[], now = Date.now()): Promise<Map<string, { queueLength: number; longestWaitMs: number }>> {
     const pipe = this.r.pipeline();
     for (const t of teamIds) pipe.zcard(`${this.p}:q:${t}`).zrange(`${this.p}:wait:${t}`, 0, 0, 'WITHSCORES');

@@ -108,7 +108,7 @@ async function noteQueued(d: RoutingDeps, teamId: string): Promise<void> {
   if (!fresh.size) return;
   const team = await d.models.Team.findById(teamId).lean();
   if (!team) return;
-  const agents = await teamCandidates(d, teamId, team);
+  const agents = await teamCandidates(d, teamId);
   for (const [i, id] of ids.entries()) {
     if (!fresh.has(id)) continue;
     const c = await d.models.Conversation.findById(id).lean();
@@ -120,7 +120,7 @@ async function noteQueued(d: RoutingDeps, teamId: string): Promise<void> {
 }
 
 /** Online/away/offline agents of a team with their current load (capacity checks need every one). */
-async function teamCandidates(d: RoutingDeps, teamId: string, _team: Lean): Promise<Candidate[]> {
+async function teamCandidates(d: RoutingDeps, teamId: string): Promise<Candidate[]> {
   const agents = await d.models.Agent.find({ teamIds: new Types.ObjectId(teamId), disabled: { $ne: true } }).lean();
   const loads = await d.state.loads(agents.map((a) => String(a._id)));
   return agents.map((a) => ({
@@ -155,7 +155,7 @@ async function drainPass(d: RoutingDeps, teamId: string): Promise<void> {
   if (!team) return;
   const policy = team.assignmentPolicy as AssignmentPolicy;
   if (policy === 'manual') return;
-  const agents = await teamCandidates(d, teamId, team);
+  const agents = await teamCandidates(d, teamId);
   const free = () => agents.some((a) => a.presence === 'online' && a.load < a.capacity);
   const room = () => agents.reduce((t, a) => t + (a.presence === 'online' ? Math.max(0, a.capacity - a.load) : 0), 0);
   let last = policy === 'round-robin' ? await d.state.lastAssigned(teamId) : null; // we hold the lock: ours to track
