@@ -49,12 +49,11 @@ export const autoReplySchema = z
   .strict();
 export type AutoReplyConfig = z.infer<typeof autoReplySchema>;
 
-/** The customer's language, else Turkish, else English, else any text; the channel's own texts win over the team's. */
+/** The customer's language, else Turkish, else English, else any text; per language, the channel's own text first. */
 export function autoReplyText(config: AutoReplyConfig, channel: Channel, language?: string | null): string | null {
   const langs = [language?.toLowerCase(), language?.toLowerCase().split('-')[0], 'tr', 'en'].filter((l): l is string => Boolean(l));
-  for (const table of [config.channels[channel], config.texts]) {
-    if (!table) continue;
-    for (const l of langs) if (table[l]) return table[l];
+  for (const l of langs) {
+    for (const table of [config.channels[channel], config.texts]) if (table?.[l]) return table[l];
   }
   return Object.values(config.texts)[0] ?? null;
 }
