@@ -44,6 +44,16 @@ async function load(m: Models, keys: string[]): Promise<Map<string, TeamSettings
   return new Map(keys.map((k) => [k, cache.get(k)!.value]));
 }
 
+const anyCache = new WeakMap<Models, { at: number; value: boolean }>();
+/** False while no team (nor the default) has any setting: then the inbound hooks have nothing to do. */
+export async function anySettings(m: Models): Promise<boolean> {
+  const hit = anyCache.get(m);
+  if (hit && hit.at > Date.now() - CACHE_MS) return hit.value;
+  const value = Boolean(await m.TeamPolicy.exists({}));
+  anyCache.set(m, { at: Date.now(), value });
+  return value;
+}
+
 export type SettingSource = 'team' | 'default' | 'none';
 export interface EffectiveSettings extends TeamSettings {
   /** ALWAYS_OPEN when neither the team nor the default has a calendar (business clock == wall clock). */
@@ -84,5 +94,6 @@ export async function putSetting<N extends SettingName>(m: Models, key: string, 
   await checkKey(m, key);
   await m.TeamPolicy.updateOne({ _id: key }, { $set: { [name]: value } }, { upsert: true });
   caches.get(m)?.delete(key);
+  anyCache.delete(m);
   return value;
 }

@@ -1,6 +1,7 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { InboundMessage } from '../../src/domain/messages';
 import { enqueueInbound } from '../../src/queues';
+import { resolveCustomer } from '../../src/services/identity';
 import { signedInAgent } from '../helpers/agent-api';
 import { freePort, startSmtpSink } from '../helpers/email';
 import { testConfig } from '../helpers/env';
@@ -86,6 +87,8 @@ describe('out-of-hours reply', () => {
     const oooConv = await m().Conversation.findOne({ customerId: ooo!.customerId }).lean();
     expect(await autoReplies(oooConv!._id)).toHaveLength(0);
 
+    // A known customer whose language is English (language detection is the routing work's; set it here).
+    await resolveCustomer(m(), 'email', 'john@example.com', { name: 'John Smith', language: 'en' });
     await client.sendMail({
       from: 'John Smith <john@example.com>', to: 'destek@kanal.test', subject: 'Where is my order?',
       text: 'Hello, I ordered a jacket last week and it has not arrived yet. Could you please check the delivery status for me?',
