@@ -7,7 +7,7 @@ import type { QueueSet, SlaJob } from '../queues';
 import type { Models } from '../store';
 import type { EventPublisher } from './events';
 import { recordEvent } from './replies';
-import { effectiveSettings } from './sla-settings';
+import { anySettings, effectiveSettings } from './sla-settings';
 import { toConversationView, toMessageView } from './views';
 
 /**
@@ -76,6 +76,7 @@ async function removeJobs(ctx: SlaContext, conversationId: string, before: SlaCl
  */
 export async function syncSla(ctx: SlaContext, conversationId: string): Promise<void> {
   const m = ctx.models;
+  if (!(await anySettings(m))) return; // nothing configured anywhere: no clock can run (a cached check, no I/O)
   for (let attempt = 0; attempt < 5; attempt++) {
     const c = await m.Conversation.findById(conversationId).lean<Lean>();
     if (!c) return;
@@ -113,6 +114,9 @@ export async function syncSla(ctx: SlaContext, conversationId: string): Promise<
 export async function fireSlaJob(ctx: SlaContext, job: SlaJob): Promise<'breached' | 'stale'> {
   const m = ctx.models;
   if (!Types.ObjectId.isValid(job.conversationId) || !SLA_KINDS.includes(job.kind)) return 'stale';
+  // Re-plan from the conversation as it is now: a reply or status change whose own sync was lost (a crash between
+  // its write and the sync) stops or pauses the clock here, and the due time below no longer matches.
+  await syncSla(ctx, job.conversationId);
   const field = `sla.${DUE_FIELD[job.kind]}`;
   const dueAt = new Date(job.dueAt);
   const key = `${job.kind}:${job.dueAt}`;

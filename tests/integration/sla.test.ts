@@ -5,6 +5,7 @@ import type { AtRiskItem } from '../../src/domain/sla';
 import type { ConversationView } from '../../src/domain/views';
 import { setStatus } from '../../src/services/conversations';
 import { ingest } from '../../src/services/ingest';
+import { createReply } from '../../src/services/replies';
 import { fireSlaJob, slaJobId, syncSla, type SlaContext } from '../../src/services/sla';
 import { signedInAgent } from '../helpers/agent-api';
 import { testConfig } from '../helpers/env';
@@ -170,6 +171,16 @@ describe('SLA clocks in business time', () => {
     await agent.api('POST', `/conversations/${id}/notes`, { text: 'müşteri aceleci' });
     await syncSla(at(new Date()), id);
     expect((await conv(id)).sla.nextResponseDueAt).toBeInstanceOf(Date);
+  });
+
+  test('a reply whose own sync was lost (crash) still prevents the breach: the firing job re-plans first', async () => {
+    const id = await conversationOpenedAt(FRIDAY_1759);
+    await syncSla(at(FRIDAY_1759), id);
+    await createReply(hub.deps.models, null, { conversationId: id, agent: { id: agent.id, name: 'Kerem' }, text: 'Buradayım.' }); // no hook
+    expect(await fireSlaJob(at(TUESDAY_0959), { conversationId: id, kind: 'first_response', dueAt: TUESDAY_0959.getTime() })).toBe('stale');
+    const c = await conv(id);
+    expect(c.sla.firstResponseDueAt).toBeNull();
+    expect(c.sla.breaches ?? []).toEqual([]);
   });
 
   test('pending pauses the clocks with the business time left; reopening resumes them from then', async () => {
