@@ -230,5 +230,10 @@ describe('SLA clocks in business time', () => {
       return customerConv as any; // eslint-disable-line @typescript-eslint/no-explicit-any
     }, 10_000, 'the first-response clock');
     expect(c.sla.firstResponseDueAt.getTime() - c.openedAt.getTime()).toBe(30 * 60_000);
+    // Due in about 30 minutes: not at risk within 10, at risk (not breached) within 31.
+    const mine = (items: AtRiskItem[]) => items.filter((i) => i.conversationId === String(c._id));
+    expect(mine((await supervisor.api<AtRiskItem[]>('GET', '/supervisor/at-risk?withinMinutes=10')).body)).toEqual([]);
+    expect(mine((await supervisor.api<AtRiskItem[]>('GET', '/supervisor/at-risk?withinMinutes=31')).body))
+      .toEqual([expect.objectContaining({ kind: 'first_response', breached: false, teamId: null })]);
   });
 });
