@@ -1,7 +1,7 @@
 import { Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Redis } from 'ioredis';
-import { QueueNames, type InboundJob, type OutboundJob } from '../src/queues';
+import { QueueNames, type InboundJob, type OutboundJob, type QueueSet, type SlaJob } from '../src/queues';
 import type { AdapterRegistry } from '../src/services/delivery';
 import type { EventPublisher } from '../src/services/events';
 import { SenderCache } from '../src/services/ingest-batch';
@@ -9,6 +9,7 @@ import { listenForSenderInvalidation } from '../src/services/sender-invalidation
 import type { Models } from '../src/store';
 import { INBOUND_BATCH_MAX, inboundProcessor } from './inbound';
 import { outboundProcessor } from './outbound';
+import { afterInbound, slaProcessor } from './sla';
 
 export interface WorkerSet {
   close(): Promise<void>;
@@ -23,6 +24,8 @@ export function startWorkers(opts: {
   concurrency: number;
   lockMs: number;
   logger: Logger;
+  /** For the SLA worker and the inbound hooks (out-of-hours reply, SLA clocks); without it neither runs. */
+  queues?: Pick<QueueSet, 'sla' | 'outbound'>;
 }): WorkerSet {
   const common = {
     connection: opts.connection,
@@ -33,14 +36,16 @@ export function startWorkers(opts: {
   };
   const senders = new SenderCache();
   const stopListening = listenForSenderInvalidation(opts.connection, opts.prefix, senders, opts.logger);
-  const workers = [
+  const sla = opts.queues ? { models: opts.models, events: opts.events, queues: opts.queues } : undefined;
+  const workers: Worker[] = [
     // Inbound jobs are ingested in micro-batches: a worker holds enough jobs at once to fill one batch.
-    new Worker<InboundJob>(QueueNames.inbound, inboundProcessor(opts.models, opts.events, senders), {
+    new Worker<InboundJob>(QueueNames.inbound, inboundProcessor(opts.models, opts.events, senders, sla && afterInbound(sla)), {
       ...common,
       concurrency: Math.max(opts.concurrency, INBOUND_BATCH_MAX),
     }),
     new Worker<OutboundJob>(QueueNames.outbound, outboundProcessor(opts.models, opts.events, opts.adapters), common),
   ];
+  if (sla) workers.push(new Worker<SlaJob>(QueueNames.sla, slaProcessor(sla), common));
   for (const w of workers) {
     w.on('failed', (job, err) =>
       opts.logger.warn({ queue: w.name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed'),

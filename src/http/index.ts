@@ -17,6 +17,7 @@ import { labelRoutes } from './routes/labels';
 import { messageRoutes } from './routes/messages';
 import { quarantineRoutes } from './routes/quarantine';
 import { searchRoutes } from './routes/search';
+import { slaRoutes } from './routes/sla';
 import { whatsappRoutes } from './routes/whatsapp';
 
 /** Every route of the agent API (the OpenAPI document is built from this list). One group per line. */
@@ -36,6 +37,7 @@ export function apiRoutes(): RouteDef[] {
     ...quarantineRoutes,
     ...channelRoutes,
     ...whatsappRoutes,
+    ...slaRoutes,
   ];
   let doc: unknown;
   routes.push(

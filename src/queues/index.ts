@@ -6,6 +6,7 @@ import type { InboundMessage } from '../domain/messages';
 export const QueueNames = {
   inbound: 'inbound',
   outbound: 'outbound',
+  sla: 'sla',
 } as const;
 
 export interface InboundJob {
@@ -13,6 +14,12 @@ export interface InboundJob {
 }
 export interface OutboundJob {
   messageId: string;
+}
+/** An SLA clock's due time (epoch ms); the job fires then and re-checks the conversation (src/services/sla.ts). */
+export interface SlaJob {
+  conversationId: string;
+  kind: 'first_response' | 'next_response' | 'resolution';
+  dueAt: number;
 }
 
 /** A Redis connection as BullMQ wants it for workers (blocking commands must not time out). */
@@ -28,6 +35,7 @@ export function jobIdFor(dedupeKey: string): string {
 export interface QueueSet {
   inbound: Queue<InboundJob>;
   outbound: Queue<OutboundJob>;
+  sla: Queue<SlaJob>;
   close(): Promise<void>;
 }
 
@@ -53,11 +61,17 @@ export function createQueues(connection: ConnectionOptions, prefix: string, outb
       ...outboundDefaults,
     },
   });
+  const sla = new Queue<SlaJob>(QueueNames.sla, {
+    connection,
+    prefix,
+    defaultJobOptions: { attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 7 * 24 * 3600 } },
+  });
   return {
     inbound,
     outbound,
+    sla,
     async close() {
-      await Promise.all([inbound.close(), outbound.close()]);
+      await Promise.all([inbound.close(), outbound.close(), sla.close()]);
     },
   };
 }
