@@ -14,7 +14,8 @@ export function attachAgentNamespace(ns: Namespace, deps: HubDeps): void {
   ns.use(socketAuth(deps));
   ns.on('connection', (socket) => {
     const agent = socket.data.agent as AgentView;
-    void socket.join([Rooms.agent(agent.id), Rooms.inbox, ...agent.teamIds.map(Rooms.team), ...(agent.role === 'admin' ? [Rooms.admins] : []), ...(agent.role !== 'agent' ? [Rooms.supervisors] : [])]);
+    void socket.join([Rooms.agent(agent.id), Rooms.inbox, ...agent.teamIds.map(Rooms.team), ...(agent.role === 'admin' ? [Rooms.admins] : [])]);
+    if (agent.role === 'supervisor' || agent.role === 'admin') void socket.join(Rooms.supervisors);
     registerAgentHandlers(socket, deps);
     registerPresenceHandlers(ns, socket, deps);
   });
