@@ -22,8 +22,10 @@ import { visitorHistory, visitorTyping } from './services/threads';
 import type { AdapterRegistry } from './services/delivery';
 import { applyDeliveryReport } from './services/delivery-status';
 import { storeAttachment } from './services/attachments';
+import { routingDeps } from './services/routing';
 import { messageIdFor } from './services/ingest';
-import { wireMetrics } from './services/metrics';
+import { calendarClock, wireMetrics } from './services/metrics';
+import { effectiveSettings } from './services/sla-settings';
 import { connectStore, ensureIndexes, gridFsBlobStore, models } from './store';
 import { startWorkers, type WorkerSet } from '../workers';
 
@@ -78,13 +80,16 @@ export async function startHub(config: Config, role: Role = 'all'): Promise<Hub>
   const events = new EventPublisher(redis, `${config.QUEUE_PREFIX}:socket.io`);
   const deps: HubDeps = { config, logger, db, models: models(db), redis, queues, events, blobs: gridFsBlobStore(db) };
   const closers: Array<() => Promise<void>> = [];
-  wireMetrics(deps.models, { redis, prefix: config.QUEUE_PREFIX }); // business time: the sla calendars, once merged
+  // Business time in metrics: the team's calendar (or the default one) from the SLA settings.
+  wireMetrics(deps.models, { redis, prefix: config.QUEUE_PREFIX, clock: calendarClock(async (teamId) => (await effectiveSettings(deps.models, teamId)).calendar) });
 
   let workers: WorkerSet | undefined;
   if (role !== 'hub') {
     workers = startWorkers({
       connection: redis, prefix: config.QUEUE_PREFIX, models: deps.models, events,
       adapters: buildAdapters(deps), concurrency: config.WORKER_CONCURRENCY, lockMs: config.WORKER_LOCK_MS, logger,
+      routing: routingDeps(deps),
+      queues,
     });
     closers.push(() => workers!.close());
   }

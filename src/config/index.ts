@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { emailConfigShape } from '../domain/email-config';
+import { templatesProblem } from '../domain/whatsapp-templates';
 
 // Every setting comes from the environment, is validated once at start, and fails with one line per bad value.
 const schema = z.object({
@@ -35,7 +36,10 @@ const schema = z.object({
   // Which route the one `whatsapp` channel uses: the official Twilio API or a whatsapp-web.js session (unofficial).
   WHATSAPP_ROUTE: z.enum(['twilio', 'wwebjs']).default('twilio'),
   // Approved WhatsApp templates, JSON: {"name": {"contentSid": "HX...", "variables": ["customer", ...], "preview": "..."}}.
-  WHATSAPP_TEMPLATES: z.string().optional(),
+  WHATSAPP_TEMPLATES: z.string().optional().superRefine((v, ctx) => {
+    const problem = v === undefined ? undefined : templatesProblem(v);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }),
   // whatsapp-web.js: deliver group chats too (ignored by default).
   WWEBJS_GROUPS: z.enum(['true', 'false']).default('false'),
   // The WhatsApp account this deployment's session process holds, and where workers reach it (a local HTTP control).
@@ -43,6 +47,12 @@ const schema = z.object({
   WWEBJS_CONTROL_URL: z.url().default('http://127.0.0.1:3011'),
   WWEBJS_CONTROL_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
   WWEBJS_DATA_DIR: z.string().default('.data/wwebjs'),
+  // Routing (docs/routing.md): how long an agent may stay offline before their open conversations are re-queued,
+  // the team a conversation without one is routed to (by name; unset: such conversations stay unrouted), and how
+  // long a console's "viewing this conversation" mark lives without being refreshed.
+  ROUTING_OFFLINE_GRACE_MS: z.coerce.number().int().min(0).default(120000),
+  ROUTING_DEFAULT_TEAM: z.string().min(1).max(200).optional(),
+  ROUTING_VIEWER_TTL_MS: z.coerce.number().int().min(1000).default(60000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(15000),
   ...emailConfigShape, // EMAIL_* (docs/email.md)
 });

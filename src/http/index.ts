@@ -17,7 +17,9 @@ import { labelRoutes } from './routes/labels';
 import { messageRoutes } from './routes/messages';
 import { quarantineRoutes } from './routes/quarantine';
 import { reportRoutes } from './routes/reports';
+import { routingRoutes } from './routes/routing';
 import { searchRoutes } from './routes/search';
+import { slaRoutes } from './routes/sla';
 import { whatsappRoutes } from './routes/whatsapp';
 
 /** Every route of the agent API (the OpenAPI document is built from this list). One group per line. */
@@ -38,6 +40,8 @@ export function apiRoutes(): RouteDef[] {
     ...channelRoutes,
     ...whatsappRoutes,
     ...reportRoutes,
+    ...routingRoutes,
+    ...slaRoutes,
   ];
   let doc: unknown;
   routes.push(

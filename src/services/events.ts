@@ -11,7 +11,7 @@ export class EventPublisher {
   private readonly agents;
   private readonly widget;
 
-  constructor(redis: Redis, key = 'socket.io') {
+  constructor(private readonly redis: Redis, key = 'socket.io') {
     const emitter = new Emitter(redis, { key });
     this.agents = emitter.of(Namespaces.agents);
     this.widget = emitter.of(Namespaces.widget);
@@ -37,6 +37,21 @@ export class EventPublisher {
   /** Admin-only events (a WhatsApp session's pairing QR must not reach other agents). */
   toAdmins(event: (typeof AgentEvents)[keyof typeof AgentEvents], payload: unknown): void {
     this.agents.to(Rooms.admins).emit(event, payload);
+  }
+
+  /** False once the Redis connection is closing or closed (deferred publishers skip then; see supervisor-signal.ts). */
+  get open(): boolean {
+    return this.redis.status === 'ready';
+  }
+
+  /** Any agents' room (presence to the inbox, wallboard signals to supervisors). */
+  toRoom(room: string, event: (typeof AgentEvents)[keyof typeof AgentEvents], payload?: unknown): void {
+    this.agents.to(room).emit(event, payload);
+  }
+
+  /** Supervisors (and admins), plus the agent the conversation is assigned to (SLA breaches). */
+  toSupervisors(event: (typeof AgentEvents)[keyof typeof AgentEvents], payload: unknown, assigneeId?: string | null): void {
+    this.agents.to([Rooms.supervisors, ...(assigneeId ? [Rooms.agent(assigneeId)] : [])]).emit(event, payload);
   }
 
   /** Web chat visitors see agent replies and the delivery state of their own messages; never private notes. */

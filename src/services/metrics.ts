@@ -16,11 +16,11 @@ export interface TeamClock {
 }
 export const ALWAYS_OPEN_CLOCK: TeamClock = { businessMs: (_team, from, to) => Math.max(0, to.getTime() - from.getTime()) };
 
-/** Business time from each team's calendar; `calendarOf` gives null for a team without one (24/7). */
-export function calendarClock(calendarOf: (teamId: string) => Promise<BusinessCalendar | null> | BusinessCalendar | null): TeamClock {
+/** Business time from each team's calendar (null team: the default one); `calendarOf` gives null for none (24/7). */
+export function calendarClock(calendarOf: (teamId: string | null) => Promise<BusinessCalendar | null> | BusinessCalendar | null): TeamClock {
   return {
     async businessMs(teamId, from, to) {
-      const cal = teamId ? await calendarOf(teamId) : null;
+      const cal = await calendarOf(teamId);
       return businessMsBetween(cal ?? ALWAYS_OPEN, from, to);
     },
   };
@@ -160,3 +160,21 @@ export function slaFact(c: Conv, target: MetricEvent['target'] & string, outcome
     channel: c.lastInboundChannel ?? 'webchat',
   };
 }
+
+const TARGET = { first_response: 'firstResponse', next_response: 'nextResponse', resolution: 'resolution' } as const;
+type SlaKindName = keyof typeof TARGET;
+type Clocks = { firstResponseDueAt: Date | null; nextResponseDueAt: Date | null; resolutionDueAt: Date | null; paused: { remainingMs: Partial<Record<SlaKindName, number>> } | null };
+const DUE = { first_response: 'firstResponseDueAt', next_response: 'nextResponseDueAt', resolution: 'resolutionDueAt' } as const;
+
+/** SLA outcomes from the sla service: a clock stopped by what it measures before its due time is a hit. */
+export const slaOutcomes = {
+  breached: (c: Conv, kind: SlaKindName, dueAt: Date, at: Date) => slaFact(c, TARGET[kind], 'breached', dueAt, at),
+  /** Clocks running before and gone after (not paused), stopped at or before their due time. */
+  stopped(c: Conv, before: Clocks, after: Clocks, now: Date): MetricEvent[] {
+    return (Object.keys(TARGET) as SlaKindName[]).flatMap((kind) => {
+      const due = before[DUE[kind]];
+      if (!due || after[DUE[kind]] || after.paused?.remainingMs[kind] !== undefined || now.getTime() > due.getTime()) return [];
+      return [slaFact(c, TARGET[kind], 'hit', due, now)];
+    });
+  },
+};

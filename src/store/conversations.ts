@@ -1,5 +1,6 @@
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 import { CHANNELS } from '../domain/channels';
+import { addSlaFields } from './sla';
 
 const conversationSchema = new Schema(
   {
@@ -13,6 +14,8 @@ const conversationSchema = new Schema(
     assigneeId: { type: Schema.Types.ObjectId, default: null },
     teamId: { type: Schema.Types.ObjectId, default: null },
     priority: { type: Number, default: 0 },
+    /** Skills an agent must all have to be routed this conversation (src/services/routing-policy.ts). */
+    requiredSkills: { type: [String], default: [] },
     lastInboundChannel: { type: String, enum: CHANNELS },
     lastMessagePreview: { type: String, maxlength: 200 },
     snoozedUntil: { type: Date, default: null },
@@ -29,6 +32,7 @@ const conversationSchema = new Schema(
   },
   { timestamps: true },
 );
+addSlaFields(conversationSchema);
 // Serves: finding a customer's unresolved conversation on every inbound message (race-safe upsert key).
 conversationSchema.index({ openKey: 1 }, { unique: true });
 // Serves: the inbox list, newest activity first, with cursor pagination.

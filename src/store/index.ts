@@ -10,6 +10,7 @@ import { metricBucketModel } from './metric-buckets';
 import { metricEventModel } from './metric-events';
 import { quarantineModel } from './quarantine';
 import { teamModel } from './teams';
+import { teamPolicyModel } from './sla';
 
 export { gridFsBlobStore, type BlobStore } from './attachments';
 export { connectStore, isDuplicateKey, type Db } from './connection';
@@ -30,6 +31,7 @@ export function models(db: Connection) {
     Quarantine: quarantineModel(db),
     MetricEvent: metricEventModel(db),
     MetricBucket: metricBucketModel(db),
+    TeamPolicy: teamPolicyModel(db),
   };
 }
 export type Models = ReturnType<typeof models>;
