@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
 import { CHANNELS } from '../src/domain/channels';
 import type { MetricEvent } from '../src/services/metrics';
-import { bucketDims, HOUR_MS, incrementsOf, targetsOf } from '../src/services/metrics-buckets';
+import { bucketDims, emptyEntry, HOUR_MS, incrementsOf, mergeEntry, targetsOf } from '../src/services/metrics-buckets';
 import { reportSummary, type ReportFilter } from '../src/services/metrics-report';
 import { connectStore, models } from '../src/store';
 import { envInt, round } from './lib';
@@ -42,8 +42,8 @@ function rng(seed: number) {
   return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
 }
 
-type Entry = { n: Record<string, number>; s: Record<string, number>; b: Record<string, Record<string, number>> };
-type Doc = ReturnType<typeof bucketDims> & { _id: string; h: Record<string, Entry> };
+type Entry = { n: Record<string, number>; s: Record<string, number>; b: Record<string, Record<string, number>>; v?: Record<string, number> };
+type Doc = ReturnType<typeof bucketDims> & { _id: string; h: Record<string, Entry>; d?: Entry };
 
 /** Bucket documents for `messages` inbound messages over DAYS days, with responses, resolutions, queue waits, SLA. */
 function buildBuckets(messages: number, end: number, teams: Types.ObjectId[], agents: Types.ObjectId[][]): Map<string, Doc> {
@@ -54,14 +54,16 @@ function buildBuckets(messages: number, end: number, teams: Types.ObjectId[], ag
     const incs = incrementsOf(e);
     if (!incs.length) return;
     for (const t of targetsOf(e)) {
+      if (t.hour === 'd') continue; // summed from the hours once built
       let doc = docs.get(t.docId);
       if (!doc) {
         docs.set(t.docId, (doc = { _id: t.docId, ...bucketDims(t.docId), h: {} }));
       }
       const entry = (doc.h[String(t.hour)] ??= { n: {}, s: {}, b: {} });
       for (const [field, v] of incs) {
-        const [kind, metric, bin] = field.split('.') as ['n' | 's' | 'b', string, string?];
+        const [kind, metric, bin] = field.split('.') as ['n' | 's' | 'b' | 'v', string, string?];
         if (kind === 'b') (entry.b[metric] ??= {})[bin!] = (entry.b[metric]![bin!] ?? 0) + v;
+        else if (kind === 'v') (entry.v ??= {})[metric] = (entry.v[metric] ?? 0) + v;
         else entry[kind][metric] = (entry[kind][metric] ?? 0) + v;
       }
     }
@@ -85,6 +87,7 @@ function buildBuckets(messages: number, end: number, teams: Types.ObjectId[], ag
     add({ ...base, _id: '', type: 'resolved', at: new Date(at), wallMs: minutes() * 3, businessMs: minutes() });
     add({ ...base, _id: '', type: 'sla', at: new Date(at), outcome: rand() < 0.8 ? 'hit' : 'breached' });
   }
+  for (const doc of docs.values()) doc.d = Object.values(doc.h).reduce((acc, e) => mergeEntry(acc, e), emptyEntry());
   return docs;
 }
 

@@ -31,7 +31,7 @@ const keys = (prefix: string) => ({
   dirty: `${prefix}:metrics:dirty`,
   open: `${prefix}:metrics:open`,
   lock: `${prefix}:metrics:lock`,
-  acc: (docId: string, hour: number) => `${prefix}:metrics:acc:${docId}#${hour}`,
+  acc: (docId: string, slot: Slot) => `${prefix}:metrics:acc:${docId}#${slot}`,
   marker: (id: string) => `${prefix}:metrics:seen:${id}`,
 });
 
@@ -45,15 +45,26 @@ export function bucketDims(docId: string) {
   return { day, teamId, agentId, channel, mk: monthKey(teamId, agentId, day.slice(0, 7)) };
 }
 
-/** The four bucket documents a fact lands in: (team | all) x (agent | all), on its channel. */
-export function targetsOf(e: Pick<MetricEvent, 'at' | 'teamId' | 'agentId' | 'channel'>): Array<{ docId: string; hour: number; hourStart: number }> {
+/** An hour of the day (0-23), or `d`: the document's whole-day rollup (the sum of its hours). */
+export type Slot = number | 'd';
+export interface Target { docId: string; hour: Slot; hourStart: number }
+
+/**
+ * The four bucket documents a fact lands in: (team | all) x (agent | all), on its channel; in each, its hour and
+ * the day's rollup `d` (reports read `d` for days wholly in their range: 1/24 of the values).
+ */
+export function targetsOf(e: Pick<MetricEvent, 'at' | 'teamId' | 'agentId' | 'channel'>): Target[] {
   const at = new Date(e.at).getTime();
   const hourStart = Math.floor(at / HOUR_MS) * HOUR_MS;
   const hour = new Date(hourStart).getUTCHours();
   const day = dayOf(hourStart);
   const team = e.teamId ? String(e.teamId) : 'none';
   const agent = e.agentId ? String(e.agentId) : 'none';
-  return [[team, agent], [team, '*'], ['*', agent], ['*', '*']].map(([t, a]) => ({ docId: bucketId(day, t!, a!, e.channel), hour, hourStart }));
+  const lastHour = Math.floor(hourStart / (24 * HOUR_MS)) * 24 * HOUR_MS + 23 * HOUR_MS; // `d` closes with the day
+  return [[team, agent], [team, '*'], ['*', agent], ['*', '*']].flatMap(([t, a]) => {
+    const docId = bucketId(day, t!, a!, e.channel);
+    return [{ docId, hour, hourStart }, { docId, hour: 'd' as const, hourStart: lastHour }];
+  });
 }
 
 /** Hash fields a fact increments: `n.<metric>` counts, `s.<metric>` sums (ms), `b.<metric>.<bin>` histogram bins. */
@@ -65,7 +76,7 @@ export function incrementsOf(e: MetricEvent): Array<[string, number]> {
     out.push([`n.${metric}`, 1], [`s.${metric}`, v], [`b.${metric}.${binOf(v)}`, 1]);
   };
   switch (e.type) {
-    case 'inbound': out.push(['n.inbound', 1]); break;
+    case 'inbound': out.push(['n.inbound', 1], [`v.${new Date(e.at).getUTCHours()}`, 1]); break; // v: inbound per hour, for `d`
     case 'opened': out.push(['n.opened', 1]); break;
     case 'response':
       duration('rsp_w', e.wallMs); duration('rsp_b', e.businessMs);
@@ -79,11 +90,12 @@ export function incrementsOf(e: MetricEvent): Array<[string, number]> {
   return out;
 }
 
-/** An hour entry of a bucket document: counts, sums and sparse histograms per metric. */
+/** An hour entry (or the day rollup `d`) of a bucket document: counts, sums, sparse histograms, inbound by hour. */
 export interface HourEntry {
   n: Record<string, number>;
   s: Record<string, number>;
   b: Record<string, Record<string, number>>;
+  v?: Record<string, number>;
 }
 export const emptyEntry = (): HourEntry => ({ n: {}, s: {}, b: {} });
 
@@ -95,6 +107,7 @@ export function entryFromHash(hash: Record<string, string>): HourEntry {
 function addField(e: HourEntry, field: string, v: number) {
   const [kind, metric, bin] = field.split('.');
   if (kind === 'n' || kind === 's') e[kind][metric!] = (e[kind][metric!] ?? 0) + v;
+  else if (kind === 'v') (e.v ??= {})[metric!] = (e.v[metric!] ?? 0) + v;
   else if (kind === 'b') (e.b[metric!] ??= {})[bin!] = (e.b[metric!]![bin!] ?? 0) + v;
 }
 export function hashFromEntry(e: HourEntry): Record<string, string> {
@@ -102,7 +115,14 @@ export function hashFromEntry(e: HourEntry): Record<string, string> {
   for (const [k, v] of Object.entries(e.n ?? {})) out[`n.${k}`] = String(v);
   for (const [k, v] of Object.entries(e.s ?? {})) out[`s.${k}`] = String(v);
   for (const [k, bins] of Object.entries(e.b ?? {})) for (const [bin, v] of Object.entries(bins)) out[`b.${k}.${bin}`] = String(v);
+  for (const [k, v] of Object.entries(e.v ?? {})) out[`v.${k}`] = String(v);
   return out;
+}
+
+/** Adds one entry into another (the day rollup is the sum of the day's hours). */
+export function mergeEntry(into: HourEntry, e: HourEntry): HourEntry {
+  for (const [field, v] of Object.entries(hashFromEntry(e))) addField(into, field, Number(v));
+  return into;
 }
 
 // KEYS: marker, dirty set, accumulators...; ARGV: marker ttl, then field/increment pairs for every accumulator.
@@ -162,7 +182,7 @@ async function flushLocked(m: Models, redis: Redis, prefix: string, now: number)
 }
 
 /** Accumulators about to receive facts but absent from Redis start from their bucket document's values. */
-async function seedMissing(m: Models, redis: Redis, prefix: string, targets: Array<{ docId: string; hour: number; hourStart: number }>) {
+async function seedMissing(m: Models, redis: Redis, prefix: string, targets: Target[]) {
   const k = keys(prefix);
   const unique = [...new Map(targets.map((t) => [k.acc(t.docId, t.hour), t])).entries()];
   const exists = await redis.pipeline(unique.map(([key]) => ['exists', key])).exec();
@@ -171,10 +191,11 @@ async function seedMissing(m: Models, redis: Redis, prefix: string, targets: Arr
   const docIds = [...new Set(missing.map(([, t]) => t.docId))];
   // By _id, all in flight: the only lookup every FerretDB backend pushes down.
   const docs = await Promise.all(docIds.map((_id) => m.MetricBucket.collection.findOne({ _id } as never)));
-  const byId = new Map(docs.filter(Boolean).map((d) => [String(d!._id), d as unknown as { h?: Record<string, HourEntry> }]));
+  const byId = new Map(docs.filter(Boolean).map((d) => [String(d!._id), d as unknown as { h?: Record<string, HourEntry>; d?: HourEntry }]));
   const pipe = redis.pipeline();
   for (const [key, t] of missing) {
-    const stored = byId.get(t.docId)?.h?.[String(t.hour)];
+    const doc = byId.get(t.docId);
+    const stored = t.hour === 'd' ? doc?.d : doc?.h?.[String(t.hour)];
     const fields = stored ? hashFromEntry(stored) : {};
     if (Object.keys(fields).length) pipe.hset(key, fields);
     pipe.zadd(k.open, t.hourStart, key);
@@ -194,7 +215,8 @@ async function writeDirty(m: Models, redis: Redis, prefix: string): Promise<numb
     for (const [i, key] of members.entries()) {
       const [docId, hour] = key.slice(`${prefix}:metrics:acc:`.length).split('#') as [string, string];
       const entry = entryFromHash((hashes?.[i]?.[1] as Record<string, string>) ?? {});
-      await m.MetricBucket.collection.updateOne({ _id: docId } as never, { $set: { [`h.${hour}`]: entry }, $setOnInsert: bucketDims(docId) }, { upsert: true });
+      const field = hour === 'd' ? 'd' : `h.${hour}`;
+      await m.MetricBucket.collection.updateOne({ _id: docId } as never, { $set: { [field]: entry }, $setOnInsert: bucketDims(docId) }, { upsert: true });
     }
     await redis.srem(k.dirty, ...members);
     written += members.length;
@@ -228,7 +250,7 @@ async function recomputeLocked(m: Models, redis: Redis, prefix: string, fromDate
   await flushLocked(m, redis, prefix, Date.now());
   const from = Math.floor(fromDate.getTime() / HOUR_MS) * HOUR_MS;
   const to = Math.ceil(toDate.getTime() / HOUR_MS) * HOUR_MS;
-  const entries = new Map<string, { docId: string; hour: number; entry: HourEntry }>();
+  const entries = new Map<string, { docId: string; hour: Slot; entry: HourEntry }>();
   let count = 0;
   const cursor = m.MetricEvent.collection.find({ at: { $gte: new Date(from), $lt: new Date(to) } });
   const markers = redis.pipeline();
@@ -238,6 +260,7 @@ async function recomputeLocked(m: Models, redis: Redis, prefix: string, fromDate
     markers.set(k.marker(e._id), '1', 'EX', MARKER_TTL_S); // a late feed of this fact must not count it again
     const incs = incrementsOf(e);
     for (const t of targetsOf(e)) {
+      if (t.hour === 'd') continue; // rebuilt below from all of the document's hours
       const key = `${t.docId}#${t.hour}`;
       let slot = entries.get(key);
       if (!slot) entries.set(key, (slot = { docId: t.docId, hour: t.hour, entry: emptyEntry() }));
@@ -259,7 +282,12 @@ async function recomputeLocked(m: Models, redis: Redis, prefix: string, fromDate
     if (!h) docs.set(docId, (h = {}));
     h[String(hour)] = entry;
   }
-  for (const [_id, h] of docs) await m.MetricBucket.collection.updateOne({ _id } as never, { $set: { h }, $setOnInsert: bucketDims(_id) }, { upsert: true });
+  for (const [_id, h] of docs) {
+    const d = Object.values(h).reduce((acc, e) => mergeEntry(acc, e), emptyEntry());
+    await m.MetricBucket.collection.updateOne({ _id } as never, { $set: { h, d }, $setOnInsert: bucketDims(_id) }, { upsert: true });
+  }
+  const dayAccs = [...docs.keys()].map((id) => k.acc(id, 'd'));
+  if (dayAccs.length) markers.del(...dayAccs).zrem(k.open, ...dayAccs);
   const stale = await redis.zrangebyscore(k.open, String(from), `(${to}`);
   if (stale.length) markers.del(...stale).zrem(k.open, ...stale);
   await markers.exec();

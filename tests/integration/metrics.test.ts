@@ -332,8 +332,11 @@ describe('facts recorded by the hub itself', () => {
     expect(live.waiting.count).toBe(1);
     // The customer wrote before anyone was assigned: the message counts for "no agent", so it shows unfiltered.
     expect(live.volumes.byChannel.webchat).toBe(0);
-    const all = await supervisor.api<ReportSummary>('GET', `/reports/summary?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`);
-    expect(all.body.volumes.byChannel).toEqual({ webchat: 1, email: 0, sms: 0, whatsapp: 0 });
+    const all = await waitFor(async () => {
+      const r = await supervisor.api<ReportSummary>('GET', `/reports/summary?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`);
+      return r.body.resolution.count === 1 ? r.body : null; // the flusher writes the four documents one by one
+    }, 15_000, 'the unfiltered buckets');
+    expect(all.volumes.byChannel).toEqual({ webchat: 1, email: 0, sms: 0, whatsapp: 0 });
   });
 });
 
