@@ -18,6 +18,8 @@ const metricBucketSchema = new Schema(
     /** `<team>|<agent>|<YYYY-MM>`: what a report reads, one equality query per month of its range. */
     mk: { type: String, required: true },
     h: { type: Schema.Types.Mixed, default: {} },
+    /** The day's rollup: the sum of `h`, plus `v.<hour>` inbound counts (reports read it for whole days). */
+    d: { type: Schema.Types.Mixed },
   },
   { versionKey: false, minimize: false },
 );
