@@ -23,6 +23,8 @@ interface Item {
   customerId?: Types.ObjectId;
   customer?: CustomerLean;
   conversation?: Lean;
+  /** The conversation as returned by the update that already recorded this message (see touchKnownSenders). */
+  touchedConversation?: Lean;
   createdConversation?: boolean;
   opened?: boolean;
   message?: Lean;
@@ -252,7 +254,7 @@ async function prepare(m: Models, items: Item[], cache?: SenderCache): Promise<{
       hits.push(it);
     } else misses.push(it);
   }
-  await Promise.all([checkConversations(hits), resolveByReads(misses)]);
+  await Promise.all([touchKnownSenders(m, hits), resolveByReads(misses)]);
   const stale = hits.filter((it) => !it.conversation);
   for (const it of stale) {
     cache?.forget(it.identityKey);
@@ -329,6 +331,36 @@ async function prepare(m: Models, items: Item[], cache?: SenderCache): Promise<{
     ),
   ]);
   return { fresh: unique.filter((it) => !it.duplicate), all: unique, seenWrite };
+}
+
+/**
+ * Known senders whose cached conversation is still theirs and open: one findOneAndUpdate per conversation both
+ * checks that (openKey, status) and records the messages (same update as touchConversations), instead of a read
+ * now and an update after the insert. Anything else (resolved, replaced, pending or snoozed, which must wake up)
+ * is left without a conversation for the read path. A redelivered message counts its redelivery time here.
+ */
+async function touchKnownSenders(m: Models, hits: Item[]): Promise<void> {
+  const byConversation = groupBy(hits, (it) => String(it.customer.openConversationId));
+  await Promise.all(
+    [...byConversation.values()].map(async (list) => {
+      const last = list.reduce((a, b) => (b.receivedAt.getTime() >= a.receivedAt.getTime() ? b : a));
+      const first = list.reduce((a, b) => (b.receivedAt.getTime() < a.receivedAt.getTime() ? b : a));
+      const updated = await m.Conversation.findOneAndUpdate(
+        { _id: last.customer.openConversationId, openKey: String(last.customerId), status: 'open' },
+        {
+          $max: { lastInboundAt: last.receivedAt, lastActivityAt: last.receivedAt },
+          $min: { waitingSince: first.receivedAt },
+          $set: { lastInboundChannel: last.msg.channel, lastMessagePreview: preview(last.msg.text) },
+        },
+        { new: true },
+      ).lean();
+      if (!updated) return;
+      for (const it of list) {
+        it.conversation = updated;
+        it.touchedConversation = updated;
+      }
+    }),
+  );
 }
 
 interface KnownSender {
@@ -416,8 +448,14 @@ function toDoc(it: Item) {
  */
 async function touchConversations(m: Models, done: Item[]): Promise<{ ok: Set<Item>; views: Map<string, Lean> }> {
   const latest = new Map<string, { it: Item; at: Date; earliest: Date }>();
+  const views = new Map<string, Lean>();
+  const ok = new Set<Item>();
   for (const it of done) {
     if (!it.conversation) continue; // vanished conversation: nothing to touch (as in ingest())
+    if (it.conversation === it.touchedConversation) {
+      if (!views.has(String(it.conversation._id))) views.set(String(it.conversation._id), it.conversation);
+      continue;
+    }
     const key = String(it.conversation._id);
     const at = new Date(it.message.createdAt);
     const cur = latest.get(key);
@@ -427,8 +465,6 @@ async function touchConversations(m: Models, done: Item[]): Promise<{ ok: Set<It
       if (at.getTime() < cur.earliest.getTime()) cur.earliest = at;
     }
   }
-  const views = new Map<string, Lean>();
-  const ok = new Set<Item>();
   // One updateOne per conversation, all in flight at once, not one bulkWrite: FerretDB 1.24 (PostgreSQL) holds a
   // pool connection per statement of an update command until the command ends, so a bulkWrite of about 50
   // statements (its pool size) deadlocks the store (docs/architecture.md, "Store writes").

@@ -143,6 +143,12 @@ test('with the worker\'s sender cache: a resolved conversation is not written to
   const fresh = await m.Conversation.findById(r3!.conversationId).lean();
   expect(fresh!.lastMessagePreview).toBe('c3');
   expect(await m.Conversation.countDocuments({ customerId: r1!.customerId, status: { $ne: 'resolved' } })).toBe(1);
+  // a snoozed conversation of a cached sender wakes up on the next message, which lands in it
+  await setStatus(m, new Types.ObjectId(r3!.conversationId), 'snoozed', new Date(Date.now() + 3600_000));
+  const [r4] = (await ingestBatchSettled(m, null, [msg(`c4-${tag}`, address, 'c4')], undefined, cache)) as { conversationId: string }[];
+  expect(r4!.conversationId).toBe(r3!.conversationId);
+  const woken = await m.Conversation.findById(r3!.conversationId).lean();
+  expect(woken).toMatchObject({ status: 'open', snoozedUntil: null, lastMessagePreview: 'c4' });
 });
 
 test('two concurrent full batches of first contacts (60 new customers each) are all stored', async () => {
