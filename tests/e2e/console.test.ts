@@ -261,7 +261,7 @@ test('an admin sees agents and teams and adds a team', async () => {
   await admin.locator('input[name="email"]').fill('yonetici@example.com');
   await admin.locator('input[name="password"]').fill('correct horse battery');
   await admin.locator('button[type="submit"]').click();
-  await admin.locator('.topbar button', { hasText: 'Temsilciler ve ekipler' }).click();
+  await admin.locator('.topbar button', { hasText: 'Yönetim' }).click();
   await admin.locator('.admin td', { hasText: 'deniz@example.com' }).waitFor();
   await admin.locator('form[aria-label="Ekip ekle"] input').fill('Faturalama');
   await admin.locator('form[aria-label="Ekip ekle"] button').click();
