@@ -70,7 +70,7 @@ export function People({ me }: { me: Me }) {
               <label>{t('email')}<input type="email" required value={draft.email} onChange={(e) => setDraft({ ...draft, email: e.target.value })} /></label>
               <label>{t('password')}<input type="password" minLength={10} required autoComplete="new-password" value={draft.password} onChange={(e) => setDraft({ ...draft, password: e.target.value })} /></label>
               <label>{t('role')}
-                <select value={draft.role} onChange={(e) => setDraft({ ...draft, role: e.target.value })}>
+                <select aria-label={t('role')} value={draft.role} onChange={(e) => setDraft({ ...draft, role: e.target.value })}>
                   {(['agent', 'supervisor', 'admin'] as const).map((r) => <option key={r} value={r}>{t(`role_${r}`)}</option>)}
                 </select>
               </label>

@@ -52,10 +52,10 @@ export function Reports() {
       <form className="inline-form filters" onSubmit={submit} aria-label={t('reports')}>
         <label>{t('from')}<input type="date" required value={filters.from} max={filters.to} onChange={set('from')} /></label>
         <label>{t('to')}<input type="date" required value={filters.to} min={filters.from} onChange={set('to')} /></label>
-        <label>{t('teams')}<select value={filters.teamId} onChange={set('teamId')}><option value="">{t('anyTeam')}</option>{teams.map((tm) => <option key={tm.id} value={tm.id}>{tm.name}</option>)}</select></label>
-        <label>{t('agents')}<select value={filters.agentId} onChange={set('agentId')}><option value="">{t('anyAgent')}</option>{agents.map((a) => <option key={a.id} value={a.id}>{a.name}</option>)}</select></label>
-        <label>{t('channels')}<select value={filters.channel} onChange={set('channel')}><option value="">{t('anyChannel')}</option>{CHANNEL_LIST.map((c) => <option key={c} value={c}>{t(`channel_${c}`)}</option>)}</select></label>
-        <label>{t('clock')}<select value={filters.clock} onChange={set('clock')}>{(['wall', 'business'] as const).map((c) => <option key={c} value={c}>{t(`clock_${c}`)}</option>)}</select></label>
+        <label>{t('teams')}<select aria-label={t('teams')} value={filters.teamId} onChange={set('teamId')}><option value="">{t('anyTeam')}</option>{teams.map((tm) => <option key={tm.id} value={tm.id}>{tm.name}</option>)}</select></label>
+        <label>{t('agents')}<select aria-label={t('agents')} value={filters.agentId} onChange={set('agentId')}><option value="">{t('anyAgent')}</option>{agents.map((a) => <option key={a.id} value={a.id}>{a.name}</option>)}</select></label>
+        <label>{t('channels')}<select aria-label={t('channels')} value={filters.channel} onChange={set('channel')}><option value="">{t('anyChannel')}</option>{CHANNEL_LIST.map((c) => <option key={c} value={c}>{t(`channel_${c}`)}</option>)}</select></label>
+        <label>{t('clock')}<select aria-label={t('clock')} value={filters.clock} onChange={set('clock')}>{(['wall', 'business'] as const).map((c) => <option key={c} value={c}>{t(`clock_${c}`)}</option>)}</select></label>
         <button type="submit" className="primary">{t('apply')}</button>
         {params && <a className="button csv" href={`/api/reports/conversations.csv${params}`} download>{t('exportCsv')}</a>}
       </form>

@@ -14,3 +14,12 @@ export function recordDialogs(page: Page, into: string[]): void {
     void d.dismiss();
   });
 }
+
+/** Signs in to the agent console through its login form and waits for the top bar. */
+export async function signInConsole(page: Page, url: string, email: string, password: string): Promise<void> {
+  await page.goto(url);
+  await page.locator('input[name="email"]').fill(email);
+  await page.locator('input[name="password"]').fill(password);
+  await page.locator('button[type="submit"]').click();
+  await page.locator('.topbar .who').waitFor();
+}
