@@ -22,6 +22,7 @@ import { visitorHistory, visitorTyping } from './services/threads';
 import type { AdapterRegistry } from './services/delivery';
 import { applyDeliveryReport } from './services/delivery-status';
 import { storeAttachment } from './services/attachments';
+import { routingDeps } from './services/routing';
 import { messageIdFor } from './services/ingest';
 import { connectStore, ensureIndexes, gridFsBlobStore, models } from './store';
 import { startWorkers, type WorkerSet } from '../workers';
@@ -83,6 +84,7 @@ export async function startHub(config: Config, role: Role = 'all'): Promise<Hub>
     workers = startWorkers({
       connection: redis, prefix: config.QUEUE_PREFIX, models: deps.models, events,
       adapters: buildAdapters(deps), concurrency: config.WORKER_CONCURRENCY, lockMs: config.WORKER_LOCK_MS, logger,
+      routing: routingDeps(deps),
     });
     closers.push(() => workers!.close());
   }

@@ -23,7 +23,7 @@ interface Pending {
  * a message goes to the store at once when a batch slot is free, otherwise it joins the next batch, which leaves
  * when a running one completes. No timer: an idle worker adds no latency, a busy one batches by itself.
  */
-export function inboundProcessor(m: Models, events: EventPublisher, senders = new SenderCache()) {
+export function inboundProcessor(m: Models, events: EventPublisher, senders = new SenderCache(), onOpened?: (r: IngestResult) => Promise<void>) {
   let pending: Pending[] = [];
   let inFlight = 0;
   let lastAt = 0;
@@ -52,9 +52,11 @@ export function inboundProcessor(m: Models, events: EventPublisher, senders = ne
     // Distinct, increasing receive times keep a conversation's messages in arrival order within a batch.
     lastAt = Math.max(Date.now(), lastAt + 1);
     const receivedAt = new Date(lastAt);
-    return new Promise<IngestResult>((resolve, reject) => {
+    const result = await new Promise<IngestResult>((resolve, reject) => {
       pending.push({ msg: parsed.data, receivedAt, resolve, reject });
       pump();
     });
+    if (result.opened && onOpened) await onOpened(result); // routing hook (workers/index.ts)
+    return result;
   };
 }

@@ -1,7 +1,7 @@
 import { Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Redis } from 'ioredis';
-import { QueueNames, type InboundJob, type OutboundJob } from '../src/queues';
+import { QueueNames, type InboundJob, type OutboundJob, type RoutingJob } from '../src/queues';
 import type { AdapterRegistry } from '../src/services/delivery';
 import type { EventPublisher } from '../src/services/events';
 import { SenderCache } from '../src/services/ingest-batch';
@@ -9,6 +9,8 @@ import { listenForSenderInvalidation } from '../src/services/sender-invalidation
 import type { Models } from '../src/store';
 import { INBOUND_BATCH_MAX, inboundProcessor } from './inbound';
 import { outboundProcessor } from './outbound';
+import { enqueueRouting, reconcile, type RoutingDeps } from '../src/services/routing';
+import { routingProcessor } from './routing';
 
 export interface WorkerSet {
   close(): Promise<void>;
@@ -23,6 +25,8 @@ export function startWorkers(opts: {
   concurrency: number;
   lockMs: number;
   logger: Logger;
+  /** Routing (docs/routing.md); absent: this process runs no routing worker. */
+  routing?: RoutingDeps;
 }): WorkerSet {
   const common = {
     connection: opts.connection,
@@ -35,12 +39,17 @@ export function startWorkers(opts: {
   const stopListening = listenForSenderInvalidation(opts.connection, opts.prefix, senders, opts.logger);
   const workers = [
     // Inbound jobs are ingested in micro-batches: a worker holds enough jobs at once to fill one batch.
-    new Worker<InboundJob>(QueueNames.inbound, inboundProcessor(opts.models, opts.events, senders), {
+    new Worker<InboundJob>(QueueNames.inbound, inboundProcessor(opts.models, opts.events, senders, opts.routing && ((r) => enqueueRouting(opts.routing!.queue, r.conversationId, r.messageId))), {
       ...common,
       concurrency: Math.max(opts.concurrency, INBOUND_BATCH_MAX),
     }),
     new Worker<OutboundJob>(QueueNames.outbound, outboundProcessor(opts.models, opts.events, opts.adapters), common),
   ];
+  if (opts.routing) {
+    workers.push(new Worker<RoutingJob>(QueueNames.routing, routingProcessor(opts.routing), common) as never);
+    // Counters drift only through crashes between a store write and its Redis update: heal them at start.
+    reconcile(opts.routing).catch((err: unknown) => opts.logger.error({ err }, 'routing reconcile failed'));
+  }
   for (const w of workers) {
     w.on('failed', (job, err) =>
       opts.logger.warn({ queue: w.name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed'),

@@ -43,6 +43,12 @@ const schema = z.object({
   WWEBJS_CONTROL_URL: z.url().default('http://127.0.0.1:3011'),
   WWEBJS_CONTROL_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
   WWEBJS_DATA_DIR: z.string().default('.data/wwebjs'),
+  // Routing (docs/routing.md): how long an agent may stay offline before their open conversations are re-queued,
+  // the team a conversation without one is routed to (by name; unset: such conversations stay unrouted), and how
+  // long a console's "viewing this conversation" mark lives without being refreshed.
+  ROUTING_OFFLINE_GRACE_MS: z.coerce.number().int().min(0).default(120000),
+  ROUTING_DEFAULT_TEAM: z.string().min(1).max(200).optional(),
+  ROUTING_VIEWER_TTL_MS: z.coerce.number().int().min(1000).default(60000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(15000),
   ...emailConfigShape, // EMAIL_* (docs/email.md)
 });

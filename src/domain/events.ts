@@ -7,6 +7,10 @@ export const AgentEvents = {
   typing: 'typing',
   /** Admins only: a whatsapp-web.js session's state and pairing QR (channels/whatsapp/session.ts SessionStatus). */
   whatsappSession: 'whatsapp.session',
+  /** An agent's presence changed: {agentId, presence, since}. */
+  agentPresence: 'agent:presence',
+  /** Supervisors only, no payload: queue, presence or load changed; refetch the wallboard (at most 1/s per node). */
+  supervisorChanged: 'supervisor:changed',
 } as const;
 
 export const WidgetEvents = {
@@ -29,6 +33,8 @@ export const Rooms = {
   inbox: 'inbox',
   /** Admins (WhatsApp pairing QR codes and session states). */
   admins: 'admins',
+  /** Supervisors and admins (wallboard refresh signals). */
+  supervisors: 'supervisors',
   /** A web chat visitor's sockets (all their tabs). */
   visitor: (visitorId: string) => `visitor:${visitorId}`,
 } as const;

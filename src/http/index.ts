@@ -17,6 +17,7 @@ import { customerRoutes } from './routes/customers';
 import { labelRoutes } from './routes/labels';
 import { messageRoutes } from './routes/messages';
 import { quarantineRoutes } from './routes/quarantine';
+import { routingRoutes } from './routes/routing';
 import { searchRoutes } from './routes/search';
 import { whatsappRoutes } from './routes/whatsapp';
 
@@ -38,6 +39,7 @@ export function apiRoutes(): RouteDef[] {
     ...channelRoutes,
     ...whatsappRoutes,
     ...channelSetupRoutes,
+    ...routingRoutes,
   ];
   let doc: unknown;
   routes.push(

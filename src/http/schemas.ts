@@ -63,6 +63,7 @@ export const agentViewSchema = z.object({
   capacity: z.number(),
   presence: z.enum(['online', 'away', 'offline']),
   disabled: z.boolean(),
+  skills: z.array(z.string()).optional(),
 });
 
 export const teamViewSchema = z.object({ id: z.string(), name: z.string(), assignmentPolicy: z.string() });

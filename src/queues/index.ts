@@ -6,6 +6,7 @@ import type { InboundMessage } from '../domain/messages';
 export const QueueNames = {
   inbound: 'inbound',
   outbound: 'outbound',
+  routing: 'routing',
 } as const;
 
 export interface InboundJob {
@@ -14,6 +15,11 @@ export interface InboundJob {
 export interface OutboundJob {
   messageId: string;
 }
+/** Routing jobs (workers/routing.ts): route one conversation, drain a team's queue, or re-queue an offline agent's work. */
+export type RoutingJob =
+  | { kind: 'route'; conversationId: string; messageId?: string }
+  | { kind: 'drain'; teamId: string }
+  | { kind: 'offline'; agentId: string; since: number };
 
 /** A Redis connection as BullMQ wants it for workers (blocking commands must not time out). */
 export function redisConnection(url: string): Redis {
@@ -28,6 +34,7 @@ export function jobIdFor(dedupeKey: string): string {
 export interface QueueSet {
   inbound: Queue<InboundJob>;
   outbound: Queue<OutboundJob>;
+  routing: Queue<RoutingJob>;
   close(): Promise<void>;
 }
 
@@ -53,11 +60,22 @@ export function createQueues(connection: ConnectionOptions, prefix: string, outb
       ...outboundDefaults,
     },
   });
+  const routing = new Queue<RoutingJob>(QueueNames.routing, {
+    connection,
+    prefix,
+    defaultJobOptions: {
+      attempts: 5,
+      backoff: { type: 'exponential', delay: 200 },
+      removeOnComplete: { age: 3600, count: 10_000 },
+      removeOnFail: { age: 7 * 24 * 3600 },
+    },
+  });
   return {
     inbound,
     outbound,
+    routing,
     async close() {
-      await Promise.all([inbound.close(), outbound.close()]);
+      await Promise.all([inbound.close(), outbound.close(), routing.close()]);
     },
   };
 }

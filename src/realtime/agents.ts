@@ -4,6 +4,7 @@ import { Rooms } from '../domain/events';
 import type { AgentView } from '../services/agents';
 import { socketAuth } from './auth';
 import { registerAgentHandlers } from './handlers';
+import { registerPresenceHandlers } from './presence';
 
 /**
  * The '/agents' namespace: only signed-in agents; each socket joins its own room, the inbox and its teams' rooms,
@@ -13,7 +14,8 @@ export function attachAgentNamespace(ns: Namespace, deps: HubDeps): void {
   ns.use(socketAuth(deps));
   ns.on('connection', (socket) => {
     const agent = socket.data.agent as AgentView;
-    void socket.join([Rooms.agent(agent.id), Rooms.inbox, ...agent.teamIds.map(Rooms.team), ...(agent.role === 'admin' ? [Rooms.admins] : [])]);
+    void socket.join([Rooms.agent(agent.id), Rooms.inbox, ...agent.teamIds.map(Rooms.team), ...(agent.role === 'admin' ? [Rooms.admins] : []), ...(agent.role !== 'agent' ? [Rooms.supervisors] : [])]);
     registerAgentHandlers(socket, deps);
+    registerPresenceHandlers(ns, socket, deps);
   });
 }

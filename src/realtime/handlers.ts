@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { HubDeps } from '../deps';
 import { Rooms, WidgetEvents } from '../domain/events';
 import type { AgentView } from '../services/agents';
+import { trackViewer } from './presence';
 
 type Ack = (res: unknown) => void;
 
@@ -36,11 +37,13 @@ export function registerAgentHandlers(socket: Socket, deps: HubDeps): void {
   on(socket, deps, 'conversation:join', joinSchema, async ({ conversationId: id }) => {
     if (!(await deps.models.Conversation.exists({ _id: new Types.ObjectId(id) }))) return { error: 'conversation not found' };
     await socket.join(Rooms.conversation(id));
+    await trackViewer(deps, agent.id, id, true);
     return { ok: true };
   });
 
   on(socket, deps, 'conversation:leave', joinSchema, async ({ conversationId: id }) => {
     await socket.leave(Rooms.conversation(id));
+    await trackViewer(deps, agent.id, id, false);
     return { ok: true };
   });
 

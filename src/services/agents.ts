@@ -13,6 +13,7 @@ export interface AgentView {
   capacity: number;
   presence: 'online' | 'away' | 'offline';
   disabled: boolean;
+  skills?: string[];
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -27,6 +28,7 @@ export function toAgentView(a: any): AgentView {
     capacity: a.capacity ?? 0,
     presence: a.presence ?? 'offline',
     disabled: Boolean(a.disabled),
+    skills: a.skills ?? [],
   };
 }
 

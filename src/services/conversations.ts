@@ -21,7 +21,7 @@ export async function findOrOpenConversation(
   at: Date,
   reopenWindowMs = DEFAULT_REOPEN_WINDOW_MS,
   cachedId?: Types.ObjectId | null,
-): Promise<{ conversation: ConversationLean; created: boolean }> {
+): Promise<{ conversation: ConversationLean; created: boolean; reopened?: boolean }> {
   const openKey = String(customerId);
   // Hot path: the customer document caches its unresolved conversation's id (an _id lookup on every store).
   if (cachedId) {
@@ -48,7 +48,7 @@ async function openConversation(m: Models, customerId: Types.ObjectId, at: Date,
         { $set: { openKey, status: 'open', resolvedAt: null, snoozedUntil: null } },
         { new: true },
       ).lean();
-      if (reopened) return { conversation: reopened, created: false };
+      if (reopened) return { conversation: reopened, created: false, reopened: true };
     } catch (err) {
       if (!isDuplicateKey(err)) throw err; // someone opened one meanwhile: use theirs below
     }

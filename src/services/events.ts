@@ -39,6 +39,11 @@ export class EventPublisher {
     this.agents.to(Rooms.admins).emit(event, payload);
   }
 
+  /** Any agents' room (presence to the inbox, wallboard signals to supervisors). */
+  toRoom(room: string, event: (typeof AgentEvents)[keyof typeof AgentEvents], payload?: unknown): void {
+    this.agents.to(room).emit(event, payload);
+  }
+
   /** Web chat visitors see agent replies and the delivery state of their own messages; never private notes. */
   toVisitor(visitorId: string, event: (typeof WidgetEvents)[keyof typeof WidgetEvents], payload: unknown): void {
     this.widget.to(Rooms.visitor(visitorId)).emit(event, payload);

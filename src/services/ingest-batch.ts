@@ -23,6 +23,7 @@ interface Item {
   customer?: CustomerLean;
   conversation?: Lean;
   createdConversation?: boolean;
+  opened?: boolean;
   message?: Lean;
   duplicate: boolean;
   /** A later copy of a dedupeKey already in this batch: its result is the first copy's, as a duplicate. */
@@ -155,6 +156,7 @@ export async function ingestBatchSettled(
           conversationId: String(it.message.conversationId),
           customerId: String(it.message.customerId),
           duplicate: it.duplicate,
+          ...(it.opened && !it.duplicate ? { opened: true } : {}),
         };
       } catch (err) {
         results[it.i] = err instanceof Error ? err : new Error(String(err));
@@ -293,6 +295,7 @@ async function prepare(m: Models, items: Item[], cache?: SenderCache): Promise<{
         for (const it of list) {
           it.conversation = found.conversation;
           it.createdConversation = found.created;
+          it.opened = it === head && (found.created || Boolean(found.reopened));
         }
       }),
     );

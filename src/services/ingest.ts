@@ -12,6 +12,8 @@ export interface IngestResult {
   conversationId: string;
   customerId: string;
   duplicate: boolean;
+  /** This message opened or reopened its conversation (routing starts then; src/services/routing.ts). */
+  opened?: boolean;
 }
 
 /** A message's _id follows from its dedupeKey, so the idempotency check and the insert race go by _id. */
@@ -37,6 +39,7 @@ export async function ingest(m: Models, events: EventPublisher | null, msg: Inbo
   let message = existing;
   let conversation;
   let createdConversation = false;
+  let opened = false;
   if (message) {
     conversation = await m.Conversation.findById(message.conversationId).lean();
   } else {
@@ -45,6 +48,7 @@ export async function ingest(m: Models, events: EventPublisher | null, msg: Inbo
     const found = await findOrOpenConversation(m, customerId, receivedAt, undefined, named ?? (customer?.openConversationId as Types.ObjectId | null));
     conversation = found.conversation;
     createdConversation = found.created;
+    opened = found.created || Boolean(found.reopened);
     try {
       message = (
         await m.Message.create({
@@ -88,5 +92,6 @@ export async function ingest(m: Models, events: EventPublisher | null, msg: Inbo
     conversationId: String(message!.conversationId),
     customerId: String(customerId),
     duplicate,
+    ...(opened && !duplicate ? { opened: true } : {}),
   };
 }

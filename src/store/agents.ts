@@ -11,6 +11,8 @@ const agentSchema = new Schema(
     skills: { type: [String], default: [] },
     capacity: { type: Number, default: 5, min: 0 },
     presence: { type: String, enum: ['online', 'away', 'offline'], default: 'offline' },
+    /** When the presence last changed (wallboard "time in state", offline grace). */
+    presenceSince: { type: Date, default: null },
     disabled: { type: Boolean, default: false },
     /** Console preferences of this agent (language of the UI, notification sound). */
     settings: {

@@ -13,6 +13,8 @@ const conversationSchema = new Schema(
     assigneeId: { type: Schema.Types.ObjectId, default: null },
     teamId: { type: Schema.Types.ObjectId, default: null },
     priority: { type: Number, default: 0 },
+    /** Skills an agent must all have to be routed this conversation (src/services/routing-policy.ts). */
+    requiredSkills: { type: [String], default: [] },
     lastInboundChannel: { type: String, enum: CHANNELS },
     lastMessagePreview: { type: String, maxlength: 200 },
     snoozedUntil: { type: Date, default: null },

@@ -6,6 +6,8 @@ const customerSchema = new Schema(
     email: { type: String, maxlength: 320 },
     phone: { type: String, maxlength: 32 },
     language: { type: String, maxlength: 16 },
+    /** Who set `language`: detection from the customer's messages, or an agent (whose choice detection never overwrites). */
+    languageSource: { type: String, enum: ['detected', 'agent'] },
     tags: { type: [String], default: [] },
     attributes: { type: Schema.Types.Mixed, default: {} },
     lastSeenAt: { type: Date },

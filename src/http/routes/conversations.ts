@@ -7,6 +7,7 @@ import { createNote, createReply } from '../../services/replies';
 import { HttpError } from '../errors';
 import { toMessageView } from '../../services/views';
 import { idParams, objectId, route } from '../route';
+import { afterConversationChange, routingDeps } from '../../services/routing';
 import { conversationViewSchema, err, messageViewSchema } from '../schemas';
 
 const statusEnum = z.enum(CONVERSATION_STATUSES as [ConversationStatus, ...ConversationStatus[]]);
@@ -102,6 +103,7 @@ export const conversationRoutes = [
     },
     async handler({ params, body, agent, deps }) {
       const view = await assignConversation(deps.models, deps.events, agent, params.id, body);
+      await afterConversationChange(routingDeps(deps), params.id); // load counters and queues follow the store
       return { status: 200, body: view };
     },
   }),
@@ -116,6 +118,7 @@ export const conversationRoutes = [
     async handler({ params, body, agent, deps }) {
       const snoozedUntil = body.snoozedUntil ? new Date(body.snoozedUntil) : undefined;
       const view = await changeStatus(deps.models, deps.events, agent, params.id, { status: body.status, snoozedUntil });
+      await afterConversationChange(routingDeps(deps), params.id);
       return { status: 200, body: view };
     },
   }),
