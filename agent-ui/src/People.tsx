@@ -6,6 +6,7 @@ import type { Agent, Me, Team } from './types';
 
 type Row = Agent & { languages?: string[]; capacity?: number };
 type TeamRow = Team & { assignmentPolicy?: string };
+const POLICIES = ['manual', 'round-robin', 'least-busy'] as const;
 const emptyDraft = { name: '', email: '', password: '', role: 'agent', languages: '', capacity: '3', teamIds: [] as string[] };
 
 /** Agents and teams: supervisors see them, admins also add them (role, teams, languages, capacity). */
@@ -92,7 +93,19 @@ export function People({ me }: { me: Me }) {
       </section>
       <section aria-labelledby="teams-title">
         <h2 id="teams-title">{t('teams')}</h2>
-        <ul>{teams.map((tm) => <li key={tm.id}>{tm.name}{tm.assignmentPolicy ? <span className="muted"> · {t(`policy_${tm.assignmentPolicy}`, { defaultValue: tm.assignmentPolicy })}</span> : null}</li>)}</ul>
+        <ul className="teams">
+          {teams.map((tm) => (
+            <li key={tm.id}>
+              {tm.name}{' · '}
+              {admin ? (
+                // PATCH /api/teams/:id (routing): the policy the routing worker applies to this team's conversations.
+                <select aria-label={`${t('policy')}: ${tm.name}`} value={tm.assignmentPolicy ?? 'manual'} onChange={(e) => void run(api(`/teams/${tm.id}`, { method: 'PATCH', body: { assignmentPolicy: e.target.value } }), () => {})}>
+                  {POLICIES.map((p) => <option key={p} value={p}>{t(`policy_${p}`)}</option>)}
+                </select>
+              ) : <span className="muted">{t(`policy_${tm.assignmentPolicy ?? 'manual'}`, { defaultValue: tm.assignmentPolicy })}</span>}
+            </li>
+          ))}
+        </ul>
         {admin && (
           <form className="inline-form" onSubmit={addTeam} aria-label={t('addTeam')}>
             <input aria-label={t('name')} placeholder={t('name')} required value={teamName} onChange={(e) => setTeamName(e.target.value)} />

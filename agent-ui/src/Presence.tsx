@@ -31,7 +31,8 @@ export function Presence() {
   useEffect(() => {
     const socket = liveSocket();
     const announce = () => send(autoAway.current ? 'away' : current.current);
-    announce();
+    // Once per connection: at once if already connected, else on connect (an emit now would be buffered and doubled).
+    if (socket.connected) announce();
     socket.on('connect', announce);
     let timer = setTimeout(idle, IDLE_MS);
     function idle() {
