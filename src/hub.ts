@@ -85,6 +85,7 @@ export async function startHub(config: Config, role: Role = 'all'): Promise<Hub>
       connection: redis, prefix: config.QUEUE_PREFIX, models: deps.models, events,
       adapters: buildAdapters(deps), concurrency: config.WORKER_CONCURRENCY, lockMs: config.WORKER_LOCK_MS, logger,
       routing: routingDeps(deps),
+      queues,
     });
     closers.push(() => workers!.close());
   }

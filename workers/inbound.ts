@@ -23,7 +23,11 @@ interface Pending {
  * a message goes to the store at once when a batch slot is free, otherwise it joins the next batch, which leaves
  * when a running one completes. No timer: an idle worker adds no latency, a busy one batches by itself.
  */
-export function inboundProcessor(m: Models, events: EventPublisher, senders = new SenderCache(), onOpened?: (r: IngestResult) => Promise<void>) {
+export function inboundProcessor(
+  m: Models, events: EventPublisher, senders = new SenderCache(),
+  /** Work that belongs to the message's job, after it is stored (out-of-hours reply, SLA clocks: workers/sla.ts). */
+  after?: (msg: InboundMessage, result: IngestResult) => Promise<void>,
+) {
   let pending: Pending[] = [];
   let inFlight = 0;
   let lastAt = 0;
@@ -56,7 +60,7 @@ export function inboundProcessor(m: Models, events: EventPublisher, senders = ne
       pending.push({ msg: parsed.data, receivedAt, resolve, reject });
       pump();
     });
-    if (result.opened && onOpened) await onOpened(result); // routing hook (workers/index.ts)
+    if (after) await after(parsed.data, result);
     return result;
   };
 }

@@ -1,7 +1,7 @@
 import { Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Redis } from 'ioredis';
-import { QueueNames, type InboundJob, type OutboundJob, type RoutingJob } from '../src/queues';
+import { QueueNames, type InboundJob, type OutboundJob, type QueueSet, type RoutingJob, type SlaJob } from '../src/queues';
 import type { AdapterRegistry } from '../src/services/delivery';
 import type { EventPublisher } from '../src/services/events';
 import { SenderCache } from '../src/services/ingest-batch';
@@ -11,6 +11,7 @@ import { INBOUND_BATCH_MAX, inboundProcessor } from './inbound';
 import { outboundProcessor } from './outbound';
 import { enqueueRouting, reconcile, type RoutingDeps } from '../src/services/routing';
 import { routingProcessor } from './routing';
+import { afterInbound, slaProcessor } from './sla';
 
 export interface WorkerSet {
   close(): Promise<void>;
@@ -27,6 +28,8 @@ export function startWorkers(opts: {
   logger: Logger;
   /** Routing (docs/routing.md); absent: this process runs no routing worker. */
   routing?: RoutingDeps;
+  /** For the SLA worker and the inbound hooks (out-of-hours reply, SLA clocks); without it neither runs. */
+  queues?: Pick<QueueSet, 'sla' | 'outbound'>;
 }): WorkerSet {
   const common = {
     connection: opts.connection,
@@ -37,9 +40,15 @@ export function startWorkers(opts: {
   };
   const senders = new SenderCache();
   const stopListening = listenForSenderInvalidation(opts.connection, opts.prefix, senders, opts.logger);
-  const workers = [
+  const sla = opts.queues ? { models: opts.models, events: opts.events, queues: opts.queues } : undefined;
+  const slaAfter = sla && afterInbound(sla);
+  const workers: Worker[] = [
     // Inbound jobs are ingested in micro-batches: a worker holds enough jobs at once to fill one batch.
-    new Worker<InboundJob>(QueueNames.inbound, inboundProcessor(opts.models, opts.events, senders, opts.routing && ((r) => enqueueRouting(opts.routing!.queue, r.conversationId, r.messageId))), {
+    // After a message is stored: route a newly (re)opened conversation, then the SLA/out-of-hours hooks.
+    new Worker<InboundJob>(QueueNames.inbound, inboundProcessor(opts.models, opts.events, senders, async (msg, r) => {
+      if (r.opened && opts.routing) await enqueueRouting(opts.routing.queue, r.conversationId, r.messageId);
+      if (slaAfter) await slaAfter(msg, r);
+    }), {
       ...common,
       concurrency: Math.max(opts.concurrency, INBOUND_BATCH_MAX),
     }),
@@ -50,6 +59,7 @@ export function startWorkers(opts: {
     // Counters drift only through crashes between a store write and its Redis update: heal them at start.
     reconcile(opts.routing).catch((err: unknown) => opts.logger.error({ err }, 'routing reconcile failed'));
   }
+  if (sla) workers.push(new Worker<SlaJob>(QueueNames.sla, slaProcessor(sla), common));
   for (const w of workers) {
     w.on('failed', (job, err) =>
       opts.logger.warn({ queue: w.name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed'),

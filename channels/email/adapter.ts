@@ -50,6 +50,8 @@ export function createAdapter(ctx: AdapterContext): ChannelAdapter {
           text: outbound.text,
           html: outbound.html,
           attachments,
+          // Our out-of-hours replies say so (RFC 3834), so other systems do not answer them and no mail loop starts.
+          headers: hints.autoReply === 'true' ? { 'Auto-Submitted': 'auto-replied', 'X-Auto-Response-Suppress': 'All' } : undefined,
         });
       } catch (err) {
         const code = (err as { responseCode?: number }).responseCode;

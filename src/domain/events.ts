@@ -11,6 +11,8 @@ export const AgentEvents = {
   agentPresence: 'agent:presence',
   /** Supervisors only, no payload: queue, presence or load changed; refetch the wallboard (at most 1/s per node). */
   supervisorChanged: 'supervisor:changed',
+  /** Supervisors and the assignee: an SLA clock ran out ({ conversationId, kind, dueAt }). */
+  slaBreached: 'sla:breached',
 } as const;
 
 export const WidgetEvents = {
@@ -33,7 +35,7 @@ export const Rooms = {
   inbox: 'inbox',
   /** Admins (WhatsApp pairing QR codes and session states). */
   admins: 'admins',
-  /** Supervisors and admins (wallboard refresh signals). */
+  /** Supervisors and admins (wallboard refresh signals, SLA breaches). */
   supervisors: 'supervisors',
   /** A web chat visitor's sockets (all their tabs). */
   visitor: (visitorId: string) => `visitor:${visitorId}`,

@@ -1,5 +1,6 @@
 import type { Attachment, EmailMeta } from './messages';
 import type { Channel } from './channels';
+import type { ConversationSlaView } from './sla';
 
 // The JSON shapes the API and realtime events send to the console and the widget.
 export type ConversationStatus = 'open' | 'pending' | 'snoozed' | 'resolved';
@@ -45,6 +46,8 @@ export interface ConversationView {
   waitingSince?: string | null;
   resolvedAt?: string | null;
   labels?: string[];
+  /** SLA due times and breaches (null: no SLA policy applied); see docs/business-hours-sla.md. */
+  sla?: ConversationSlaView | null;
 }
 
 export interface CustomerView {

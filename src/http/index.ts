@@ -19,6 +19,7 @@ import { messageRoutes } from './routes/messages';
 import { quarantineRoutes } from './routes/quarantine';
 import { routingRoutes } from './routes/routing';
 import { searchRoutes } from './routes/search';
+import { slaRoutes } from './routes/sla';
 import { whatsappRoutes } from './routes/whatsapp';
 
 /** Every route of the agent API (the OpenAPI document is built from this list). One group per line. */
@@ -40,6 +41,7 @@ export function apiRoutes(): RouteDef[] {
     ...whatsappRoutes,
     ...channelSetupRoutes,
     ...routingRoutes,
+    ...slaRoutes,
   ];
   let doc: unknown;
   routes.push(

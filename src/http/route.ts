@@ -31,7 +31,7 @@ export interface Ctx<P, Q, B> {
  * the router cannot drift apart.
  */
 export interface RouteDef<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType> {
-  method: 'get' | 'post' | 'patch';
+  method: 'get' | 'post' | 'patch' | 'put';
   /** Express path under /api, e.g. '/conversations/:id'. */
   path: string;
   summary: string;

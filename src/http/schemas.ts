@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CHANNELS } from '../domain/channels';
 import { emailMetaSchema } from '../domain/messages';
+import { conversationSlaViewSchema } from '../domain/sla';
 import { CONVERSATION_STATUSES, ROLES } from '../domain/views';
 
 // Response shapes, used only to document the API (the handlers build them with src/services/views.ts).
@@ -27,6 +28,7 @@ export const conversationViewSchema = z.object({
   waitingSince: isoOrNull,
   resolvedAt: isoOrNull,
   labels: z.array(z.string()).optional(),
+  sla: conversationSlaViewSchema.nullable().optional(),
 });
 
 export const messageViewSchema = z.object({

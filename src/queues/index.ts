@@ -7,6 +7,7 @@ export const QueueNames = {
   inbound: 'inbound',
   outbound: 'outbound',
   routing: 'routing',
+  sla: 'sla',
 } as const;
 
 export interface InboundJob {
@@ -20,6 +21,12 @@ export type RoutingJob =
   | { kind: 'route'; conversationId: string; messageId?: string }
   | { kind: 'drain'; teamId: string }
   | { kind: 'offline'; agentId: string; since: number };
+/** An SLA clock's due time (epoch ms); the job fires then and re-checks the conversation (src/services/sla.ts). */
+export interface SlaJob {
+  conversationId: string;
+  kind: 'first_response' | 'next_response' | 'resolution';
+  dueAt: number;
+}
 
 /** A Redis connection as BullMQ wants it for workers (blocking commands must not time out). */
 export function redisConnection(url: string): Redis {
@@ -35,6 +42,7 @@ export interface QueueSet {
   inbound: Queue<InboundJob>;
   outbound: Queue<OutboundJob>;
   routing: Queue<RoutingJob>;
+  sla: Queue<SlaJob>;
   close(): Promise<void>;
 }
 
@@ -70,12 +78,18 @@ export function createQueues(connection: ConnectionOptions, prefix: string, outb
       removeOnFail: { age: 7 * 24 * 3600 },
     },
   });
+  const sla = new Queue<SlaJob>(QueueNames.sla, {
+    connection,
+    prefix,
+    defaultJobOptions: { attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 7 * 24 * 3600 } },
+  });
   return {
     inbound,
     outbound,
     routing,
+    sla,
     async close() {
-      await Promise.all([inbound.close(), outbound.close(), routing.close()]);
+      await Promise.all([inbound.close(), outbound.close(), routing.close(), sla.close()]);
     },
   };
 }

@@ -44,6 +44,11 @@ export class EventPublisher {
     this.agents.to(room).emit(event, payload);
   }
 
+  /** Supervisors (and admins), plus the agent the conversation is assigned to (SLA breaches). */
+  toSupervisors(event: (typeof AgentEvents)[keyof typeof AgentEvents], payload: unknown, assigneeId?: string | null): void {
+    this.agents.to([Rooms.supervisors, ...(assigneeId ? [Rooms.agent(assigneeId)] : [])]).emit(event, payload);
+  }
+
   /** Web chat visitors see agent replies and the delivery state of their own messages; never private notes. */
   toVisitor(visitorId: string, event: (typeof WidgetEvents)[keyof typeof WidgetEvents], payload: unknown): void {
     this.widget.to(Rooms.visitor(visitorId)).emit(event, payload);

@@ -1,5 +1,6 @@
 import type { Channel } from '../domain/channels';
 import type { ConversationView, MessageView } from '../domain/views';
+import { toSlaView } from './sla-view';
 
 // Maps stored documents to the JSON views of src/domain/views.ts (one place, so API and events agree).
 const iso = (d: unknown): string | null => (d instanceof Date ? d.toISOString() : null);
@@ -26,6 +27,7 @@ export function toConversationView(c: any, customerName?: string): ConversationV
     waitingSince: iso(c.waitingSince),
     resolvedAt: iso(c.resolvedAt),
     labels: c.labels ?? [],
+    sla: toSlaView(c.sla) ?? undefined,
   };
 }
 

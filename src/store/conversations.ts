@@ -1,5 +1,6 @@
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 import { CHANNELS } from '../domain/channels';
+import { addSlaFields } from './sla';
 
 const conversationSchema = new Schema(
   {
@@ -31,6 +32,7 @@ const conversationSchema = new Schema(
   },
   { timestamps: true },
 );
+addSlaFields(conversationSchema);
 // Serves: finding a customer's unresolved conversation on every inbound message (race-safe upsert key).
 conversationSchema.index({ openKey: 1 }, { unique: true });
 // Serves: the inbox list, newest activity first, with cursor pagination.

@@ -8,6 +8,7 @@ import { identityModel } from './identities';
 import { messageModel } from './messages';
 import { quarantineModel } from './quarantine';
 import { teamModel } from './teams';
+import { teamPolicyModel } from './sla';
 
 export { gridFsBlobStore, type BlobStore } from './attachments';
 export { connectStore, isDuplicateKey, type Db } from './connection';
@@ -26,6 +27,7 @@ export function models(db: Connection) {
     Audit: auditModel(db),
     Canned: cannedModel(db),
     Quarantine: quarantineModel(db),
+    TeamPolicy: teamPolicyModel(db),
   };
 }
 export type Models = ReturnType<typeof models>;

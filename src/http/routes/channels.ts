@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { createReply } from '../../services/replies';
+import { syncSla } from '../../services/sla';
 import { toMessageView } from '../../services/views';
 import { customerChannels, parseTemplates, renderTemplate, TemplateError, type WhatsAppTemplates } from '../../services/wa-window';
 import type { HubDeps } from '../../deps';
@@ -79,6 +80,7 @@ export const channelRoutes = [
       });
       const messageId = String(message!._id);
       if (!duplicate) await deps.queues.outbound.add('send', { messageId }, { jobId: `out_${messageId}` });
+      await syncSla(deps, params.id); // a template is an agent reply too
       return { status: 202, body: toMessageView(message) };
     },
   }),

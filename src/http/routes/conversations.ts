@@ -4,6 +4,7 @@ import { CONVERSATION_STATUSES, type ConversationStatus } from '../../domain/vie
 import { assignConversation, changeStatus, getConversationView, listConversations } from '../../services/inbox';
 import { attachmentUrl } from '../../services/attachments';
 import { createNote, createReply } from '../../services/replies';
+import { syncSla } from '../../services/sla';
 import { HttpError } from '../errors';
 import { toMessageView } from '../../services/views';
 import { idParams, objectId, route } from '../route';
@@ -81,6 +82,7 @@ export const conversationRoutes = [
       });
       const messageId = String(message!._id);
       if (!duplicate) await deps.queues.outbound.add('send', { messageId }, { jobId: `out_${messageId}` });
+      await syncSla(deps, params.id); // an agent reply stops the first/next response clock
       return { status: 202, body: toMessageView(message) };
     },
   }),
@@ -104,6 +106,7 @@ export const conversationRoutes = [
     async handler({ params, body, agent, deps }) {
       const view = await assignConversation(deps.models, deps.events, agent, params.id, body);
       await afterConversationChange(routingDeps(deps), params.id); // load counters and queues follow the store
+      if (body.teamId !== undefined) await syncSla(deps, params.id); // another team may have another policy
       return { status: 200, body: view };
     },
   }),
@@ -119,6 +122,7 @@ export const conversationRoutes = [
       const snoozedUntil = body.snoozedUntil ? new Date(body.snoozedUntil) : undefined;
       const view = await changeStatus(deps.models, deps.events, agent, params.id, { status: body.status, snoozedUntil });
       await afterConversationChange(routingDeps(deps), params.id);
+      await syncSla(deps, params.id); // resolve stops the clocks; pending/snoozed may pause them
       return { status: 200, body: view };
     },
   }),

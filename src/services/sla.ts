@@ -1,0 +1,160 @@
+import { Types } from 'mongoose';
+import { AgentEvents } from '../domain/events';
+import {
+  DUE_FIELD, SLA_KINDS, planClocks, sameClocks, type AtRiskItem, type SlaClocks, type SlaKind,
+} from '../domain/sla';
+import type { QueueSet, SlaJob } from '../queues';
+import type { Models } from '../store';
+import type { EventPublisher } from './events';
+import { recordEvent } from './replies';
+import { effectiveSettings } from './sla-settings';
+import { toConversationView, toMessageView } from './views';
+
+/**
+ * SLA clocks on conversations: due times are stored on the conversation and each running clock has one delayed
+ * BullMQ job (queue `sla`) that fires at its due time. Nothing scans conversations; a job whose due time no longer
+ * matches the conversation (stopped, paused, rescheduled) does nothing when it fires.
+ */
+export interface SlaContext {
+  models: Models;
+  events: EventPublisher | null;
+  queues: Pick<QueueSet, 'sla' | 'outbound'>;
+  /** The clock; injectable so tests can put "now" on a Friday evening. Delays are computed from it. */
+  now?: () => Date;
+}
+
+const nowOf = (ctx: SlaContext) => (ctx.now ?? (() => new Date()))();
+
+/** One job per conversation, clock and due time: a new due time is a new job; the old one is removed. */
+export const slaJobId = (conversationId: string, kind: SlaKind, dueAt: Date) => `sla_${conversationId}_${kind}_${dueAt.getTime()}`;
+
+const LABEL: Record<SlaKind, string> = { first_response: 'first response', next_response: 'next response', resolution: 'resolution' };
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Lean = any;
+
+function clocksOf(c: Lean): SlaClocks {
+  const s = c.sla ?? {};
+  return {
+    firstResponseDueAt: s.firstResponseDueAt ?? null,
+    nextResponseDueAt: s.nextResponseDueAt ?? null,
+    nextResponseFor: s.nextResponseFor ?? null,
+    resolutionDueAt: s.resolutionDueAt ?? null,
+    resolutionStarted: Boolean(s.resolutionStarted),
+    paused: s.paused ? { since: new Date(s.paused.since), remainingMs: { ...s.paused.remainingMs } } : null,
+  };
+}
+
+async function withName(m: Models, c: Lean) {
+  const customer = await m.Customer.findById(c.customerId, { name: 1 }).lean();
+  return toConversationView(c, customer?.name ?? undefined);
+}
+
+async function ensureJobs(ctx: SlaContext, conversationId: string, clocks: SlaClocks, now: Date) {
+  await Promise.all(SLA_KINDS.map(async (kind) => {
+    const due = clocks[DUE_FIELD[kind]];
+    if (!due) return;
+    const data: SlaJob = { conversationId, kind, dueAt: due.getTime() };
+    // Adding an existing job id is a no-op, so calling this again (a retried hook) never doubles a timer.
+    await ctx.queues.sla.add('due', data, { jobId: slaJobId(conversationId, kind, due), delay: Math.max(0, due.getTime() - now.getTime()) });
+  }));
+}
+
+async function removeJobs(ctx: SlaContext, conversationId: string, before: SlaClocks, after: SlaClocks) {
+  await Promise.all(SLA_KINDS.map(async (kind) => {
+    const old = before[DUE_FIELD[kind]];
+    if (!old || old.getTime() === after[DUE_FIELD[kind]]?.getTime()) return;
+    // Best effort: a job that cannot be removed (running) finds its due time gone and does nothing.
+    await ctx.queues.sla.remove(slaJobId(conversationId, kind, old)).catch(() => 0);
+  }));
+}
+
+/**
+ * Brings a conversation's SLA clocks in line with its state (after an inbound message, an agent reply, a status
+ * or team change). Idempotent: running it twice changes nothing the second time and re-adds no timer. The write
+ * is a compare-and-set on `sla.rev`, retried from a fresh read when another process updated the clocks first.
+ */
+export async function syncSla(ctx: SlaContext, conversationId: string): Promise<void> {
+  const m = ctx.models;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const c = await m.Conversation.findById(conversationId).lean<Lean>();
+    if (!c) return;
+    const now = nowOf(ctx);
+    const { sla: policy, calendar } = await effectiveSettings(m, c.teamId);
+    const before = clocksOf(c);
+    const after = planClocks(before, {
+      status: c.status, priority: c.priority ?? 0, openedAt: c.openedAt, firstResponseAt: c.firstResponseAt ?? null, waitingSince: c.waitingSince ?? null,
+    }, policy, calendar, now);
+    if (sameClocks(before, after)) {
+      await ensureJobs(ctx, conversationId, after, now);
+      return;
+    }
+    const rev: number | undefined = c.sla?.rev;
+    const set: Record<string, unknown> = { 'sla.rev': (rev ?? 0) + 1 };
+    for (const [k, v] of Object.entries(after)) set[`sla.${k}`] = v;
+    const written = await m.Conversation.findOneAndUpdate(
+      { _id: c._id, 'sla.rev': rev ?? { $exists: false } },
+      { $set: set },
+      { new: true },
+    ).lean<Lean>();
+    if (!written) continue; // someone else changed the clocks meanwhile: plan again from their state
+    await removeJobs(ctx, conversationId, before, after);
+    await ensureJobs(ctx, conversationId, after, now);
+    ctx.events?.conversation(await withName(m, written));
+    return;
+  }
+  throw new Error(`SLA clocks of conversation ${conversationId} kept changing; giving up this round`);
+}
+
+/**
+ * A due time was reached. Records the breach once (the breach key guards a retried job), with an event in the
+ * thread, and tells supervisors and the assignee. A stale job (due time changed, clock stopped or paused) is a no-op.
+ */
+export async function fireSlaJob(ctx: SlaContext, job: SlaJob): Promise<'breached' | 'stale'> {
+  const m = ctx.models;
+  if (!Types.ObjectId.isValid(job.conversationId) || !SLA_KINDS.includes(job.kind)) return 'stale';
+  const field = `sla.${DUE_FIELD[job.kind]}`;
+  const dueAt = new Date(job.dueAt);
+  const key = `${job.kind}:${job.dueAt}`;
+  const updated = await m.Conversation.findOneAndUpdate(
+    { _id: new Types.ObjectId(job.conversationId), status: { $ne: 'resolved' }, [field]: dueAt, 'sla.breaches.key': { $ne: key } },
+    { $push: { 'sla.breaches': { key, kind: job.kind, dueAt, at: nowOf(ctx) } } },
+    { new: true },
+  ).lean<Lean>();
+  if (!updated) return 'stale';
+  const event = await recordEvent(m, updated, `SLA breached: ${LABEL[job.kind]} was due ${dueAt.toISOString()}`);
+  if (ctx.events) {
+    const view = await withName(m, updated);
+    ctx.events.conversation(view);
+    ctx.events.message(toMessageView(event), view);
+    ctx.events.toSupervisors(AgentEvents.slaBreached, { conversationId: job.conversationId, kind: job.kind, dueAt: dueAt.toISOString() }, view.assigneeId);
+  }
+  return 'breached';
+}
+
+/** Running clocks due within `withinMinutes` (breached ones included), soonest first. */
+export async function listAtRisk(m: Models, withinMinutes: number, now = new Date(), limit = 500): Promise<AtRiskItem[]> {
+  const horizon = new Date(now.getTime() + withinMinutes * 60_000);
+  const due = SLA_KINDS.map((k) => ({ [`sla.${DUE_FIELD[k]}`]: { $lte: horizon } }));
+  const conversations = await m.Conversation.find({ status: { $ne: 'resolved' }, $or: due })
+    .select({ customerId: 1, teamId: 1, assigneeId: 1, sla: 1 })
+    .limit(limit)
+    .lean<Lean[]>();
+  const ids = [...new Set(conversations.map((c) => String(c.customerId)))].map((id) => new Types.ObjectId(id));
+  const customers = ids.length ? await m.Customer.find({ _id: { $in: ids } }, { name: 1 }).lean() : [];
+  const names = new Map(customers.map((c) => [String(c._id), c.name ?? undefined]));
+  const items: AtRiskItem[] = [];
+  for (const c of conversations) {
+    for (const kind of SLA_KINDS) {
+      const at: Date | null = c.sla?.[DUE_FIELD[kind]] ?? null;
+      if (!at || at > horizon) continue;
+      items.push({
+        conversationId: String(c._id), customerName: names.get(String(c.customerId)) ?? undefined,
+        teamId: c.teamId ? String(c.teamId) : null, assigneeId: c.assigneeId ? String(c.assigneeId) : null,
+        kind, dueAt: at.toISOString(), breached: at.getTime() <= now.getTime(),
+      });
+    }
+  }
+  return items.sort((a, b) => a.dueAt.localeCompare(b.dueAt)).slice(0, limit);
+}
+

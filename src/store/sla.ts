@@ -1,0 +1,46 @@
+import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+
+/** One SLA breach on a conversation; `key` (`<kind>:<due ms>`) keeps a retried breach job from adding it twice. */
+const breachSchema = new Schema({ key: String, kind: String, dueAt: Date, at: Date }, { _id: false });
+
+/** The conversation's `sla` (SlaClocks in src/domain/sla.ts, plus breaches); written only by src/services/sla*.ts. */
+const slaStateSchema = new Schema(
+  {
+    firstResponseDueAt: { type: Date, default: null },
+    nextResponseDueAt: { type: Date, default: null },
+    nextResponseFor: { type: Date, default: null },
+    resolutionDueAt: { type: Date, default: null },
+    resolutionStarted: { type: Boolean, default: false },
+    paused: { type: Schema.Types.Mixed, default: null },
+    /** Compare-and-set counter: clock updates are computed from a read, so they apply only if nobody wrote between. */
+    rev: { type: Number, default: 0 },
+    breaches: { type: [breachSchema], default: [] },
+  },
+  { _id: false, minimize: false },
+);
+
+/** Adds `sla` to the conversation schema (kept here so the SLA work stays in its own files). */
+export function addSlaFields(conversationSchema: Schema): void {
+  conversationSchema.add({ sla: { type: slaStateSchema, default: undefined } });
+  // Serves: the supervisors' at-risk list (due within N minutes), without scanning every conversation on MongoDB.
+  for (const field of ['firstResponseDueAt', 'nextResponseDueAt', 'resolutionDueAt']) conversationSchema.index({ [`sla.${field}`]: 1 });
+}
+
+/**
+ * Business hours, out-of-hours reply and SLA policy of one team, or of everyone (`_id` 'default'): teams without
+ * their own settings use the default's. Keyed by `_id` so every lookup is an `_id` read (docs/business-hours-sla.md).
+ */
+const teamPolicySchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    calendar: { type: Schema.Types.Mixed, default: null },
+    autoReply: { type: Schema.Types.Mixed, default: null },
+    sla: { type: Schema.Types.Mixed, default: null },
+  },
+  { timestamps: true, minimize: false },
+);
+
+export type TeamPolicyDoc = InferSchemaType<typeof teamPolicySchema>;
+const define = (db: Connection) => db.model('TeamPolicy', teamPolicySchema, 'teampolicies');
+/** The model on this connection (registered once per connection). */
+export const teamPolicyModel = (db: Connection) => (db.models.TeamPolicy as ReturnType<typeof define> | undefined) ?? define(db);
