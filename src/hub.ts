@@ -24,6 +24,7 @@ import { applyDeliveryReport } from './services/delivery-status';
 import { storeAttachment } from './services/attachments';
 import { routingDeps } from './services/routing';
 import { messageIdFor } from './services/ingest';
+import { wireMetrics } from './services/metrics';
 import { connectStore, ensureIndexes, gridFsBlobStore, models } from './store';
 import { startWorkers, type WorkerSet } from '../workers';
 
@@ -78,6 +79,7 @@ export async function startHub(config: Config, role: Role = 'all'): Promise<Hub>
   const events = new EventPublisher(redis, `${config.QUEUE_PREFIX}:socket.io`);
   const deps: HubDeps = { config, logger, db, models: models(db), redis, queues, events, blobs: gridFsBlobStore(db) };
   const closers: Array<() => Promise<void>> = [];
+  wireMetrics(deps.models, { redis, prefix: config.QUEUE_PREFIX }); // business time: the sla calendars, once merged
 
   let workers: WorkerSet | undefined;
   if (role !== 'hub') {

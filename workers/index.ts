@@ -12,6 +12,7 @@ import { outboundProcessor } from './outbound';
 import { enqueueRouting, reconcile, type RoutingDeps } from '../src/services/routing';
 import { routingProcessor } from './routing';
 import { afterInbound, slaProcessor } from './sla';
+import { startMetricsWorker } from './metrics';
 
 export interface WorkerSet {
   close(): Promise<void>;
@@ -60,6 +61,7 @@ export function startWorkers(opts: {
     reconcile(opts.routing).catch((err: unknown) => opts.logger.error({ err }, 'routing reconcile failed'));
   }
   if (sla) workers.push(new Worker<SlaJob>(QueueNames.sla, slaProcessor(sla), common));
+  const metrics = startMetricsWorker({ connection: opts.connection, prefix: opts.prefix, models: opts.models, logger: opts.logger });
   for (const w of workers) {
     w.on('failed', (job, err) =>
       opts.logger.warn({ queue: w.name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed'),
@@ -70,6 +72,7 @@ export function startWorkers(opts: {
     // Worker.close() waits for the jobs in progress to finish: that is the graceful part of shutdown.
     async close() {
       await Promise.all(workers.map((w) => w.close()));
+      await metrics.close();
       await stopListening();
     },
   };

@@ -18,6 +18,7 @@ import { labelRoutes } from './routes/labels';
 import { messageRoutes } from './routes/messages';
 import { quarantineRoutes } from './routes/quarantine';
 import { routingRoutes } from './routes/routing';
+import { reportRoutes } from './routes/reports';
 import { searchRoutes } from './routes/search';
 import { slaRoutes } from './routes/sla';
 import { whatsappRoutes } from './routes/whatsapp';
@@ -42,6 +43,7 @@ export function apiRoutes(): RouteDef[] {
     ...channelSetupRoutes,
     ...routingRoutes,
     ...slaRoutes,
+    ...reportRoutes,
   ];
   let doc: unknown;
   routes.push(

@@ -8,6 +8,7 @@ export const QueueNames = {
   outbound: 'outbound',
   routing: 'routing',
   sla: 'sla',
+  metrics: 'metrics',
 } as const;
 
 export interface InboundJob {

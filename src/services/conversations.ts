@@ -2,6 +2,7 @@ import { Types } from 'mongoose';
 import type { Channel } from '../domain/channels';
 import type { ConversationStatus } from '../domain/views';
 import { isDuplicateKey, type Models } from '../store';
+import { recordMetricEvents, resolvedFacts } from './metrics';
 import { preview } from './views';
 
 /**
@@ -90,13 +91,19 @@ export async function touchInbound(m: Models, conversation: ConversationLean, at
   ).lean();
 }
 
-/** Timestamps after an agent reply (notes do not count as a response). */
-export async function touchOutbound(m: Models, id: Types.ObjectId, at: Date, text: string) {
-  await m.Conversation.updateOne(
+/**
+ * Timestamps after an agent reply (notes do not count as a response). `closed`, when given, receives what this
+ * reply ended, read from the writes themselves (so two concurrent replies do not both claim it): the wait
+ * (waitingSince before the update) and whether it was the first response.
+ */
+export async function touchOutbound(m: Models, id: Types.ObjectId, at: Date, text: string, closed?: { waitingSince?: Date | null; first?: boolean }) {
+  const before = await m.Conversation.findOneAndUpdate(
     { _id: id },
     { $max: { lastOutboundAt: at, lastActivityAt: at }, $unset: { waitingSince: 1 }, $set: { lastMessagePreview: preview(text) } },
-  );
-  await m.Conversation.updateOne({ _id: id, firstResponseAt: null }, { $set: { firstResponseAt: at } });
+    { new: false, projection: { waitingSince: 1 } },
+  ).lean();
+  const first = await m.Conversation.updateOne({ _id: id, firstResponseAt: null }, { $set: { firstResponseAt: at } });
+  if (closed) Object.assign(closed, { waitingSince: before?.waitingSince ?? null, first: first.modifiedCount === 1 });
   return m.Conversation.findById(id).lean();
 }
 
@@ -110,11 +117,13 @@ export async function setStatus(
   const current = await m.Conversation.findById(id).lean();
   if (!current) return null;
   if (status === 'resolved') {
-    return m.Conversation.findOneAndUpdate(
+    const resolved = await m.Conversation.findOneAndUpdate(
       { _id: id },
       { $set: { status, resolvedAt: now, openKey: `resolved:${id}`, snoozedUntil: null, lastActivityAt: now }, $unset: { waitingSince: 1 } },
       { new: true },
     ).lean();
+    if (resolved && current.status !== 'resolved') await recordMetricEvents(m, await resolvedFacts(m, resolved, now));
+    return resolved;
   }
   const set = { status, snoozedUntil: status === 'snoozed' ? snoozedUntil ?? null : null, lastActivityAt: now };
   if (current.status !== 'resolved') return m.Conversation.findOneAndUpdate({ _id: id }, { $set: set }, { new: true }).lean();

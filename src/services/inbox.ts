@@ -6,6 +6,7 @@ import type { Models } from '../store';
 import type { QueueSet } from '../queues';
 import { setStatus } from './conversations';
 import type { EventPublisher } from './events';
+import { assignedFacts, recordMetricEvents } from './metrics';
 import { recordEvent, type AgentRef } from './replies';
 import { toConversationView, toMessageView } from './views';
 
@@ -159,6 +160,9 @@ export async function assignConversation(
   }
   const updated = await m.Conversation.findOneAndUpdate({ _id: conversationId }, { $set: set }, { new: true }).lean();
   if (!updated) throw new InboxError('conversation not found', 404);
+  if (assignee && String(current.assigneeId) !== String(assignee._id)) {
+    await recordMetricEvents(m, await assignedFacts(m, { ...current, teamId: updated.teamId }, assignee._id, new Date()));
+  }
   const text = assignee ? `${actor.name} assigned the conversation to ${assignee.name}` : `${actor.name} unassigned the conversation`;
   return announce(m, events, updated, text, actor);
 }

@@ -5,6 +5,7 @@ import { findOrOpenConversation } from './conversations';
 import type { EventPublisher } from './events';
 import { identityId, identityKindOf, linkIdentity, normalizeAddress, resolveCustomer, type CustomerLean } from './identity';
 import { ingest, messageIdFor, type IngestResult } from './ingest';
+import { inboundFacts, opensConversation, recordMetricEvents } from './metrics';
 import { preview, toConversationView, toMessageView } from './views';
 
 /** lastSeenAt is kept to the minute (same rule as resolveCustomer). */
@@ -128,6 +129,10 @@ export async function ingestBatchSettled(
 
   const done = prepared.all.filter((it) => !it.copyOf && !failed.has(it) && it.message);
   const touched = await touchConversations(m, done);
+  await recordMetricEvents(m, done.filter((it) => it.conversation && touched.ok.has(it)).flatMap((it) => {
+    const conv = touched.views.get(String(it.conversation._id)) ?? it.conversation;
+    return inboundFacts(conv, it.message, Boolean(it.createdConversation) || opensConversation(conv, it.message));
+  }));
   // lastSeenAt is kept to the minute and only moves forward: a failed write is retried by a later message.
   await prepared.seenWrite.catch(() => undefined);
   if (cache) {

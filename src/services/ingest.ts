@@ -5,6 +5,7 @@ import { findOrOpenConversation, touchInbound } from './conversations';
 import { reopenNamedConversation } from './email-threading';
 import type { EventPublisher } from './events';
 import { identityKindOf, linkIdentity, resolveCustomer } from './identity';
+import { inboundFacts, opensConversation, recordMetricEvents } from './metrics';
 import { toConversationView, toMessageView } from './views';
 
 export interface IngestResult {
@@ -81,6 +82,8 @@ export async function ingest(m: Models, events: EventPublisher | null, msg: Inbo
   }
 
   const touched = conversation ? await touchInbound(m, conversation, message!.createdAt as Date, msg.channel, msg.text) : null;
+  // Duplicates too: a retry after a crash here records what the first attempt could not (facts are keyed).
+  if (touched) await recordMetricEvents(m, inboundFacts(touched, message!, createdConversation || opensConversation(touched, message!)));
   // A duplicate was announced by the copy that stored it; agents must not see it twice.
   if (events && touched && !duplicate) {
     const view = toConversationView(touched, customer?.name ?? undefined);

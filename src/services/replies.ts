@@ -7,6 +7,7 @@ import { touchOutbound } from './conversations';
 import { emailReplyFields } from './email-threading';
 import type { EventPublisher } from './events';
 import { identityKindOf } from './identity';
+import { recordMetricEvents, responseFacts } from './metrics';
 import { toConversationView, toMessageView } from './views';
 import { OUTSIDE_WINDOW, whatsappWindow, type WhatsAppRoute } from './wa-window';
 
@@ -79,7 +80,11 @@ export async function createReply(
     return { message: again, duplicate: true };
   }
   const preview = input.text || (input.attachments ?? []).map((a) => `📎 ${a.name}`).join(', ');
-  const updated = await touchOutbound(m, conversation._id as Types.ObjectId, now, preview);
+  const closed: { waitingSince?: Date | null; first?: boolean } = {};
+  const updated = await touchOutbound(m, conversation._id as Types.ObjectId, now, preview, closed);
+  await recordMetricEvents(m, await responseFacts(m, { ...conversation, waitingSince: closed.waitingSince }, {
+    messageId: message._id, agentId: input.agent.id, channel, at: now, first: Boolean(closed.first),
+  }));
   if (events && updated) {
     const view = toConversationView(updated);
     events.conversation(view);

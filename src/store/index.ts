@@ -6,6 +6,8 @@ import { conversationModel } from './conversations';
 import { customerModel } from './customers';
 import { identityModel } from './identities';
 import { messageModel } from './messages';
+import { metricBucketModel } from './metric-buckets';
+import { metricEventModel } from './metric-events';
 import { quarantineModel } from './quarantine';
 import { teamModel } from './teams';
 import { teamPolicyModel } from './sla';
@@ -28,6 +30,8 @@ export function models(db: Connection) {
     Canned: cannedModel(db),
     Quarantine: quarantineModel(db),
     TeamPolicy: teamPolicyModel(db),
+    MetricEvent: metricEventModel(db),
+    MetricBucket: metricBucketModel(db),
   };
 }
 export type Models = ReturnType<typeof models>;

@@ -1,0 +1,73 @@
+import type { Models } from '../store';
+import { metricsClock } from './metrics';
+import type { ReportFilter } from './metrics-report';
+
+/**
+ * One CSV cell: RFC 4180 quoting (commas, quotes, CR/LF), and cells a spreadsheet would run as a formula
+ * (starting with = + - @, or a tab/CR that some apps strip first) get a leading apostrophe (OWASP CSV injection).
+ */
+export function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  let s = value instanceof Date ? value.toISOString() : String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+export const csvLine = (cells: unknown[]) => `${cells.map(csvCell).join(',')}\r\n`;
+
+export const CSV_COLUMNS = [
+  'conversation_id', 'customer', 'channel', 'team', 'assignee', 'status', 'opened_at', 'first_response_at', 'resolved_at',
+  'frt_wall_ms', 'frt_business_ms', 'resolution_wall_ms', 'resolution_business_ms', 'sla',
+];
+/** Excel reads a UTF-8 file as UTF-8 (ğüşıöç intact) only with this byte order mark in front. */
+export const UTF8_BOM = '\uFEFF';
+const BATCH = 200;
+
+/**
+ * The conversations opened in [from, to) matching the filters, one CSV line each (header first), exact numbers
+ * computed from each conversation's own timestamps. Lines are yielded batch by batch, so the route streams them.
+ */
+export async function* conversationCsv(m: Models, f: ReportFilter): AsyncGenerator<string> {
+  yield UTF8_BOM + csvLine(CSV_COLUMNS);
+  const clock = metricsClock(m);
+  const [teams, agents] = await Promise.all([m.Team.find({}, { name: 1 }).lean(), m.Agent.find({}, { name: 1 }).lean()]);
+  const teamName = new Map(teams.map((t) => [String(t._id), t.name]));
+  const agentName = new Map(agents.map((a) => [String(a._id), a.name]));
+  // SLA outcomes of conversations opened in the range are recorded at or after their opening.
+  const sla = new Map<string, 'hit' | 'breached'>();
+  for await (const e of m.MetricEvent.collection.find({ type: 'sla', at: { $gte: f.from } }, { projection: { conversationId: 1, outcome: 1 } })) {
+    const key = String(e.conversationId);
+    if (e.outcome === 'breached' || !sla.has(key)) sla.set(key, e.outcome as 'hit' | 'breached');
+  }
+  const filter: Record<string, unknown> = { openedAt: { $gte: f.from, $lt: f.to } };
+  if (f.teamId) filter.teamId = f.teamId;
+  if (f.agentId) filter.assigneeId = f.agentId;
+  if (f.channel) filter.lastInboundChannel = f.channel;
+  const cursor = m.Conversation.find(filter).sort({ openedAt: 1, _id: 1 }).lean().cursor({ batchSize: BATCH });
+  let batch: Array<Record<string, any>> = []; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const flush = async () => {
+    const customers = await Promise.all([...new Set(batch.map((c) => String(c.customerId)))].map((id) => m.Customer.findById(id, { name: 1 }).lean()));
+    const customerName = new Map(customers.filter(Boolean).map((c) => [String(c!._id), c!.name as string | undefined]));
+    let out = '';
+    for (const c of batch) {
+      const team = c.teamId ? String(c.teamId) : null;
+      const opened = new Date(c.openedAt);
+      const span = async (end: Date | null) =>
+        end ? [end.getTime() - opened.getTime(), Math.round(await clock.businessMs(team, opened, end))] : ['', ''];
+      const [frtW, frtB] = await span(c.firstResponseAt ? new Date(c.firstResponseAt) : null);
+      const [resW, resB] = await span(c.status === 'resolved' && c.resolvedAt ? new Date(c.resolvedAt) : null);
+      out += csvLine([
+        String(c._id), customerName.get(String(c.customerId)) ?? '', c.lastInboundChannel ?? '', team ? teamName.get(team) ?? team : '',
+        c.assigneeId ? agentName.get(String(c.assigneeId)) ?? String(c.assigneeId) : '', c.status, opened,
+        c.firstResponseAt ? new Date(c.firstResponseAt) : null, c.resolvedAt ? new Date(c.resolvedAt) : null,
+        frtW, frtB, resW, resB, sla.get(String(c._id)) ?? '',
+      ]);
+    }
+    batch = [];
+    return out;
+  };
+  for await (const c of cursor) {
+    batch.push(c);
+    if (batch.length >= BATCH) yield await flush();
+  }
+  if (batch.length) yield await flush();
+}

@@ -1,0 +1,45 @@
+import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+
+export const METRIC_EVENT_TYPES = ['inbound', 'opened', 'reopened', 'assigned', 'response', 'resolved', 'queued', 'dequeued', 'sla'] as const;
+export type MetricEventType = (typeof METRIC_EVENT_TYPES)[number];
+
+/**
+ * Append-only facts every metric is computed from (docs/metrics.md). The `_id` is a key derived from what the fact
+ * is about (`response:<message id>`, `resolved:<conversation id>:<time>` ...), so recording a fact twice (a retried
+ * job) stores it once. Durations are stored in both clocks, computed when the fact happened with the team's
+ * calendar of that moment.
+ */
+const metricEventSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    type: { type: String, enum: METRIC_EVENT_TYPES, required: true },
+    at: { type: Date, required: true },
+    conversationId: { type: Schema.Types.ObjectId, required: true },
+    customerId: { type: Schema.Types.ObjectId, default: null },
+    teamId: { type: Schema.Types.ObjectId, default: null },
+    agentId: { type: Schema.Types.ObjectId, default: null },
+    channel: { type: String, required: true },
+    messageId: { type: Schema.Types.ObjectId, default: null },
+    /** response: the conversation's first response (its FRT is frtWallMs / frtBusinessMs). */
+    first: Boolean,
+    /** response: response time; resolved: resolution time; dequeued: waiting time in queue. */
+    wallMs: Number,
+    businessMs: Number,
+    frtWallMs: Number,
+    frtBusinessMs: Number,
+    /** sla: which target and how it ended. */
+    target: { type: String, enum: ['firstResponse', 'nextResponse', 'resolution'] },
+    outcome: { type: String, enum: ['hit', 'breached'] },
+    dueAt: Date,
+  },
+  { versionKey: false },
+);
+// Serves: recomputeBuckets(from, to) and the CSV's SLA outcomes (events by time range).
+metricEventSchema.index({ at: 1 });
+// Serves: one conversation's facts (audits, tests).
+metricEventSchema.index({ conversationId: 1, at: 1 });
+
+export type MetricEventDoc = InferSchemaType<typeof metricEventSchema>;
+const define = (db: Connection) => db.model('MetricEvent', metricEventSchema, 'metric_events');
+/** The model on this connection (registered once per connection). */
+export const metricEventModel = (db: Connection) => (db.models.MetricEvent as ReturnType<typeof define> | undefined) ?? define(db);
