@@ -30,6 +30,7 @@ export function Reports() {
   const params = invalid ? '' : query({
     from: startOf(applied.from).toISOString(), to: new Date(startOf(applied.to).getTime() + 86_400_000).toISOString(),
     teamId: applied.teamId, agentId: applied.agentId, channel: applied.channel, clock: applied.clock,
+    tz: Intl.DateTimeFormat().resolvedOptions().timeZone, // hours of the day as this supervisor lives them
   });
   useEffect(() => {
     if (!params) return;

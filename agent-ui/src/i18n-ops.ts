@@ -26,7 +26,7 @@ export const opsEn = {
   reports: 'Reports', from: 'From', to: 'To', anyTeam: 'All teams', anyAgent: 'All agents', anyChannel: 'All channels', clock: 'Clock', clock_wall: 'Wall clock', clock_business: 'Business hours',
   apply: 'Apply', exportCsv: 'Export CSV (one row per conversation)', metric: 'Metric', count: 'Count', average: 'Average', median: 'Median', p90: '90th percentile',
   metric_frt: 'First response time', metric_response: 'Response time', metric_resolution: 'Resolution time', metric_waiting: 'Waiting in queue', slaHitRate: 'SLA hit rate',
-  volumeByChannel: 'Conversations by channel', volumeByHourOfDay: 'Conversations by hour of day', volumeByHour: 'Conversations per hour', hour: 'Hour', chartTable: 'Show as table',
+  volumeByChannel: 'Customer messages by channel', volumeByHourOfDay: 'Customer messages by hour of day', volumeByHour: 'Customer messages per hour', hour: 'Hour', chartTable: 'Show as table',
   chartLabel: '{{title}}: {{summary}}', slaBadge: 'SLA', slaBreachedBadge: 'SLA breached', slaDue: 'SLA due {{time}}',
 };
 export const opsTr: typeof opsEn = {
@@ -56,6 +56,6 @@ export const opsTr: typeof opsEn = {
   reports: 'Raporlar', from: 'Başlangıç', to: 'Bitiş', anyTeam: 'Tüm ekipler', anyAgent: 'Tüm temsilciler', anyChannel: 'Tüm kanallar', clock: 'Saat', clock_wall: 'Gerçek saat', clock_business: 'Mesai saatleri',
   apply: 'Uygula', exportCsv: 'CSV indir (konuşma başına bir satır)', metric: 'Ölçü', count: 'Adet', average: 'Ortalama', median: 'Ortanca', p90: '90. yüzdelik',
   metric_frt: 'İlk yanıt süresi', metric_response: 'Yanıt süresi', metric_resolution: 'Çözüm süresi', metric_waiting: 'Kuyrukta bekleme', slaHitRate: 'SLA tutma oranı',
-  volumeByChannel: 'Kanala göre konuşmalar', volumeByHourOfDay: 'Günün saatine göre konuşmalar', volumeByHour: 'Saat başına konuşmalar', hour: 'Saat', chartTable: 'Tablo olarak göster',
+  volumeByChannel: 'Kanala göre müşteri mesajları', volumeByHourOfDay: 'Günün saatine göre müşteri mesajları', volumeByHour: 'Saat başına müşteri mesajları', hour: 'Saat', chartTable: 'Tablo olarak göster',
   chartLabel: '{{title}}: {{summary}}', slaBadge: 'SLA', slaBreachedBadge: 'SLA aşıldı', slaDue: 'SLA {{time}}',
 };

@@ -12,12 +12,7 @@ export interface AtRisk {
   conversationId: string; customerName?: string; teamId?: string | null; assigneeId?: string | null;
   kind: 'first_response' | 'next_response' | 'resolution'; dueAt: string; breached: boolean;
 }
-export interface Stat { count: number; avg: number | null; median: number | null; p90: number | null }
-export interface Summary {
-  from: string; to: string; clock: 'wall' | 'business';
-  frt: Stat; response: Stat; resolution: Stat; waiting: Stat; slaHitRate: number | null;
-  volumes: { byChannel: Record<string, number>; byHour: { hour: string; count: number }[]; byHourOfDay: number[] };
-}
+export type { ReportSummary as Summary } from '../../src/domain/reports';
 
 /** A result, or 'missing' when the hub has no such endpoint yet (404), or an error message. */
 export type Loaded<T> = { data: T; at: number } | { missing: true } | { error: string } | undefined;
