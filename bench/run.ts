@@ -1,12 +1,14 @@
-// `npm run bench`: web chat ingest end to end (widget socket -> queue -> worker -> store -> agent socket) against
-// the floors of its two substrates (bare BullMQ, bare driver inserts). See bench/README.md.
+// `npm run bench`: phases run in order, each reported as ratios to a baseline measured in the same run (see
+// bench/README.md). `ingest`: web chat end to end (widget socket -> queue -> worker -> store -> agent socket)
+// against the floors of its two substrates (bare BullMQ, bare driver inserts); `console`: the agent console's
+// first pages on a large store. BENCH_ONLY=ingest,console selects phases.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { createAgent } from '../src/services/agents';
 import { connectStore, ensureIndexes, models, type Db } from '../src/store';
-import { runConsoleBench, type ConsoleBenchResult } from './console';
+import { runConsoleBench } from './console';
 import { runE2E, type E2EResult } from './e2e';
 import { bullmqFloor, driverInsertFloor, ingestStoreMinFloor, storeOpRates } from './floors';
 import { startChildHub, startInProcessHub, type RunningHub } from './hub';
@@ -25,7 +27,11 @@ const MAX_SECONDS = envInt('BENCH_MAX_SECONDS', 45, 1, 3600);
 const PROFILE_N = envInt('BENCH_PROFILE_N', 100, 0, 100_000);
 const PROFILE_PRELOAD = envInt('BENCH_PROFILE_PRELOAD', 0, 0, 1_000_000);
 const INPROCESS = process.env.BENCH_INPROCESS === '1';
-const DEADLINE_MS = envInt('BENCH_DEADLINE_MS', 175_000, 10_000, 3_600_000);
+/** Each phase with the share of the default deadline it needs; a phase returns what goes under its name in the JSON. */
+const PHASE_BUDGET_S: Record<string, number> = { ingest: 175, console: 120 };
+const ONLY = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',').map((p) => p.trim()) : null;
+const selected = (phase: string) => !ONLY || ONLY.includes(phase);
+const DEADLINE_MS = envInt('BENCH_DEADLINE_MS', Object.keys(PHASE_BUDGET_S).filter(selected).reduce((t, p) => t + PHASE_BUDGET_S[p]! * 1000, 0), 10_000, 3_600_000);
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const MONGO_BASE = process.env.KANAL_MONGO_BASE ?? 'mongodb://127.0.0.1:27017';
@@ -92,30 +98,7 @@ async function e2eWith(kind: 'child' | 'in-process', n: number, latencySeconds: 
   }
 }
 
-async function main() {
-  const deadline = setTimeout(() => {
-    console.error(`[bench] deadline of ${DEADLINE_MS} ms reached: cleaning up and exiting`);
-    void cleanup().finally(() => process.exit(3));
-  }, DEADLINE_MS);
-  deadline.unref();
-
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 3 });
-  cleanups.push(async () => {
-    const n = await deleteKeys(redis, `${prefix}*`);
-    log(`deleted ${n} bench Redis keys (${prefix}*)`);
-    await redis.quit();
-  });
-  // Every database this run may create, dropped at the end even if a phase died (or the deadline hit) mid-way.
-  cleanups.push(async () => {
-    const db = await connectStore(`${MONGO_BASE}/${dbName}`);
-    try {
-      for (const suffix of ['', '_fi', '_fm', '_fo', '_pr', '_ip']) await db.useDb(`${dbName}${suffix}`).dropDatabase().catch(() => {});
-    } finally {
-      await db.close();
-    }
-  });
-  const info = await redis.info('server');
-  const redisVersion = /redis_version:(\S+)/.exec(info)?.[1] ?? null;
+async function ingestPhase(redisVersion: string | null) {
   log(`run ${runId}: N=${N} (max ${MAX_SECONDS}s) sockets=${SOCKETS} window=${WINDOW} concurrency=${CONCURRENCY} latency=${LATENCY_S}s floorN=${FLOOR_N}; redis ${redisVersion}, store ${MONGO_BASE}`);
 
   // The store's CPU per message in each measurement (FerretDB does the work the hub asks of it on these cores).
@@ -167,8 +150,6 @@ async function main() {
   const ratio = e2e ? round(e2e.maxRate / lower, 3) : null;
   const complete = e2e ? e2e.received === e2e.n && e2e.stored === e2e.n && e2e.ackErrors === 0 && e2e.latency.lost === 0 : false;
   const result = {
-    date: new Date().toISOString(),
-    machine: machine(redisVersion),
     config: { n: N, maxSeconds: MAX_SECONDS, sockets: SOCKETS, window: WINDOW, workerConcurrency: CONCURRENCY, latencySeconds: LATENCY_S, floorN: FLOOR_N },
     e2e: e2e
       ? {
@@ -191,16 +172,6 @@ async function main() {
       p99: e2e ? e2e.latency.samples > 0 && e2e.latency.p99 <= targets.p99MaxMs : false,
     },
   };
-  // The agent console's first pages on a large store (bench/console.ts); BENCH_CONSOLE=0 skips it.
-  let consoleBench: ConsoleBenchResult | { error: string } | null = null;
-  if (process.env.BENCH_CONSOLE !== '0') {
-    consoleBench = await runConsoleBench({ mongoBase: MONGO_BASE, redisUrl: REDIS_URL, runId, log }).catch((err: Error) => ({ error: err.message }));
-  }
-  Object.assign(result, { console: consoleBench });
-  const out = path.join(__dirname, 'results', 'latest.json');
-  mkdirSync(path.dirname(out), { recursive: true });
-  writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
-
   console.log('\n=== Kanal web chat ingest bench ===');
   if (e2e) {
     console.log(`e2e (${e2e.hub} hub): ${e2e.maxRate} msg/s max (${e2e.received}/${e2e.n} to agent, ${e2e.stored}/${e2e.n} stored of ${e2e.nTarget} planned, ${e2e.ackErrors} ack errors)`);
@@ -210,7 +181,52 @@ async function main() {
   console.log(`floors: bullmq ${bullmq.rate}/s, driver insertOne ${driverInsert.rate}/s -> lower ${lower}/s; ingest store minimum ${storeMin.rate}/s`);
   if (profile) console.log(`ingest(): ${profile.opsPerMessage} store commands per message, ${profile.rate} msg/s direct`);
   console.log(`e2e / lower floor = ${ratio} (target >= ${targets.e2eVsLowerFloorMin}); pass ${JSON.stringify(result.pass)}`);
-  console.log(`written ${path.relative(process.cwd(), out)}`);
+  return result;
+}
+
+async function main() {
+  const deadline = setTimeout(() => {
+    console.error(`[bench] deadline of ${DEADLINE_MS} ms reached: cleaning up and exiting`);
+    void cleanup().finally(() => process.exit(3));
+  }, DEADLINE_MS);
+  deadline.unref();
+
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 3 });
+  cleanups.push(async () => {
+    const n = await deleteKeys(redis, `${prefix}*`);
+    log(`deleted ${n} bench Redis keys (${prefix}*)`);
+    await redis.quit();
+  });
+  // Every database this run may create, dropped at the end even if a phase died (or the deadline hit) mid-way.
+  cleanups.push(async () => {
+    const db = await connectStore(`${MONGO_BASE}/${dbName}`);
+    try {
+      for (const suffix of ['', '_fi', '_fm', '_fo', '_pr', '_ip']) await db.useDb(`${dbName}${suffix}`).dropDatabase().catch(() => {});
+    } finally {
+      await db.close();
+    }
+  });
+  const info = await redis.info('server');
+  const redisVersion = /redis_version:(\S+)/.exec(info)?.[1] ?? null;
+
+  const phases: Record<string, () => Promise<unknown>> = {
+    ingest: () => ingestPhase(redisVersion),
+    console: () => runConsoleBench({ mongoBase: MONGO_BASE, redisUrl: REDIS_URL, runId, log }),
+  };
+  // The file is rewritten after every phase, so a run stopped by the deadline still leaves what it measured.
+  const result: Record<string, unknown> = { date: new Date().toISOString(), machine: machine(redisVersion), phases: Object.keys(phases).filter(selected) };
+  const out = path.join(__dirname, 'results', 'latest.json');
+  mkdirSync(path.dirname(out), { recursive: true });
+  for (const [name, run] of Object.entries(phases)) {
+    if (!selected(name)) continue;
+    log(`phase ${name}`);
+    result[name] = await run().catch((err: Error) => {
+      console.error(`[bench] phase ${name} failed:`, err);
+      return { error: err.message };
+    });
+    writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+  }
+  console.log(`written ${path.relative(process.cwd(), out)} (deadline ${DEADLINE_MS / 1000} s)`);
 }
 
 main()

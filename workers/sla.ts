@@ -4,6 +4,7 @@ import type { SlaJob } from '../src/queues';
 import { maybeAutoReply } from '../src/services/auto-reply';
 import type { IngestResult } from '../src/services/ingest';
 import { fireSlaJob, syncSla, type SlaContext } from '../src/services/sla';
+import { anySettings } from '../src/services/sla-settings';
 
 /** Queue `sla`: a clock's due time was reached; the service re-checks the conversation (stale jobs do nothing). */
 export function slaProcessor(ctx: SlaContext) {
@@ -17,6 +18,7 @@ export function slaProcessor(ctx: SlaContext) {
  */
 export function afterInbound(ctx: SlaContext) {
   return async (msg: InboundMessage, result: IngestResult) => {
+    if (!(await anySettings(ctx.models))) return; // nothing configured: no reply, no clocks (one cached count)
     if (!result.duplicate) await maybeAutoReply(ctx, msg, result.conversationId);
     await syncSla(ctx, result.conversationId);
   };

@@ -23,7 +23,9 @@ export type PausableStatus = (typeof PAUSABLE_STATUSES)[number];
 export const slaPolicySchema = z
   .object({
     default: slaTargetsSchema.default({}),
-    priorities: z.record(z.string().regex(/^-?\d{1,3}$/, 'priority keys are integers such as "0" or "2"'), slaTargetsSchema).default({}),
+    priorities: z.record(z.string(), slaTargetsSchema)
+      .refine((p) => Object.keys(p).every((k) => /^-?\d{1,3}$/.test(k)), 'priority keys are integers such as "0" or "2"')
+      .default({}),
     pauseWhen: z.array(z.enum(PAUSABLE_STATUSES)).max(2).default([]),
   })
   .strict();
@@ -34,7 +36,10 @@ export function targetsFor(policy: SlaPolicy, priority: number): SlaTargets {
 }
 
 /** Out-of-hours reply texts: `{ [language]: text }`, optionally overridden per channel. */
-const texts = z.record(z.string().regex(/^[a-z]{2,3}(-[A-Za-z]{2,4})?$/, 'languages are codes such as "tr" or "en"'), z.string().trim().min(1).max(2000));
+const LANG = /^[a-z]{2,3}(-[A-Za-z]{2,4})?$/;
+// Keys checked by a refinement: a record's key schema reports only "Invalid key in record".
+const texts = z.record(z.string(), z.string().trim().min(1).max(2000))
+  .refine((t) => Object.keys(t).every((k) => LANG.test(k)), 'languages are codes such as "tr" or "en"');
 export const autoReplySchema = z
   .object({
     enabled: z.boolean().default(true),
@@ -44,12 +49,11 @@ export const autoReplySchema = z
   .strict();
 export type AutoReplyConfig = z.infer<typeof autoReplySchema>;
 
-/** The customer's language, else Turkish, else English, else any text; the channel's own texts win over the team's. */
+/** The customer's language, else Turkish, else English, else any text; per language, the channel's own text first. */
 export function autoReplyText(config: AutoReplyConfig, channel: Channel, language?: string | null): string | null {
   const langs = [language?.toLowerCase(), language?.toLowerCase().split('-')[0], 'tr', 'en'].filter((l): l is string => Boolean(l));
-  for (const table of [config.channels[channel], config.texts]) {
-    if (!table) continue;
-    for (const l of langs) if (table[l]) return table[l];
+  for (const l of langs) {
+    for (const table of [config.channels[channel], config.texts]) if (table?.[l]) return table[l];
   }
   return Object.values(config.texts)[0] ?? null;
 }

@@ -44,13 +44,38 @@ async function load(m: Models, keys: string[]): Promise<Map<string, TeamSettings
   return new Map(keys.map((k) => [k, cache.get(k)!.value]));
 }
 
+const anyCache = new WeakMap<Models, { at: number; value: boolean }>();
+/** False while no team (nor the default) has any setting: then the inbound hooks have nothing to do. */
+export async function anySettings(m: Models): Promise<boolean> {
+  const hit = anyCache.get(m);
+  if (hit && hit.at > Date.now() - CACHE_MS) return hit.value;
+  const value = Boolean(await m.TeamPolicy.exists({}));
+  anyCache.set(m, { at: Date.now(), value });
+  return value;
+}
+
+export type SettingSource = 'team' | 'default' | 'none';
+export interface EffectiveSettings extends TeamSettings {
+  /** ALWAYS_OPEN when neither the team nor the default has a calendar (business clock == wall clock). */
+  calendar: BusinessCalendar;
+  hasCalendar: boolean;
+  /** Where each setting comes from. */
+  sources: Record<SettingName, SettingSource>;
+}
+
 /** What applies to a conversation of `teamId` (or of no team): the team's own settings, else the default ones. */
-export async function effectiveSettings(m: Models, teamId: unknown): Promise<TeamSettings & { calendar: BusinessCalendar; hasCalendar: boolean }> {
-  const keys = teamId ? [String(teamId), DEFAULT_KEY] : [DEFAULT_KEY];
+export async function effectiveSettings(m: Models, teamId: unknown): Promise<EffectiveSettings> {
+  const team = teamId && String(teamId) !== DEFAULT_KEY ? String(teamId) : null;
+  const keys = team ? [team, DEFAULT_KEY] : [DEFAULT_KEY];
   const found = await load(m, keys);
-  const pick = <N extends SettingName>(name: N) => keys.map((k) => found.get(k)![name]).find((v) => v) ?? null;
-  const calendar = pick('calendar') as BusinessCalendar | null;
-  return { calendar: calendar ?? ALWAYS_OPEN, hasCalendar: Boolean(calendar), autoReply: pick('autoReply') as AutoReplyConfig | null, sla: pick('sla') as SlaPolicy | null };
+  const sources = {} as Record<SettingName, SettingSource>;
+  const pick = <N extends SettingName>(name: N): TeamSettings[N] => {
+    const key = keys.find((k) => found.get(k)![name]);
+    sources[name] = !key ? 'none' : key === DEFAULT_KEY ? 'default' : 'team';
+    return key ? found.get(key)![name] : null;
+  };
+  const calendar = pick('calendar');
+  return { calendar: calendar ?? ALWAYS_OPEN, hasCalendar: Boolean(calendar), autoReply: pick('autoReply'), sla: pick('sla'), sources };
 }
 
 async function checkKey(m: Models, key: string): Promise<void> {
@@ -69,5 +94,6 @@ export async function putSetting<N extends SettingName>(m: Models, key: string, 
   await checkKey(m, key);
   await m.TeamPolicy.updateOne({ _id: key }, { $set: { [name]: value } }, { upsert: true });
   caches.get(m)?.delete(key);
+  anyCache.delete(m);
   return value;
 }

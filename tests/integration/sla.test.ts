@@ -83,6 +83,18 @@ describe('calendar and policy settings (admin REST)', () => {
     expect((await agent.api('GET', `/teams/${teamId}/sla-policy`)).status).toBe(403);
     expect((await admin.api('GET', `/teams/${teamId}/calendar`)).body.own.timezone).toBe('Europe/Istanbul');
   });
+
+  test('every route asks who is calling and is in the OpenAPI document', async () => {
+    const paths = ['calendar', 'auto-reply', 'sla-policy'].map((p) => `/teams/${teamId}/${p}`);
+    for (const path of paths) {
+      expect((await admin.api('GET', path, undefined, false)).status).toBe(401);
+      expect((await admin.api('PUT', path, {}, false)).status).toBe(401);
+    }
+    expect((await admin.api('GET', '/supervisor/at-risk', undefined, false)).status).toBe(401);
+    const doc = (await admin.api('GET', '/openapi.json')).body;
+    for (const p of ['calendar', 'auto-reply', 'sla-policy']) expect(Object.keys(doc.paths[`/api/teams/{id}/${p}`]).sort()).toEqual(['get', 'put']);
+    expect(doc.paths['/api/supervisor/at-risk'].get.parameters).toEqual([expect.objectContaining({ name: 'withinMinutes', in: 'query' })]);
+  });
 });
 
 describe('SLA clocks in business time', () => {
@@ -97,6 +109,14 @@ describe('SLA clocks in business time', () => {
     // Syncing again changes nothing and adds no second timer.
     await syncSla(at(FRIDAY_1759), id);
     expect((await hub.deps.queues.sla.getDelayed()).filter((j) => j.data.conversationId === id && j.data.kind === 'first_response')).toHaveLength(1);
+  });
+
+  test('concurrent syncs (several worker processes) agree on one due time and one timer', async () => {
+    const id = await conversationOpenedAt(FRIDAY_1759);
+    await Promise.all(Array.from({ length: 6 }, () => syncSla(at(FRIDAY_1759), id)));
+    expect((await conv(id)).sla.firstResponseDueAt.toISOString()).toBe(TUESDAY_0959.toISOString());
+    const jobs = (await hub.deps.queues.sla.getDelayed()).filter((j) => j.data.conversationId === id);
+    expect(jobs.map((j) => j.data.kind).sort()).toEqual(['first_response', 'resolution']);
   });
 
   test('the delayed job breaches the clock: event in the thread, sla:breached to supervisors, at-risk lists it', async () => {

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { ALWAYS_OPEN, calendarSchema } from '../../domain/business-hours';
+import { calendarSchema } from '../../domain/business-hours';
 import { atRiskItemSchema, autoReplySchema, slaPolicySchema } from '../../domain/sla';
 import { listAtRisk } from '../../services/sla';
 import { DEFAULT_KEY, SettingsError, effectiveSettings, getSetting, putSetting, type SettingName } from '../../services/sla-settings';
+import type { Models } from '../../store';
 import { HttpError } from '../errors';
 import { objectId, route } from '../route';
 import { err } from '../schemas';
@@ -10,27 +11,21 @@ import { err } from '../schemas';
 // `:id` is a team id, or `default` for the settings every team without its own uses.
 const teamParams = z.object({ id: z.union([objectId, z.literal(DEFAULT_KEY)], { error: 'must be a team id or "default"' }) });
 
-async function settingView<N extends SettingName>(models: Parameters<typeof getSetting>[0], id: string, name: N) {
+/** SettingsError (unknown team) becomes its HTTP answer. */
+async function answering<T>(work: () => Promise<T>): Promise<T> {
   try {
-    const own = await getSetting(models, id, name);
-    const effective = await effectiveSettings(models, id === DEFAULT_KEY ? null : id);
-    const fallback = name === 'calendar' ? ALWAYS_OPEN : null;
-    const source = own ? (id === DEFAULT_KEY ? 'default' : 'team') : effective[name] && !(name === 'calendar' && !effective.hasCalendar) ? 'default' : 'none';
-    return { own, effective: source === 'none' ? fallback : effective[name], source };
+    return await work();
   } catch (e) {
     if (e instanceof SettingsError) throw new HttpError(e.status, e.message);
     throw e;
   }
 }
 
-async function save<N extends SettingName>(models: Parameters<typeof putSetting>[0], id: string, name: N, value: Parameters<typeof putSetting<N>>[3]) {
-  try {
-    await putSetting(models, id, name, value);
-  } catch (e) {
-    if (e instanceof SettingsError) throw new HttpError(e.status, e.message);
-    throw e;
-  }
-  return settingView(models, id, name);
+/** A team's own setting (null when it has none) and the one in effect for its conversations, with its source. */
+async function settingView(models: Models, id: string, name: SettingName) {
+  const own = await getSetting(models, id, name);
+  const effective = await effectiveSettings(models, id);
+  return { own, effective: effective[name], source: effective.sources[name] };
 }
 
 const settingResponse = (schema: z.ZodType) => z.object({ own: schema.nullable(), effective: schema.nullable(), source: z.enum(['team', 'default', 'none']) });
@@ -47,7 +42,7 @@ export const slaRoutes = [
       summary: `${what}: the team's own (null when it uses the default) and the one in effect`,
       responses: { 200: { description: 'own and effective setting', schema: settingResponse(schema) }, 400: err('bad team id'), 404: err('team not found') },
       async handler({ params, deps }) {
-        return { status: 200, body: await settingView(deps.models, params.id, name) };
+        return { status: 200, body: await answering(() => settingView(deps.models, params.id, name)) };
       },
     }),
     route({
@@ -55,7 +50,11 @@ export const slaRoutes = [
       summary: `Replace ${what.charAt(0).toLowerCase()}${what.slice(1)}`,
       responses: { 200: { description: 'own and effective setting', schema: settingResponse(schema) }, 400: err('invalid setting, with the reason'), 404: err('team not found') },
       async handler({ params, body, deps }) {
-        return { status: 200, body: await save(deps.models, params.id, name, body as never) };
+        const view = await answering(async () => {
+          await putSetting(deps.models, params.id, name, body as never);
+          return settingView(deps.models, params.id, name);
+        });
+        return { status: 200, body: view };
       },
     }),
   ]),
