@@ -11,7 +11,7 @@ export function BarChart({ title, bars }: { title: string; bars: { label: string
   const max = Math.max(1, ...bars.map((b) => b.value));
   const W = 640, H = 180, pad = 22;
   const slot = (W - pad) / Math.max(1, bars.length);
-  const bw = Math.max(2, slot * 0.7);
+  const bw = Math.min(56, Math.max(2, slot * 0.7)); // a few wide categories must not become slabs
   const total = bars.reduce((s, b) => s + b.value, 0);
   const top = [...bars].sort((a, b) => b.value - a.value)[0];
   const summary = `${total}${top && top.value ? ` · max ${top.label}: ${top.value}` : ''}`;

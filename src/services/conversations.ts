@@ -100,7 +100,7 @@ export async function touchOutbound(m: Models, id: Types.ObjectId, at: Date, tex
   const before = await m.Conversation.findOneAndUpdate(
     { _id: id },
     { $max: { lastOutboundAt: at, lastActivityAt: at }, $unset: { waitingSince: 1 }, $set: { lastMessagePreview: preview(text) } },
-    { new: false, projection: { waitingSince: 1 } },
+    { new: false }, // no projection: FerretDB's findAndModify supports none
   ).lean();
   const first = await m.Conversation.updateOne({ _id: id, firstResponseAt: null }, { $set: { firstResponseAt: at } });
   if (closed) Object.assign(closed, { waitingSince: before?.waitingSince ?? null, first: first.modifiedCount === 1 });
