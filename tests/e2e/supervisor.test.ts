@@ -24,8 +24,10 @@ let sup: Page;
 let agent: Page;
 const dialogs: string[] = [];
 
-async function consolePage(email: string, language: 'tr' | 'en'): Promise<Page> {
+async function consolePage(email: string, language: 'tr' | 'en', fakeClock = false): Promise<Page> {
   const ctx = await browser.newContext({ viewport: { width: 1024, height: 800 }, locale: language === 'tr' ? 'tr-TR' : 'en-GB', acceptDownloads: true });
+  // A controllable clock (it runs normally until moved): the idle timer is tested by moving it, not by waiting.
+  if (fakeClock) await ctx.clock.install();
   const page = await ctx.newPage();
   recordDialogs(page, dialogs);
   await signInConsole(page, hub.url!, email, PASSWORD);
@@ -58,7 +60,7 @@ test('an agent sees no supervisor screens; the wallboard shows the agent going o
   expect(await agentRow().locator('.presence-cell').textContent()).toContain('Offline');
   expect(await sup.locator('.wallboard tr', { hasText: 'Destek' }).locator('.queue-length').textContent()).toBe('0');
 
-  agent = await consolePage('deniz@example.com', 'tr');
+  agent = await consolePage('deniz@example.com', 'tr', true);
   await agent.reload();
   await agent.locator('nav.views').waitFor();
   expect(await agent.locator('.topbar button', { hasText: 'Yönetim' }).count()).toBe(0);
@@ -69,6 +71,16 @@ test('an agent sees no supervisor screens; the wallboard shows the agent going o
   await agent.locator('.topbar .presence select').selectOption('away');
   await agentRow().locator('.presence-cell.away', { hasText: 'Away' }).waitFor({ timeout: 15_000 });
   expect(await agentRow().locator('td.num').first().textContent()).toMatch(/^\d+ s$/);
+
+  // Back online by hand; five idle minutes make the agent away by themselves; activity brings them back.
+  await agent.locator('.topbar .presence select').selectOption('online');
+  await agentRow().locator('.presence-cell.online').waitFor({ timeout: 15_000 });
+  await agent.clock.fastForward('05:01');
+  await agentRow().locator('.presence-cell.away').waitFor({ timeout: 15_000 });
+  expect(await agent.locator('.topbar .presence select').inputValue()).toBe('away');
+  await agent.mouse.move(200, 300);
+  await agent.mouse.move(220, 320);
+  await agentRow().locator('.presence-cell.online').waitFor({ timeout: 15_000 });
 
   // A customer writes: the conversation is at risk on the wallboard and carries an SLA badge in the agent's inbox.
   await enqueueInbound(hub.deps.queues, webchatMessage('sup-1', 'v_supervisor_test'));
