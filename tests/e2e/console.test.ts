@@ -31,7 +31,11 @@ beforeAll(async () => {
   for (const [out, script] of [['agent-ui/dist/index.html', 'scripts/build-ui.mjs'], ['public/widget.js', 'scripts/build-widget.mjs']] as const) {
     if (!existsSync(path.join(root, out))) expect(spawnSync(process.execPath, [script], { cwd: root, stdio: 'inherit' }).status).toBe(0);
   }
-  hub = await startTestHub(testConfig('e2econsole'), 'all');
+  // Twilio is set up (never called: the SMS arrives through the inbound queue) so the composer offers SMS, and the
+  // hub's channel list gives WhatsApp's real reason: the 24-hour window.
+  hub = await startTestHub(testConfig('e2econsole', {
+    TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`, TWILIO_AUTH_TOKEN: 'e2e-console-twilio-token', TWILIO_API_BASE: 'http://127.0.0.1:9', TWILIO_FROM_NUMBER: '+905550000000',
+  }), 'all');
   await createAgent(hub.deps.models, { email: 'deniz@example.com', name: 'Deniz Kaya', password: 'correct horse battery', role: 'agent' });
   await createCanned(hub.deps.models, { shortcut: 'iade', title: 'İade süresi', text: 'İade süresi 14 gündür.' }, 'seed');
   browser = await launchChromium();
