@@ -38,15 +38,20 @@ async function healthy(url: string): Promise<boolean> {
   }
 }
 
-/** `node --import tsx src/main.ts all` as a child process (its own event loop), output in bench/results/hub-child.log. */
-export async function startChildHub(env: Omit<Parameters<typeof hubEnv>[0], 'port'>): Promise<RunningHub> {
+/**
+ * `node --import tsx src/main.ts all` as a child process (its own event loop), output in bench/results/hub-child.log.
+ * `extraEnv`: channel settings a phase needs on top of the common ones (e.g. EMAIL_SMTP_PORT).
+ */
+export async function startChildHub(env: Omit<Parameters<typeof hubEnv>[0], 'port'>, extraEnv: Record<string, string> = {}): Promise<RunningHub> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const logFile = path.join(root, 'bench', 'results', 'hub-child.log');
   const fd = openSync(logFile, 'w');
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'all'], {
+  // BENCH_HUB_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the hub (Node refuses --cpu-prof in NODE_OPTIONS).
+  const nodeArgs = process.env.BENCH_HUB_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts', 'all'], {
     cwd: root,
-    env: { ...process.env, ...hubEnv({ ...env, port }) },
+    env: { ...process.env, ...hubEnv({ ...env, port }), ...extraEnv },
     stdio: ['ignore', fd, fd],
   });
   closeSync(fd);

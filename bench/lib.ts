@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
+import type { Redis } from 'ioredis';
 import { Types } from 'mongoose';
 import type { InboundMessage } from '../src/domain/messages';
 
@@ -146,4 +147,17 @@ export function pidListeningOn(port: number): number | null {
   } catch {
     return null;
   }
+}
+
+/** Deletes the Redis keys matching a pattern (SCAN, never KEYS); returns how many. */
+export async function deleteKeys(redis: Redis, pattern: string): Promise<number> {
+  let cursor = '0';
+  let n = 0;
+  for (let guard = 0; guard < 100_000; guard++) {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    if (keys.length) n += await redis.del(...keys);
+    cursor = next;
+    if (cursor === '0') break;
+  }
+  return n;
 }

@@ -1,7 +1,8 @@
 // `npm run bench`: phases run in order, each reported as ratios to a baseline measured in the same run (see
 // bench/README.md). `ingest`: web chat end to end (widget socket -> queue -> worker -> store -> agent socket)
 // against the floors of its two substrates (bare BullMQ, bare driver inserts); `console`: the agent console's
-// first pages on a large store. BENCH_ONLY=ingest,console selects phases.
+// first pages on a large store; `email`: SMTP intake vs a bare smtp-server, and the hub's RSS with a 10 MB attachment.
+// BENCH_ONLY=ingest,console,email selects phases.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -9,10 +10,11 @@ import { Redis } from 'ioredis';
 import { createAgent } from '../src/services/agents';
 import { connectStore, ensureIndexes, models, type Db } from '../src/store';
 import { runConsoleBench } from './console';
+import { runEmailBench } from './email';
 import { runE2E, type E2EResult } from './e2e';
 import { bullmqFloor, driverInsertFloor, ingestStoreMinFloor, storeOpRates } from './floors';
 import { startChildHub, startInProcessHub, type RunningHub } from './hub';
-import { cpuMsOf, envInt, machine, pidListeningOn, round } from './lib';
+import { cpuMsOf, deleteKeys, envInt, machine, pidListeningOn, round } from './lib';
 import { profileIngest, type IngestProfile } from './profile';
 
 const N = envInt('BENCH_N', 3000, 10, 200_000);
@@ -28,7 +30,7 @@ const PROFILE_N = envInt('BENCH_PROFILE_N', 100, 0, 100_000);
 const PROFILE_PRELOAD = envInt('BENCH_PROFILE_PRELOAD', 0, 0, 1_000_000);
 const INPROCESS = process.env.BENCH_INPROCESS === '1';
 /** Each phase with the share of the default deadline it needs; a phase returns what goes under its name in the JSON. */
-const PHASE_BUDGET_S: Record<string, number> = { ingest: 175, console: 120 };
+const PHASE_BUDGET_S: Record<string, number> = { ingest: 175, console: 120, email: 90 };
 const ONLY = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',').map((p) => p.trim()) : null;
 const selected = (phase: string) => !ONLY || ONLY.includes(phase);
 const DEADLINE_MS = envInt('BENCH_DEADLINE_MS', Object.keys(PHASE_BUDGET_S).filter(selected).reduce((t, p) => t + PHASE_BUDGET_S[p]! * 1000, 0), 10_000, 3_600_000);
@@ -47,18 +49,6 @@ async function cleanup() {
   if (cleaned) return;
   cleaned = true;
   for (const c of cleanups.reverse()) await c().catch((err) => console.error('[bench] cleanup:', (err as Error).message));
-}
-
-async function deleteKeys(redis: Redis, pattern: string): Promise<number> {
-  let cursor = '0';
-  let n = 0;
-  for (let guard = 0; guard < 100_000; guard++) {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    if (keys.length) n += await redis.del(...keys);
-    cursor = next;
-    if (cursor === '0') break;
-  }
-  return n;
 }
 
 async function e2eWith(kind: 'child' | 'in-process', n: number, latencySeconds: number, suffix: string): Promise<E2EResult & { hub: string }> {
@@ -212,6 +202,7 @@ async function main() {
   const phases: Record<string, () => Promise<unknown>> = {
     ingest: () => ingestPhase(redisVersion),
     console: () => runConsoleBench({ mongoBase: MONGO_BASE, redisUrl: REDIS_URL, runId, log }),
+    email: () => runEmailBench({ mongoBase: MONGO_BASE, redisUrl: REDIS_URL, runId, log }),
   };
   // The file is rewritten after every phase, so a run stopped by the deadline still leaves what it measured.
   const result: Record<string, unknown> = { date: new Date().toISOString(), machine: machine(redisVersion), phases: Object.keys(phases).filter(selected) };

@@ -4,8 +4,10 @@ import { useTranslation } from 'react-i18next';
 // Email HTML is sanitized by the hub and shown here in a sandboxed frame without allow-scripts, with its own CSP:
 // even a payload the sanitizer missed cannot run. allow-same-origin (without scripts) only lets the console size
 // the frame to its content. Remote images stay as data-remote-src until the agent asks for them.
-const FRAME_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data: cid:";
-const FRAME_CSP_IMAGES = "default-src 'none'; style-src 'unsafe-inline'; img-src data: cid: https:";
+// 'self': inline (cid:) images, which the hub stored and pointed at its own attachment route (sent with the session cookie).
+const FRAME_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data: cid:";
+const FRAME_CSP_IMAGES = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data: cid: https:";
+const OWN_ATTACHMENT = /^\/api\/attachments\/[0-9a-f]{24}$/i;
 
 function srcdoc(html: string, loadImages: boolean): string {
   const doc = new DOMParser().parseFromString(html, 'text/html'); // parsing runs no scripts and loads nothing
@@ -18,10 +20,10 @@ function srcdoc(html: string, loadImages: boolean): string {
     }
     if (el.tagName === 'A') el.setAttribute('target', '_blank');
   }
-  // Anything that would load from elsewhere waits for "load images" (https) or is dropped (http, relative paths).
+  // Anything that would load from elsewhere waits for "load images" (https) or is dropped (http, other relative paths).
   for (const img of Array.from(doc.querySelectorAll('img[src]'))) {
     const src = img.getAttribute('src') ?? '';
-    if (/^(data|cid):/i.test(src)) continue;
+    if (/^(data|cid):/i.test(src) || OWN_ATTACHMENT.test(src)) continue;
     if (/^https:\/\//i.test(src) && !img.hasAttribute('data-remote-src')) img.setAttribute('data-remote-src', src);
     img.removeAttribute('src');
   }

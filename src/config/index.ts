@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { emailConfigShape } from '../domain/email-config';
+import { templatesProblem } from '../domain/whatsapp-templates';
 
 // Every setting comes from the environment, is validated once at start, and fails with one line per bad value.
 const schema = z.object({
@@ -35,7 +36,10 @@ const schema = z.object({
   // Which route the one `whatsapp` channel uses: the official Twilio API or a whatsapp-web.js session (unofficial).
   WHATSAPP_ROUTE: z.enum(['twilio', 'wwebjs']).default('twilio'),
   // Approved WhatsApp templates, JSON: {"name": {"contentSid": "HX...", "variables": ["customer", ...], "preview": "..."}}.
-  WHATSAPP_TEMPLATES: z.string().optional(),
+  WHATSAPP_TEMPLATES: z.string().optional().superRefine((v, ctx) => {
+    const problem = v === undefined ? undefined : templatesProblem(v);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }),
   // whatsapp-web.js: deliver group chats too (ignored by default).
   WWEBJS_GROUPS: z.enum(['true', 'false']).default('false'),
   // The WhatsApp account this deployment's session process holds, and where workers reach it (a local HTTP control).

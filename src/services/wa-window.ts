@@ -1,5 +1,5 @@
 import type { Types } from 'mongoose';
-import { z } from 'zod';
+import type { WhatsAppTemplates } from '../domain/whatsapp-templates';
 import type { Models } from '../store';
 
 /**
@@ -39,22 +39,7 @@ export async function whatsappWindow(m: Models, customerId: Types.ObjectId | str
 export const OUTSIDE_WINDOW =
   'outside the 24-hour WhatsApp window (no message from the customer in the last 24 hours): send an approved template instead';
 
-// Approved templates, configured as WHATSAPP_TEMPLATES JSON: name -> Twilio content SID + named variables
-// (in the order of the template's {{1}}, {{2}} ... placeholders) + a preview for the thread.
-const templatesSchema = z.record(
-  z.string().regex(/^[a-z0-9_]{1,64}$/, 'template names are lowercase letters, digits and _'),
-  z.object({
-    contentSid: z.string().regex(/^HX[0-9a-fA-F]{32}$/, 'must be a Twilio content SID (HX + 32 hex)'),
-    variables: z.array(z.string().min(1).max(64)).max(20).default([]),
-    preview: z.string().max(1024).optional(),
-  }),
-);
-export type WhatsAppTemplates = z.infer<typeof templatesSchema>;
-
-export function parseTemplates(json: string | undefined): WhatsAppTemplates {
-  if (!json) return {};
-  return templatesSchema.parse(JSON.parse(json));
-}
+export { parseTemplates, type WhatsAppTemplates } from '../domain/whatsapp-templates';
 
 export class TemplateError extends Error {}
 

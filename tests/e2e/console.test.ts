@@ -5,6 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { InboundMessage } from '../../src/domain/messages';
 import { enqueueInbound } from '../../src/queues';
 import { createAgent } from '../../src/services/agents';
+import { storeAttachment } from '../../src/services/attachments';
 import { createCanned } from '../../src/services/canned';
 import { launchChromium, recordDialogs } from '../helpers/browser';
 import { testConfig } from '../helpers/env';
@@ -130,6 +131,9 @@ test('a widget message appears live; the reply reaches the widget; a note does n
 
 test('an email and an SMS of one customer show in one thread; hostile email HTML never runs', async () => {
   const now = Date.now();
+  // A 1x1 PNG stored as an inline part: the hub rewrites its cid: reference to the attachment route.
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==', 'base64');
+  const inline = await storeAttachment(hub.deps.blobs, { name: 'logo.png', contentType: 'image/png', data: png }, 1024 * 1024);
   const email: InboundMessage = {
     channel: 'email', dedupeKey: `email:<hostile-${now}@example.com>`, providerId: `<hostile-${now}@example.com>`,
     from: { address: 'mehmet@example.com', name: 'Mehmet Öztürk' },
@@ -137,7 +141,8 @@ test('an email and an SMS of one customer show in one thread; hostile email HTML
     subject: 'Fatura hakkında',
     text: 'Faturamda bir hata var.',
     html: '<p>Faturamda <b>bir hata</b> var.</p><script>parent.__pwned=3;alert(3)</script><img src="x" onerror="parent.__pwned=4;alert(4)">'
-      + '<a href="javascript:parent.__pwned=5">tıkla</a><img data-remote-src="https://example.com/logo.png" alt="logo">',
+      + '<a href="javascript:parent.__pwned=5">tıkla</a><img data-remote-src="https://example.com/logo.png" alt="logo">'
+      + `<img src="${inline.url}" alt="inline">`,
     attachments: [{ name: 'fatura.pdf', contentType: 'application/pdf', size: 48213, url: '/api/attachments/x/fatura.pdf' }],
     sentAt: new Date(now - 60_000).toISOString(),
   };
@@ -167,6 +172,10 @@ test('an email and an SMS of one customer show in one thread; hostile email HTML
   expect(await frame.locator('[onerror]').count()).toBe(0);
   expect(await frame.locator('a[href^="javascript"]').count()).toBe(0);
   expect(await frame.locator('img[src^="https://example.com"]').count()).toBe(0);
+  // The inline (cid:) image shows at once, from our own attachment route, without "load images".
+  const inlineWidth = await frame.locator('img[alt="inline"]').evaluate((img: HTMLImageElement) =>
+    img.complete ? img.naturalWidth : new Promise<number>((resolve) => { img.onload = () => resolve(img.naturalWidth); img.onerror = () => resolve(0); }));
+  expect(inlineWidth).toBe(1);
   await frame.locator('a', { hasText: 'tıkla' }).click();
   // Remote images only on request.
   await emailMsg.locator('button', { hasText: 'Load remote images' }).click();

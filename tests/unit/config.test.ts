@@ -23,3 +23,14 @@ test('every bad value is named with its own message, without echoing secrets', (
   expect(text).not.toContain('short-secret-value');
   expect(text).not.toMatch(/WIDGET_TOKEN_SECRET/);
 });
+
+test('WHATSAPP_TEMPLATES is checked at start: bad JSON or a bad template stops the process with the reason', () => {
+  const sid = `HX${'a'.repeat(32)}`;
+  const templates = { siparis_kargoda: { contentSid: sid, variables: ['customer', 'order'], preview: 'Merhaba {{1}}, {{2}} kargoda.' } };
+  expect(loadConfig({ ...good, WHATSAPP_TEMPLATES: JSON.stringify(templates) }).WHATSAPP_TEMPLATES).toBe(JSON.stringify(templates));
+  expect(() => loadConfig({ ...good, WHATSAPP_TEMPLATES: '{siparis: ' })).toThrow(/WHATSAPP_TEMPLATES: must be JSON/);
+  expect(() => loadConfig({ ...good, WHATSAPP_TEMPLATES: JSON.stringify({ siparis: { contentSid: 'HX1' } }) }))
+    .toThrow(/WHATSAPP_TEMPLATES: siparis\.contentSid: must be a Twilio content SID/);
+  expect(() => loadConfig({ ...good, WHATSAPP_TEMPLATES: JSON.stringify({ 'Sipariş': { contentSid: sid } }) }))
+    .toThrow(/WHATSAPP_TEMPLATES: .*template names are lowercase letters, digits and _/);
+});
