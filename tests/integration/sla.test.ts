@@ -121,12 +121,18 @@ describe('SLA clocks in business time', () => {
 
   test('the delayed job breaches the clock: event in the thread, sla:breached to supervisors, at-risk lists it', async () => {
     const id = await conversationOpenedAt(FRIDAY_1759);
-    const socket = connect(`${hub.url}/agents`, { auth: { token: supervisor.token }, transports: ['websocket'], reconnection: false, forceNew: true });
-    sockets.push(socket);
-    await connected(socket);
-    const breached = nextEvent<{ conversationId: string; kind: string; dueAt: string }>(socket, AgentEvents.slaBreached, (p) => p.conversationId === id);
+    await hub.deps.models.Conversation.updateOne({ _id: id }, { $set: { assigneeId: new Types.ObjectId(agent.id) } });
+    const [supSocket, agentSocket] = [supervisor.token, agent.token].map((token) => {
+      const s = connect(`${hub.url}/agents`, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
+      sockets.push(s);
+      return s;
+    });
+    await Promise.all([connected(supSocket!), connected(agentSocket!)]);
+    type Breach = { conversationId: string; kind: string; dueAt: string };
+    const breached = [supSocket!, agentSocket!].map((s) => nextEvent<Breach>(s, AgentEvents.slaBreached, (p) => p.conversationId === id));
     await syncSla(at(new Date(TUESDAY_0959.getTime() - 1500)), id); // due in 1.5 s of real time
-    expect(await breached).toEqual({ conversationId: id, kind: 'first_response', dueAt: TUESDAY_0959.toISOString() });
+    const expected = { conversationId: id, kind: 'first_response', dueAt: TUESDAY_0959.toISOString() };
+    expect(await Promise.all(breached)).toEqual([expected, expected]); // the supervisor and the assignee
 
     const c = await conv(id);
     expect(c.sla.breaches).toEqual([expect.objectContaining({ kind: 'first_response', dueAt: TUESDAY_0959 })]);
@@ -139,7 +145,7 @@ describe('SLA clocks in business time', () => {
     const risk = await supervisor.api<AtRiskItem[]>('GET', '/supervisor/at-risk?withinMinutes=30');
     expect(risk.status).toBe(200);
     expect(risk.body).toContainEqual({
-      conversationId: id, customerName: 'Ayşe Yılmaz', teamId, assigneeId: null, kind: 'first_response', dueAt: TUESDAY_0959.toISOString(), breached: true,
+      conversationId: id, customerName: 'Ayşe Yılmaz', teamId, assigneeId: agent.id, kind: 'first_response', dueAt: TUESDAY_0959.toISOString(), breached: true,
     });
     expect((await agent.api('GET', '/supervisor/at-risk')).status).toBe(403);
     expect((await supervisor.api('GET', '/supervisor/at-risk?withinMinutes=-5')).status).toBe(400);
