@@ -1,5 +1,6 @@
 import type { Config } from '../config';
 import type { ChannelSetup } from '../domain/channel-setup';
+import { parseTemplates } from '../domain/whatsapp-templates';
 
 export type { ChannelSetup };
 
@@ -10,12 +11,8 @@ const TWILIO_STATUS_PATH = '/webhooks/twilio/status';
 export function channelSetup(config: Config, requestOrigin: string): ChannelSetup {
   const base = (config.PUBLIC_URL ?? requestOrigin).replace(/\/$/, '');
   const scriptUrl = `${base}/widget.js`;
-  let templates = 0;
-  try {
-    templates = config.WHATSAPP_TEMPLATES ? Object.keys(JSON.parse(config.WHATSAPP_TEMPLATES) as object).length : 0;
-  } catch {
-    templates = 0; // invalid JSON is reported at start (docs/phone.md); here it just means none usable
-  }
+  // Validated at start (src/config), so parsing cannot fail here.
+  const templates = Object.keys(parseTemplates(config.WHATSAPP_TEMPLATES)).length;
   const strict = Boolean(config.WIDGET_IDENTITY_SECRET);
   const settings = strict
     ? "window.KanalSettings = { locale: 'tr', userId: '<user id>', userHash: '<HMAC-SHA256 of userId, from your server>' };"
