@@ -1,11 +1,10 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { AgentEvents } from '../../src/domain/events';
 import { createAgent, createTeam } from '../../src/services/agents';
 import { sessionStatusKey } from '../../src/services/wa-session-status';
-import { launchChromium, recordDialogs, signInConsole } from '../helpers/browser';
+import { ensureConsoleBuilt, launchChromium, recordDialogs, signInConsole } from '../helpers/browser';
 import { testConfig } from '../helpers/env';
 import { startTestHub } from '../helpers/hub';
 
@@ -30,7 +29,7 @@ async function consolePage(email: string, width = 1024): Promise<Page> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(path.join(root, 'agent-ui/dist/index.html'))) expect(spawnSync(process.execPath, ['scripts/build-ui.mjs'], { cwd: root, stdio: 'inherit' }).status).toBe(0);
+  ensureConsoleBuilt();
   hub = await startTestHub(testConfig('e2eadmin', {
     EMAIL_SUPPORT_ADDRESSES: 'destek@example.com, fatura@example.com',
     WIDGET_IDENTITY_SECRET: IDENTITY_SECRET,

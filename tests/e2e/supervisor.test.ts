@@ -1,12 +1,11 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { enqueueInbound } from '../../src/queues';
 import { slaPolicySchema } from '../../src/domain/sla';
 import { createAgent, createTeam } from '../../src/services/agents';
 import { DEFAULT_KEY, putSetting } from '../../src/services/sla-settings';
-import { launchChromium, recordDialogs, signInConsole } from '../helpers/browser';
+import { ensureConsoleBuilt, launchChromium, recordDialogs, signInConsole } from '../helpers/browser';
 import { testConfig } from '../helpers/env';
 import { startTestHub } from '../helpers/hub';
 import { webchatMessage } from '../helpers/messages';
@@ -37,7 +36,7 @@ async function consolePage(email: string, language: 'tr' | 'en', fakeClock = fal
 const agentRow = () => sup.locator('.wallboard tr', { hasText: 'Deniz Kaya' });
 
 beforeAll(async () => {
-  if (!existsSync(path.join(root, 'agent-ui/dist/index.html'))) expect(spawnSync(process.execPath, ['scripts/build-ui.mjs'], { cwd: root, stdio: 'inherit' }).status).toBe(0);
+  ensureConsoleBuilt();
   hub = await startTestHub(testConfig('e2esupervisor'), 'all');
   const team = await createTeam(hub.deps.models, 'Destek');
   await createAgent(hub.deps.models, { email: 'sefa@example.com', name: 'Sefa Supervisor', password: PASSWORD, role: 'supervisor' });
