@@ -96,7 +96,11 @@ test('an admin sees the channel setup: addresses, Twilio webhooks, the live What
   expect(snippet).toContain(`<script src="${hub.url}/widget.js" data-kanal-hub="${hub.url}" async></script>`);
   expect(snippet).toContain('userHash');
   expect(await page.content()).not.toContain(IDENTITY_SECRET);
-  await page.screenshot({ path: path.join(artifacts, 'admin-channels.png'), fullPage: true });
+  await page.screenshot({ path: path.join(artifacts, 'admin-channels.png') });
+  await setup.locator('#setup-whatsapp').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(artifacts, 'admin-channels-whatsapp.png') });
+  await setup.locator('#setup-webchat').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(artifacts, 'admin-channels-webchat.png') });
   await setup.locator('.secret button', { hasText: 'Göster' }).click();
   await setup.locator('.secret code', { hasText: IDENTITY_SECRET }).waitFor();
   await setup.locator('.secret button', { hasText: 'Gizle' }).click();
