@@ -47,6 +47,8 @@ export function Composer({ conversation, customer, defaultChannel, lastWhatsAppI
   const options = useChannelOptions(customer?.id, lastWhatsAppInboundAt);
   const why = (c: Channel) => {
     if (!options) return t('loading');
+    // The hub could not say: offer the channels the customer has an address on and let the hub refuse the rest.
+    if (options === 'failed') return customer?.identities.some((i) => i.kind === kindOf(c)) ? '' : t('channelUnavailable', { channel: t(`channel_${c}`) });
     const o = options.find((x) => x.channel === c);
     if (!o) return t('channelUnavailable', { channel: t(`channel_${c}`) });
     return o.available ? '' : reasonText(o.reason ?? '', t) || t('channelUnavailable', { channel: t(`channel_${c}`) });

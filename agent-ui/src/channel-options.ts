@@ -16,14 +16,14 @@ export interface ChannelOption {
 
 /**
  * The customer's reply channels as the hub sees them. Refetched when `refreshKey` changes (a new WhatsApp message
- * reopens the 24-hour window). `null` while loading or when the hub cannot answer.
+ * reopens the 24-hour window). `undefined` while loading, 'failed' when the hub cannot answer.
  */
-export function useChannelOptions(customerId: string | undefined, refreshKey?: string): ChannelOption[] | null {
-  const [options, setOptions] = useState<ChannelOption[] | null>(null);
+export function useChannelOptions(customerId: string | undefined, refreshKey?: string): ChannelOption[] | 'failed' | undefined {
+  const [options, setOptions] = useState<ChannelOption[] | 'failed' | undefined>(undefined);
   useEffect(() => {
-    if (!customerId) return setOptions(null);
+    if (!customerId) return setOptions(undefined);
     let live = true;
-    api<ChannelOption[]>(`/customers/${customerId}/channels`).then((o) => live && setOptions(o), () => live && setOptions(null));
+    api<ChannelOption[]>(`/customers/${customerId}/channels`).then((o) => live && setOptions(o), () => live && setOptions('failed'));
     return () => void (live = false);
   }, [customerId, refreshKey]);
   return options;
