@@ -56,7 +56,8 @@ export function startWorkers(opts: {
     new Worker<OutboundJob>(QueueNames.outbound, outboundProcessor(opts.models, opts.events, opts.adapters), common),
   ];
   if (opts.routing) {
-    workers.push(new Worker<RoutingJob>(QueueNames.routing, routingProcessor(opts.routing), common) as never);
+    // Few at once: route jobs of one team serialize on its drain lock anyway.
+    workers.push(new Worker<RoutingJob>(QueueNames.routing, routingProcessor(opts.routing), { ...common, concurrency: Math.min(opts.concurrency, 4) }) as never);
     // Counters drift only through crashes between a store write and its Redis update: heal them at start.
     reconcile(opts.routing).catch((err: unknown) => opts.logger.error({ err }, 'routing reconcile failed'));
   }

@@ -14,11 +14,10 @@ export type Presence = 'online' | 'away' | 'offline';
  */
 export async function setPresence(d: RoutingDeps, agentId: string, presence: Presence): Promise<{ presence: Presence; since: string } | null> {
   const since = new Date();
-  const updated = await d.models.Agent.findOneAndUpdate(
-    { _id: new Types.ObjectId(agentId), presence: { $ne: presence } },
-    { $set: { presence, presenceSince: since } },
-    { new: true },
-  ).lean();
+  // updateOne, not findOneAndUpdate: the agent schema hides passwordHash, and FerretDB's findAndModify
+  // supports no projection. The conditional write still decides alone who changed the presence.
+  const res = await d.models.Agent.updateOne({ _id: new Types.ObjectId(agentId), presence: { $ne: presence } }, { $set: { presence, presenceSince: since } });
+  const updated = res.modifiedCount ? await d.models.Agent.findById(agentId, { teamIds: 1 }).lean() : null;
   if (!updated) {
     const current = await d.models.Agent.findById(agentId, { presence: 1, presenceSince: 1 }).lean();
     return current ? { presence: current.presence as Presence, since: (current.presenceSince ?? since).toISOString() } : null;

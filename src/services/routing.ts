@@ -33,7 +33,7 @@ export function routingDeps(d: { models: Models; redis: Redis; events: EventPubl
 }
 
 /** How many queued conversations one drain pass looks at (the head of the queue). */
-const PASS_WINDOW = 50;
+const PASS_WINDOW = 20;
 const UNRESOLVED = ['open', 'pending', 'snoozed'];
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -144,9 +144,10 @@ async function drainPass(d: RoutingDeps, teamId: string): Promise<void> {
   while (free()) {
     const ids = await d.state.queued(teamId, offset, PASS_WINDOW);
     if (!ids.length) return;
-    const convs = await Promise.all(ids.map((id) => d.models.Conversation.findById(id).lean()));
-    for (const [i, c] of convs.entries()) {
-      const id = ids[i]!;
+    for (const id of ids) {
+      // One at a time: the head of the queue is usually all a pass gets to, and wide parallel reads from
+      // several workers can exhaust the store's connection pool (seen with FerretDB on PostgreSQL).
+      const c = await d.models.Conversation.findById(id).lean();
       if (!c || c.status === 'resolved' || c.assigneeId || String(c.teamId) !== teamId) {
         await d.state.dequeue(teamId, id); // resolved, assigned by hand, or moved to another team meanwhile
         offset--;

@@ -57,8 +57,9 @@ export const routingRoutes = [
       const ids = body.teamIds;
       if (ids?.length && (await deps.models.Team.countDocuments({ _id: { $in: ids } })) !== new Set(ids).size) throw new HttpError(400, 'unknown team in teamIds');
       const set = { ...body, ...(ids ? { teamIds: ids.map((t) => new Types.ObjectId(t)) } : {}) };
-      const before = await deps.models.Agent.findByIdAndUpdate(params.id, { $set: set }).lean();
+      const before = await deps.models.Agent.findById(params.id, { teamIds: 1 }).lean();
       if (!before) throw new HttpError(404, 'agent not found');
+      await deps.models.Agent.updateOne({ _id: before._id }, { $set: set }); // no findAndModify: see services/presence.ts
       const after = await deps.models.Agent.findById(params.id).lean();
       // More capacity, new skills or a new team may let waiting conversations through.
       await requestDrain(deps.queues.routing, [...(before.teamIds ?? []), ...(after?.teamIds ?? [])].map(String));
