@@ -7,7 +7,7 @@ import type { QueueSet, SlaJob } from '../queues';
 import type { Models } from '../store';
 import type { EventPublisher } from './events';
 import { recordEvent } from './replies';
-import { effectiveSettings } from './sla-settings';
+import { anySettings, effectiveSettings } from './sla-settings';
 import { toConversationView, toMessageView } from './views';
 
 /**
@@ -76,6 +76,7 @@ async function removeJobs(ctx: SlaContext, conversationId: string, before: SlaCl
  */
 export async function syncSla(ctx: SlaContext, conversationId: string): Promise<void> {
   const m = ctx.models;
+  if (!(await anySettings(m))) return; // nothing configured anywhere: no clock can run (a cached check, no I/O)
   for (let attempt = 0; attempt < 5; attempt++) {
     const c = await m.Conversation.findById(conversationId).lean<Lean>();
     if (!c) return;
@@ -113,6 +114,9 @@ export async function syncSla(ctx: SlaContext, conversationId: string): Promise<
 export async function fireSlaJob(ctx: SlaContext, job: SlaJob): Promise<'breached' | 'stale'> {
   const m = ctx.models;
   if (!Types.ObjectId.isValid(job.conversationId) || !SLA_KINDS.includes(job.kind)) return 'stale';
+  // Re-plan from the conversation as it is now: a reply or status change whose own sync was lost (a crash between
+  // its write and the sync) stops or pauses the clock here, and the due time below no longer matches.
+  await syncSla(ctx, job.conversationId);
   const field = `sla.${DUE_FIELD[job.kind]}`;
   const dueAt = new Date(job.dueAt);
   const key = `${job.kind}:${job.dueAt}`;
@@ -132,29 +136,28 @@ export async function fireSlaJob(ctx: SlaContext, job: SlaJob): Promise<'breache
   return 'breached';
 }
 
-/** Running clocks due within `withinMinutes` (breached ones included), soonest first. */
+/** Running clocks due within `withinMinutes` (breached ones included), soonest first, at most `limit`. */
 export async function listAtRisk(m: Models, withinMinutes: number, now = new Date(), limit = 500): Promise<AtRiskItem[]> {
   const horizon = new Date(now.getTime() + withinMinutes * 60_000);
-  const due = SLA_KINDS.map((k) => ({ [`sla.${DUE_FIELD[k]}`]: { $lte: horizon } }));
-  const conversations = await m.Conversation.find({ status: { $ne: 'resolved' }, $or: due })
-    .select({ customerId: 1, teamId: 1, assigneeId: 1, sla: 1 })
-    .limit(limit)
-    .lean<Lean[]>();
-  const ids = [...new Set(conversations.map((c) => String(c.customerId)))].map((id) => new Types.ObjectId(id));
+  // One query per clock, each sorted by its own due time, so the soonest `limit` of every clock are in hand.
+  const perKind = await Promise.all(SLA_KINDS.map(async (kind) => {
+    const field = `sla.${DUE_FIELD[kind]}`;
+    const found = await m.Conversation.find({ status: { $ne: 'resolved' }, [field]: { $lte: horizon } })
+      .select({ customerId: 1, teamId: 1, assigneeId: 1, sla: 1 })
+      .sort({ [field]: 1 })
+      .limit(limit)
+      .lean<Lean[]>();
+    return found.map((c) => ({ c, kind, at: c.sla[DUE_FIELD[kind]] as Date }));
+  }));
+  const rows = perKind.flat();
+  const ids = [...new Set(rows.map(({ c }) => String(c.customerId)))].map((id) => new Types.ObjectId(id));
   const customers = ids.length ? await m.Customer.find({ _id: { $in: ids } }, { name: 1 }).lean() : [];
   const names = new Map(customers.map((c) => [String(c._id), c.name ?? undefined]));
-  const items: AtRiskItem[] = [];
-  for (const c of conversations) {
-    for (const kind of SLA_KINDS) {
-      const at: Date | null = c.sla?.[DUE_FIELD[kind]] ?? null;
-      if (!at || at > horizon) continue;
-      items.push({
-        conversationId: String(c._id), customerName: names.get(String(c.customerId)) ?? undefined,
-        teamId: c.teamId ? String(c.teamId) : null, assigneeId: c.assigneeId ? String(c.assigneeId) : null,
-        kind, dueAt: at.toISOString(), breached: at.getTime() <= now.getTime(),
-      });
-    }
-  }
+  const items: AtRiskItem[] = rows.map(({ c, kind, at }) => ({
+    conversationId: String(c._id), customerName: names.get(String(c.customerId)) ?? undefined,
+    teamId: c.teamId ? String(c.teamId) : null, assigneeId: c.assigneeId ? String(c.assigneeId) : null,
+    kind, dueAt: at.toISOString(), breached: at.getTime() <= now.getTime(),
+  }));
   return items.sort((a, b) => a.dueAt.localeCompare(b.dueAt)).slice(0, limit);
 }
 

@@ -5,6 +5,7 @@ import type { AtRiskItem } from '../../src/domain/sla';
 import type { ConversationView } from '../../src/domain/views';
 import { setStatus } from '../../src/services/conversations';
 import { ingest } from '../../src/services/ingest';
+import { createReply } from '../../src/services/replies';
 import { fireSlaJob, slaJobId, syncSla, type SlaContext } from '../../src/services/sla';
 import { signedInAgent } from '../helpers/agent-api';
 import { testConfig } from '../helpers/env';
@@ -172,6 +173,16 @@ describe('SLA clocks in business time', () => {
     expect((await conv(id)).sla.nextResponseDueAt).toBeInstanceOf(Date);
   });
 
+  test('a reply whose own sync was lost (crash) still prevents the breach: the firing job re-plans first', async () => {
+    const id = await conversationOpenedAt(FRIDAY_1759);
+    await syncSla(at(FRIDAY_1759), id);
+    await createReply(hub.deps.models, null, { conversationId: id, agent: { id: agent.id, name: 'Kerem' }, text: 'Buradayım.' }); // no hook
+    expect(await fireSlaJob(at(TUESDAY_0959), { conversationId: id, kind: 'first_response', dueAt: TUESDAY_0959.getTime() })).toBe('stale');
+    const c = await conv(id);
+    expect(c.sla.firstResponseDueAt).toBeNull();
+    expect(c.sla.breaches ?? []).toEqual([]);
+  });
+
   test('pending pauses the clocks with the business time left; reopening resumes them from then', async () => {
     const id = await conversationOpenedAt(FRIDAY_1759);
     const tuesday0930 = new Date('2026-11-17T06:30:00Z');
@@ -219,5 +230,10 @@ describe('SLA clocks in business time', () => {
       return customerConv as any; // eslint-disable-line @typescript-eslint/no-explicit-any
     }, 10_000, 'the first-response clock');
     expect(c.sla.firstResponseDueAt.getTime() - c.openedAt.getTime()).toBe(30 * 60_000);
+    // Due in about 30 minutes: not at risk within 10, at risk (not breached) within 31.
+    const mine = (items: AtRiskItem[]) => items.filter((i) => i.conversationId === String(c._id));
+    expect(mine((await supervisor.api<AtRiskItem[]>('GET', '/supervisor/at-risk?withinMinutes=10')).body)).toEqual([]);
+    expect(mine((await supervisor.api<AtRiskItem[]>('GET', '/supervisor/at-risk?withinMinutes=31')).body))
+      .toEqual([expect.objectContaining({ kind: 'first_response', breached: false, teamId: null })]);
   });
 });
