@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { api, query } from './api';
 import { BarChart } from './BarChart';
 import type { Summary } from './supervisor-api';
-import { duration } from './time';
+import { duration, unitsOf } from './time';
 import { CHANNEL_LIST, type Agent, type Team } from './types';
 
 const day = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
@@ -14,6 +14,7 @@ const METRICS = ['frt', 'response', 'resolution', 'waiting'] as const;
 /** Reports: filters -> GET /api/reports/summary, charts, and the CSV of the same filters. */
 export function Reports() {
   const { t } = useTranslation();
+  const units = unitsOf(t);
   const [agents, setAgents] = useState<Agent[]>([]);
   const [teams, setTeams] = useState<Team[]>([]);
   const [filters, setFilters] = useState(() => ({ from: day(new Date(Date.now() - 6 * 86_400_000)), to: day(new Date()), teamId: '', agentId: '', channel: '', clock: 'wall' }));
@@ -73,7 +74,7 @@ export function Reports() {
                 {METRICS.map((m) => (
                   <tr key={m} data-metric={m}>
                     <th scope="row">{t(`metric_${m}`)}</th>
-                    <td className="num">{s[m].count}</td><td className="num">{duration(s[m].avg)}</td><td className="num">{duration(s[m].median)}</td><td className="num">{duration(s[m].p90)}</td>
+                    <td className="num">{s[m].count}</td><td className="num">{duration(s[m].avg, units)}</td><td className="num">{duration(s[m].median, units)}</td><td className="num">{duration(s[m].p90, units)}</td>
                   </tr>
                 ))}
                 <tr data-metric="sla"><th scope="row">{t('slaHitRate')}</th><td className="num" colSpan={4}>{s.slaHitRate === null ? '–' : `${(s.slaHitRate * 100).toFixed(1)} %`}</td></tr>

@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { usePresenceOfOthers } from './Presence';
 import { useLive, type AtRisk, type Loaded, type Wallboard as Board } from './supervisor-api';
-import { duration, useNow } from './time';
+import { duration, unitsOf, useNow } from './time';
 
 const newer = (a?: string | null, b?: string | null) => Boolean(a && (!b || a > b));
 
@@ -20,6 +20,7 @@ function Unavailable({ state }: { state: Loaded<unknown> }) {
  */
 export function Wallboard() {
   const { t, i18n } = useTranslation();
+  const units = unitsOf(t);
   const now = useNow(1000);
   const [board] = useLive<Board>('/supervisor/wallboard', ['supervisor:changed', 'agent:presence']);
   const [risk] = useLive<AtRisk[]>('/supervisor/at-risk?withinMinutes=30', ['sla:breached', 'supervisor:changed']);
@@ -43,7 +44,7 @@ export function Wallboard() {
                   <td>{t(`policy_${tm.policy}`, { defaultValue: tm.policy })}</td>
                   <td className="num queue-length">{tm.queueLength}</td>
                   {/* The wait keeps growing between refetches. */}
-                  <td className="num">{tm.queueLength > 0 ? duration(tm.longestWaitMs + (now - b.at)) : '–'}</td>
+                  <td className="num">{tm.queueLength > 0 ? duration(tm.longestWaitMs + (now - b.at), units) : '–'}</td>
                 </tr>
               ))}
             </tbody>
@@ -66,7 +67,7 @@ export function Wallboard() {
                   <tr key={a.id} data-agent-id={a.id}>
                     <th scope="row">{a.name}</th>
                     <td className={`presence-cell ${presence}`}><span className={`dot-status ${presence}`} aria-hidden="true" /> {t(`presence_${presence}`)}</td>
-                    <td className="num">{since ? duration(now - new Date(since).getTime()) : '–'}</td>
+                    <td className="num">{since ? duration(now - new Date(since).getTime(), units) : '–'}</td>
                     <td className={`num${full ? ' full' : ''}`}>
                       <meter min={0} max={Math.max(1, a.capacity)} value={a.load} aria-label={`${t('load')} ${a.name}`} /> {a.load} / {a.capacity}
                     </td>
@@ -92,7 +93,7 @@ export function Wallboard() {
                     <tr key={`${r.conversationId}-${r.kind}`} className={breached ? 'breached' : 'at-risk'}>
                       <th scope="row"><a href={`/c/${r.conversationId}`}>{r.customerName ?? r.conversationId}</a></th>
                       <td>{t(`sla_${r.kind}`)}</td>
-                      <td>{breached ? <span className="label danger">{t('breachedAgo', { time: duration(-left) })}</span> : t('dueIn', { time: duration(left) })}</td>
+                      <td>{breached ? <span className="label danger">{t('breachedAgo', { time: duration(-left, units) })}</span> : t('dueIn', { time: duration(left, units) })}</td>
                       <td>{r.assigneeId ? names.get(r.assigneeId) ?? r.assigneeId : t('nobody')}</td>
                       <td>{r.teamId ? teamNames.get(r.teamId) ?? '' : ''}</td>
                     </tr>

@@ -28,6 +28,7 @@ export const opsEn = {
   metric_frt: 'First response time', metric_response: 'Response time', metric_resolution: 'Resolution time', metric_waiting: 'Waiting in queue', slaHitRate: 'SLA hit rate',
   volumeByChannel: 'Customer messages by channel', volumeByHourOfDay: 'Customer messages by hour of day', volumeByHour: 'Customer messages per hour', hour: 'Hour', chartTable: 'Show as table',
   chartLabel: '{{title}}: {{summary}}', slaBadge: 'SLA', slaBreachedBadge: 'SLA breached', slaDue: 'SLA due {{time}}',
+  unit_s: 's', unit_min: 'min', unit_h: 'h', unit_d: 'd',
 };
 export const opsTr: typeof opsEn = {
   manage: 'Yönetim', notAllowed: 'Bu sayfa süpervizör ve yöneticiler içindir.', notAvailable: 'Bu sunucuda henüz yok.',
@@ -58,4 +59,5 @@ export const opsTr: typeof opsEn = {
   metric_frt: 'İlk yanıt süresi', metric_response: 'Yanıt süresi', metric_resolution: 'Çözüm süresi', metric_waiting: 'Kuyrukta bekleme', slaHitRate: 'SLA tutma oranı',
   volumeByChannel: 'Kanala göre müşteri mesajları', volumeByHourOfDay: 'Günün saatine göre müşteri mesajları', volumeByHour: 'Saat başına müşteri mesajları', hour: 'Saat', chartTable: 'Tablo olarak göster',
   chartLabel: '{{title}}: {{summary}}', slaBadge: 'SLA', slaBreachedBadge: 'SLA aşıldı', slaDue: 'SLA {{time}}',
+  unit_s: 'sn', unit_min: 'dk', unit_h: 'sa', unit_d: 'g',
 };

@@ -116,7 +116,7 @@ test('reports show the numbers for the filters, in Turkish, and the CSV download
   await frt.waitFor();
   expect(await frt.locator('th').textContent()).toBe('İlk yanıt süresi');
   expect(await frt.locator('td').first().textContent()).toBe('1');
-  expect(await frt.locator('td').nth(2).textContent()).toMatch(/^\d+ s$/);
+  expect(await frt.locator('td').nth(2).textContent()).toMatch(/^\d+ sn$/);
   expect(await sup.locator('.reports tr[data-metric="resolution"] td').first().textContent()).toBe('1');
   // SLA outcomes reach the metric events once the sla and metrics work are joined; until then the rate is "–".
   expect(await sup.locator('.reports tr[data-metric="sla"] td').textContent()).toMatch(/^(–|100\.0 %)$/);
