@@ -34,7 +34,7 @@ interface Item {
 /**
  * ingest() for many messages at once, with the same guarantees; its writes cost two store round trips per
  * batch instead of two per message: reads by _id (one per message, per sender identity, customer and
- * conversation, all in flight at once), one insertMany and one conversation bulkWrite for all writes.
+ * conversation, all in flight at once), one insertMany for the messages and one update per conversation.
  * First contacts, missing customers and missing/stale open conversations go through the race-safe per-item
  * helpers (resolveCustomer, findOrOpenConversation), so concurrent batches and ingest() calls stay safe.
  * If the batch path fails for any other reason than a duplicate key, the affected messages go through ingest()
@@ -411,8 +411,8 @@ function toDoc(it: Item) {
 
 /**
  * Conversation timestamps for every stored message of the batch (new ones and duplicates, so a retry after a crash
- * completes them), one updateOne per conversation with its latest message, all in one bulkWrite. Same update as
- * touchInbound; the returned views are the read conversations with the update applied.
+ * completes them), one updateOne per conversation with its latest message. Same update as touchInbound; the
+ * returned views are the read conversations with the update applied; `ok` holds the items whose update succeeded.
  */
 async function touchConversations(m: Models, done: Item[]): Promise<{ ok: Set<Item>; views: Map<string, Lean> }> {
   const latest = new Map<string, { it: Item; at: Date; earliest: Date }>();
@@ -427,47 +427,31 @@ async function touchConversations(m: Models, done: Item[]): Promise<{ ok: Set<It
       if (at.getTime() < cur.earliest.getTime()) cur.earliest = at;
     }
   }
-  const ops = [...latest.values()].map(({ it, at, earliest }) => {
-    const c = it.conversation;
-    const wake = c.status === 'pending' || c.status === 'snoozed';
-    return {
-      updateOne: {
-        filter: { _id: c._id },
-        update: {
-          $max: { lastInboundAt: at, lastActivityAt: at },
-          $min: { waitingSince: earliest },
-          $set: {
-            lastInboundChannel: it.msg.channel,
-            lastMessagePreview: preview(it.msg.text),
-            ...(wake ? { status: 'open', snoozedUntil: null } : {}),
-          },
-        },
-      },
-    };
-  });
   const views = new Map<string, Lean>();
   const ok = new Set<Item>();
-  if (ops.length) {
-    try {
-      await m.Conversation.bulkWrite(ops as never, { ordered: false });
-    } catch {
-      return { ok, views };
-    }
-  }
-  for (const [key, { it, at, earliest }] of latest) {
-    const c = it.conversation;
-    const wake = c.status === 'pending' || c.status === 'snoozed';
-    const maxDate = (a: unknown, b: Date) => (a && new Date(a as Date).getTime() > b.getTime() ? a : b);
-    views.set(key, {
-      ...c,
-      lastInboundAt: maxDate(c.lastInboundAt, at),
-      lastActivityAt: maxDate(c.lastActivityAt, at),
-      waitingSince: c.waitingSince && new Date(c.waitingSince).getTime() < earliest.getTime() ? c.waitingSince : earliest,
-      lastInboundChannel: it.msg.channel,
-      lastMessagePreview: preview(it.msg.text),
-      ...(wake ? { status: 'open', snoozedUntil: null } : {}),
-    });
-  }
+  // One updateOne per conversation, all in flight at once, not one bulkWrite: FerretDB 1.24 (PostgreSQL) holds a
+  // pool connection per statement of an update command until the command ends, so a bulkWrite of about 50
+  // statements (its pool size) deadlocks the store (docs/architecture.md, "Store writes").
+  await Promise.all(
+    [...latest].map(async ([key, { it, at, earliest }]) => {
+      const c = it.conversation;
+      const wake = c.status === 'pending' || c.status === 'snoozed';
+      const set = { lastInboundChannel: it.msg.channel, lastMessagePreview: preview(it.msg.text), ...(wake ? { status: 'open', snoozedUntil: null } : {}) };
+      try {
+        await m.Conversation.updateOne({ _id: c._id }, { $max: { lastInboundAt: at, lastActivityAt: at }, $min: { waitingSince: earliest }, $set: set });
+      } catch {
+        return; // its messages fail and are retried (see ingestBatchSettled)
+      }
+      const maxDate = (a: unknown, b: Date) => (a && new Date(a as Date).getTime() > b.getTime() ? a : b);
+      views.set(key, {
+        ...c,
+        ...set,
+        lastInboundAt: maxDate(c.lastInboundAt, at),
+        lastActivityAt: maxDate(c.lastActivityAt, at),
+        waitingSince: c.waitingSince && new Date(c.waitingSince).getTime() < earliest.getTime() ? c.waitingSince : earliest,
+      });
+    }),
+  );
   for (const it of done) if (!it.conversation || views.has(String(it.conversation._id))) ok.add(it);
   return { ok, views };
 }

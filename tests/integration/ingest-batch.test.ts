@@ -144,3 +144,16 @@ test('with the worker\'s sender cache: a resolved conversation is not written to
   expect(fresh!.lastMessagePreview).toBe('c3');
   expect(await m.Conversation.countDocuments({ customerId: r1!.customerId, status: { $ne: 'resolved' } })).toBe(1);
 });
+
+test('two concurrent full batches of first contacts (60 new customers each) are all stored', async () => {
+  // Regression: one conversation bulkWrite per batch deadlocked FerretDB 1.24 (a pool connection held per
+  // statement until the command ends, 50 in its pool); the store then hung for every later command.
+  const m = hub.deps.models;
+  const tag = new Types.ObjectId().toString();
+  const batch = (k: number) => Array.from({ length: 60 }, (_, i) => msg(`${tag}-${k}-${i}`, `burst-${tag}-${k}-${i}`, `ilk mesaj ${i}`));
+  const [one, two] = await Promise.all([ingestBatch(m, null, batch(1)), ingestBatch(m, null, batch(2))]);
+  expect([...one, ...two].every((r) => !r.duplicate)).toBe(true);
+  expect(new Set([...one, ...two].map((r) => r.conversationId)).size).toBe(120);
+  const convs = await m.Conversation.find({ _id: { $in: one.slice(0, 5).map((r) => new Types.ObjectId(r.conversationId)) } }).lean();
+  expect(convs.map((c) => c.lastMessagePreview).sort()).toEqual(['ilk mesaj 0', 'ilk mesaj 1', 'ilk mesaj 2', 'ilk mesaj 3', 'ilk mesaj 4']);
+});
