@@ -2,7 +2,8 @@
 // bench/README.md). `ingest`: web chat end to end (widget socket -> queue -> worker -> store -> agent socket)
 // against the floors of its two substrates (bare BullMQ, bare driver inserts); `console`: the agent console's
 // first pages on a large store; `email`: SMTP intake vs a bare smtp-server, and the hub's RSS with a 10 MB attachment.
-// BENCH_ONLY=ingest,console,email selects phases.
+// `routing`: routing decisions/s vs bare Redis Lua calls (bench/routing.ts).
+// BENCH_ONLY=ingest,console,email,routing selects phases.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -11,6 +12,7 @@ import { createAgent } from '../src/services/agents';
 import { connectStore, ensureIndexes, models, type Db } from '../src/store';
 import { runConsoleBench } from './console';
 import { runEmailBench } from './email';
+import { runRoutingBench } from './routing';
 import { runE2E, type E2EResult } from './e2e';
 import { bullmqFloor, driverInsertFloor, ingestStoreMinFloor, storeOpRates } from './floors';
 import { startChildHub, startInProcessHub, type RunningHub } from './hub';
@@ -30,7 +32,7 @@ const PROFILE_N = envInt('BENCH_PROFILE_N', 100, 0, 100_000);
 const PROFILE_PRELOAD = envInt('BENCH_PROFILE_PRELOAD', 0, 0, 1_000_000);
 const INPROCESS = process.env.BENCH_INPROCESS === '1';
 /** Each phase with the share of the default deadline it needs; a phase returns what goes under its name in the JSON. */
-const PHASE_BUDGET_S: Record<string, number> = { ingest: 175, console: 120, email: 90 };
+const PHASE_BUDGET_S: Record<string, number> = { ingest: 175, console: 120, email: 90, routing: 60 };
 const ONLY = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',').map((p) => p.trim()) : null;
 const selected = (phase: string) => !ONLY || ONLY.includes(phase);
 const DEADLINE_MS = envInt('BENCH_DEADLINE_MS', Object.keys(PHASE_BUDGET_S).filter(selected).reduce((t, p) => t + PHASE_BUDGET_S[p]! * 1000, 0), 10_000, 3_600_000);
@@ -203,6 +205,7 @@ async function main() {
     ingest: () => ingestPhase(redisVersion),
     console: () => runConsoleBench({ mongoBase: MONGO_BASE, redisUrl: REDIS_URL, runId, log }),
     email: () => runEmailBench({ mongoBase: MONGO_BASE, redisUrl: REDIS_URL, runId, log }),
+    routing: () => runRoutingBench({ mongoBase: MONGO_BASE, redisUrl: REDIS_URL, runId, log }),
   };
   // The file is rewritten after every phase, so a run stopped by the deadline still leaves what it measured.
   const result: Record<string, unknown> = { date: new Date().toISOString(), machine: machine(redisVersion), phases: Object.keys(phases).filter(selected) };

@@ -51,8 +51,11 @@ export function registerPresenceHandlers(ns: Namespace, socket: Socket, deps: Hu
   socket.on('disconnecting', () => {
     left = viewing(socket);
   });
-  socket.on('disconnect', () => {
+  socket.on('disconnect', (reason) => {
     clearInterval(refresh);
+    // This node is stopping: its agents reconnect to another node; presence writes now would race the shutdown
+    // (viewer marks expire by their TTL). See docs/routing.md.
+    if (reason === 'server shutting down') return;
     void (async () => {
       // Another tab or node may still show the conversation or keep the agent connected: ask every node.
       for (const id of left) {

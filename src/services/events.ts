@@ -39,6 +39,11 @@ export class EventPublisher {
     this.agents.to(Rooms.admins).emit(event, payload);
   }
 
+  /** False once the Redis connection is closing or closed (deferred publishers skip then; see supervisor-signal.ts). */
+  get open(): boolean {
+    return this.redis.status === 'ready';
+  }
+
   /** Any agents' room (presence to the inbox, wallboard signals to supervisors). */
   toRoom(room: string, event: (typeof AgentEvents)[keyof typeof AgentEvents], payload?: unknown): void {
     // A throttled signal (supervisor-signal.ts) may fire after the process closed Redis: publishing then would be

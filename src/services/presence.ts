@@ -7,6 +7,8 @@ import { toConversationView, toMessageView } from './views';
 
 export type Presence = 'online' | 'away' | 'offline';
 
+const graceText = (ms: number) => (ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`);
+
 /**
  * Sets an agent's presence (no-op if unchanged): stored on the agent with `presenceSince`, broadcast to the inbox.
  * Online: the agent's teams' queues drain. Offline: a delayed job re-queues their open conversations if they are
@@ -46,7 +48,7 @@ export async function requeueOfflineAgent(d: RoutingDeps, agentId: string, since
     const c = await d.models.Conversation.findOneAndUpdate({ _id, assigneeId: agentOid, status: 'open' }, { $set: { assigneeId: null } }, { new: true }).lean();
     if (!c) continue;
     moved++;
-    const event = await recordEvent(d.models, c, `Re-queued: ${agent.name} has been offline for ${Math.round(d.offlineGraceMs / 1000)} s`);
+    const event = await recordEvent(d.models, c, `Re-queued: ${agent.name} has been offline for ${graceText(d.offlineGraceMs)}`);
     if (d.events) {
       const view = toConversationView(c);
       d.events.conversation(view);

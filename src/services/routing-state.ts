@@ -106,18 +106,26 @@ export class RoutingState {
   }
 
   async dequeue(teamId: string, conversationId: string): Promise<void> {
-    await this.r.multi().zrem(`${this.p}:q:${teamId}`, conversationId).zrem(`${this.p}:wait:${teamId}`, conversationId).exec();
+    await this.r
+      .multi()
+      .zrem(`${this.p}:q:${teamId}`, conversationId)
+      .zrem(`${this.p}:wait:${teamId}`, conversationId)
+      .srem(`${this.p}:noted:${teamId}`, conversationId)
+      .exec();
+  }
+
+  /** Of these queued conversations, the ones whose "queued" event is not written yet (now marked as written). */
+  async firstNotes(teamId: string, conversationIds: string[]): Promise<string[]> {
+    if (!conversationIds.length) return [];
+    const pipe = this.r.pipeline();
+    for (const id of conversationIds) pipe.sadd(`${this.p}:noted:${teamId}`, id);
+    const res = (await pipe.exec()) ?? [];
+    return conversationIds.filter((_, i) => Number(res[i]?.[1] ?? 0) === 1);
   }
 
   /** Queued conversation ids in routing order. */
   async queued(teamId: string, offset: number, count: number): Promise<string[]> {
     return this.r.zrange(`${this.p}:q:${teamId}`, offset, offset + count - 1);
-  }
-
-  /** 1-based position in the team's queue, or null. */
-  async position(teamId: string, conversationId: string): Promise<number | null> {
-    const rank = await this.r.zrank(`${this.p}:q:${teamId}`, conversationId);
-    return rank === null ? null : rank + 1;
   }
 
   async queueStats(teamIds: string[], now = Date.now()): Promise<Map<string, { queueLength: number; longestWaitMs: number }>> {

@@ -50,11 +50,11 @@ export async function requestDrain(queue: Queue<RoutingJob>, teamIds: Iterable<s
 }
 
 /** Records a routing decision on the conversation and tells the agents watching. */
-async function announce(d: RoutingDeps, conversation: Lean, text: string) {
+async function announce(d: RoutingDeps, conversation: Lean, text: string, customerName?: string | null) {
   const event = await recordEvent(d.models, conversation, text);
   if (!d.events) return;
-  const customer = await d.models.Customer.findById(conversation.customerId, { name: 1 }).lean();
-  const view = toConversationView(conversation, customer?.name ?? undefined);
+  const name = customerName !== undefined ? customerName : (await d.models.Customer.findById(conversation.customerId, { name: 1 }).lean())?.name;
+  const view = toConversationView(conversation, name ?? undefined);
   d.events.conversation(view);
   d.events.message(toMessageView(event), view);
 }
@@ -90,21 +90,37 @@ export async function routeConversation(d: RoutingDeps, conversationId: string, 
   if (!team) return; // no team and no default team: unrouted, left to agents
   const teamId = String(team._id);
   const waitingSince = new Date(c.waitingSince ?? c.openedAt ?? Date.now()).getTime();
-  const added = await d.state.enqueue(teamId, conversationId, c.priority ?? 0, waitingSince);
+  await d.state.enqueue(teamId, conversationId, c.priority ?? 0, waitingSince);
   supervisorsChanged(d.events);
-  await drainTeam(d, teamId);
-  if (!added) return; // already queued (a retry): its "queued" event exists
-  const position = await d.state.position(teamId, conversationId);
-  if (position === null) return; // assigned by the drain (that recorded its own event)
-  const agents = await teamCandidates(d, teamId, team);
-  const latest = (await d.models.Conversation.findById(conversationId).lean()) ?? c;
-  const customer = await d.models.Customer.findById(c.customerId, { language: 1 }).lean();
-  const why = whyQueued(team.assignmentPolicy as AssignmentPolicy, agents, { language: customer?.language, requiredSkills: c.requiredSkills ?? [] });
-  await announce(d, latest, `Queued in team ${team.name} at position ${position} (${team.assignmentPolicy}: ${why})`);
+  await drainTeam(d, teamId); // whoever drains records "queued" for what it could not assign (noteQueued)
+}
+
+/** How far down the queue "queued" events are written; deeper entries get theirs as they move up. */
+const NOTE_DEPTH = 200;
+
+/**
+ * Under the drain lock, after the passes: a conversation still waiting gets one "queued" event with its position
+ * and why nobody could take it (a Redis set remembers which got one; leaving the queue clears the mark).
+ */
+async function noteQueued(d: RoutingDeps, teamId: string): Promise<void> {
+  const ids = await d.state.queued(teamId, 0, NOTE_DEPTH);
+  const fresh = new Set(await d.state.firstNotes(teamId, ids));
+  if (!fresh.size) return;
+  const team = await d.models.Team.findById(teamId).lean();
+  if (!team) return;
+  const agents = await teamCandidates(d, teamId);
+  for (const [i, id] of ids.entries()) {
+    if (!fresh.has(id)) continue;
+    const c = await d.models.Conversation.findById(id).lean();
+    if (!c) continue;
+    const customer = await d.models.Customer.findById(c.customerId, { language: 1, name: 1 }).lean();
+    const why = whyQueued(team.assignmentPolicy as AssignmentPolicy, agents, { language: customer?.language, requiredSkills: c.requiredSkills ?? [] });
+    await announce(d, c, `Queued in team ${team.name} at position ${i + 1} (${team.assignmentPolicy}: ${why})`, customer?.name ?? null);
+  }
 }
 
 /** Online/away/offline agents of a team with their current load (capacity checks need every one). */
-async function teamCandidates(d: RoutingDeps, teamId: string, _team: Lean): Promise<Candidate[]> {
+async function teamCandidates(d: RoutingDeps, teamId: string): Promise<Candidate[]> {
   const agents = await d.models.Agent.find({ teamIds: new Types.ObjectId(teamId), disabled: { $ne: true } }).lean();
   const loads = await d.state.loads(agents.map((a) => String(a._id)));
   return agents.map((a) => ({
@@ -124,6 +140,7 @@ export async function drainTeam(d: RoutingDeps, teamId: string): Promise<void> {
     if (!token) return; // the holder will see our mark
     try {
       while (await d.state.takeDirty(teamId)) await drainPass(d, teamId);
+      await noteQueued(d, teamId);
     } finally {
       await d.state.unlock(`team:${teamId}`, token);
     }
@@ -138,24 +155,33 @@ async function drainPass(d: RoutingDeps, teamId: string): Promise<void> {
   if (!team) return;
   const policy = team.assignmentPolicy as AssignmentPolicy;
   if (policy === 'manual') return;
-  const agents = await teamCandidates(d, teamId, team);
+  const agents = await teamCandidates(d, teamId);
   const free = () => agents.some((a) => a.presence === 'online' && a.load < a.capacity);
+  const room = () => agents.reduce((t, a) => t + (a.presence === 'online' ? Math.max(0, a.capacity - a.load) : 0), 0);
+  let last = policy === 'round-robin' ? await d.state.lastAssigned(teamId) : null; // we hold the lock: ours to track
   let offset = 0;
+  // Events are written in the background while the next decisions are made; all settle before the pass ends.
+  const recording: Promise<unknown>[] = [];
+  const record = (c: Lean, text: string, name?: string | null) =>
+    recording.push(announce(d, c, text, name).catch((err: unknown) => d.logger.warn({ err, conversationId: String(c._id) }, 'routing event not recorded')));
+  try {
   while (free()) {
-    const ids = await d.state.queued(teamId, offset, PASS_WINDOW);
+    // Only as much of the queue head as could be assigned now: the reads of a window go out together.
+    const ids = await d.state.queued(teamId, offset, Math.min(PASS_WINDOW, Math.max(1, room())));
     if (!ids.length) return;
-    for (const id of ids) {
-      // One at a time: the head of the queue is usually all a pass gets to, and wide parallel reads from
-      // several workers can exhaust the store's connection pool (seen with FerretDB on PostgreSQL).
-      const c = await d.models.Conversation.findById(id).lean();
+    const convs = await Promise.all(ids.map((id) => d.models.Conversation.findById(id).lean()));
+    const customerIds = [...new Set(convs.flatMap((c) => (c ? [String(c.customerId)] : [])))];
+    const customers = new Map((await Promise.all(customerIds.map((id) => d.models.Customer.findById(id, { language: 1, name: 1 }).lean()))).flatMap((x) => (x ? [[String(x._id), x] as const] : [])));
+    for (const [i, c] of convs.entries()) {
+      const id = ids[i]!;
       if (!c || c.status === 'resolved' || c.assigneeId || String(c.teamId) !== teamId) {
         await d.state.dequeue(teamId, id); // resolved, assigned by hand, or moved to another team meanwhile
         offset--;
         continue;
       }
       if (!free()) return;
-      const customer = await d.models.Customer.findById(c.customerId, { language: 1 }).lean();
-      const ranked = rankCandidates(policy, agents, { language: customer?.language, requiredSkills: c.requiredSkills ?? [] }, await d.state.lastAssigned(teamId));
+      const customer = customers.get(String(c.customerId));
+      const ranked = rankCandidates(policy, agents, { language: customer?.language, requiredSkills: c.requiredSkills ?? [] }, last);
       let outcome: 'assigned' | 'gone' | 'waiting' = 'waiting';
       for (const { agent, why } of ranked) {
         if (!(await d.state.claim(agent.id, id, agent.capacity))) {
@@ -174,8 +200,11 @@ async function drainPass(d: RoutingDeps, teamId: string): Promise<void> {
           outcome = 'gone';
         } else {
           agent.load++;
-          if (policy === 'round-robin') await d.state.setLastAssigned(teamId, agent.id);
-          await announce(d, assigned, `Routed to ${agent.name} by ${policy} in team ${team.name}: ${why}`);
+          if (policy === 'round-robin') {
+            last = agent.id;
+            await d.state.setLastAssigned(teamId, agent.id);
+          }
+          record(assigned, `Routed to ${agent.name} by ${policy} in team ${team.name}: ${why}`, customer?.name ?? null);
           outcome = 'assigned';
         }
         break;
@@ -187,6 +216,9 @@ async function drainPass(d: RoutingDeps, teamId: string): Promise<void> {
     }
     offset += ids.length;
     supervisorsChanged(d.events);
+  }
+  } finally {
+    await Promise.all(recording);
   }
 }
 

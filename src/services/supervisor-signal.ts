@@ -18,7 +18,8 @@ export function supervisorsChanged(events: EventPublisher | null): void {
   const fire = () => {
     s!.timer = null;
     s!.last = Date.now();
-    events.toRoom(Rooms.supervisors, AgentEvents.supervisorChanged);
+    // A trailing signal may come due after the process closed its Redis connection (shutdown): skip it then.
+    if (events.open) events.toRoom(Rooms.supervisors, AgentEvents.supervisorChanged);
   };
   if (wait <= 0) fire();
   else {

@@ -1,14 +1,13 @@
 import { Types } from 'mongoose';
 import { z } from 'zod';
 import { toAgentView } from '../../services/agents';
-import { getCustomer } from '../../services/inbox';
+import { getConversationView, getCustomer } from '../../services/inbox';
 import { setCustomerLanguage } from '../../services/language';
 import { afterConversationChange, requestDrain, routingDeps } from '../../services/routing';
 import { wallboard } from '../../services/wallboard';
 import { HttpError } from '../errors';
 import { idParams, objectId, route } from '../route';
-import { agentViewSchema, conversationViewSchema, customerViewSchema, err } from '../schemas';
-import { getConversationView } from '../../services/inbox';
+import { agentViewSchema, conversationViewSchema, customerViewSchema, err, teamViewSchema } from '../schemas';
 
 const tag = z.string().trim().toLowerCase().min(1).max(40);
 const languageCode = z.string().trim().toLowerCase().regex(/^[a-z]{2,3}(-[a-z0-9]{2,8})?$/, 'must be a language code such as tr or en');
@@ -37,7 +36,6 @@ export const routingBody = z
   .object({ priority: z.number().int().min(-40).max(40), requiredSkills: z.array(tag).max(20) })
   .partial()
   .refine((v) => Object.keys(v).length > 0, 'nothing to change');
-const teamViewSchema = z.object({ id: z.string(), name: z.string(), assignmentPolicy: z.string() });
 
 export const routingRoutes = [
   route({
