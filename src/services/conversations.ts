@@ -100,7 +100,7 @@ export async function touchOutbound(m: Models, id: Types.ObjectId, at: Date, tex
   const before = await m.Conversation.findOneAndUpdate(
     { _id: id },
     { $max: { lastOutboundAt: at, lastActivityAt: at }, $unset: { waitingSince: 1 }, $set: { lastMessagePreview: preview(text) } },
-    { new: false }, // no projection: FerretDB's findAndModify supports none
+    { new: false }, // the pre-image (no projection: FerretDB 1.24's findAndModify does not support `fields`)
   ).lean();
   const first = await m.Conversation.updateOne({ _id: id, firstResponseAt: null }, { $set: { firstResponseAt: at } });
   if (closed) Object.assign(closed, { waitingSince: before?.waitingSince ?? null, first: first.modifiedCount === 1 });

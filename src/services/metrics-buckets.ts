@@ -182,19 +182,14 @@ async function writeDirty(m: Models, redis: Redis, prefix: string): Promise<numb
     const members = await redis.srandmember(k.dirty, 500);
     if (!members.length) return written;
     const hashes = await redis.pipeline(members.map((key) => ['hgetall', key])).exec();
-    const ops = members.map((key, i) => {
+    // One upsert at a time: FerretDB 1.24 (PostgreSQL backend) was seen to hang on an unordered bulkWrite of
+    // ~100 upserts, and this single background writer has time.
+    for (const [i, key] of members.entries()) {
       const [docId, hour] = key.slice(`${prefix}:metrics:acc:`.length).split('#') as [string, string];
       const [day, teamId, agentId, channel] = docId.split('|');
       const entry = entryFromHash((hashes?.[i]?.[1] as Record<string, string>) ?? {});
-      return {
-        updateOne: {
-          filter: { _id: docId },
-          update: { $set: { [`h.${hour}`]: entry }, $setOnInsert: { day, teamId, agentId, channel } },
-          upsert: true,
-        },
-      };
-    });
-    await m.MetricBucket.collection.bulkWrite(ops as never[], { ordered: false });
+      await m.MetricBucket.collection.updateOne({ _id: docId } as never, { $set: { [`h.${hour}`]: entry }, $setOnInsert: { day, teamId, agentId, channel } }, { upsert: true });
+    }
     await redis.srem(k.dirty, ...members);
     written += members.length;
   }
@@ -243,26 +238,29 @@ async function recomputeLocked(m: Models, redis: Redis, prefix: string, fromDate
       for (const [field, v] of incs) addField(slot.entry, field, v);
     }
   }
-  // Hours in the range that no longer have any fact are emptied too.
+  // Whole documents are rebuilt: their hours outside the range are kept, those inside replaced (or emptied when
+  // no fact is left). The flusher lock makes this read-modify-replace safe.
   const days: string[] = [];
   for (let d = Math.floor(from / (24 * HOUR_MS)) * 24 * HOUR_MS; d < to; d += 24 * HOUR_MS) days.push(dayOf(d));
-  const existing = await m.MetricBucket.collection.find({ day: { $in: days } }, { projection: { _id: 1 } }).toArray();
-  const hoursOf = (day: string) => {
-    const start = Date.parse(`${day}T00:00:00Z`);
-    return Array.from({ length: 24 }, (_, h) => h).filter((h) => start + h * HOUR_MS >= from && start + h * HOUR_MS < to);
-  };
-  const ops: unknown[] = existing.flatMap((d) => {
-    const hours = hoursOf(String(d._id).split('|')[0]!);
-    return hours.length ? [{ updateOne: { filter: { _id: d._id }, update: { $unset: Object.fromEntries(hours.map((h) => [`h.${h}`, ''])) } } }] : [];
-  });
-  for (const { docId, hour, entry } of entries.values()) {
-    const [day, teamId, agentId, channel] = docId.split('|');
-    ops.push({ updateOne: { filter: { _id: docId }, update: { $set: { [`h.${hour}`]: entry }, $setOnInsert: { day, teamId, agentId, channel } }, upsert: true } });
+  const docs = new Map<string, { _id: string; day: string; teamId: string; agentId: string; channel: string; h: Record<string, HourEntry> }>();
+  for (const d of await m.MetricBucket.collection.find({ day: { $in: days } }).toArray()) {
+    const doc = d as unknown as { _id: string; day: string; teamId: string; agentId: string; channel: string; h?: Record<string, HourEntry> };
+    const start = Date.parse(`${doc.day}T00:00:00Z`);
+    const h = Object.fromEntries(Object.entries(doc.h ?? {}).filter(([hour]) => start + Number(hour) * HOUR_MS < from || start + Number(hour) * HOUR_MS >= to));
+    docs.set(doc._id, { ...doc, h });
   }
-  // Unsets first, then sets: ordered, so an hour both emptied and rebuilt ends rebuilt.
-  if (ops.length) await m.MetricBucket.collection.bulkWrite(ops as never[], { ordered: true });
+  for (const { docId, hour, entry } of entries.values()) {
+    const [day, teamId, agentId, channel] = docId.split('|') as [string, string, string, string];
+    let doc = docs.get(docId);
+    if (!doc) docs.set(docId, (doc = { _id: docId, day, teamId, agentId, channel, h: {} }));
+    doc.h[String(hour)] = entry;
+  }
+  for (const doc of docs.values()) {
+    const { _id, h, ...dims } = doc;
+    await m.MetricBucket.collection.updateOne({ _id } as never, { $set: { h }, $setOnInsert: dims }, { upsert: true });
+  }
   const stale = await redis.zrangebyscore(k.open, String(from), `(${to}`);
   if (stale.length) markers.del(...stale).zrem(k.open, ...stale);
   await markers.exec();
-  return { events: count, documents: entries.size };
+  return { events: count, documents: docs.size };
 }

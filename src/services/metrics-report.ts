@@ -33,11 +33,12 @@ export async function reportSummary(m: Models, f: ReportFilter): Promise<ReportS
   const firstHour = Math.ceil(from / HOUR_MS) * HOUR_MS;
   const byHour = new Map<number, number>();
   for (let h = firstHour; h < to; h += HOUR_MS) byHour.set(h, 0);
-  const byChannel: Record<string, number> = {};
   let hit = 0;
   let breach = 0;
 
   const channels = f.channel ? [f.channel] : [...CHANNELS];
+  // Every channel asked for is present, with 0 when it had no messages.
+  const byChannel: Record<string, number> = Object.fromEntries(channels.map((ch) => [ch, 0]));
   const days = [...new Set([...byHour.keys()].map(dayOf))];
   const ids = days.flatMap((day) => channels.map((ch) => bucketId(day, f.teamId ?? '*', f.agentId ?? '*', ch)));
   const docs = await Promise.all(ids.map((_id) => m.MetricBucket.collection.findOne({ _id } as never)));

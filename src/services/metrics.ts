@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { Types } from 'mongoose';
+import { ALWAYS_OPEN, businessMsBetween, type BusinessCalendar } from '../domain/business-hours';
 import type { MetricEventType } from '../store/metric-events';
 import type { Models } from '../store';
 
@@ -14,6 +15,16 @@ export interface TeamClock {
   businessMs(teamId: string | null, from: Date, to: Date): Promise<number> | number;
 }
 export const ALWAYS_OPEN_CLOCK: TeamClock = { businessMs: (_team, from, to) => Math.max(0, to.getTime() - from.getTime()) };
+
+/** Business time from each team's calendar; `calendarOf` gives null for a team without one (24/7). */
+export function calendarClock(calendarOf: (teamId: string) => Promise<BusinessCalendar | null> | BusinessCalendar | null): TeamClock {
+  return {
+    async businessMs(teamId, from, to) {
+      const cal = teamId ? await calendarOf(teamId) : null;
+      return businessMsBetween(cal ?? ALWAYS_OPEN, from, to);
+    },
+  };
+}
 
 export interface MetricEvent {
   _id: string;
