@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, query } from './api';
-import { Admin } from './Admin';
+import { Admin, isManagePath } from './Admin';
 import { Help } from './Help';
 import { Inbox } from './Inbox';
 import { Search } from './Search';
@@ -41,7 +41,7 @@ export function App() {
   const [selected, setSelected] = useState<ConversationView | null>(null);
   const [focusMessageId, setFocusMessageId] = useState<string | undefined>();
   const [showHelp, setShowHelp] = useState(false);
-  const [adminOpen, setAdminOpen] = useState(() => location.pathname === '/admin');
+  const [adminOpen, setAdminOpen] = useState(() => isManagePath(location.pathname));
   const searchRef = useRef<HTMLInputElement>(null);
   const [online, setOnline] = useState(true);
   const [error, setError] = useState('');
@@ -139,7 +139,7 @@ export function App() {
   useEffect(() => {
     const onPop = () => {
       setSelectedId(conversationFromPath());
-      setAdminOpen(location.pathname === '/admin');
+      setAdminOpen(isManagePath(location.pathname));
     };
     addEventListener('popstate', onPop);
     return () => removeEventListener('popstate', onPop);
@@ -207,7 +207,7 @@ export function App() {
         <Presence />
         <span className="who">{me.name}</span>
         {me.role !== 'agent' && (
-          <button type="button" onClick={() => { setAdminOpen(true); history.pushState(null, '', '/admin'); }}>{t('admin')}</button>
+          <button type="button" onClick={() => { setAdminOpen(true); history.pushState(null, '', me.role === 'admin' ? '/admin' : '/supervisor'); }}>{t('manage')}</button>
         )}
         <button type="button" onClick={() => setShowHelp(true)} aria-label={t('shortcuts')}>?</button>
         <button type="button" onClick={() => setShowSettings(true)}>{t('settings')}</button>

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from './api';
+import { reasonText, useChannelOptions } from './channel-options';
 import { liveSocket } from './live';
 import { drafts } from './unread';
 import { CHANNEL_LIST, type Channel, type ConversationView, type Customer } from './types';
@@ -42,11 +43,16 @@ export function Composer({ conversation, customer, defaultChannel, lastWhatsAppI
 
   useEffect(() => setText(drafts.get(conversation.id)), [conversation.id]);
 
-  const kinds = new Set(customer?.identities.map((i) => i.kind) ?? []);
-  // WhatsApp allows free-form replies only within 24 hours of the customer's last WhatsApp message.
-  const windowOpen = Boolean(lastWhatsAppInboundAt && Date.now() - new Date(lastWhatsAppInboundAt).getTime() < 24 * 3600_000);
-  const why = (c: Channel) =>
-    !kinds.has(kindOf(c)) ? t('channelUnavailable', { channel: t(`channel_${c}`) }) : c === 'whatsapp' && !windowOpen ? t('whatsappWindow') : '';
+  // Availability comes from the hub (GET /api/customers/:id/channels), which knows the WhatsApp window and Twilio.
+  const options = useChannelOptions(customer?.id, lastWhatsAppInboundAt);
+  const why = (c: Channel) => {
+    if (!options) return t('loading');
+    // The hub could not say: offer the channels the customer has an address on and let the hub refuse the rest.
+    if (options === 'failed') return customer?.identities.some((i) => i.kind === kindOf(c)) ? '' : t('channelUnavailable', { channel: t(`channel_${c}`) });
+    const o = options.find((x) => x.channel === c);
+    if (!o) return t('channelUnavailable', { channel: t(`channel_${c}`) });
+    return o.available ? '' : reasonText(o.reason ?? '', t) || t('channelUnavailable', { channel: t(`channel_${c}`) });
+  };
   const available = (c: Channel) => !why(c);
   // The default: the channel of the customer's last message, unless it cannot be used now (then the first that can).
   const preferred = defaultChannel && available(defaultChannel) ? defaultChannel : CHANNEL_LIST.find(available);

@@ -3,6 +3,7 @@ import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ChannelBadge } from './ChannelBadge';
 import { isUnread } from './unread';
+import { SlaBadge } from './SlaBadge';
 import { CHANNEL_LIST, STATUS_LIST, type ConversationView, type Counts, type Me, type Team, type View } from './types';
 
 interface Props {
@@ -81,6 +82,7 @@ export function Inbox({ me, view, onView, items, counts, teams, selectedId, onSe
                     {unread && <span className="dot" aria-label={t('unread')} />}
                     <span className="name">{c.customerName ?? c.customerId.slice(-6)}</span>
                     {c.lastInboundChannel && <ChannelBadge channel={c.lastInboundChannel} />}
+                    <SlaBadge conversation={c} />
                     <time dateTime={c.lastActivityAt}>{time(c.lastActivityAt)}</time>
                   </div>
                   <div className="preview">{c.lastMessagePreview ?? ''}</div>

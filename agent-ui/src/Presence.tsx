@@ -5,6 +5,7 @@ import { liveSocket } from './live';
 export type PresenceStatus = 'online' | 'away' | 'offline';
 const IDLE_MS = 5 * 60_000;
 const ACK_MS = 3000;
+const CHOICE_KEY = 'kanal.presence';
 
 /**
  * The agent's own presence. The hub side (routing) acknowledges `presence:set`; until a hub does, no ack comes
@@ -12,14 +13,15 @@ const ACK_MS = 3000;
  */
 export function Presence() {
   const { t } = useTranslation();
-  const [status, setStatus] = useState<PresenceStatus>('online');
+  // The agent's own choice survives a reload (an automatic away does not: it is not stored).
+  const [status, setStatus] = useState<PresenceStatus>(() => (localStorage.getItem(CHOICE_KEY) as PresenceStatus | null) ?? 'online');
   const [supported, setSupported] = useState(false);
   const autoAway = useRef(false);
   const current = useRef(status);
   current.current = status;
 
   const send = (next: PresenceStatus) => {
-    liveSocket().timeout(ACK_MS).emit('presence:set', { status: next }, (err: Error | null, res?: { error?: string }) => {
+    liveSocket().timeout(ACK_MS).emit('presence:set', { presence: next }, (err: Error | null, res?: { error?: string }) => {
       if (err || res?.error) return; // no presence backend (yet): keep quiet
       setSupported(true);
       setStatus(next);
@@ -28,8 +30,9 @@ export function Presence() {
 
   useEffect(() => {
     const socket = liveSocket();
-    const announce = () => send(autoAway.current ? 'away' : current.current === 'offline' ? 'offline' : 'online');
-    announce();
+    const announce = () => send(autoAway.current ? 'away' : current.current);
+    // Once per connection: at once if already connected, else on connect (an emit now would be buffered and doubled).
+    if (socket.connected) announce();
     socket.on('connect', announce);
     let timer = setTimeout(idle, IDLE_MS);
     function idle() {
@@ -58,19 +61,27 @@ export function Presence() {
     <label className="presence">
       <span className={`dot-status ${status}`} aria-hidden="true" />
       <span className="sr-only">{t('presence')}</span>
-      <select value={status} onChange={(e) => { autoAway.current = false; send(e.target.value as PresenceStatus); }}>
+      <select value={status} onChange={(e) => { autoAway.current = false; localStorage.setItem(CHOICE_KEY, e.target.value); send(e.target.value as PresenceStatus); }}>
         {(['online', 'away', 'offline'] as const).map((s) => <option key={s} value={s}>{t(`presence_${s}`)}</option>)}
       </select>
     </label>
   );
 }
 
-/** Other agents' presence as the hub announces it (`agent:presence`); empty until a presence backend exists. */
-export function usePresenceOfOthers(): Record<string, { status: PresenceStatus; since: string }> {
-  const [map, setMap] = useState<Record<string, { status: PresenceStatus; since: string }>>({});
+/** `agent:presence` as the hub broadcasts it (branch routing: src/realtime presence handler). */
+export interface PresenceEvent { agentId: string; presence: PresenceStatus; since: string }
+
+/** Other agents' presence as the hub announces it (`agent:presence`), newest per agent. */
+export function usePresenceOfOthers(onChange?: (p: PresenceEvent) => void): Record<string, { presence: PresenceStatus; since: string }> {
+  const [map, setMap] = useState<Record<string, { presence: PresenceStatus; since: string }>>({});
+  const latest = useRef(onChange);
+  latest.current = onChange;
   useEffect(() => {
     const socket = liveSocket();
-    const on = (p: { agentId: string; status: PresenceStatus; since: string }) => setMap((m) => ({ ...m, [p.agentId]: { status: p.status, since: p.since } }));
+    const on = (p: PresenceEvent) => {
+      setMap((m) => ({ ...m, [p.agentId]: { presence: p.presence, since: p.since } }));
+      latest.current?.(p);
+    };
     socket.on('agent:presence', on);
     return () => void socket.off('agent:presence', on);
   }, []);

@@ -1,5 +1,6 @@
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
+import { opsEn, opsTr } from './i18n-ops';
 
 // Turkish first; every string the console shows lives here in both languages.
 const en = {
@@ -77,7 +78,7 @@ const tr: Dict = {
 };
 
 void i18n.use(initReactI18next).init({
-  resources: { en: { translation: en }, tr: { translation: tr } },
+  resources: { en: { translation: { ...en, ...opsEn } }, tr: { translation: { ...tr, ...opsTr } } },
   lng: 'tr',
   fallbackLng: 'en',
   interpolation: { escapeValue: false }, // React escapes

@@ -9,6 +9,7 @@ import { attachmentRoutes } from './routes/attachments';
 import { authRoutes } from './routes/auth';
 import { cannedRoutes } from './routes/canned';
 import { channelRoutes } from './routes/channels';
+import { channelSetupRoutes } from './routes/channel-setup';
 import { consoleRoutes } from './routes/console';
 import { conversationRoutes } from './routes/conversations';
 import { customerAdminRoutes } from './routes/customer-admin';
@@ -39,6 +40,7 @@ export function apiRoutes(): RouteDef[] {
     ...quarantineRoutes,
     ...channelRoutes,
     ...whatsappRoutes,
+    ...channelSetupRoutes,
     ...reportRoutes,
     ...routingRoutes,
     ...slaRoutes,

@@ -46,6 +46,9 @@ export class EventPublisher {
 
   /** Any agents' room (presence to the inbox, wallboard signals to supervisors). */
   toRoom(room: string, event: (typeof AgentEvents)[keyof typeof AgentEvents], payload?: unknown): void {
+    // A throttled signal (supervisor-signal.ts) may fire after the process closed Redis: publishing then would be
+    // an unhandled "Connection is closed" rejection.
+    if (this.redis.status === 'end') return;
     this.agents.to(room).emit(event, payload);
   }
 
