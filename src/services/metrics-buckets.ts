@@ -37,10 +37,12 @@ const keys = (prefix: string) => ({
 
 export const dayOf = (hourStart: number) => new Date(hourStart).toISOString().slice(0, 10);
 export const bucketId = (day: string, team: string, agent: string, channel: string) => `${day}|${team}|${agent}|${channel}`;
+/** A report's read key: one team/agent pair (ids, `none` or `*`) in one UTC month, all channels. */
+export const monthKey = (team: string, agent: string, month: string) => `${team}|${agent}|${month}`;
 /** The fields of a bucket document besides its hours, from its _id. */
 export function bucketDims(docId: string) {
   const [day, teamId, agentId, channel] = docId.split('|') as [string, string, string, string];
-  return { day, teamId, agentId, channel };
+  return { day, teamId, agentId, channel, mk: monthKey(teamId, agentId, day.slice(0, 7)) };
 }
 
 /** An hour of the day (0-23), or `d`: the document's whole-day rollup (the sum of its hours). */

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { CHANNELS } from '../domain/channels';
 import type { DurationStats, ReportClock, ReportSummary } from '../domain/reports';
 import type { Models } from '../store';
-import { bucketId, dayOf, HOUR_MS, type HourEntry } from './metrics-buckets';
+import { dayOf, HOUR_MS, monthKey, type HourEntry } from './metrics-buckets';
 import { addHistogram, histogramPercentile, type Histogram } from './metrics-histogram';
 
 export interface ReportFilter {
@@ -20,10 +20,9 @@ interface Acc { n: number; s: number; h: Histogram }
 const acc = (): Acc => ({ n: 0, s: 0, h: {} });
 
 /**
- * The report summary from hourly buckets only: one lookup by `_id` per day and channel of the range for the
- * team/agent pair asked for (the day rollup for whole days, the hours for the two edge days), so the cost follows
- * the range's length, never the size of the history: `_id` is the only filter FerretDB 1.24 answers without
- * reading every document (an equality query on another field, even indexed, grew 6-10x from 10k to 1M messages).
+ * The report summary from hourly buckets only: one equality query per month of the range for the day rollups of
+ * the team/agent pair asked for, plus the edge days' hours (so the cost follows the range's length, not the
+ * number of messages in it).
  * An hour counts when its start lies in [from, to).
  */
 export async function reportSummary(m: Models, f: ReportFilter): Promise<ReportSummary> {
@@ -41,6 +40,8 @@ export async function reportSummary(m: Models, f: ReportFilter): Promise<ReportS
   const channels = f.channel ? [f.channel] : [...CHANNELS];
   // Every channel asked for is present, with 0 when it had no messages.
   const byChannel: Record<string, number> = Object.fromEntries(channels.map((ch) => [ch, 0]));
+  const months = [...new Set([...byHour.keys()].map((h) => dayOf(h).slice(0, 7)))];
+  const wanted = new Set(channels);
   const add = (channel: string, e: HourEntry, hourStarts: Array<[number, number]>) => {
     for (const [start, inbound] of hourStarts) byHour.set(start, (byHour.get(start) ?? 0) + inbound);
     byChannel[channel] = (byChannel[channel] ?? 0) + hourStarts.reduce((sum, [, n]) => sum + n, 0);
@@ -53,27 +54,30 @@ export async function reportSummary(m: Models, f: ReportFilter): Promise<ReportS
       addHistogram(a.h, (e.b?.[name] ?? {}) as Histogram);
     }
   };
-  const days = [...new Set([...byHour.keys()].map(dayOf))];
-  const reads = days.flatMap((day) => {
-    const dayStart = Date.parse(`${day}T00:00:00Z`);
-    const whole = dayStart >= from && dayStart + 24 * HOUR_MS <= to;
-    return channels.map((channel) => ({ dayStart, whole, channel, _id: bucketId(day, f.teamId ?? '*', f.agentId ?? '*', channel) }));
-  });
-  // All in flight; whole days leave the hours out of the transfer.
-  const docs = await Promise.all(reads.map((r) => m.MetricBucket.collection.findOne({ _id: r._id } as never, r.whole ? { projection: { h: 0 } } : {})));
-  reads.forEach((r, i) => {
-    const doc = docs[i] as unknown as { d?: HourEntry; h?: Record<string, HourEntry> } | null;
-    if (!doc) return;
-    if (r.whole) {
-      if (doc.d) add(r.channel, doc.d, Object.entries(doc.d.v ?? {}).map(([hour, n]) => [r.dayStart + Number(hour) * HOUR_MS, n]));
-      return;
-    }
-    for (const [hour, e] of Object.entries(doc.h ?? {})) {
-      const start = r.dayStart + Number(hour) * HOUR_MS;
+  // Days wholly in the range come from each document's day rollup `d` (hours left out of the transfer); the
+  // (at most two) edge days are read again whole, for their hours.
+  const rollups = (await Promise.all(months.map((month) =>
+    m.MetricBucket.collection.find({ mk: monthKey(f.teamId ?? '*', f.agentId ?? '*', month) } as never, { projection: { h: 0 } }).toArray()))).flat();
+  const edges: string[] = [];
+  for (const doc of rollups) {
+    const d = doc as unknown as { _id: string; day: string; channel: string; d?: HourEntry };
+    if (!wanted.has(d.channel)) continue;
+    const dayStart = Date.parse(`${d.day}T00:00:00Z`);
+    if (dayStart + 24 * HOUR_MS <= from || dayStart >= to) continue;
+    if (dayStart < from || dayStart + 24 * HOUR_MS > to) { edges.push(d._id); continue; }
+    if (d.d) add(d.channel, d.d, Object.entries(d.d.v ?? {}).map(([hour, n]) => [dayStart + Number(hour) * HOUR_MS, n]));
+  }
+  const edgeDocs = await Promise.all(edges.map((_id) => m.MetricBucket.collection.findOne({ _id } as never)));
+  for (const doc of edgeDocs) {
+    if (!doc) continue;
+    const d = doc as unknown as { day: string; channel: string; h?: Record<string, HourEntry> };
+    const dayStart = Date.parse(`${d.day}T00:00:00Z`);
+    for (const [hour, e] of Object.entries(d.h ?? {})) {
+      const start = dayStart + Number(hour) * HOUR_MS;
       if (start < from || start >= to || !e) continue;
-      add(r.channel, e, [[start, e.n?.inbound ?? 0]]);
+      add(d.channel, e, [[start, e.n?.inbound ?? 0]]);
     }
-  });
+  }
   const byHourOfDay = new Array<number>(24).fill(0);
   const zone = f.tz ?? 'UTC';
   for (const [start, count] of byHour) if (count) byHourOfDay[DateTime.fromMillis(start, { zone }).hour]! += count;

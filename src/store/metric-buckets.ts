@@ -15,12 +15,16 @@ const metricBucketSchema = new Schema(
     teamId: { type: String, required: true },
     agentId: { type: String, required: true },
     channel: { type: String, required: true },
+    /** `<team>|<agent>|<YYYY-MM>`: what a report reads, one equality query per month of its range. */
+    mk: { type: String, required: true },
     h: { type: Schema.Types.Mixed, default: {} },
     /** The day's rollup: the sum of `h`, plus `v.<hour>` inbound counts (reports read it for whole days). */
     d: { type: Schema.Types.Mixed },
   },
   { versionKey: false, minimize: false },
 );
+// Serves: reports (one equality query per month; FerretDB pushes equality filters down to PostgreSQL).
+metricBucketSchema.index({ mk: 1 });
 // Serves: recomputeBuckets clearing the days it rebuilds.
 metricBucketSchema.index({ day: 1 });
 
