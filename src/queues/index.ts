@@ -48,42 +48,23 @@ export interface QueueSet {
 }
 
 export function createQueues(connection: ConnectionOptions, prefix: string, outboundDefaults: JobsOptions = {}): QueueSet {
-  const inbound = new Queue<InboundJob>(QueueNames.inbound, {
-    connection,
-    prefix,
-    defaultJobOptions: {
-      attempts: 10,
-      backoff: { type: 'exponential', delay: 500 },
-      removeOnComplete: { age: 3600, count: 10_000 },
-      removeOnFail: { age: 7 * 24 * 3600 },
-    },
-  });
-  const outbound = new Queue<OutboundJob>(QueueNames.outbound, {
-    connection,
-    prefix,
-    defaultJobOptions: {
-      attempts: 8,
-      backoff: { type: 'exponential', delay: 2000 },
-      removeOnComplete: { age: 3600, count: 10_000 },
-      removeOnFail: { age: 7 * 24 * 3600 },
-      ...outboundDefaults,
-    },
-  });
-  const routing = new Queue<RoutingJob>(QueueNames.routing, {
-    connection,
-    prefix,
-    defaultJobOptions: {
-      attempts: 5,
-      backoff: { type: 'exponential', delay: 200 },
-      removeOnComplete: { age: 3600, count: 10_000 },
-      removeOnFail: { age: 7 * 24 * 3600 },
-    },
-  });
-  const sla = new Queue<SlaJob>(QueueNames.sla, {
-    connection,
-    prefix,
-    defaultJobOptions: { attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 7 * 24 * 3600 } },
-  });
+  // Every queue keeps completed jobs an hour (job ids dedupe redeliveries meanwhile) and failed ones a week.
+  const queue = <T>(name: string, attempts: number, backoffMs: number, extra: JobsOptions = {}) =>
+    new Queue<T>(name, {
+      connection,
+      prefix,
+      defaultJobOptions: {
+        attempts,
+        backoff: { type: 'exponential', delay: backoffMs },
+        removeOnComplete: { age: 3600, count: 10_000 },
+        removeOnFail: { age: 7 * 24 * 3600 },
+        ...extra,
+      },
+    });
+  const inbound = queue<InboundJob>(QueueNames.inbound, 10, 500);
+  const outbound = queue<OutboundJob>(QueueNames.outbound, 8, 2000, outboundDefaults);
+  const routing = queue<RoutingJob>(QueueNames.routing, 5, 200);
+  const sla = queue<SlaJob>(QueueNames.sla, 5, 1000);
   return {
     inbound,
     outbound,
