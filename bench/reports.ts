@@ -1,7 +1,7 @@
 // Report generation time for 90 days of history at 1M messages vs 10k messages: GET /api/reports/summary's work
 // (reportSummary from the hourly buckets) with no filter, a team filter, and an agent + channel filter in business
-// time. The ratio 1M / 10k should stay near 1: a report reads only its team/agent pair's bucket documents (one
-// equality query per month), whatever the volume. Run alone with
+// time. The ratio 1M / 10k should stay near 1: a report reads its team/agent pair's month rollups and two edge
+// days' bucket documents, all by _id, whatever the volume. Run alone with
 //   node scripts/with-services.mjs --own-store node --import tsx bench/reports.ts
 // or as part of `npm run bench` (bench/run.ts, phase `reports`; BENCH_ONLY=reports runs only this phase there).
 //
@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
 import { CHANNELS } from '../src/domain/channels';
 import type { MetricEvent } from '../src/services/metrics';
-import { bucketDims, emptyEntry, HOUR_MS, incrementsOf, mergeEntry, targetsOf } from '../src/services/metrics-buckets';
+import { bucketDims, emptyEntry, HOUR_MS, incrementsOf, mergeEntry, monthRollupId, targetsOf } from '../src/services/metrics-buckets';
 import { reportSummary, type ReportFilter } from '../src/services/metrics-report';
 import { connectStore, models } from '../src/store';
 import { envInt, round } from './lib';
@@ -110,6 +110,15 @@ export async function runReportsBench(opts: { mongoBase: string; runId: string; 
       const t0 = performance.now();
       const docs = [...buildBuckets(messages, end, teams, agents).values()];
       for (let i = 0; i < docs.length; i += 500) await m.MetricBucket.collection.insertMany(docs.slice(i, i + 500) as never[], { ordered: false });
+      // The month rollups the flusher keeps beside the day rollups (what reports read).
+      const months = new Map<string, { _id: string; c: Record<string, Record<string, Entry>> }>();
+      for (const doc of docs) {
+        const id = monthRollupId(doc.teamId, doc.agentId, doc.day.slice(0, 7));
+        const month = months.get(id) ?? { _id: id, c: {} };
+        months.set(id, month);
+        (month.c[doc.channel] ??= {})[doc.day] = doc.d!;
+      }
+      await m.MetricMonth.collection.insertMany([...months.values()] as never[], { ordered: false });
       const seedSeconds = round((performance.now() - t0) / 1000, 1)!;
       result.seeded[label] = { messages, bucketDocuments: docs.length, seedSeconds };
       opts.log(`reports: seeded ${messages} messages over ${DAYS} days as ${docs.length} bucket documents in ${seedSeconds} s`);

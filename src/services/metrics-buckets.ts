@@ -37,12 +37,19 @@ const keys = (prefix: string) => ({
 
 export const dayOf = (hourStart: number) => new Date(hourStart).toISOString().slice(0, 10);
 export const bucketId = (day: string, team: string, agent: string, channel: string) => `${day}|${team}|${agent}|${channel}`;
-/** A report's read key: one team/agent pair (ids, `none` or `*`) in one UTC month, all channels. */
-export const monthKey = (team: string, agent: string, month: string) => `${team}|${agent}|${month}`;
+/** The month rollup document a day bucket's rollup is copied into (src/store/metric-buckets.ts). */
+export const monthRollupId = (team: string, agent: string, month: string) => `${team}|${agent}|${month}`;
+
+/** Copies a day bucket's rollup into its month document, under its channel and day. */
+async function writeMonthRollup(m: Models, docId: string, d: HourEntry): Promise<void> {
+  const { day, teamId, agentId, channel } = bucketDims(docId);
+  await m.MetricMonth.collection.updateOne({ _id: monthRollupId(teamId, agentId, day.slice(0, 7)) } as never, { $set: { [`c.${channel}.${day}`]: d } }, { upsert: true });
+}
+
 /** The fields of a bucket document besides its hours, from its _id. */
 export function bucketDims(docId: string) {
   const [day, teamId, agentId, channel] = docId.split('|') as [string, string, string, string];
-  return { day, teamId, agentId, channel, mk: monthKey(teamId, agentId, day.slice(0, 7)) };
+  return { day, teamId, agentId, channel };
 }
 
 /** An hour of the day (0-23), or `d`: the document's whole-day rollup (the sum of its hours). */
@@ -217,6 +224,7 @@ async function writeDirty(m: Models, redis: Redis, prefix: string): Promise<numb
       const entry = entryFromHash((hashes?.[i]?.[1] as Record<string, string>) ?? {});
       const field = hour === 'd' ? 'd' : `h.${hour}`;
       await m.MetricBucket.collection.updateOne({ _id: docId } as never, { $set: { [field]: entry }, $setOnInsert: bucketDims(docId) }, { upsert: true });
+      if (hour === 'd') await writeMonthRollup(m, docId, entry);
     }
     await redis.srem(k.dirty, ...members);
     written += members.length;
@@ -285,6 +293,7 @@ async function recomputeLocked(m: Models, redis: Redis, prefix: string, fromDate
   for (const [_id, h] of docs) {
     const d = Object.values(h).reduce((acc, e) => mergeEntry(acc, e), emptyEntry());
     await m.MetricBucket.collection.updateOne({ _id } as never, { $set: { h, d }, $setOnInsert: bucketDims(_id) }, { upsert: true });
+    await writeMonthRollup(m, _id, d);
   }
   const dayAccs = [...docs.keys()].map((id) => k.acc(id, 'd'));
   if (dayAccs.length) markers.del(...dayAccs).zrem(k.open, ...dayAccs);

@@ -6,7 +6,7 @@ import { conversationModel } from './conversations';
 import { customerModel } from './customers';
 import { identityModel } from './identities';
 import { messageModel } from './messages';
-import { metricBucketModel } from './metric-buckets';
+import { metricBucketModel, metricMonthModel } from './metric-buckets';
 import { metricEventModel } from './metric-events';
 import { quarantineModel } from './quarantine';
 import { teamModel } from './teams';
@@ -31,6 +31,7 @@ export function models(db: Connection) {
     Quarantine: quarantineModel(db),
     MetricEvent: metricEventModel(db),
     MetricBucket: metricBucketModel(db),
+    MetricMonth: metricMonthModel(db),
     TeamPolicy: teamPolicyModel(db),
   };
 }
