@@ -5,31 +5,11 @@ import type { HubDeps } from '../deps';
 import { Rooms, WidgetEvents } from '../domain/events';
 import type { AgentView } from '../services/agents';
 import { trackViewer } from './presence';
-
-type Ack = (res: unknown) => void;
+import { onEvent as on } from './socket-event';
 
 const conversationId = z.string().regex(/^[0-9a-fA-F]{24}$/, 'conversationId must be a 24-character hex id');
 const joinSchema = z.object({ conversationId });
 const typingSchema = z.object({ conversationId, typing: z.boolean() });
-
-/**
- * Registers a client event whose payload is validated; bad input and failures are acked as `{error}` and never
- * thrown (a throwing listener would be an unhandled rejection in the process).
- */
-function on<S extends z.ZodType>(socket: Socket, deps: Pick<HubDeps, 'logger'>, event: string, schema: S, run: (input: z.output<S>) => Promise<unknown>) {
-  socket.on(event, (payload: unknown, maybeAck?: unknown) => {
-    const ack: Ack = typeof maybeAck === 'function' ? (maybeAck as Ack) : () => {};
-    const parsed = schema.safeParse(payload);
-    if (!parsed.success) return ack({ error: parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ') });
-    run(parsed.data).then(
-      (res) => ack(res ?? { ok: true }),
-      (err: unknown) => {
-        deps.logger.error({ err, event }, 'agent socket handler failed');
-        ack({ error: 'internal error' });
-      },
-    );
-  });
-}
 
 export function registerAgentHandlers(socket: Socket, deps: HubDeps): void {
   const agent = socket.data.agent as AgentView;

@@ -6,8 +6,9 @@ import type { AgentView } from '../services/agents';
 import { setPresence } from '../services/presence';
 import { routingDeps } from '../services/routing';
 import { supervisorsChanged } from '../services/supervisor-signal';
+import { onEvent } from './socket-event';
 
-const presenceSchema = z.object({ presence: z.enum(['online', 'away', 'offline']) });
+const presenceSchema = z.object({ presence: z.enum(['online', 'away', 'offline'], { error: 'must be online, away or offline' }) });
 const conversationRoom = /^conversation:([0-9a-f]{24})$/;
 
 /** Conversation ids whose rooms this socket is in (the console joins the one it shows). */
@@ -29,17 +30,9 @@ export function registerPresenceHandlers(ns: Namespace, socket: Socket, deps: Hu
   const agent = socket.data.agent as AgentView;
   const routing = routingDeps(deps);
 
-  socket.on('presence:set', (payload: unknown, maybeAck?: unknown) => {
-    const ack = typeof maybeAck === 'function' ? (maybeAck as (r: unknown) => void) : () => {};
-    const parsed = presenceSchema.safeParse(payload);
-    if (!parsed.success) return ack({ error: 'presence must be online, away or offline' });
-    setPresence(routing, agent.id, parsed.data.presence).then(
-      (res) => ack(res ? { ok: true, ...res } : { error: 'agent not found' }),
-      (err: unknown) => {
-        deps.logger.error({ err }, 'presence:set failed');
-        ack({ error: 'internal error' });
-      },
-    );
+  onEvent(socket, deps, 'presence:set', presenceSchema, async ({ presence }) => {
+    const res = await setPresence(routing, agent.id, presence);
+    return res ? { ok: true, ...res } : { error: 'agent not found' };
   });
 
   const refresh = setInterval(() => {
