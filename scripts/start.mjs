@@ -40,7 +40,7 @@ const hub = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'all'], {
 const port = env.PORT ?? 3000;
 setTimeout(() => {
   if (hub.exitCode !== null) return;
-  console.log(`\n  Kanal is running:\n    web chat demo  http://127.0.0.1:${port}/demo\n    API document   http://127.0.0.1:${port}/api/openapi.json\n    health         http://127.0.0.1:${port}/healthz\n  (agents sign in through the API with the admin printed by the seed on first start; Ctrl-C stops everything)\n`);
+  console.log(`\n  Kanal is running:\n    agent console  http://127.0.0.1:${port}/\n    web chat demo  http://127.0.0.1:${port}/demo\n    API document   http://127.0.0.1:${port}/api/openapi.json\n    health         http://127.0.0.1:${port}/healthz\n  (sign in with an account the seed printed on first start; Ctrl-C stops everything)\n`);
 }, 3000).unref();
 
 let stopping = false;
