@@ -208,7 +208,7 @@ async function main() {
     console: () => runConsoleBench({ mongoBase: MONGO_BASE, redisUrl: REDIS_URL, runId, log }),
     email: () => runEmailBench({ mongoBase: MONGO_BASE, redisUrl: REDIS_URL, runId, log }),
     routing: () => runRoutingBench({ mongoBase: MONGO_BASE, redisUrl: REDIS_URL, runId, log }),
-    reports: () => runReportsBench({ mongoBase: MONGO_BASE, runId, log }),
+    reports: () => runReportsBench({ mongoBase: MONGO_BASE, redisUrl: REDIS_URL, runId, log }),
   };
   // The file is rewritten after every phase, so a run stopped by the deadline still leaves what it measured.
   const result: Record<string, unknown> = { date: new Date().toISOString(), machine: machine(redisVersion), phases: Object.keys(phases).filter(selected) };

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Models } from '../store';
 import { binOf } from './metrics-histogram';
+import { invalidateEntries, readEntries, writeEntry, type CachedCollection } from './metrics-read-cache';
 import { metricsFeedKey, type MetricEvent } from './metrics';
 
 /**
@@ -40,10 +41,12 @@ export const bucketId = (day: string, team: string, agent: string, channel: stri
 /** The month rollup document a day bucket's rollup is copied into (src/store/metric-buckets.ts). */
 export const monthRollupId = (team: string, agent: string, month: string) => `${team}|${agent}|${month}`;
 
-/** Copies a day bucket's rollup into its month document, under its channel and day. */
-async function writeMonthRollup(m: Models, docId: string, d: HourEntry): Promise<void> {
+/** Copies a day bucket's rollup into its month document, under its channel and day; returns where it went. */
+async function writeMonthRollup(m: Models, docId: string, d: HourEntry) {
   const { day, teamId, agentId, channel } = bucketDims(docId);
-  await m.MetricMonth.collection.updateOne({ _id: monthRollupId(teamId, agentId, day.slice(0, 7)) } as never, { $set: { [`c.${channel}.${day}`]: d } }, { upsert: true });
+  const slot = { id: monthRollupId(teamId, agentId, day.slice(0, 7)), path: `c.${channel}.${day}`, packed: packEntry(d) };
+  await m.MetricMonth.collection.updateOne({ _id: slot.id } as never, { $set: { [slot.path]: slot.packed } }, { upsert: true });
+  return slot;
 }
 
 /** The fields of a bucket document besides its hours, from its _id. */
@@ -104,7 +107,22 @@ export interface HourEntry {
   b: Record<string, Record<string, number>>;
   v?: Record<string, number>;
 }
+/** A bucket document as stored: its hours and day rollup packed (packEntry). */
+export interface StoredBucket { h?: Record<string, string>; d?: string }
 export const emptyEntry = (): HourEntry => ({ n: {}, s: {}, b: {} });
+
+/**
+ * Bucket and month documents store each entry as one JSON string, not as nested fields: FerretDB converts every
+ * field between JSONB and BSON on each read, and a busy day's histograms hold thousands of them (a 90-day report
+ * at 300k messages spent seconds there). Only the flusher writes entries and only reports read them whole.
+ */
+export const packEntry = (e: HourEntry): string => JSON.stringify(sortedKeys(e));
+/** Keys in order, so the same totals always pack to the same string (rebuilt and live buckets compare equal). */
+function sortedKeys(v: unknown): unknown {
+  if (!v || typeof v !== 'object') return v;
+  return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortedKeys((v as Record<string, unknown>)[k])]));
+}
+export const unpackEntry = (stored: unknown): HourEntry | undefined => (typeof stored === 'string' ? (JSON.parse(stored) as HourEntry) : undefined);
 
 export function entryFromHash(hash: Record<string, string>): HourEntry {
   const e = emptyEntry();
@@ -196,13 +214,11 @@ async function seedMissing(m: Models, redis: Redis, prefix: string, targets: Tar
   const missing = unique.filter((_, i) => exists?.[i]?.[1] === 0);
   if (!missing.length) return;
   const docIds = [...new Set(missing.map(([, t]) => t.docId))];
-  // By _id, all in flight: the only lookup every FerretDB backend pushes down.
-  const docs = await Promise.all(docIds.map((_id) => m.MetricBucket.collection.findOne({ _id } as never)));
-  const byId = new Map(docs.filter(Boolean).map((d) => [String(d!._id), d as unknown as { h?: Record<string, HourEntry>; d?: HourEntry }]));
+  const docs = await readEntries(m, redis, prefix, 'bucket', docIds);
+  const byId = new Map(docIds.map((id, i) => [id, docs[i]!]));
   const pipe = redis.pipeline();
   for (const [key, t] of missing) {
-    const doc = byId.get(t.docId);
-    const stored = t.hour === 'd' ? doc?.d : doc?.h?.[String(t.hour)];
+    const stored = unpackEntry(byId.get(t.docId)?.[t.hour === 'd' ? 'd' : `h.${t.hour}`]);
     const fields = stored ? hashFromEntry(stored) : {};
     if (Object.keys(fields).length) pipe.hset(key, fields);
     pipe.zadd(k.open, t.hourStart, key);
@@ -219,14 +235,20 @@ async function writeDirty(m: Models, redis: Redis, prefix: string): Promise<numb
     const hashes = await redis.pipeline(members.map((key) => ['hgetall', key])).exec();
     // One upsert at a time: FerretDB 1.24 (PostgreSQL backend) was seen to hang on an unordered bulkWrite of
     // ~100 upserts, and this single background writer has time.
+    const cache = redis.pipeline();
     for (const [i, key] of members.entries()) {
       const [docId, hour] = key.slice(`${prefix}:metrics:acc:`.length).split('#') as [string, string];
       const entry = entryFromHash((hashes?.[i]?.[1] as Record<string, string>) ?? {});
       const field = hour === 'd' ? 'd' : `h.${hour}`;
-      await m.MetricBucket.collection.updateOne({ _id: docId } as never, { $set: { [field]: entry }, $setOnInsert: bucketDims(docId) }, { upsert: true });
-      if (hour === 'd') await writeMonthRollup(m, docId, entry);
+      const packed = packEntry(entry);
+      await m.MetricBucket.collection.updateOne({ _id: docId } as never, { $set: { [field]: packed }, $setOnInsert: bucketDims(docId) }, { upsert: true });
+      writeEntry(cache, prefix, 'bucket', docId, field, packed);
+      if (hour === 'd') {
+        const month = await writeMonthRollup(m, docId, entry);
+        writeEntry(cache, prefix, 'month', month.id, month.path, month.packed);
+      }
     }
-    await redis.srem(k.dirty, ...members);
+    await cache.srem(k.dirty, ...members).exec();
     written += members.length;
   }
 }
@@ -281,20 +303,24 @@ async function recomputeLocked(m: Models, redis: Redis, prefix: string, fromDate
   for (let d = Math.floor(from / (24 * HOUR_MS)) * 24 * HOUR_MS; d < to; d += 24 * HOUR_MS) days.push(dayOf(d));
   const docs = new Map<string, Record<string, HourEntry>>();
   for (const d of await m.MetricBucket.collection.find({ day: { $in: days } }).toArray()) {
-    const doc = d as unknown as { _id: string; day: string; h?: Record<string, HourEntry> };
+    const doc = d as unknown as StoredBucket & { _id: string; day: string };
     const start = Date.parse(`${doc.day}T00:00:00Z`);
-    docs.set(doc._id, Object.fromEntries(Object.entries(doc.h ?? {}).filter(([hour]) => start + Number(hour) * HOUR_MS < from || start + Number(hour) * HOUR_MS >= to)));
+    const kept = Object.entries(doc.h ?? {}).filter(([hour]) => start + Number(hour) * HOUR_MS < from || start + Number(hour) * HOUR_MS >= to);
+    docs.set(doc._id, Object.fromEntries(kept.map(([hour, e]) => [hour, unpackEntry(e) ?? emptyEntry()])));
   }
   for (const { docId, hour, entry } of entries.values()) {
     let h = docs.get(docId);
     if (!h) docs.set(docId, (h = {}));
     h[String(hour)] = entry;
   }
+  const rebuilt: Array<[CachedCollection, string]> = [];
   for (const [_id, h] of docs) {
     const d = Object.values(h).reduce((acc, e) => mergeEntry(acc, e), emptyEntry());
-    await m.MetricBucket.collection.updateOne({ _id } as never, { $set: { h, d }, $setOnInsert: bucketDims(_id) }, { upsert: true });
-    await writeMonthRollup(m, _id, d);
+    const packed = Object.fromEntries(Object.entries(h).map(([hour, e]) => [hour, packEntry(e)]));
+    await m.MetricBucket.collection.updateOne({ _id } as never, { $set: { h: packed, d: packEntry(d) }, $setOnInsert: bucketDims(_id) }, { upsert: true });
+    rebuilt.push(['bucket', _id], ['month', (await writeMonthRollup(m, _id, d)).id]);
   }
+  await invalidateEntries(redis, prefix, rebuilt);
   const dayAccs = [...docs.keys()].map((id) => k.acc(id, 'd'));
   if (dayAccs.length) markers.del(...dayAccs).zrem(k.open, ...dayAccs);
   const stale = await redis.zrangebyscore(k.open, String(from), `(${to}`);

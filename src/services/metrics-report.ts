@@ -1,8 +1,10 @@
 import { DateTime } from 'luxon';
 import { CHANNELS } from '../domain/channels';
 import type { DurationStats, ReportClock, ReportSummary } from '../domain/reports';
+import type { Redis } from 'ioredis';
 import type { Models } from '../store';
-import { bucketId, dayOf, HOUR_MS, monthRollupId, type HourEntry } from './metrics-buckets';
+import { bucketId, dayOf, HOUR_MS, monthRollupId, unpackEntry, type HourEntry } from './metrics-buckets';
+import { readEntries } from './metrics-read-cache';
 import { addHistogram, histogramPercentile, type Histogram } from './metrics-histogram';
 
 export interface ReportFilter {
@@ -20,13 +22,12 @@ interface Acc { n: number; s: number; h: Histogram }
 const acc = (): Acc => ({ n: 0, s: 0, h: {} });
 
 /**
- * The report summary from hourly buckets only, read by `_id`: one month rollup document per month of the range
- * for the team/agent pair asked for (every channel's day rollups), plus the edge days' bucket documents for their
- * hours. Cost follows the range's length, not the history's size: on FerretDB any other filter reads every
- * document (an indexed equality query per month grew about 10x from 10k to 1M messages; bench/README.md).
- * An hour counts when its start lies in [from, to).
+ * The report summary from hourly buckets only: one month rollup per month of the range for the team/agent pair
+ * asked for (every channel's day rollups), plus the edge days' bucket documents for their hours, all through the
+ * Redis read cache (src/services/metrics-read-cache.ts). Cost follows the range's length, not the history's size
+ * (bench/README.md, `reports`). An hour counts when its start lies in [from, to).
  */
-export async function reportSummary(m: Models, f: ReportFilter): Promise<ReportSummary> {
+export async function reportSummary(m: Models, redis: Redis, prefix: string, f: ReportFilter): Promise<ReportSummary> {
   const suffix = f.clock === 'wall' ? 'w' : 'b';
   const metrics = { frt: acc(), response: acc(), resolution: acc(), waiting: acc() };
   const names = { frt: `frt_${suffix}`, response: `rsp_${suffix}`, resolution: `res_${suffix}`, waiting: `wait_${suffix}` } as const;
@@ -41,8 +42,6 @@ export async function reportSummary(m: Models, f: ReportFilter): Promise<ReportS
   const channels = f.channel ? [f.channel] : [...CHANNELS];
   // Every channel asked for is present, with 0 when it had no messages.
   const byChannel: Record<string, number> = Object.fromEntries(channels.map((ch) => [ch, 0]));
-  const months = [...new Set([...byHour.keys()].map((h) => dayOf(h).slice(0, 7)))];
-  const wanted = new Set(channels);
   const add = (channel: string, e: HourEntry, hourStarts: Array<[number, number]>) => {
     for (const [start, inbound] of hourStarts) byHour.set(start, (byHour.get(start) ?? 0) + inbound);
     byChannel[channel] = (byChannel[channel] ?? 0) + hourStarts.reduce((sum, [, n]) => sum + n, 0);
@@ -57,28 +56,32 @@ export async function reportSummary(m: Models, f: ReportFilter): Promise<ReportS
   };
   const team = f.teamId ?? '*';
   const agent = f.agentId ?? '*';
-  const rollups = await Promise.all(months.map((month) => m.MetricMonth.collection.findOne({ _id: monthRollupId(team, agent, month) } as never)));
-  const edges: Array<{ _id: string; channel: string; dayStart: number }> = [];
-  for (const doc of rollups) {
-    const c = ((doc as unknown as { c?: Record<string, Record<string, HourEntry>> } | null)?.c) ?? {};
-    for (const [channel, days] of Object.entries(c)) {
-      if (!wanted.has(channel)) continue;
-      for (const [day, d] of Object.entries(days)) {
-        const dayStart = Date.parse(`${day}T00:00:00Z`);
-        if (dayStart + 24 * HOUR_MS <= from || dayStart >= to) continue;
-        // Edge days are read again whole, for the hours inside the range.
-        if (dayStart < from || dayStart + 24 * HOUR_MS > to) { edges.push({ _id: bucketId(day, team, agent, channel), channel, dayStart }); continue; }
-        add(channel, d, Object.entries(d.v ?? {}).map(([hour, n]) => [dayStart + Number(hour) * HOUR_MS, n]));
+  // Only the entries of the range's days and the channels asked for are read.
+  const days = [...new Set([...byHour.keys()].map(dayOf))];
+  const months = [...new Set(days.map((day) => day.slice(0, 7)))];
+  const slots = months.map((month) => days.filter((day) => day.startsWith(month)).flatMap((day) => channels.map((channel) => ({ day, channel, path: `c.${channel}.${day}` }))));
+  const rollups = await readEntries(m, redis, prefix, 'month', months.map((month) => monthRollupId(team, agent, month)), slots.map((s) => s.map(({ path }) => path)));
+  const edges: Array<{ _id: string; channel: string; hours: Array<[string, number]> }> = [];
+  slots.forEach((monthSlots, i) => {
+    for (const { day, channel, path } of monthSlots) {
+      const packed = rollups[i]![path];
+      if (!packed) continue;
+      const dayStart = Date.parse(`${day}T00:00:00Z`);
+      if (dayStart < from || dayStart + 24 * HOUR_MS > to) {
+        // An edge day: only its hours inside the range count, from its bucket document.
+        const hours = Array.from({ length: 24 }, (_, h): [string, number] => [`h.${h}`, dayStart + h * HOUR_MS]).filter(([, start]) => start >= from && start < to);
+        edges.push({ _id: bucketId(day, team, agent, channel), channel, hours });
+        continue;
       }
+      const d = unpackEntry(packed);
+      if (d) add(channel, d, Object.entries(d.v ?? {}).map(([hour, n]) => [dayStart + Number(hour) * HOUR_MS, n]));
     }
-  }
-  const edgeDocs = await Promise.all(edges.map(({ _id }) => m.MetricBucket.collection.findOne({ _id } as never)));
-  edgeDocs.forEach((doc, i) => {
-    const { channel, dayStart } = edges[i]!;
-    for (const [hour, e] of Object.entries((doc as unknown as { h?: Record<string, HourEntry> } | null)?.h ?? {})) {
-      const start = dayStart + Number(hour) * HOUR_MS;
-      if (start < from || start >= to || !e) continue;
-      add(channel, e, [[start, e.n?.inbound ?? 0]]);
+  });
+  const edgeDocs = await readEntries(m, redis, prefix, 'bucket', edges.map(({ _id }) => _id), edges.map(({ hours }) => hours.map(([path]) => path)));
+  edges.forEach(({ channel, hours }, i) => {
+    for (const [path, start] of hours) {
+      const e = unpackEntry(edgeDocs[i]![path]);
+      if (e) add(channel, e, [[start, e.n?.inbound ?? 0]]);
     }
   });
   const byHourOfDay = new Array<number>(24).fill(0);

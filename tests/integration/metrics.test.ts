@@ -257,6 +257,15 @@ describe('buckets', () => {
     const live = await snapshot();
     await recomputeBuckets(m, hub.deps.redis, prefix, new Date(FROM), new Date(TO));
     expect(await snapshot()).toEqual(live);
+
+    // Reports read the buckets through a Redis copy: a rebuild without the late fact must not leave it there,
+    await m.MetricEvent.collection.deleteMany({ _id: { $in: late.map((f) => f._id) } } as never);
+    await recomputeBuckets(m, hub.deps.redis, prefix, new Date(FROM), new Date(TO));
+    expect((await summary('&clock=business')).body.frt.count).toBe(11);
+    // and losing the copy loses nothing: the report is rebuilt from the store.
+    const before = (await summary('&clock=business')).body;
+    for (const key of await hub.deps.redis.keys(`${prefix}:metrics:doc:*`)) await hub.deps.redis.del(key);
+    expect((await summary('&clock=business')).body).toEqual(before);
   });
 });
 

@@ -46,7 +46,7 @@ export const reportRoutes = [
     query: reportQuery,
     responses: { 200: { description: 'the summary (docs/metrics.md defines every number)', schema: summarySchema }, 400: err('bad range or filter'), 403: err('supervisors and admins only') },
     async handler({ query, deps }) {
-      return { status: 200, body: await reportSummary(deps.models, toFilter(query)) };
+      return { status: 200, body: await reportSummary(deps.models, deps.redis, deps.config.QUEUE_PREFIX, toFilter(query)) };
     },
   }),
   route({
