@@ -9,13 +9,14 @@ import type { Models } from '../store';
  * email.messageId). Only a conversation of the same customer counts. A customer has at most one unresolved
  * conversation, so the answer only changes the outcome when the named one is resolved and nothing else is open:
  * it is then reopened (whatever its age) instead of a new conversation being started. Returns the id to use as the
- * customer's open conversation, or undefined to follow the default rule. See docs/email.md.
+ * customer's open conversation and whether this call reopened it (routing starts again then), or undefined to
+ * follow the default rule. See docs/email.md.
  */
-export async function reopenNamedConversation(m: Models, msg: InboundMessage, customerId: Types.ObjectId): Promise<Types.ObjectId | undefined> {
+export async function reopenNamedConversation(m: Models, msg: InboundMessage, customerId: Types.ObjectId): Promise<{ id: Types.ObjectId; reopened: boolean } | undefined> {
   if (msg.channel !== 'email') return undefined;
   const named = await namedConversation(m, msg, customerId);
   if (!named) return undefined;
-  if (named.openKey === String(customerId)) return named._id as Types.ObjectId;
+  if (named.openKey === String(customerId)) return { id: named._id as Types.ObjectId, reopened: false };
   if (named.status !== 'resolved' || (await m.Conversation.exists({ openKey: String(customerId) }))) return undefined;
   try {
     const reopened = await m.Conversation.findOneAndUpdate(
@@ -23,8 +24,9 @@ export async function reopenNamedConversation(m: Models, msg: InboundMessage, cu
       { $set: { openKey: String(customerId), status: 'open', resolvedAt: null, snoozedUntil: null } },
       { new: true },
     ).lean();
-    if (reopened) await m.Customer.updateOne({ _id: customerId }, { $set: { openConversationId: reopened._id } });
-    return reopened?._id as Types.ObjectId | undefined;
+    if (!reopened) return undefined;
+    await m.Customer.updateOne({ _id: customerId }, { $set: { openConversationId: reopened._id } });
+    return { id: reopened._id as Types.ObjectId, reopened: true };
   } catch {
     return undefined; // another conversation was opened meanwhile (unique openKey): the default rule finds it
   }

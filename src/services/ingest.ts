@@ -46,10 +46,10 @@ export async function ingest(m: Models, events: EventPublisher | null, msg: Inbo
   } else {
     const receivedAt = new Date();
     const named = await reopenNamedConversation(m, msg, customerId); // email threading: token, In-Reply-To
-    const found = await findOrOpenConversation(m, customerId, receivedAt, undefined, named ?? (customer?.openConversationId as Types.ObjectId | null));
+    const found = await findOrOpenConversation(m, customerId, receivedAt, undefined, named?.id ?? (customer?.openConversationId as Types.ObjectId | null));
     conversation = found.conversation;
     createdConversation = found.created;
-    opened = found.created || Boolean(found.reopened);
+    opened = found.created || Boolean(found.reopened) || Boolean(named?.reopened && String(named.id) === String(conversation._id));
     try {
       message = (
         await m.Message.create({

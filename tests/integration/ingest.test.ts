@@ -6,7 +6,7 @@ import { resolveCustomer } from '../../src/services/identity';
 import { findOrOpenConversation, setStatus } from '../../src/services/conversations';
 import { testConfig } from '../helpers/env';
 import { startTestHub } from '../helpers/hub';
-import { webchatMessage } from '../helpers/messages';
+import { emailMessage, webchatMessage } from '../helpers/messages';
 import { waitFor } from '../helpers/process';
 
 const config = testConfig('ingest');
@@ -73,6 +73,20 @@ test('after resolve: a message within the reopen window reopens; after it, a new
   const { conversation, created } = await findOrOpenConversation(hub.deps.models, customerId, later);
   expect(created).toBe(true);
   expect(String(conversation._id)).not.toBe(first.conversationId);
+});
+
+test('an email naming a conversation resolved long ago reopens it and starts routing again', async () => {
+  const first = await ingest(hub.deps.models, null, emailMessage(`er-1-${Date.now()}`, 'reopen@example.com.tr'));
+  expect(first.opened).toBe(true);
+  // Resolved 30 days ago: outside the reopen window, so only the reply token brings the mail back to it.
+  await setStatus(hub.deps.models, new Types.ObjectId(first.conversationId), 'resolved');
+  await hub.deps.models.Conversation.updateOne({ _id: first.conversationId }, { $set: { resolvedAt: new Date(Date.now() - 30 * 24 * 3600 * 1000) } });
+  const answer = await ingest(hub.deps.models, null, { ...emailMessage(`er-2-${Date.now()}`, 'reopen@example.com.tr'), conversationId: first.conversationId });
+  expect(answer.conversationId).toBe(first.conversationId);
+  expect(answer.opened).toBe(true); // the inbound worker routes what a message opened or reopened
+  expect((await hub.deps.models.Conversation.findById(first.conversationId).lean())!.status).toBe('open');
+  const next = await ingest(hub.deps.models, null, { ...emailMessage(`er-3-${Date.now()}`, 'reopen@example.com.tr'), conversationId: first.conversationId });
+  expect(next.opened).toBeUndefined();
 });
 
 test('a pending conversation wakes up (open) when the customer writes', async () => {
