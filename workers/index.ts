@@ -62,7 +62,7 @@ export function startWorkers(opts: {
     new Worker<OutboundJob>(QueueNames.outbound, outboundProcessor(opts.models, opts.events, opts.adapters), common),
   ];
   const metrics = startMetricsWorker({ connection: opts.connection, prefix: opts.prefix, models: opts.models, logger: opts.logger });
-  if (sla) workers.push(new Worker<SlaJob>(QueueNames.sla, slaProcessor(sla), common));
+  if (sla) workers.push(new Worker<SlaJob>(QueueNames.sla, slaProcessor(sla, opts.routing), common));
   if (opts.routing) {
     // Few at once: route jobs of one team serialize on its drain lock anyway.
     workers.push(new Worker<RoutingJob>(QueueNames.routing, routingProcessor(opts.routing), { ...common, concurrency: Math.min(opts.concurrency, 4) }));

@@ -3,12 +3,22 @@ import type { InboundMessage } from '../src/domain/messages';
 import type { SlaJob } from '../src/queues';
 import { maybeAutoReply } from '../src/services/auto-reply';
 import type { IngestResult } from '../src/services/ingest';
+import { afterConversationChange, type RoutingDeps } from '../src/services/routing';
 import { fireSlaJob, syncSla, type SlaContext } from '../src/services/sla';
 import { anySettings } from '../src/services/sla-settings';
+import { endSnooze } from '../src/services/snooze';
 
-/** Queue `sla`: a clock's due time was reached; the service re-checks the conversation (stale jobs do nothing). */
-export function slaProcessor(ctx: SlaContext) {
-  return async (job: Job<SlaJob>) => fireSlaJob(ctx, job.data);
+/**
+ * Queue `sla`, the conversation timers: a clock's due time or a snooze's end was reached; the services re-check
+ * the conversation (stale jobs do nothing). A woken conversation is routed again when it has no assignee.
+ */
+export function slaProcessor(ctx: SlaContext, routing?: RoutingDeps) {
+  return async (job: Job<SlaJob>) => {
+    if (job.data.kind !== 'snooze_end') return fireSlaJob(ctx, job.data);
+    const outcome = await endSnooze(ctx, job.data);
+    if (outcome === 'woken' && routing) await afterConversationChange(routing, job.data.conversationId);
+    return outcome;
+  };
 }
 
 /**

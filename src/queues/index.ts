@@ -22,10 +22,13 @@ export type RoutingJob =
   | { kind: 'route'; conversationId: string; messageId?: string }
   | { kind: 'drain'; teamId: string }
   | { kind: 'offline'; agentId: string; since: number };
-/** An SLA clock's due time (epoch ms); the job fires then and re-checks the conversation (src/services/sla.ts). */
+/**
+ * A conversation timer (epoch ms); the job fires then and re-checks the conversation: an SLA clock's due time
+ * (src/services/sla.ts) or the end of a snooze (src/services/snooze.ts).
+ */
 export interface SlaJob {
   conversationId: string;
-  kind: 'first_response' | 'next_response' | 'resolution';
+  kind: 'first_response' | 'next_response' | 'resolution' | 'snooze_end';
   dueAt: number;
 }
 

@@ -29,6 +29,8 @@ const nowOf = (ctx: SlaContext) => (ctx.now ?? (() => new Date()))();
 /** One job per conversation, clock and due time: a new due time is a new job; the old one is removed. */
 export const slaJobId = (conversationId: string, kind: SlaKind, dueAt: Date) => `sla_${conversationId}_${kind}_${dueAt.getTime()}`;
 
+const isClock = (kind: SlaJob['kind']): kind is SlaKind => (SLA_KINDS as readonly string[]).includes(kind);
+
 const LABEL: Record<SlaKind, string> = { first_response: 'first response', next_response: 'next response', resolution: 'resolution' };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -115,7 +117,7 @@ export async function syncSla(ctx: SlaContext, conversationId: string): Promise<
  */
 export async function fireSlaJob(ctx: SlaContext, job: SlaJob): Promise<'breached' | 'stale'> {
   const m = ctx.models;
-  if (!Types.ObjectId.isValid(job.conversationId) || !SLA_KINDS.includes(job.kind)) return 'stale';
+  if (!Types.ObjectId.isValid(job.conversationId) || !isClock(job.kind)) return 'stale';
   // Re-plan from the conversation as it is now: a reply or status change whose own sync was lost (a crash between
   // its write and the sync) stops or pauses the clock here, and the due time below no longer matches.
   await syncSla(ctx, job.conversationId);

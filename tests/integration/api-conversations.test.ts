@@ -273,6 +273,21 @@ describe('status', () => {
     expect(events.map((e) => e.text)).toEqual(expect.arrayContaining([`ali set the status to snoozed until ${until}`, 'ali set the status to resolved']));
   });
 
+  test('a snooze ends on time: the conversation is open again, with an event; a changed snooze does not wake early', async () => {
+    const other = await ingest(hub.deps.models, null, inbound('webchat', 'visitor-snooze', 'yarın yazarım'));
+    const snooze = (ms: number) => api<ConversationView>('ali', 'POST', `/conversations/${other.conversationId}/status`, { status: 'snoozed', snoozedUntil: new Date(Date.now() + ms).toISOString() });
+    expect((await snooze(1500)).body.status).toBe('snoozed');
+    expect((await snooze(3_600_000)).body.status).toBe('snoozed'); // re-snoozed for an hour: the first wake-up is stale
+    await new Promise((r) => setTimeout(r, 2500));
+    const get = () => api<ConversationView>('ali', 'GET', `/conversations/${other.conversationId}`);
+    expect((await get()).body.status).toBe('snoozed');
+    expect((await snooze(1000)).body.status).toBe('snoozed');
+    const woken = await waitFor(async () => ((await get()).body.status === 'open' ? (await get()).body : null), 15_000, 'the snooze to end');
+    expect(woken.snoozedUntil).toBeNull();
+    const events = await hub.deps.models.Message.find({ conversationId: other.conversationId, kind: 'event', text: /Snooze ended/ }).lean();
+    expect(events).toHaveLength(1);
+  });
+
   test('reopening while another conversation is open is 409', async () => {
     const other = await ingest(hub.deps.models, null, inbound('webchat', 'visitor-conflict', 'ilk'));
     const res1 = await api('ali', 'POST', `/conversations/${other.conversationId}/status`, { status: 'resolved' });

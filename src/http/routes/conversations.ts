@@ -5,6 +5,7 @@ import { assignConversation, changeStatus, getConversationView, listConversation
 import { attachmentUrl } from '../../services/attachments';
 import { createNote, createReply } from '../../services/replies';
 import { syncSla } from '../../services/sla';
+import { scheduleSnoozeEnd } from '../../services/snooze';
 import { HttpError } from '../errors';
 import { toMessageView } from '../../services/views';
 import { idParams, objectId, route } from '../route';
@@ -123,6 +124,7 @@ export const conversationRoutes = [
       const view = await changeStatus(deps.models, deps.events, agent, params.id, { status: body.status, snoozedUntil });
       await afterConversationChange(routingDeps(deps), params.id);
       await syncSla(deps, params.id); // resolve stops the clocks; pending/snoozed may pause them
+      if (snoozedUntil && view.status === 'snoozed') await scheduleSnoozeEnd(deps.queues, params.id, snoozedUntil);
       return { status: 200, body: view };
     },
   }),

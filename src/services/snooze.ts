@@ -1,0 +1,39 @@
+import { Types } from 'mongoose';
+import type { QueueSet, SlaJob } from '../queues';
+import { recordEvent } from './replies';
+import { syncSla, type SlaContext } from './sla';
+import { toConversationView, toMessageView } from './views';
+
+/**
+ * The end of a snooze: one delayed job on the `sla` queue (the conversation timers) per conversation and wake-up
+ * time. When it fires, a conversation still snoozed until exactly that time goes back to open; a snooze changed,
+ * ended by a customer message or by an agent meanwhile makes the job a no-op. Nothing scans conversations.
+ */
+export const snoozeJobId = (conversationId: string, until: Date) => `snooze_${conversationId}_${until.getTime()}`;
+
+export async function scheduleSnoozeEnd(queues: Pick<QueueSet, 'sla'>, conversationId: string, until: Date, now = new Date()): Promise<void> {
+  const data: SlaJob = { conversationId, kind: 'snooze_end', dueAt: until.getTime() };
+  // The same id for the same wake-up time: a retried request never adds a second job.
+  await queues.sla.add('snooze_end', data, { jobId: snoozeJobId(conversationId, until), delay: Math.max(0, until.getTime() - now.getTime()) });
+}
+
+/** Wakes the conversation if it is still snoozed until the job's time; its SLA clocks resume. */
+export async function endSnooze(ctx: SlaContext, job: SlaJob): Promise<'woken' | 'stale'> {
+  if (!Types.ObjectId.isValid(job.conversationId)) return 'stale';
+  const m = ctx.models;
+  const woken = await m.Conversation.findOneAndUpdate(
+    { _id: new Types.ObjectId(job.conversationId), status: 'snoozed', snoozedUntil: new Date(job.dueAt) },
+    { $set: { status: 'open', snoozedUntil: null } },
+    { new: true },
+  ).lean();
+  if (!woken) return 'stale';
+  const event = await recordEvent(m, woken, `Snooze ended: back to open`);
+  if (ctx.events) {
+    const customer = await m.Customer.findById(woken.customerId, { name: 1 }).lean();
+    const view = toConversationView(woken, customer?.name ?? undefined);
+    ctx.events.conversation(view);
+    ctx.events.message(toMessageView(event), view);
+  }
+  await syncSla(ctx, job.conversationId);
+  return 'woken';
+}
