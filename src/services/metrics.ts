@@ -169,12 +169,15 @@ const DUE = { first_response: 'firstResponseDueAt', next_response: 'nextResponse
 /** SLA outcomes from the sla service: a clock stopped by what it measures before its due time is a hit. */
 export const slaOutcomes = {
   breached: (c: Conv, kind: SlaKindName, dueAt: Date, at: Date) => slaFact(c, TARGET[kind], 'breached', dueAt, at),
-  /** Clocks running before and gone after (not paused), stopped at or before their due time. */
+  /**
+   * Clocks running before and gone after (not paused): a hit when stopped at or before the due time, else a
+   * breach (the same fact the breach job records, so whichever comes first counts it, once).
+   */
   stopped(c: Conv, before: Clocks, after: Clocks, now: Date): MetricEvent[] {
     return (Object.keys(TARGET) as SlaKindName[]).flatMap((kind) => {
       const due = before[DUE[kind]];
-      if (!due || after[DUE[kind]] || after.paused?.remainingMs[kind] !== undefined || now.getTime() > due.getTime()) return [];
-      return [slaFact(c, TARGET[kind], 'hit', due, now)];
+      if (!due || after[DUE[kind]] || after.paused?.remainingMs[kind] !== undefined) return [];
+      return [slaFact(c, TARGET[kind], now.getTime() > due.getTime() ? 'breached' : 'hit', due, now)];
     });
   },
 };

@@ -142,6 +142,9 @@ describe('SLA clocks in business time', () => {
     // A retried job records nothing twice.
     expect(await fireSlaJob(at(new Date()), { conversationId: id, kind: 'first_response', dueAt: TUESDAY_0959.getTime() })).toBe('stale');
     expect((await conv(id)).sla.breaches).toHaveLength(1);
+    // The breach is a metric fact (SLA hit rate, docs/metrics.md), recorded once, against the assignee and team.
+    const facts = await hub.deps.models.MetricEvent.find({ type: 'sla', conversationId: new Types.ObjectId(id) }).lean();
+    expect(facts).toEqual([expect.objectContaining({ target: 'firstResponse', outcome: 'breached', dueAt: TUESDAY_0959, agentId: new Types.ObjectId(agent.id), teamId: new Types.ObjectId(teamId) })]);
 
     const risk = await supervisor.api<AtRiskItem[]>('GET', '/supervisor/at-risk?withinMinutes=30');
     expect(risk.status).toBe(200);
@@ -171,6 +174,26 @@ describe('SLA clocks in business time', () => {
     await agent.api('POST', `/conversations/${id}/notes`, { text: 'müşteri aceleci' });
     await syncSla(at(new Date()), id);
     expect((await conv(id)).sla.nextResponseDueAt).toBeInstanceOf(Date);
+  });
+
+  test('SLA outcomes reach the metrics once: stopped in time is a hit, stopped late a breach even before its job ran', async () => {
+    const facts = async (id: string) => hub.deps.models.MetricEvent.find({ type: 'sla', conversationId: new Types.ObjectId(id) }).lean();
+    const replyAt = async (id: string, when: Date) => {
+      await hub.deps.models.Conversation.updateOne({ _id: id }, { $set: { firstResponseAt: when }, $unset: { waitingSince: 1 } });
+      await syncSla(at(when), id);
+    };
+    const inTime = await conversationOpenedAt(FRIDAY_1759);
+    await syncSla(at(FRIDAY_1759), inTime);
+    await replyAt(inTime, new Date(TUESDAY_0959.getTime() - 60_000));
+    await syncSla(at(new Date(TUESDAY_0959.getTime() - 30_000)), inTime); // a repeated sync records nothing more
+    expect(await facts(inTime)).toEqual([expect.objectContaining({ target: 'firstResponse', outcome: 'hit', dueAt: TUESDAY_0959 })]);
+
+    const late = await conversationOpenedAt(FRIDAY_1759);
+    await syncSla(at(FRIDAY_1759), late);
+    await replyAt(late, new Date(TUESDAY_0959.getTime() + 60_000)); // the worker was down: the breach job never fired
+    expect(await facts(late)).toEqual([expect.objectContaining({ target: 'firstResponse', outcome: 'breached', dueAt: TUESDAY_0959 })]);
+    expect(await fireSlaJob(at(new Date(TUESDAY_0959.getTime() + 90_000)), { conversationId: late, kind: 'first_response', dueAt: TUESDAY_0959.getTime() })).toBe('stale');
+    expect(await facts(late)).toHaveLength(1);
   });
 
   test('a reply whose own sync was lost (crash) still prevents the breach: the firing job re-plans first', async () => {
