@@ -98,7 +98,7 @@ export async function runEmailBench(opts: { mongoBase: string; redisUrl: string;
       { mongoUri, redisUrl: opts.redisUrl, prefix, concurrency: 16, secrets: { jwt: randomBytes(32).toString('hex'), widget: randomBytes(32).toString('hex') } },
       { EMAIL_SMTP_PORT: String(smtpPort), EMAIL_SUPPORT_ADDRESSES: SUPPORT, EMAIL_TOKEN_SECRET: randomBytes(32).toString('hex') },
     );
-    const pid = hub.pid;
+    const pid = hub.pids[0]!;
     log(`email: hub child ${pid} up at ${hub.url}, SMTP listener on ${smtpPort}`);
     const stored = () => m.Message.countDocuments({ channel: 'email', direction: 'in' });
     await sleep(1000); // let start-up allocations settle before calling the hub idle

@@ -10,7 +10,8 @@ const root = path.resolve(__dirname, '..');
 export interface RunningHub {
   url: string;
   kind: 'child-process' | 'in-process';
-  pid: number;
+  /** Every process of the hub (one per role). */
+  pids: number[];
   stop(): Promise<void>;
 }
 
@@ -39,40 +40,47 @@ async function healthy(url: string): Promise<boolean> {
 }
 
 /**
- * `node --import tsx src/main.ts all` as a child process (its own event loop), output in bench/results/hub-child.log.
- * `extraEnv`: channel settings a phase needs on top of the common ones (e.g. EMAIL_SMTP_PORT).
+ * The hub as child processes (their own event loops), one per role of `roles`: `all` (default) is hub and workers
+ * in one process, as `npm start` runs them; `hub,worker` are the two processes of a split deployment. Output in
+ * bench/results/hub-child.log. `extraEnv`: channel settings a phase needs on top of the common ones.
  */
-export async function startChildHub(env: Omit<Parameters<typeof hubEnv>[0], 'port'>, extraEnv: Record<string, string> = {}): Promise<RunningHub> {
+export async function startChildHub(env: Omit<Parameters<typeof hubEnv>[0], 'port'>, extraEnv: Record<string, string> = {}, roles: string[] = ['all']): Promise<RunningHub> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const logFile = path.join(root, 'bench', 'results', 'hub-child.log');
   const fd = openSync(logFile, 'w');
   // BENCH_HUB_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the hub (Node refuses --cpu-prof in NODE_OPTIONS).
   const nodeArgs = process.env.BENCH_HUB_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts', 'all'], {
-    cwd: root,
-    env: { ...process.env, ...hubEnv({ ...env, port }), ...extraEnv },
-    stdio: ['ignore', fd, fd],
+  const children = roles.map((role) => {
+    const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts', role], {
+      cwd: root,
+      env: { ...process.env, ...hubEnv({ ...env, port }), ...extraEnv },
+      stdio: ['ignore', fd, fd],
+    });
+    const state = { child, exited: null as number | null, exit: null as unknown as Promise<void> };
+    state.exit = new Promise<void>((r) => child.once('exit', (code, sig) => { state.exited = code ?? (sig ? 1 : 0); r(); }));
+    return state;
   });
   closeSync(fd);
-  let exited: number | null = null;
-  const exit = new Promise<void>((r) => child.once('exit', (code, sig) => { exited = code ?? (sig ? 1 : 0); r(); }));
   const stop = async () => {
-    if (exited !== null) return;
-    child.kill('SIGTERM');
-    await Promise.race([exit, sleep(15_000)]);
-    if (exited === null) { child.kill('SIGKILL'); await Promise.race([exit, sleep(2000)]); }
+    await Promise.all(children.map(async (c) => {
+      if (c.exited !== null) return;
+      c.child.kill('SIGTERM');
+      await Promise.race([c.exit, sleep(15_000)]);
+      if (c.exited === null) { c.child.kill('SIGKILL'); await Promise.race([c.exit, sleep(2000)]); }
+    }));
   };
   try {
     await waitUntil(async () => {
-      if (exited !== null) throw new Error(`hub child exited with ${exited} before it was healthy (see ${logFile})`);
+      const dead = children.find((c) => c.exited !== null);
+      if (dead) throw new Error(`hub child exited with ${dead.exited} before it was healthy (see ${logFile})`);
       return healthy(url);
     }, 40_000, `hub child healthy at ${url}/healthz (see ${logFile})`, 200);
   } catch (err) {
     await stop();
     throw err;
   }
-  return { url, kind: 'child-process', pid: child.pid!, stop };
+  return { url, kind: 'child-process', pids: children.map((c) => c.child.pid!), stop };
 }
 
 /** startHub(config, 'all') in this process: load generator and hub share one event loop. */
@@ -80,5 +88,5 @@ export async function startInProcessHub(env: Omit<Parameters<typeof hubEnv>[0], 
   const config: Config = loadConfig({ ...hubEnv({ ...env, port: 0 }), LOG_LEVEL: 'silent' });
   const hub = await startHub(config, 'all');
   if (!hub.url) throw new Error('in-process hub has no url');
-  return { url: hub.url, kind: 'in-process', pid: process.pid, stop: () => hub.close() };
+  return { url: hub.url, kind: 'in-process', pids: [process.pid], stop: () => hub.close() };
 }

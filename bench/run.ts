@@ -27,6 +27,11 @@ const SOCKETS = envInt('BENCH_SOCKETS', 200, 1, 2000);
 const VISITOR_LIMIT = { messages: envInt('BENCH_VISITOR_LIMIT', 19, 1, 1_000_000), windowMs: envInt('BENCH_VISITOR_WINDOW_MS', 10_250, 1, 3_600_000) };
 const WINDOW = envInt('BENCH_WINDOW', 64, 1, 10_000);
 const CONCURRENCY = envInt('BENCH_CONCURRENCY', 16, 1, 1000);
+/**
+ * The hub's processes for `e2e`: `hub,worker` (default), the split deployment of docker-compose.yml, or `all`.
+ * `e2eOneProcess` always measures `all` too (hub and workers in one process, as `npm start` runs them).
+ */
+const HUB_ROLES = (process.env.BENCH_HUB_ROLES ?? 'hub,worker').split(',').filter(Boolean);
 const LATENCY_S = envInt('BENCH_LATENCY_SECONDS', 10, 1, 120);
 const FLOOR_N = envInt('BENCH_FLOOR_N', Math.min(N, 1000), 10, 200_000);
 const MAX_SECONDS = envInt('BENCH_MAX_SECONDS', 45, 1, 3600);
@@ -55,7 +60,7 @@ async function cleanup() {
   for (const c of cleanups.reverse()) await c().catch((err) => console.error('[bench] cleanup:', (err as Error).message));
 }
 
-async function e2eWith(kind: 'child' | 'in-process', n: number, latencySeconds: number, suffix: string): Promise<E2EResult & { hub: string }> {
+async function e2eWith(kind: 'child' | 'in-process', n: number, latencySeconds: number, suffix: string, roles = HUB_ROLES): Promise<E2EResult & { hub: string }> {
   const mongoUri = `${MONGO_BASE}/${dbName}${suffix}`;
   const hubPrefix = `${prefix}${suffix.replace('_', ':')}`;
   const db: Db = await connectStore(mongoUri);
@@ -68,14 +73,14 @@ async function e2eWith(kind: 'child' | 'in-process', n: number, latencySeconds: 
     mongoUri, redisUrl: REDIS_URL, prefix: hubPrefix, concurrency: CONCURRENCY,
     secrets: { jwt: randomBytes(32).toString('hex'), widget: randomBytes(32).toString('hex') },
   };
-  const hub: RunningHub = kind === 'child' ? await startChildHub(env) : await startInProcessHub(env);
+  const hub: RunningHub = kind === 'child' ? await startChildHub(env, {}, roles) : await startInProcessHub(env);
   let stopped = false;
   const stop = async () => { if (!stopped) { stopped = true; await hub.stop(); } };
   cleanups.push(stop);
   log(`${hub.kind} hub up at ${hub.url} (db ${dbName}${suffix}, prefix ${hubPrefix}, WORKER_CONCURRENCY ${CONCURRENCY})`);
   const storePid = process.env.BENCH_STORE_PID ? Number(process.env.BENCH_STORE_PID) : pidListeningOn(Number(new URL(MONGO_BASE).port || 27017));
   const cpu = () => ({
-    hub: hub.kind === 'child-process' ? cpuMsOf(hub.pid) : null,
+    hub: hub.kind === 'child-process' ? hub.pids.reduce<number | null>((sum, pid) => { const ms = cpuMsOf(pid); return sum === null || ms === null ? null : sum + ms; }, 0) : null,
     bench: (() => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; })(),
     store: storePid ? cpuMsOf(storePid) : null,
   });
@@ -86,7 +91,7 @@ async function e2eWith(kind: 'child' | 'in-process', n: number, latencySeconds: 
       countStored: () => m.Message.countDocuments({ dedupeKey: { $regex: `^webchat:[^:]+:${runId}-m[0-9]+$` } }),
       phaseTimeoutMs: 60_000, log,
     });
-    return { ...r, hub: hub.kind };
+    return { ...r, hub: kind === 'child' ? `child processes: ${roles.join(' + ')}` : hub.kind };
   } finally {
     await stop();
   }
@@ -130,6 +135,14 @@ async function ingestPhase(redisVersion: string | null) {
     e2eError = (err as Error).message;
     console.error('[bench] e2e (child process) failed:', e2eError);
   }
+  let oneProcess: (E2EResult & { hub: string }) | null = null;
+  if (HUB_ROLES.join() !== 'all') {
+    try {
+      oneProcess = await e2eWith('child', N, LATENCY_S, '_1p', ['all']);
+    } catch (err) {
+      console.error('[bench] e2e (one process) failed:', (err as Error).message);
+    }
+  }
   let inProcess: (E2EResult & { hub: string }) | null = null;
   if (INPROCESS) {
     try {
@@ -152,6 +165,7 @@ async function ingestPhase(redisVersion: string | null) {
           nTarget: e2e.nTarget, limiterWaitMs: e2e.limiterWaitMs, cpuMsPerMessage: e2e.cpuMsPerMessage, maxRateMs: e2e.maxRateMs, meanAckMs: e2e.meanAckMs, warmupMs: e2e.warmupMs, latency: e2e.latency,
         }
       : { error: e2eError },
+    ...(oneProcess ? { e2eOneProcess: { hub: oneProcess.hub, maxRate: oneProcess.maxRate, ratioToLowerFloor: round(oneProcess.maxRate / Math.min(bullmq.rate, driverInsert.rate), 3), n: oneProcess.n, received: oneProcess.received, stored: oneProcess.stored, cpuMsPerMessage: oneProcess.cpuMsPerMessage, meanAckMs: oneProcess.meanAckMs, latency: oneProcess.latency } } : {}),
     ...(inProcess ? { e2eInProcess: { maxRate: inProcess.maxRate, n: inProcess.n, received: inProcess.received, stored: inProcess.stored, latency: inProcess.latency } } : {}),
     floors: { bullmq: bullmq.rate, driverInsert: driverInsert.rate, lower, ingestStoreMin: storeMin.rate, storeCpuMsPerMessage: storeCpu },
     ingestProfile: profile ? { ...profile, storeOpRates: opRates?.rates, storeCpuMsPerOp: opRates?.storeCpuMsPerOp } : null,
@@ -171,6 +185,7 @@ async function ingestPhase(redisVersion: string | null) {
     console.log(`e2e (${e2e.hub} hub): ${e2e.maxRate} msg/s max (${e2e.received}/${e2e.n} to agent, ${e2e.stored}/${e2e.n} stored of ${e2e.nTarget} planned, ${e2e.ackErrors} ack errors)`);
     console.log(`latency @ ${e2e.latency.offeredRate} msg/s offered: p50 ${e2e.latency.p50} ms, p95 ${e2e.latency.p95} ms, p99 ${e2e.latency.p99} ms (${e2e.latency.samples} samples, ${e2e.latency.lost} lost)`);
   } else console.log(`e2e: FAILED (${e2eError})`);
+  if (oneProcess) console.log(`e2e (${oneProcess.hub}): ${oneProcess.maxRate} msg/s, p99 ${oneProcess.latency.p99} ms @ ${oneProcess.latency.offeredRate} msg/s`);
   if (inProcess) console.log(`e2e (in-process hub): ${inProcess.maxRate} msg/s, p99 ${inProcess.latency.p99} ms`);
   console.log(`floors: bullmq ${bullmq.rate}/s, driver insertOne ${driverInsert.rate}/s -> lower ${lower}/s; ingest store minimum ${storeMin.rate}/s`);
   if (profile) console.log(`ingest(): ${profile.opsPerMessage} store commands per message, ${profile.rate} msg/s direct`);

@@ -9,7 +9,7 @@ import { UnrecoverableError } from 'bullmq';
 
 /** Largest micro-batch, and how many batches may be in the store at once. */
 export const INBOUND_BATCH_MAX = 50;
-const BATCHES_IN_FLIGHT = 4;
+const BATCHES_IN_FLIGHT = 2;
 
 interface Pending {
   msg: InboundMessage;

@@ -131,6 +131,22 @@ export async function ingestBatchSettled(
 
   const done = prepared.all.filter((it) => !it.copyOf && !failed.has(it) && it.message);
   const touched = await touchConversations(m, done);
+  // Events: once per new message, in arrival order, with the conversation as updated by this batch; sent before the
+  // metric facts are written, which agents need not wait for (a failure there retries the jobs, and a retried
+  // message is a duplicate, never announced twice).
+  if (events) {
+    const announced = new Set<string>();
+    for (const it of done) {
+      if (it.duplicate) continue;
+      const conv = touched.views.get(String(it.message.conversationId));
+      if (!conv) continue;
+      const view = toConversationView(conv, it.customer?.name ?? undefined);
+      const key = String(conv._id);
+      events.conversation(view, Boolean(it.createdConversation) && !announced.has(key));
+      announced.add(key);
+      events.message(toMessageView(it.message), view);
+    }
+  }
   await recordMetricEvents(m, done.filter((it) => it.conversation && touched.ok.has(it)).flatMap((it) => {
     const conv = touched.views.get(String(it.conversation._id)) ?? it.conversation;
     return inboundFacts(conv, it.message, Boolean(it.createdConversation) || opensConversation(conv, it.message));
@@ -176,20 +192,6 @@ export async function ingestBatchSettled(
     results[it.i] = r instanceof Error ? r : { ...r, duplicate: true };
   }
 
-  // Events: once per new message, in arrival order, with the conversation as updated by this batch.
-  if (events) {
-    const announced = new Set<string>();
-    for (const it of done) {
-      if (it.duplicate) continue;
-      const conv = touched.views.get(String(it.message.conversationId));
-      if (!conv) continue;
-      const view = toConversationView(conv, it.customer?.name ?? undefined);
-      const key = String(conv._id);
-      events.conversation(view, Boolean(it.createdConversation) && !announced.has(key));
-      announced.add(key);
-      events.message(toMessageView(it.message), view);
-    }
-  }
   return results;
 }
 
@@ -345,15 +347,17 @@ async function touchKnownSenders(m: Models, hits: Item[]): Promise<void> {
     [...byConversation.values()].map(async (list) => {
       const last = list.reduce((a, b) => (b.receivedAt.getTime() >= a.receivedAt.getTime() ? b : a));
       const first = list.reduce((a, b) => (b.receivedAt.getTime() < a.receivedAt.getTime() ? b : a));
-      const updated = await m.Conversation.findOneAndUpdate(
-        { _id: last.customer.openConversationId, openKey: String(last.customerId), status: 'open' },
+      // The driver, not the model: this runs for nearly every message, and mongoose's query casting cost more than
+      // the command (updatedAt, which the model's timestamps would add, is set here).
+      const updated = (await m.Conversation.collection.findOneAndUpdate(
+        { _id: last.customer.openConversationId, openKey: String(last.customerId), status: 'open' } as never,
         {
           $max: { lastInboundAt: last.receivedAt, lastActivityAt: last.receivedAt },
           $min: { waitingSince: first.receivedAt },
-          $set: { lastInboundChannel: last.msg.channel, lastMessagePreview: preview(last.msg.text) },
+          $set: { lastInboundChannel: last.msg.channel, lastMessagePreview: preview(last.msg.text), updatedAt: new Date() },
         },
-        { new: true },
-      ).lean();
+        { returnDocument: 'after' },
+      )) as Lean | null;
       if (!updated) return;
       for (const it of list) {
         it.conversation = updated;

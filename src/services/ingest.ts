@@ -82,14 +82,14 @@ export async function ingest(m: Models, events: EventPublisher | null, msg: Inbo
   }
 
   const touched = conversation ? await touchInbound(m, conversation, message!.createdAt as Date, msg.channel, msg.text) : null;
-  // Duplicates too: a retry after a crash here records what the first attempt could not (facts are keyed).
-  if (touched) await recordMetricEvents(m, inboundFacts(touched, message!, createdConversation || opensConversation(touched, message!)));
   // A duplicate was announced by the copy that stored it; agents must not see it twice.
   if (events && touched && !duplicate) {
     const view = toConversationView(touched, customer?.name ?? undefined);
     events.conversation(view, createdConversation);
     events.message(toMessageView(message), view);
   }
+  // Duplicates too: a retry after a crash here records what the first attempt could not (facts are keyed).
+  if (touched) await recordMetricEvents(m, inboundFacts(touched, message!, createdConversation || opensConversation(touched, message!)));
   return {
     messageId: String(message!._id),
     conversationId: String(message!.conversationId),
