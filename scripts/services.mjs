@@ -101,6 +101,10 @@ async function ensureStore(started, cleanups, own) {
   if (backend === 'postgresql') {
     const db = own ? `kanal_run_${process.pid}_${Date.now().toString(36)}` : 'kanal_ferretdb';
     psql(`CREATE DATABASE ${db}`); // fails harmlessly when it exists already (npm start's database)
+    // Commits return before their WAL is flushed (flushed within ~200 ms by the WAL writer; a crash of the machine,
+    // never of FerretDB or Node alone, can lose that much): MongoDB's own default for an unjournaled w:1 write,
+    // which production runs on. A per-commit fsync made every store round trip wait for the disk (bench/README.md).
+    psql(`ALTER DATABASE ${db} SET synchronous_commit = off`);
     if (own) cleanups.push(() => psql(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`));
     args = ['--handler=postgresql', `--postgresql-url=${PG_BASE}/${db}`];
     log(`starting FerretDB (PostgreSQL database ${db}) on 127.0.0.1:${port}`);
