@@ -23,8 +23,8 @@ const acc = (): Acc => ({ n: 0, s: 0, h: {} });
 
 /**
  * The report summary from hourly buckets only: one month rollup per month of the range for the team/agent pair
- * asked for (every channel's day rollups), plus the edge days' bucket documents for their hours, all through the
- * Redis read cache (src/services/metrics-read-cache.ts). Cost follows the range's length, not the history's size
+ * asked for (the day rollups of the range's days and channels), plus the edge days' bucket documents for their
+ * hours, all through the Redis read cache (src/services/metrics-read-cache.ts). Cost follows the range's length, not the history's size
  * (bench/README.md, `reports`). An hour counts when its start lies in [from, to).
  */
 export async function reportSummary(m: Models, redis: Redis, prefix: string, f: ReportFilter): Promise<ReportSummary> {
