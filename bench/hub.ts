@@ -41,7 +41,7 @@ async function healthy(url: string): Promise<boolean> {
 
 /**
  * The hub as child processes (their own event loops), one per role of `roles`: `all` (default) is hub and workers
- * in one process, as `npm start` runs them; `hub,worker` are the two processes of a split deployment. Output in
+ * in one process; `hub,worker` are the two processes that `npm start` and docker-compose.yml run. Output in
  * bench/results/hub-child.log. `extraEnv`: channel settings a phase needs on top of the common ones.
  */
 export async function startChildHub(env: Omit<Parameters<typeof hubEnv>[0], 'port'>, extraEnv: Record<string, string> = {}, roles: string[] = ['all']): Promise<RunningHub> {

@@ -29,7 +29,7 @@ const WINDOW = envInt('BENCH_WINDOW', 64, 1, 10_000);
 const CONCURRENCY = envInt('BENCH_CONCURRENCY', 16, 1, 1000);
 /**
  * The hub's processes for `e2e`: `hub,worker` (default), the split deployment of docker-compose.yml, or `all`.
- * `e2eOneProcess` always measures `all` too (hub and workers in one process, as `npm start` runs them).
+ * `e2eOneProcess` always measures `all` too (hub and workers in one process).
  */
 const HUB_ROLES = (process.env.BENCH_HUB_ROLES ?? 'hub,worker').split(',').filter(Boolean);
 const LATENCY_S = envInt('BENCH_LATENCY_SECONDS', 10, 1, 120);

@@ -36,10 +36,12 @@ if (!existsSync(seededMarker) && existsSync(path.join(root, 'scripts', 'seed.ts'
   if (run(['--import', 'tsx', 'scripts/seed.ts']).status === 0) writeFileSync(seededMarker, new Date().toISOString());
 }
 
-const hub = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'all'], { cwd: root, env, stdio: 'inherit' });
+// Hub (API, sockets) and workers run as two processes, as docker-compose.yml deploys them: each gets a core, and
+// worker load never delays socket traffic (bench/README.md measures both ways). `main.ts all` runs both in one.
+const children = ['hub', 'worker'].map((role) => spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', role], { cwd: root, env, stdio: 'inherit' }));
 const port = env.PORT ?? 3000;
 setTimeout(() => {
-  if (hub.exitCode !== null) return;
+  if (children.some((c) => c.exitCode !== null)) return;
   console.log(`\n  Kanal is running:\n    agent console  http://127.0.0.1:${port}/\n    web chat demo  http://127.0.0.1:${port}/demo\n    API document   http://127.0.0.1:${port}/api/openapi.json\n    health         http://127.0.0.1:${port}/healthz\n  (sign in with an account the seed printed on first start; Ctrl-C stops everything)\n`);
 }, 3000).unref();
 
@@ -47,10 +49,11 @@ let stopping = false;
 const stop = (sig) => {
   if (stopping) return;
   stopping = true;
-  hub.kill(sig);
+  for (const c of children) if (c.exitCode === null) c.kill(sig);
 };
 process.on('SIGINT', () => stop('SIGINT'));
 process.on('SIGTERM', () => stop('SIGTERM'));
-const code = await new Promise((r) => hub.on('exit', (c) => r(c ?? 0)));
+// When one process ends, the other is stopped too: half a hub is no hub.
+const codes = await Promise.all(children.map((c) => new Promise((r) => c.on('exit', (code) => { stop('SIGTERM'); r(code ?? 0); }))));
 await services.stop();
-process.exit(code);
+process.exit(codes.find((c) => c !== 0) ?? 0);
