@@ -57,9 +57,9 @@ export async function startChildHub(env: Omit<Parameters<typeof hubEnv>[0], 'por
       env: { ...process.env, ...hubEnv({ ...env, port }), ...extraEnv },
       stdio: ['ignore', fd, fd],
     });
-    const state = { child, exited: null as number | null, exit: null as unknown as Promise<void> };
+    const state: { child: ChildProcess; exited: number | null; exit?: Promise<void> } = { child, exited: null };
     state.exit = new Promise<void>((r) => child.once('exit', (code, sig) => { state.exited = code ?? (sig ? 1 : 0); r(); }));
-    return state;
+    return state as Required<typeof state>;
   });
   closeSync(fd);
   const stop = async () => {

@@ -180,9 +180,9 @@ export async function changeStatus(
   return announce(m, events, updated, `${actor.name} set the status to ${input.status}${until}`, actor);
 }
 
-/** Records the change in the thread and tells every agent watching. */
+/** Records the change in the thread (by `actor`, or the system) and tells every agent watching. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function announce(m: Models, events: EventPublisher | null, conversation: any, text: string, actor: AgentRef) {
+export async function announce(m: Models, events: EventPublisher | null, conversation: any, text: string, actor?: AgentRef) {
   const event = await recordEvent(m, conversation, text, actor);
   const view = await withName(m, conversation);
   if (events) {

@@ -1,8 +1,7 @@
 import { Types } from 'mongoose';
 import type { QueueSet, SlaJob } from '../queues';
-import { recordEvent } from './replies';
+import { announce } from './inbox';
 import { syncSla, type SlaContext } from './sla';
-import { toConversationView, toMessageView } from './views';
 
 /**
  * The end of a snooze: one delayed job on the `sla` queue (the conversation timers) per conversation and wake-up
@@ -27,13 +26,7 @@ export async function endSnooze(ctx: SlaContext, job: SlaJob): Promise<'woken' |
     { new: true },
   ).lean();
   if (!woken) return 'stale';
-  const event = await recordEvent(m, woken, `Snooze ended: back to open`);
-  if (ctx.events) {
-    const customer = await m.Customer.findById(woken.customerId, { name: 1 }).lean();
-    const view = toConversationView(woken, customer?.name ?? undefined);
-    ctx.events.conversation(view);
-    ctx.events.message(toMessageView(event), view);
-  }
+  await announce(m, ctx.events, woken, 'Snooze ended: back to open');
   await syncSla(ctx, job.conversationId);
   return 'woken';
 }
