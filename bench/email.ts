@@ -12,7 +12,7 @@ import type Mail from 'nodemailer/lib/mailer';
 import { SMTPServer } from 'smtp-server';
 import { connectStore, ensureIndexes, models } from '../src/store';
 import { startChildHub } from './hub';
-import { benchText, cpuMsOf, deleteKeys, envInt, freePort, pidListeningOn, pool, round, sleep, waitUntil } from './lib';
+import { benchText, cpuMsOf, deleteKeys, envInt, freePort, pidListeningOn, pool, round, sleep, waitUntil, STORE_OPTIONS } from './lib';
 
 const N = envInt('BENCH_EMAIL_N', 400, 10, 100_000);
 const CONNECTIONS = envInt('BENCH_EMAIL_CONNECTIONS', 8, 1, 100);
@@ -86,7 +86,7 @@ export async function runEmailBench(opts: { mongoBase: string; redisUrl: string;
 
   const mongoUri = `${opts.mongoBase}/kb_${runId}_email`;
   const prefix = `kb:${runId}:email`;
-  const db = await connectStore(mongoUri);
+  const db = await connectStore(mongoUri, STORE_OPTIONS);
   const redis = new Redis(opts.redisUrl, { maxRetriesPerRequest: 3 });
   const m = models(db);
   let hub: Awaited<ReturnType<typeof startChildHub>> | undefined;

@@ -2,7 +2,7 @@ import { Worker, type Job } from 'bullmq';
 import { Types } from 'mongoose';
 import { createQueues, enqueueInbound, QueueNames, redisConnection, type InboundJob } from '../src/queues';
 import { connectStore, models, type Db } from '../src/store';
-import { inboundFor, messageDocFor, now, pool, round, waitUntil } from './lib';
+import { inboundFor, messageDocFor, now, pool, round, waitUntil, STORE_OPTIONS } from './lib';
 
 export interface FloorOpts {
   runId: string;
@@ -51,7 +51,7 @@ export async function bullmqFloor(o: FloorOpts): Promise<{ rate: number; ms: num
 }
 
 async function withDb<T>(uri: string, fn: (db: Db) => Promise<T>): Promise<T> {
-  const db = await connectStore(uri);
+  const db = await connectStore(uri, STORE_OPTIONS);
   try {
     return await fn(db);
   } finally {

@@ -6,6 +6,9 @@ import type { Redis } from 'ioredis';
 import { Types } from 'mongoose';
 import type { InboundMessage } from '../src/domain/messages';
 
+/** The local FerretDB's PostgreSQL database (set by scripts/with-services.mjs), so ensureIndexes tunes it. */
+export const STORE_OPTIONS = { embeddedPostgresqlUrl: process.env.FERRETDB_POSTGRESQL_URL };
+
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 export const now = () => performance.now();
 

@@ -18,7 +18,7 @@ import type { MetricEvent } from '../src/services/metrics';
 import { bucketDims, emptyEntry, HOUR_MS, incrementsOf, mergeEntry, monthRollupId, packEntry, targetsOf } from '../src/services/metrics-buckets';
 import { reportSummary, type ReportFilter } from '../src/services/metrics-report';
 import { connectStore, models } from '../src/store';
-import { deleteKeys, envInt, round } from './lib';
+import { deleteKeys, envInt, round, STORE_OPTIONS } from './lib';
 
 const DAYS = 90;
 const SMALL = envInt('BENCH_REPORTS_SMALL', 10_000, 100, 1_000_000);
@@ -113,7 +113,7 @@ export async function runReportsBench(opts: { mongoBase: string; redisUrl: strin
   const result: ReportsBenchResult = { days: DAYS, seeded: {}, ms: {}, coldMs: {}, ratio: {}, coldRatio: {}, ratioLargeToMedium: {} };
   const redis = new Redis(opts.redisUrl, { maxRetriesPerRequest: null });
   for (const [label, messages] of [['small', SMALL], ['medium', MEDIUM], ['large', LARGE]] as const) {
-    const db = await connectStore(`${opts.mongoBase}/kb_${opts.runId}_rp${label}`);
+    const db = await connectStore(`${opts.mongoBase}/kb_${opts.runId}_rp${label}`, STORE_OPTIONS);
     const prefix = `kb:${opts.runId}_rp${label}`;
     try {
       const m = models(db);

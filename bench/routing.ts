@@ -14,7 +14,7 @@ import { EventPublisher } from '../src/services/events';
 import { routeConversation, type RoutingDeps } from '../src/services/routing';
 import { RoutingState } from '../src/services/routing-state';
 import { connectStore, ensureIndexes, models } from '../src/store';
-import { deleteKeys, envInt, pool, round } from './lib';
+import { deleteKeys, envInt, pool, round, STORE_OPTIONS } from './lib';
 
 const N = envInt('BENCH_ROUTING_N', 500, 10, 100_000);
 const AGENTS = envInt('BENCH_ROUTING_AGENTS', 20, 1, 1000);
@@ -33,7 +33,7 @@ const rate = (n: number, ms: number) => round((n * 1000) / ms, 1);
 
 export async function runRoutingBench(opts: { mongoBase: string; redisUrl: string; runId: string; log: (m: string) => void }): Promise<RoutingBenchResult> {
   const prefix = `kb:${opts.runId}:rt`;
-  const db = await connectStore(`${opts.mongoBase}/kb_${opts.runId}_rt`);
+  const db = await connectStore(`${opts.mongoBase}/kb_${opts.runId}_rt`, STORE_OPTIONS);
   const redis = new Redis(opts.redisUrl, { maxRetriesPerRequest: null });
   const queue = new Queue<RoutingJob>(QueueNames.routing, { connection: redis, prefix });
   try {

@@ -18,7 +18,7 @@ import { runReportsBench } from './reports';
 import { runE2E, type E2EResult } from './e2e';
 import { bullmqFloor, driverInsertFloor, ingestStoreMinFloor, storeOpRates } from './floors';
 import { startChildHub, startInProcessHub, type RunningHub } from './hub';
-import { cpuMsOf, deleteKeys, envInt, machine, pidListeningOn, round } from './lib';
+import { cpuMsOf, deleteKeys, envInt, machine, pidListeningOn, round, STORE_OPTIONS } from './lib';
 import { profileIngest, type IngestProfile } from './profile';
 
 const N = envInt('BENCH_N', 3000, 10, 200_000);
@@ -63,7 +63,7 @@ async function cleanup() {
 async function e2eWith(kind: 'child' | 'in-process', n: number, latencySeconds: number, suffix: string, roles = HUB_ROLES): Promise<E2EResult & { hub: string }> {
   const mongoUri = `${MONGO_BASE}/${dbName}${suffix}`;
   const hubPrefix = `${prefix}${suffix.replace('_', ':')}`;
-  const db: Db = await connectStore(mongoUri);
+  const db: Db = await connectStore(mongoUri, STORE_OPTIONS);
   cleanups.push(async () => { await db.dropDatabase(); await db.close(); });
   await ensureIndexes(db);
   const m = models(db);
@@ -208,7 +208,7 @@ async function main() {
   });
   // Every database this run may create, dropped at the end even if a phase died (or the deadline hit) mid-way.
   cleanups.push(async () => {
-    const db = await connectStore(`${MONGO_BASE}/${dbName}`);
+    const db = await connectStore(`${MONGO_BASE}/${dbName}`, STORE_OPTIONS);
     try {
       for (const suffix of ['', '_fi', '_fm', '_fo', '_pr', '_ip', '_rpsmall', '_rplarge']) await db.useDb(`${dbName}${suffix}`).dropDatabase().catch(() => {});
     } finally {

@@ -67,7 +67,7 @@ const demo: InboundMessage[] = [
 ];
 
 async function main() {
-  const db = await connectStore(config.MONGODB_URI);
+  const db = await connectStore(config.MONGODB_URI, { embeddedPostgresqlUrl: config.FERRETDB_POSTGRESQL_URL });
   try {
     await ensureIndexes(db);
     const m = models(db);

@@ -1,8 +1,8 @@
-// Local services for `npm start`, `npm test` and `npm run bench`: Redis and the store (FerretDB on SQLite).
+// Local services for `npm start`, `npm test` and `npm run bench`: Redis and the store (FerretDB on PostgreSQL).
 // Uses REDIS_URL / MONGODB_URI when given; otherwise reuses what answers on the default ports, and starts what
 // does not. Returns a stop() that stops only what it started.
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,16 +73,27 @@ function psql(sql) {
 }
 
 /**
- * FerretDB's backend: PostgreSQL when it answers (measured 2.6x the end-to-end ingest rate of SQLite, with a
- * fifth of the store CPU per message: see bench/README.md), else SQLite. KANAL_FERRETDB_BACKEND forces one.
+ * FerretDB's backend is the local PostgreSQL (every machine of this kind runs one; .ci/run installs and starts it
+ * where missing). SQLite is no longer offered: it pushes down only `_id` filters, so every other lookup reads the
+ * whole collection, and it cannot be tuned the way PostgreSQL is (docs/operations.md).
  */
-async function pickBackend() {
-  const forced = process.env.KANAL_FERRETDB_BACKEND;
-  if (forced === 'sqlite' || forced === 'postgresql') return forced;
+async function ensurePostgres() {
   const port = Number(new URL(PG_BASE).port || 5432);
-  if ((await portOpen(port)) && psql('SELECT 1')) return 'postgresql';
-  log('PostgreSQL not reachable; FerretDB uses SQLite (slower: see bench/README.md)');
-  return 'sqlite';
+  if ((await portOpen(port)) && psql('SELECT 1')) return;
+  throw new Error(`PostgreSQL does not answer at ${PG_BASE} (FerretDB's backend). Install and start it: apt-get install -y postgresql && pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start; or set FERRETDB_POSTGRESQL_BASE, or MONGODB_URI for a MongoDB of your own`);
+}
+
+/**
+ * Settings of a FerretDB PostgreSQL database, applied to every connection FerretDB opens after this.
+ * - plan_cache_mode: FerretDB sends the filtered field as a statement parameter (`_jsonb->$1 @> $2`); a generic plan
+ *   cannot match it to the GIN expression indexes that src/store/embedded-tuning.ts builds, a custom plan can.
+ * - synchronous_commit off: commits return before their WAL is flushed (flushed within ~200 ms by the WAL writer;
+ *   a crash of the machine, never of FerretDB or Node alone, can lose that much): MongoDB's own default for an
+ *   unjournaled w:1 write, which production runs on. A per-commit fsync made every store round trip wait for the disk.
+ */
+function tunePostgresDatabase(db) {
+  psql(`ALTER DATABASE ${db} SET plan_cache_mode = force_custom_plan`);
+  psql(`ALTER DATABASE ${db} SET synchronous_commit = off`);
 }
 
 /**
@@ -93,33 +104,21 @@ async function ensureStore(started, cleanups, own) {
   if (process.env.MONGODB_URI) return { uri: process.env.MONGODB_URI, label: process.env.KANAL_STORE_LABEL ?? 'external (MONGODB_URI)' };
   const port = own ? await freePort() : Number(process.env.FERRETDB_PORT ?? 27017);
   const base = `mongodb://127.0.0.1:${port}`;
-  if (!own && (await portOpen(port))) return { uri: base, label: 'FerretDB already running on ' + port };
+  const db = own ? `kanal_run_${process.pid}_${Date.now().toString(36)}` : 'kanal_ferretdb';
+  const postgresqlUrl = `${PG_BASE}/${db}`;
+  if (!own && (await portOpen(port))) return { uri: base, postgresqlUrl, label: 'FerretDB already running on ' + port };
   const bin = buildFerretDB();
   mkdirSync(path.join(root, '.data'), { recursive: true });
-  const backend = await pickBackend();
-  let args;
-  if (backend === 'postgresql') {
-    const db = own ? `kanal_run_${process.pid}_${Date.now().toString(36)}` : 'kanal_ferretdb';
-    psql(`CREATE DATABASE ${db}`); // fails harmlessly when it exists already (npm start's database)
-    // Commits return before their WAL is flushed (flushed within ~200 ms by the WAL writer; a crash of the machine,
-    // never of FerretDB or Node alone, can lose that much): MongoDB's own default for an unjournaled w:1 write,
-    // which production runs on. A per-commit fsync made every store round trip wait for the disk (bench/README.md).
-    psql(`ALTER DATABASE ${db} SET synchronous_commit = off`);
-    if (own) cleanups.push(() => psql(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`));
-    args = ['--handler=postgresql', `--postgresql-url=${PG_BASE}/${db}`];
-    log(`starting FerretDB (PostgreSQL database ${db}) on 127.0.0.1:${port}`);
-  } else {
-    const dataDir = own ? mkdtempSync(path.join(root, '.data', 'ferretdb-run-')) : path.join(root, '.data', 'ferretdb');
-    mkdirSync(dataDir, { recursive: true });
-    if (own) cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-    args = ['--handler=sqlite', `--sqlite-url=file:${dataDir}/`];
-    log(`starting FerretDB (SQLite in ${path.relative(root, dataDir)}) on 127.0.0.1:${port}`);
-  }
+  await ensurePostgres();
+  psql(`CREATE DATABASE ${db}`); // fails harmlessly when it exists already (npm start's database)
+  tunePostgresDatabase(db);
+  if (own) cleanups.push(() => psql(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`));
+  log(`starting FerretDB (PostgreSQL database ${db}) on 127.0.0.1:${port}`);
   const out = openSync(path.join(root, '.data', 'ferretdb.log'), 'a');
-  const child = spawn(bin, [...args, `--listen-addr=127.0.0.1:${port}`], { stdio: ['ignore', out, out], detached: true });
+  const child = spawn(bin, ['--handler=postgresql', `--postgresql-url=${postgresqlUrl}`, `--listen-addr=127.0.0.1:${port}`], { stdio: ['ignore', out, out], detached: true });
   started.push(child);
   await waitForPort(port, 20_000, 'FerretDB');
-  return { uri: base, label: `FerretDB 1.24.2 ${backend}` };
+  return { uri: base, postgresqlUrl, label: 'FerretDB 1.24.2 postgresql' };
 }
 
 /** Starts (or finds) Redis and the store; the returned URIs carry no database name. */
@@ -139,7 +138,7 @@ export async function startServices({ ownStore = false } = {}) {
   try {
     const redisUrl = await ensureRedis(started);
     const store = await ensureStore(started, cleanups, ownStore);
-    return { redisUrl, mongoBase: store.uri, storeLabel: store.label, stop };
+    return { redisUrl, mongoBase: store.uri, storeLabel: store.label, postgresqlUrl: store.postgresqlUrl, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -26,6 +26,7 @@ const env = {
   ...process.env,
   REDIS_URL: services.redisUrl,
   MONGODB_URI: process.env.MONGODB_URI ?? `${services.mongoBase}/kanal`,
+  ...(services.postgresqlUrl ? { FERRETDB_POSTGRESQL_URL: services.postgresqlUrl } : {}),
 };
 const run = (args) => spawnSync(process.execPath, args, { cwd: root, env, stdio: 'inherit' });
 if (run(['scripts/build-widget.mjs']).status !== 0) process.exit(1);

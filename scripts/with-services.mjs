@@ -13,7 +13,8 @@ if (!cmd) {
 }
 ensureDeps();
 const services = await startServices({ ownStore });
-const env = { ...process.env, REDIS_URL: services.redisUrl, KANAL_MONGO_BASE: services.mongoBase, KANAL_STORE_LABEL: services.storeLabel };
+const env = { ...process.env, REDIS_URL: services.redisUrl, KANAL_MONGO_BASE: services.mongoBase, KANAL_STORE_LABEL: services.storeLabel,
+  ...(services.postgresqlUrl ? { FERRETDB_POSTGRESQL_URL: services.postgresqlUrl } : {}) };
 const child = spawn(cmd, args, { stdio: 'inherit', env });
 const forward = (sig) => child.kill(sig);
 process.on('SIGINT', forward);

@@ -70,7 +70,7 @@ export function buildAdapters(deps: Pick<HubDeps, 'events' | 'logger' | 'config'
 /** Starts one process of the hub: HTTP + Socket.IO + ingress ('hub'), BullMQ workers ('worker'), or both. */
 export async function startHub(config: Config, role: Role = 'all'): Promise<Hub> {
   const logger = createLogger(config.LOG_LEVEL);
-  const db = await connectStore(config.MONGODB_URI);
+  const db = await connectStore(config.MONGODB_URI, { embeddedPostgresqlUrl: config.FERRETDB_POSTGRESQL_URL });
   await ensureIndexes(db);
   const redis = redisConnection(config.REDIS_URL);
   const queues = createQueues(redis, config.QUEUE_PREFIX, {

@@ -42,7 +42,7 @@ export async function startWhatsAppSession(
 ) {
   if (!config.WWEBJS_CONTROL_TOKEN) throw new ConfigError('WWEBJS_CONTROL_TOKEN is required for the whatsapp-web.js session');
   const logger = createLogger(config.LOG_LEVEL);
-  const db = await connectStore(config.MONGODB_URI);
+  const db = await connectStore(config.MONGODB_URI, { embeddedPostgresqlUrl: config.FERRETDB_POSTGRESQL_URL });
   await ensureIndexes(db);
   const redis = redisConnection(config.REDIS_URL);
   const queues = createQueues(redis, config.QUEUE_PREFIX, { attempts: config.OUTBOUND_ATTEMPTS });

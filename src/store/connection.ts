@@ -2,17 +2,36 @@ import mongoose from 'mongoose';
 
 export type Db = mongoose.Connection;
 
+export interface StoreOptions {
+  /** The PostgreSQL database behind a local FerretDB; set only there (docs/operations.md, embedded-tuning.ts). */
+  embeddedPostgresqlUrl?: string;
+}
+
+/**
+ * Store commands one connection may have in flight. FerretDB 1.24 on PostgreSQL holds one pool connection per
+ * statement of a command and its pool has 50: more concurrent updates than that (an ingest batch ran 120 upserts
+ * at once) deadlock the store for good. Every process opens one or two connections, so each stays well under the
+ * pool; the driver queues the rest. MongoDB serves this concurrency comfortably on 2 cores too.
+ */
+export const STORE_MAX_IN_FLIGHT = 12;
+
+const optionsOf = new WeakMap<Db, StoreOptions>();
+
 /** One connection per process; models are registered on it so tests can open several databases side by side. */
-export async function connectStore(uri: string): Promise<Db> {
+export async function connectStore(uri: string, options: StoreOptions = {}): Promise<Db> {
   const conn = mongoose.createConnection(uri, {
     serverSelectionTimeoutMS: 5000,
     // FerretDB has no retryable writes; MongoDB does, but we keep writes idempotent instead of relying on them.
     retryWrites: false,
     autoIndex: true,
+    maxPoolSize: STORE_MAX_IN_FLIGHT,
   });
   await conn.asPromise();
+  optionsOf.set(conn, options);
   return conn;
 }
+
+export const storeOptions = (db: Db): StoreOptions => optionsOf.get(db) ?? {};
 
 /**
  * A unique-key conflict. MongoDB reports E11000; FerretDB 1.24 on SQLite reports one from findOneAndUpdate as

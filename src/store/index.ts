@@ -1,4 +1,6 @@
-import type { Connection } from 'mongoose';
+import type { Connection, Model } from 'mongoose';
+import { storeOptions } from './connection';
+import { tuneEmbeddedStore } from './embedded-tuning';
 import { agentModel } from './agents';
 import { auditModel } from './audit';
 import { cannedModel } from './canned';
@@ -13,9 +15,10 @@ import { teamModel } from './teams';
 import { teamPolicyModel } from './sla';
 
 export { gridFsBlobStore, type BlobStore } from './attachments';
-export { connectStore, isDuplicateKey, type Db } from './connection';
+export { connectStore, isDuplicateKey, STORE_MAX_IN_FLIGHT, type Db, type StoreOptions } from './connection';
 export type { IdentityKind } from './identities';
 export { idForKey } from './keys';
+export { indexedFields, scanCounters } from './embedded-tuning';
 
 /** All models of one database connection. */
 export function models(db: Connection) {
@@ -37,7 +40,13 @@ export function models(db: Connection) {
 }
 export type Models = ReturnType<typeof models>;
 
-/** Creates the indexes (unique keys are load-bearing: idempotency and race safety depend on them). */
+/**
+ * Creates the indexes (unique keys are load-bearing: idempotency and race safety depend on them) and, on a local
+ * FerretDB on PostgreSQL, makes them usable by its pushed-down filters (src/store/embedded-tuning.ts).
+ */
 export async function ensureIndexes(db: Connection): Promise<void> {
-  await Promise.all(Object.values(models(db)).map((m) => m.init()));
+  const all = Object.values(models(db)) as unknown as Model<never>[];
+  await Promise.all(all.map((m) => m.init()));
+  const { embeddedPostgresqlUrl } = storeOptions(db);
+  if (embeddedPostgresqlUrl) await tuneEmbeddedStore(embeddedPostgresqlUrl, db.name, all);
 }

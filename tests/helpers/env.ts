@@ -13,6 +13,7 @@ export function testConfig(name: string, overrides: Record<string, string> = {})
     PORT: '0',
     MONGODB_URI: `${base}/kt_${id}`,
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    ...(process.env.FERRETDB_POSTGRESQL_URL ? { FERRETDB_POSTGRESQL_URL: process.env.FERRETDB_POSTGRESQL_URL } : {}),
     QUEUE_PREFIX: `kt:${id}`,
     JWT_SECRET: randomBytes(32).toString('hex'),
     WIDGET_TOKEN_SECRET: randomBytes(32).toString('hex'),

@@ -35,7 +35,7 @@ let workers: ReturnType<typeof startWorkers>;
 let m: ReturnType<typeof models>;
 
 beforeAll(async () => {
-  db = await connectStore(config.MONGODB_URI);
+  db = await connectStore(config.MONGODB_URI, { embeddedPostgresqlUrl: config.FERRETDB_POSTGRESQL_URL });
   await ensureIndexes(db);
   m = models(db);
   workers = startWorkers({

@@ -22,7 +22,7 @@ async function healthy(url: string) {
 }
 
 beforeAll(async () => {
-  db = await connectStore(config.MONGODB_URI);
+  db = await connectStore(config.MONGODB_URI, { embeddedPostgresqlUrl: config.FERRETDB_POSTGRESQL_URL });
   await ensureIndexes(db);
   await createAgent(models(db), { email: 'selin@example.com', name: 'Selin', password: 'correct horse battery', role: 'agent' });
   children.push(spawnKanal('hub', config, { PORT: String(PORT_A) }));

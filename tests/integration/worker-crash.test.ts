@@ -18,7 +18,7 @@ let db: Awaited<ReturnType<typeof connectStore>>;
 const children: ChildProcess[] = [];
 
 beforeAll(async () => {
-  db = await connectStore(config.MONGODB_URI);
+  db = await connectStore(config.MONGODB_URI, { embeddedPostgresqlUrl: config.FERRETDB_POSTGRESQL_URL });
   await ensureIndexes(db);
 });
 afterAll(async () => {

@@ -1,0 +1,91 @@
+import { createHash } from 'node:crypto';
+import type { Model } from 'mongoose';
+import pg from 'pg';
+
+/**
+ * Makes FerretDB 1.24's pushed-down filters index-served on its PostgreSQL backend (see docs/operations.md).
+ *
+ * FerretDB pushes a top-level equality down as `_jsonb->'field' @> '<value>'`, but the indexes it creates for
+ * `createIndexes` are btree expression indexes that cannot serve `@>`, so every lookup reads the whole table. A GIN
+ * `jsonb_path_ops` index on the same expression serves `@>`. One is made for `_id` and for every top-level field
+ * named in a model's index declarations (so the list follows the schemas; dotted paths are never pushed down).
+ * PostgreSQL only matches the expression when the field name is a constant in the plan, so the database also needs
+ * `plan_cache_mode = force_custom_plan` (set by scripts/services.mjs; checked here).
+ *
+ * On MongoDB this is never called: `embeddedPostgresqlUrl` is set only for a local FerretDB on PostgreSQL.
+ */
+export async function tuneEmbeddedStore(postgresqlUrl: string, database: string, all: Model<never>[]): Promise<{ created: number; planCacheMode: string }> {
+  const client = new pg.Client({ connectionString: postgresqlUrl });
+  await client.connect();
+  try {
+    const tables = await collectionTables(client, database);
+    let created = 0;
+    for (const model of all) {
+      const table = tables.get(model.collection.collectionName);
+      if (!table) continue; // FerretDB creates the table with the collection's first index or document
+      for (const field of indexedFields(model)) {
+        const name = ginIndexName(table, field);
+        // IF NOT EXISTS: every process (hub, worker, each test) tunes at start; the first one builds it.
+        const res = await client.query(
+          `CREATE INDEX IF NOT EXISTS ${ident(name)} ON ${ident(database)}.${ident(table)} USING gin ((_jsonb->${literal(field)}) jsonb_path_ops)`,
+        ).catch((err: { code?: string }) => {
+          if (err.code === '23505' || err.code === '42P07') return null; // another process built it concurrently
+          throw err;
+        });
+        if (res) created += 1;
+      }
+    }
+    const { rows } = await client.query<{ plan_cache_mode: string }>('SHOW plan_cache_mode');
+    return { created, planCacheMode: rows[0]?.plan_cache_mode ?? 'unknown' };
+  } finally {
+    await client.end();
+  }
+}
+
+/** `_id` and every top-level field of the model's declared indexes, in declaration order. */
+export function indexedFields(model: Model<never>): string[] {
+  const fields = new Set<string>(['_id']);
+  for (const [keys] of model.schema.indexes()) for (const field of Object.keys(keys)) if (!field.includes('.')) fields.add(field);
+  return [...fields];
+}
+
+/** The PostgreSQL index name for one field of one FerretDB table (≤ 63 bytes, stable). */
+export function ginIndexName(table: string, field: string): string {
+  return `${table.slice(0, 40)}_${createHash('sha256').update(field).digest('hex').slice(0, 10)}_kgin`;
+}
+
+/**
+ * PostgreSQL's scan counters for one collection's table: sequential scans, and index scans per GIN-indexed field.
+ * For operations (docs/operations.md) and the test that proves lookups are index-served. The counters are
+ * cumulative and reach other sessions after the server flushes them (within about a second of idle).
+ */
+export async function scanCounters(postgresqlUrl: string, database: string, collection: string, fields: string[]): Promise<{ seqScan: number; indexScans: Record<string, number> } | null> {
+  const client = new pg.Client({ connectionString: postgresqlUrl });
+  await client.connect();
+  try {
+    const table = (await collectionTables(client, database)).get(collection);
+    if (!table) return null;
+    const seq = await client.query<{ n: string }>('SELECT seq_scan AS n FROM pg_stat_user_tables WHERE schemaname = $1 AND relname = $2', [database, table]);
+    const indexScans: Record<string, number> = {};
+    for (const field of fields) {
+      const r = await client.query<{ n: string }>('SELECT idx_scan AS n FROM pg_stat_user_indexes WHERE schemaname = $1 AND indexrelname = $2', [database, ginIndexName(table, field)]);
+      indexScans[field] = Number(r.rows[0]?.n ?? -1);
+    }
+    return { seqScan: Number(seq.rows[0]?.n ?? 0), indexScans };
+  } finally {
+    await client.end();
+  }
+}
+
+/** Collection name → table name, from FerretDB's own metadata table in the database's schema. */
+async function collectionTables(client: pg.Client, schema: string): Promise<Map<string, string>> {
+  const exists = await client.query('SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2', [schema, '_ferretdb_database_metadata']);
+  if (!exists.rowCount) return new Map();
+  const { rows } = await client.query<{ name: string; table: string }>(
+    `SELECT _jsonb->>'_id' AS name, _jsonb->>'table' AS table FROM ${ident(schema)}._ferretdb_database_metadata`,
+  );
+  return new Map(rows.map((r) => [r.name, r.table]));
+}
+
+const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
+const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;

@@ -1,0 +1,62 @@
+import { Types } from 'mongoose';
+import { connectStore, ensureIndexes, idForKey, models, scanCounters, type Db } from '../../src/store';
+import { testConfig } from '../helpers/env';
+
+// npm test runs on FerretDB 1.24 over PostgreSQL (scripts/services.mjs); these tests prove that the store layer makes
+// its lookups index-served there. They fail if the GIN tuning or the plan cache setting is switched off.
+const config = testConfig('tuning');
+const pgUrl = config.FERRETDB_POSTGRESQL_URL;
+let db: Db;
+
+beforeAll(async () => {
+  db = await connectStore(config.MONGODB_URI, { embeddedPostgresqlUrl: pgUrl });
+  await ensureIndexes(db);
+});
+afterAll(async () => {
+  await db.dropDatabase().catch(() => {});
+  await db.close();
+});
+
+/** Waits until PostgreSQL's (asynchronously flushed) counters satisfy `ok`; fails with the last reading. */
+async function countersUntil(fields: string[], ok: (c: { seqScan: number; indexScans: Record<string, number> }) => boolean) {
+  const until = Date.now() + 20_000;
+  let last = await scanCounters(pgUrl!, db.name, 'identities', fields);
+  while (!(last && ok(last)) && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 200));
+    last = await scanCounters(pgUrl!, db.name, 'identities', fields);
+  }
+  return last;
+}
+
+test('the test store is FerretDB on PostgreSQL with the tuning configured', () => {
+  expect(pgUrl).toMatch(/^postgres(ql)?:\/\//);
+});
+
+test('lookups by _id and by an indexed field are served by GIN indexes, with no sequential scan', async () => {
+  const m = models(db);
+  const customers = Array.from({ length: 200 }, () => new Types.ObjectId());
+  const docs = Array.from({ length: 4000 }, (_, i) => ({
+    _id: idForKey('identity', `email:user${i}@example.com`),
+    kind: 'email', address: `user${i}@example.com`, customerId: customers[i % customers.length], verified: false,
+  }));
+  for (let i = 0; i < docs.length; i += 1000) await m.Identity.insertMany(docs.slice(i, i + 1000), { ordered: false });
+
+  const fields = ['_id', 'customerId'];
+  const before = await countersUntil(fields, () => true);
+  expect(before).not.toBeNull();
+  expect(before!.indexScans._id).toBeGreaterThanOrEqual(0); // the index exists (-1 would mean it does not)
+  expect(before!.indexScans.customerId).toBeGreaterThanOrEqual(0);
+
+  // More than five executions of the same statement: PostgreSQL would switch a prepared statement to a generic plan
+  // (which cannot use the expression index) unless plan_cache_mode forces custom plans.
+  const lookups = 12;
+  for (let i = 0; i < lookups; i += 1) {
+    const doc = docs[(i * 331) % docs.length]!;
+    expect((await m.Identity.findById(doc._id).lean())?.address).toBe(doc.address);
+    expect(await m.Identity.find({ customerId: customers[i] }).lean()).toHaveLength(docs.length / customers.length);
+  }
+  const after = await countersUntil(fields, (c) => c.indexScans._id! >= before!.indexScans._id! + lookups && c.indexScans.customerId! >= before!.indexScans.customerId! + lookups);
+  expect(after!.indexScans._id! - before!.indexScans._id!).toBeGreaterThanOrEqual(lookups);
+  expect(after!.indexScans.customerId! - before!.indexScans.customerId!).toBeGreaterThanOrEqual(lookups);
+  expect(after!.seqScan - before!.seqScan).toBeLessThan(lookups);
+});
