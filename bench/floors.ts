@@ -3,6 +3,7 @@ import { Types } from 'mongoose';
 import { createQueues, enqueueInbound, QueueNames, redisConnection, type InboundJob } from '../src/queues';
 import { connectStore, models, type Db } from '../src/store';
 import { inboundFor, messageDocFor, now, pool, round, waitUntil, STORE_OPTIONS } from './lib';
+import { conversationModel } from '../src/store/conversations';
 
 export interface FloorOpts {
   runId: string;
@@ -85,7 +86,7 @@ export async function driverInsertFloor(o: FloorOpts): Promise<{ rate: number; m
 /** One open conversation per visitor (plain driver) and the message documents to write into them. */
 async function seedOpenConversations(db: Db, o: FloorOpts, tag?: string) {
   const m = models(db);
-  await Promise.all([m.Message.init(), m.Conversation.init()]);
+  await Promise.all([m.Message.init(), conversationModel(db).init()]);
   const client = db.getClient().db(db.name);
   const messages = client.collection('messages');
   const conversations = client.collection('conversations');

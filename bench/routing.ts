@@ -15,6 +15,7 @@ import { routeConversation, type RoutingDeps } from '../src/services/routing';
 import { RoutingState } from '../src/services/routing-state';
 import { connectStore, ensureIndexes, models } from '../src/store';
 import { deleteKeys, envInt, pool, round, STORE_OPTIONS } from './lib';
+import { conversationModel } from '../src/store/conversations';
 
 const N = envInt('BENCH_ROUTING_N', 500, 10, 100_000);
 const AGENTS = envInt('BENCH_ROUTING_AGENTS', 20, 1, 1000);
@@ -52,7 +53,7 @@ export async function runRoutingBench(opts: { mongoBase: string; redisUrl: strin
       _id: new Types.ObjectId(), customerId: c._id, openKey: String(c._id), status: 'open', assigneeId: null, teamId: team._id, priority: 0, requiredSkills: [],
       openedAt: new Date(now + i), lastActivityAt: new Date(now + i), waitingSince: new Date(now + i), labels: [], lastInboundChannel: 'webchat',
     }));
-    await m.Conversation.collection.insertMany(conversations);
+    await conversationModel(db).collection.insertMany(conversations);
 
     const d: RoutingDeps = {
       models: m, redis, state: new RoutingState(redis, prefix), events: new EventPublisher(redis, `${prefix}:socket.io`), queue,
@@ -61,7 +62,7 @@ export async function runRoutingBench(opts: { mongoBase: string; redisUrl: strin
     const t0 = performance.now();
     await pool(N, CONCURRENCY, (i) => routeConversation(d, String(conversations[i]!._id)));
     const routingMs = performance.now() - t0;
-    const assigned = await m.Conversation.countDocuments({ assigneeId: { $ne: null } });
+    const assigned = await conversationModel(db).countDocuments({ assigneeId: { $ne: null } });
     opts.log(`routing: ${N} decisions in ${Math.round(routingMs)} ms (${assigned} assigned) at concurrency ${CONCURRENCY}`);
 
     // Baseline 1: the same number of bare Lua calls (the capacity claim script on its own keys).
@@ -71,7 +72,7 @@ export async function runRoutingBench(opts: { mongoBase: string; redisUrl: strin
     const luaMs = performance.now() - t1;
     // Baseline 2: the same number of bare conditional store writes (the assignment alone).
     const t2 = performance.now();
-    await pool(N, CONCURRENCY, (i) => m.Conversation.collection.findOneAndUpdate({ _id: conversations[i]!._id }, { $set: { benchTouched: true } }));
+    await pool(N, CONCURRENCY, (i) => conversationModel(db).collection.findOneAndUpdate({ _id: conversations[i]!._id }, { $set: { benchTouched: true } }));
     const storeMs = performance.now() - t2;
 
     const decisionsPerSec = rate(N, routingMs);

@@ -115,7 +115,9 @@ async function ensureStore(started, cleanups, own) {
   if (own) cleanups.push(() => psql(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`));
   log(`starting FerretDB (PostgreSQL database ${db}) on 127.0.0.1:${port}`);
   const out = openSync(path.join(root, '.data', 'ferretdb.log'), 'a');
-  const child = spawn(bin, ['--handler=postgresql', `--postgresql-url=${postgresqlUrl}`, `--listen-addr=127.0.0.1:${port}`], { stdio: ['ignore', out, out], detached: true });
+  // 40 PostgreSQL connections per FerretDB (its default is 50): two local stores (npm start beside npm test) and the
+  // tuning connection fit PostgreSQL's default max_connections of 100.
+  const child = spawn(bin, ['--handler=postgresql', `--postgresql-url=${postgresqlUrl}?pool_max_conns=40`, `--listen-addr=127.0.0.1:${port}`], { stdio: ['ignore', out, out], detached: true });
   started.push(child);
   await waitForPort(port, 20_000, 'FerretDB');
   return { uri: base, postgresqlUrl, label: 'FerretDB 1.24.2 postgresql' };

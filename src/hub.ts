@@ -26,7 +26,7 @@ import { routingDeps } from './services/routing';
 import { messageIdFor } from './services/ingest';
 import { calendarClock, wireMetrics } from './services/metrics';
 import { effectiveSettings } from './services/sla-settings';
-import { connectStore, ensureIndexes, gridFsBlobStore, models } from './store';
+import { attachInboxIndex, connectStore, ensureIndexes, gridFsBlobStore, inboxIndex, models } from './store';
 import { startWorkers, type WorkerSet } from '../workers';
 
 export type Role = 'hub' | 'worker' | 'all';
@@ -80,6 +80,11 @@ export async function startHub(config: Config, role: Role = 'all'): Promise<Hub>
   const events = new EventPublisher(redis, `${config.QUEUE_PREFIX}:socket.io`);
   const deps: HubDeps = { config, logger, db, models: models(db), redis, queues, events, blobs: gridFsBlobStore(db) };
   const closers: Array<() => Promise<void>> = [];
+  // Inbox pages and counts come from the inbox index in Redis, kept in step by every conversation write; built from
+  // the store when this Redis has none (one process builds it; docs/architecture.md, "Inbox index").
+  const detachIndex = attachInboxIndex(db, inboxIndex(redis, config.QUEUE_PREFIX));
+  const indexed = await deps.models.conversations.ensureIndexed();
+  if (indexed !== false) logger.info({ conversations: indexed }, 'inbox index built from the store');
   // Business time in metrics: the team's calendar (or the default one) from the SLA settings.
   wireMetrics(deps.models, { redis, prefix: config.QUEUE_PREFIX, clock: calendarClock(async (teamId) => (await effectiveSettings(deps.models, teamId)).calendar) });
 
@@ -147,7 +152,7 @@ export async function startHub(config: Config, role: Role = 'all'): Promise<Hub>
     deps, server, io, url,
     // Every step runs even if an earlier one fails (e.g. the store is already gone), so nothing is left open.
     async close() {
-      const steps = [...closers, () => queues.close(), () => redis.quit(), () => db.close()];
+      const steps = [...closers, async () => detachIndex(), () => queues.close(), () => redis.quit(), () => db.close()];
       for (const step of steps) await step().catch((err: unknown) => logger.warn({ err }, 'shutdown step failed'));
     },
   };

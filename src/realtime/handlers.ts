@@ -15,7 +15,7 @@ export function registerAgentHandlers(socket: Socket, deps: HubDeps): void {
   const agent = socket.data.agent as AgentView;
 
   on(socket, deps, 'conversation:join', joinSchema, async ({ conversationId: id }) => {
-    if (!(await deps.models.Conversation.exists({ _id: new Types.ObjectId(id) }))) return { error: 'conversation not found' };
+    if (!(await deps.models.conversations.exists(id))) return { error: 'conversation not found' };
     await socket.join(Rooms.conversation(id));
     await trackViewer(deps, agent.id, id, true);
     return { ok: true };
@@ -28,7 +28,7 @@ export function registerAgentHandlers(socket: Socket, deps: HubDeps): void {
   });
 
   on(socket, deps, 'typing', typingSchema, async ({ conversationId: id, typing }) => {
-    const conversation = await deps.models.Conversation.findById(id, { customerId: 1, lastInboundChannel: 1 }).lean();
+    const conversation = await deps.models.conversations.byId(id);
     if (!conversation) return { error: 'conversation not found' };
     deps.events.typing(id, { from: 'agent', typing, agentId: agent.id, agentName: agent.name });
     // Only web chat has a live customer to show "agent is typing" to.

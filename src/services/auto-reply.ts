@@ -26,7 +26,7 @@ export async function maybeAutoReply(
 ): Promise<{ sent: false; reason: string } | { sent: true; messageId: string }> {
   if (isAutomatic(msg)) return { sent: false, reason: 'automatic message' };
   const m = ctx.models;
-  const c = await m.Conversation.findById(conversationId).lean();
+  const c = await m.conversations.byId(conversationId);
   if (!c) return { sent: false, reason: 'no conversation' };
   const settings = await effectiveSettings(m, c.teamId);
   if (!settings.hasCalendar || !settings.autoReply?.enabled) return { sent: false, reason: 'not configured' };

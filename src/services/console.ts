@@ -1,6 +1,7 @@
 import { Types } from 'mongoose';
-import type { ConversationStatus } from '../domain/views';
-import type { Models } from '../store';
+import { CHANNELS } from '../domain/channels';
+import { CONVERSATION_STATUSES, type ConversationStatus } from '../domain/views';
+import type { Models, ViewFilter } from '../store';
 import { oid } from './inbox';
 
 // What the agent console needs beyond the inbox API: per-agent settings and the live counts beside each view.
@@ -33,27 +34,24 @@ export interface InboxCounts {
 }
 
 /**
- * Counts beside the console's views. Four small $group aggregations (FerretDB supports $match/$group/$sum);
- * each groups on one field, so the answer is a handful of rows whatever the store size.
+ * Counts beside the console's views, from the inbox index (src/store/inbox-index.ts): one sorted-set size per view,
+ * in one Redis round trip, whatever the store size; the store is not read.
  */
 export async function inboxCounts(m: Models, agentId: string, status: ConversationStatus): Promise<InboxCounts> {
-  const group = (field: string, match: Record<string, unknown>) =>
-    m.Conversation.aggregate<{ _id: unknown; n: number }>([{ $match: match }, { $group: { _id: `$${field}`, n: { $sum: 1 } } }]);
-  const [byAssignee, byChannel, byTeam, byStatus] = await Promise.all([
-    group('assigneeId', { status }),
-    group('lastInboundChannel', { status }),
-    group('teamId', { status }),
-    group('status', {}),
-  ]);
   const me = String(new Types.ObjectId(agentId));
-  const views = { mine: 0, unassigned: 0, all: 0 };
-  for (const row of byAssignee) {
-    views.all += row.n;
-    if (row._id == null) views.unassigned += row.n;
-    else if (String(row._id) === me) views.mine += row.n;
-  }
-  const toRecord = (rows: { _id: unknown; n: number }[]) =>
-    Object.fromEntries(rows.filter((r) => r._id != null).map((r) => [String(r._id), r.n]));
-  const statuses = { open: 0, pending: 0, snoozed: 0, resolved: 0, ...toRecord(byStatus) } as Record<ConversationStatus, number>;
-  return { views, channels: toRecord(byChannel), teams: toRecord(byTeam), statuses };
+  const teamIds = (await m.conversations.indexedTeamIds()).filter((t) => t !== 'none');
+  const filters: ViewFilter[] = [
+    { status, assigneeId: me }, { status, assigneeId: null }, { status },
+    ...CHANNELS.map((channel) => ({ status, channel })),
+    ...teamIds.map((teamId) => ({ status, teamId })),
+    ...CONVERSATION_STATUSES.map((s) => ({ status: s })),
+  ];
+  const n = await m.conversations.count(filters);
+  let i = 0;
+  const views = { mine: n[i++]!, unassigned: n[i++]!, all: n[i++]! };
+  const nonZero = (keys: readonly string[]) => Object.fromEntries(keys.map((k) => [k, n[i++]!]).filter(([, v]) => v));
+  const channels = nonZero(CHANNELS);
+  const teams = nonZero(teamIds);
+  const statuses = Object.fromEntries(CONVERSATION_STATUSES.map((s) => [s, n[i++]!])) as Record<ConversationStatus, number>;
+  return { views, channels, teams, statuses };
 }

@@ -1,7 +1,7 @@
-import { Types } from 'mongoose';
+import type { Types } from 'mongoose';
 import type { Channel } from '../domain/channels';
 import type { ConversationStatus } from '../domain/views';
-import { isDuplicateKey, type Models } from '../store';
+import { isDuplicateKey, type ConversationDoc, type Models } from '../store';
 import { recordMetricEvents, resolvedFacts } from './metrics';
 import { preview } from './views';
 
@@ -13,8 +13,7 @@ import { preview } from './views';
  */
 export const DEFAULT_REOPEN_WINDOW_MS = 4 * 24 * 3600 * 1000;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type ConversationLean = any;
+type ConversationLean = ConversationDoc;
 
 export async function findOrOpenConversation(
   m: Models,
@@ -26,47 +25,29 @@ export async function findOrOpenConversation(
   const openKey = String(customerId);
   // Hot path: the customer document caches its unresolved conversation's id (an _id lookup on every store).
   if (cachedId) {
-    const cached = await m.Conversation.findById(cachedId).lean();
+    const cached = await m.conversations.byId(cachedId);
     if (cached && cached.openKey === openKey) return { conversation: cached, created: false };
   }
   const found = await openConversation(m, customerId, at, reopenWindowMs);
-  await m.Customer.updateOne({ _id: customerId }, { $set: { openConversationId: found.conversation!._id } });
+  await m.Customer.updateOne({ _id: customerId }, { $set: { openConversationId: found.conversation._id } });
   return found;
 }
 
 async function openConversation(m: Models, customerId: Types.ObjectId, at: Date, reopenWindowMs: number) {
-  const openKey = String(customerId);
-  const existing = await m.Conversation.findOne({ openKey }).lean();
+  const existing = await m.conversations.unresolvedOf(customerId);
   if (existing) return { conversation: existing, created: false };
 
-  const recent = await m.Conversation.findOne({ customerId, status: 'resolved', resolvedAt: { $gte: new Date(at.getTime() - reopenWindowMs) } })
-    .sort({ resolvedAt: -1 })
-    .lean();
+  // The customer's conversations are few: the latest resolved one is picked from them, not sorted by the store.
+  const since = at.getTime() - reopenWindowMs;
+  const recent = (await m.conversations.ofCustomer(customerId))
+    .filter((c) => c.status === 'resolved' && c.resolvedAt && c.resolvedAt.getTime() >= since)
+    .sort((a, b) => b.resolvedAt!.getTime() - a.resolvedAt!.getTime())[0];
   if (recent) {
-    try {
-      const reopened = await m.Conversation.findOneAndUpdate(
-        { _id: recent._id, status: 'resolved' },
-        { $set: { openKey, status: 'open', resolvedAt: null, snoozedUntil: null } },
-        { new: true },
-      ).lean();
-      if (reopened) return { conversation: reopened, created: false, reopened: true };
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err; // someone opened one meanwhile: use theirs below
-    }
+    const reopened = await m.conversations.reopen(recent._id, customerId);
+    if (reopened) return { conversation: reopened, created: false, reopened: true };
+    // someone opened one meanwhile: use theirs below
   }
-
-  const fresh = new Types.ObjectId();
-  try {
-    const conversation = await m.Conversation.findOneAndUpdate(
-      { openKey },
-      { $setOnInsert: { _id: fresh, customerId, openKey, status: 'open', openedAt: at, lastActivityAt: at } },
-      { upsert: true, new: true },
-    ).lean();
-    return { conversation, created: fresh.equals(conversation!._id as Types.ObjectId) };
-  } catch (err) {
-    if (!isDuplicateKey(err)) throw err;
-    return { conversation: await m.Conversation.findOne({ openKey }).lean(), created: false };
-  }
+  return m.conversations.openFor(customerId, at);
 }
 
 /**
@@ -76,19 +57,7 @@ async function openConversation(m: Models, customerId: Types.ObjectId, at: Date,
  */
 export async function touchInbound(m: Models, conversation: ConversationLean, at: Date, channel: Channel, text: string) {
   const wake = conversation.status === 'pending' || conversation.status === 'snoozed';
-  return m.Conversation.findOneAndUpdate(
-    { _id: conversation._id },
-    {
-      $max: { lastInboundAt: at, lastActivityAt: at },
-      $min: { waitingSince: at },
-      $set: {
-        lastInboundChannel: channel,
-        lastMessagePreview: preview(text),
-        ...(wake ? { status: 'open', snoozedUntil: null } : {}),
-      },
-    },
-    { new: true },
-  ).lean();
+  return m.conversations.recordInbound(conversation._id, { at, earliest: at, channel, preview: preview(text), wake });
 }
 
 /**
@@ -97,14 +66,10 @@ export async function touchInbound(m: Models, conversation: ConversationLean, at
  * (waitingSince before the update) and whether it was the first response.
  */
 export async function touchOutbound(m: Models, id: Types.ObjectId, at: Date, text: string, closed?: { waitingSince?: Date | null; first?: boolean }) {
-  const before = await m.Conversation.findOneAndUpdate(
-    { _id: id },
-    { $max: { lastOutboundAt: at, lastActivityAt: at }, $unset: { waitingSince: 1 }, $set: { lastMessagePreview: preview(text) } },
-    { new: false }, // the pre-image (no projection: FerretDB 1.24's findAndModify does not support `fields`)
-  ).lean();
-  const first = await m.Conversation.updateOne({ _id: id, firstResponseAt: null }, { $set: { firstResponseAt: at } });
-  if (closed) Object.assign(closed, { waitingSince: before?.waitingSince ?? null, first: first.modifiedCount === 1 });
-  return m.Conversation.findById(id).lean();
+  const before = await m.conversations.updateByIdReturningBefore(id, { $max: { lastOutboundAt: at, lastActivityAt: at }, $unset: { waitingSince: 1 }, $set: { lastMessagePreview: preview(text) } });
+  const first = await m.conversations.updateById(id, { $set: { firstResponseAt: at } }, { firstResponseAt: null });
+  if (closed) Object.assign(closed, { waitingSince: before?.waitingSince ?? null, first: first !== null });
+  return first ?? m.conversations.byId(id);
 }
 
 export async function setStatus(
@@ -114,26 +79,20 @@ export async function setStatus(
   snoozedUntil?: Date,
 ): Promise<ConversationLean | null> {
   const now = new Date();
-  const current = await m.Conversation.findById(id).lean();
+  const current = await m.conversations.byId(id);
   if (!current) return null;
   if (status === 'resolved') {
-    const resolved = await m.Conversation.findOneAndUpdate(
-      { _id: id },
-      { $set: { status, resolvedAt: now, openKey: `resolved:${id}`, snoozedUntil: null, lastActivityAt: now }, $unset: { waitingSince: 1 } },
-      { new: true },
-    ).lean();
+    const resolved = await m.conversations.updateById(id, {
+      $set: { status, resolvedAt: now, openKey: `resolved:${id}`, snoozedUntil: null, lastActivityAt: now }, $unset: { waitingSince: 1 },
+    });
     if (resolved && current.status !== 'resolved') await recordMetricEvents(m, await resolvedFacts(m, resolved, now));
     return resolved;
   }
   const set = { status, snoozedUntil: status === 'snoozed' ? snoozedUntil ?? null : null, lastActivityAt: now };
-  if (current.status !== 'resolved') return m.Conversation.findOneAndUpdate({ _id: id }, { $set: set }, { new: true }).lean();
+  if (current.status !== 'resolved') return m.conversations.updateById(id, { $set: set });
   // Reopening by hand: only possible while the customer has no other unresolved conversation.
   try {
-    return await m.Conversation.findOneAndUpdate(
-      { _id: id },
-      { $set: { ...set, openKey: String(current.customerId), resolvedAt: null } },
-      { new: true },
-    ).lean();
+    return await m.conversations.updateById(id, { $set: { ...set, openKey: String(current.customerId), resolvedAt: null } });
   } catch (err) {
     if (isDuplicateKey(err)) throw new ConflictError('the customer already has another unresolved conversation');
     throw err;

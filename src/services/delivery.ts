@@ -55,6 +55,6 @@ export async function markFailed(m: Models, events: EventPublisher | null, messa
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function publishMessageUpdate(m: Models, events: EventPublisher | null, message: any) {
   if (!events) return;
-  const conversation = await m.Conversation.findById(message.conversationId as Types.ObjectId).lean();
+  const conversation = await m.conversations.byId(message.conversationId as Types.ObjectId);
   if (conversation) events.message(toMessageView(message), toConversationView(conversation), true);
 }

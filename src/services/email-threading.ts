@@ -17,32 +17,25 @@ export async function reopenNamedConversation(m: Models, msg: InboundMessage, cu
   const named = await namedConversation(m, msg, customerId);
   if (!named) return undefined;
   if (named.openKey === String(customerId)) return { id: named._id as Types.ObjectId, reopened: false };
-  if (named.status !== 'resolved' || (await m.Conversation.exists({ openKey: String(customerId) }))) return undefined;
-  try {
-    const reopened = await m.Conversation.findOneAndUpdate(
-      { _id: named._id, status: 'resolved' },
-      { $set: { openKey: String(customerId), status: 'open', resolvedAt: null, snoozedUntil: null } },
-      { new: true },
-    ).lean();
-    if (!reopened) return undefined;
-    await m.Customer.updateOne({ _id: customerId }, { $set: { openConversationId: reopened._id } });
-    return { id: reopened._id as Types.ObjectId, reopened: true };
-  } catch {
-    return undefined; // another conversation was opened meanwhile (unique openKey): the default rule finds it
-  }
+  if (named.status !== 'resolved' || (await m.conversations.unresolvedOf(customerId))) return undefined;
+  // null when another conversation was opened meanwhile (unique openKey): the default rule finds it
+  const reopened = await m.conversations.reopen(named._id, customerId);
+  if (!reopened) return undefined;
+  await m.Customer.updateOne({ _id: customerId }, { $set: { openConversationId: reopened._id } });
+  return { id: reopened._id, reopened: true };
 }
 
 async function namedConversation(m: Models, msg: InboundMessage, customerId: Types.ObjectId) {
   const mine = <T extends { customerId?: unknown }>(c: T | null): T | null => (c && String(c.customerId) === String(customerId) ? c : null);
   if (msg.conversationId) {
-    const byToken = mine(await m.Conversation.findById(msg.conversationId).lean());
+    const byToken = mine(await m.conversations.byId(msg.conversationId));
     if (byToken) return byToken;
   }
   const ids = [msg.email?.inReplyTo, ...[...(msg.email?.references ?? [])].reverse()].filter((x): x is string => Boolean(x)).slice(0, 20);
   for (const id of [...new Set(ids)]) {
     // Equality lookups (FerretDB pushes these down): ours by providerId, the customer's by email.messageId.
     const earlier = (await m.Message.findOne({ providerId: id }).lean()) ?? (await m.Message.findOne({ 'email.messageId': id }).lean());
-    if (earlier && String(earlier.customerId) === String(customerId)) return m.Conversation.findById(earlier.conversationId).lean();
+    if (earlier && String(earlier.customerId) === String(customerId)) return m.conversations.byId(earlier.conversationId);
   }
   return null;
 }

@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Types } from 'mongoose';
 import type { Channel } from '../domain/channels';
 import type { ConversationStatus, ConversationView, CustomerView, MessageView, Role } from '../domain/views';
-import type { Models } from '../store';
+import type { ConversationDoc, Models, ViewFilter } from '../store';
+import { customerNames } from './customer-names';
 import type { QueueSet } from '../queues';
 import { setStatus } from './conversations';
+import { normalizeLabel } from '../domain/labels';
 import type { EventPublisher } from './events';
 import { assignedFacts, recordMetricEvents } from './metrics';
 import { recordEvent, type AgentRef } from './replies';
@@ -27,62 +29,52 @@ export function decodeCursor(cursor: string): { at: Date; id: Types.ObjectId } {
   if (Number.isNaN(at.getTime()) || !id || !Types.ObjectId.isValid(id)) throw new InboxError('invalid cursor', 400);
   return { at, id: new Types.ObjectId(id) };
 }
-/** Everything strictly older than the cursor in (time desc, _id desc) order. */
-const olderThan = (field: string, c: { at: Date; id: Types.ObjectId }) => ({
-  $or: [{ [field]: { $lt: c.at } }, { [field]: c.at, _id: { $lt: c.id } }],
-});
 
 export const oid = (id: string, what = 'id'): Types.ObjectId => {
   if (!Types.ObjectId.isValid(id) || String(new Types.ObjectId(id)) !== id.toLowerCase()) throw new InboxError(`invalid ${what}`, 400);
   return new Types.ObjectId(id);
 };
 
-/** One $in query instead of $lookup (FerretDB has none). */
-async function customerNames(m: Models, ids: unknown[]): Promise<Map<string, string | undefined>> {
-  const unique = [...new Set(ids.map(String))].map((id) => new Types.ObjectId(id));
-  const docs = unique.length ? await m.Customer.find({ _id: { $in: unique } }, { name: 1 }).lean() : [];
-  return new Map(docs.map((c) => [String(c._id), c.name ?? undefined]));
-}
+/** Everything strictly older than the cursor in (time desc, _id desc) order. */
+const olderThan = (field: string, c: { at: Date; id: Types.ObjectId }) => ({
+  $or: [{ [field]: { $lt: c.at } }, { [field]: c.at, _id: { $lt: c.id } }],
+});
 
 export interface ListFilter {
   status?: ConversationStatus;
   assignee?: string; // 'me' | 'unassigned' | agent id
   channel?: Channel;
   team?: string;
+  label?: string;
   limit: number;
   cursor?: string;
 }
 
 export async function listConversations(m: Models, me: string, f: ListFilter): Promise<{ items: ConversationView[]; nextCursor: string | null }> {
-  const and: Record<string, unknown>[] = [];
-  if (f.status) and.push({ status: f.status });
-  if (f.assignee === 'me') and.push({ assigneeId: oid(me) });
-  else if (f.assignee === 'unassigned') and.push({ assigneeId: null });
-  else if (f.assignee) and.push({ assigneeId: oid(f.assignee, 'assignee') });
-  if (f.channel) and.push({ lastInboundChannel: f.channel });
-  if (f.team) and.push({ teamId: oid(f.team, 'team') });
-  if (f.cursor) and.push(olderThan('lastActivityAt', decodeCursor(f.cursor)));
-  const docs = await m.Conversation.find(and.length ? { $and: and } : {})
-    .sort({ lastActivityAt: -1, _id: -1 })
-    .limit(f.limit + 1)
-    .lean();
-  const page = docs.slice(0, f.limit);
-  const names = await customerNames(m, page.map((c) => c.customerId));
-  const last = page[page.length - 1];
+  const view: ViewFilter = {};
+  if (f.status) view.status = f.status;
+  if (f.assignee === 'me') view.assigneeId = String(oid(me));
+  else if (f.assignee === 'unassigned') view.assigneeId = null;
+  else if (f.assignee) view.assigneeId = String(oid(f.assignee, 'assignee'));
+  if (f.channel) view.channel = f.channel;
+  if (f.team) view.teamId = String(oid(f.team, 'team'));
+  if (f.label) view.label = normalizeLabel(f.label);
+  const cursor = f.cursor ? decodeCursor(f.cursor) : undefined;
+  const { items, next } = await m.conversations.page(view, f.limit, cursor && { at: cursor.at.getTime(), id: String(cursor.id) });
+  const names = await customerNames(m, items.map((c) => c.customerId));
   return {
-    items: page.map((c) => toConversationView(c, names.get(String(c.customerId)))),
-    nextCursor: docs.length > f.limit && last ? encodeCursor(last.lastActivityAt as Date, last._id) : null,
+    items: items.map((c) => toConversationView(c, names.get(String(c.customerId)))),
+    nextCursor: next ? encodeCursor(new Date(next.at), next.id) : null,
   };
 }
 
 export async function getConversationView(m: Models, id: string): Promise<ConversationView> {
-  const c = await m.Conversation.findById(oid(id)).lean();
+  const c = await m.conversations.byId(oid(id));
   if (!c) throw new InboxError('conversation not found', 404);
   return withName(m, c);
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function withName(m: Models, c: any): Promise<ConversationView> {
+async function withName(m: Models, c: ConversationDoc): Promise<ConversationView> {
   const customer = await m.Customer.findById(c.customerId, { name: 1 }).lean();
   return toConversationView(c, customer?.name ?? undefined);
 }
@@ -138,7 +130,7 @@ export async function assignConversation(
   input: { assigneeId: string | null; teamId?: string | null },
 ): Promise<ConversationView> {
   const conversationId = oid(id);
-  const current = await m.Conversation.findById(conversationId).lean();
+  const current = await m.conversations.byId(conversationId);
   if (!current) throw new InboxError('conversation not found', 404);
   const privileged = actor.role !== 'agent';
   let assignee: { _id: unknown; name: string } | null = null;
@@ -158,7 +150,7 @@ export async function assignConversation(
     if (input.teamId && !(await m.Team.exists({ _id: oid(input.teamId, 'teamId') }))) throw new InboxError('team not found', 400);
     set.teamId = input.teamId ? new Types.ObjectId(input.teamId) : null;
   }
-  const updated = await m.Conversation.findOneAndUpdate({ _id: conversationId }, { $set: set }, { new: true }).lean();
+  const updated = await m.conversations.updateById(conversationId, { $set: set });
   if (!updated) throw new InboxError('conversation not found', 404);
   if (assignee && String(current.assigneeId) !== String(assignee._id)) {
     await recordMetricEvents(m, await assignedFacts(m, { ...current, teamId: updated.teamId }, assignee._id, new Date()));
@@ -181,8 +173,7 @@ export async function changeStatus(
 }
 
 /** Records the change in the thread (by `actor`, or the system) and tells every agent watching. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function announce(m: Models, events: EventPublisher | null, conversation: any, text: string, actor?: AgentRef) {
+export async function announce(m: Models, events: EventPublisher | null, conversation: ConversationDoc, text: string, actor?: AgentRef) {
   const event = await recordEvent(m, conversation, text, actor);
   const view = await withName(m, conversation);
   if (events) {
@@ -207,7 +198,7 @@ export async function retryMessage(m: Models, events: EventPublisher | null, que
   await queues.outbound.add('send', { messageId: String(messageId) }, { jobId: `out_${String(messageId)}_r${randomUUID()}` });
   const view = toMessageView(updated);
   if (events) {
-    const conversation = await m.Conversation.findById(updated.conversationId).lean();
+    const conversation = await m.conversations.byId(updated.conversationId);
     if (conversation) events.message(view, toConversationView(conversation), true);
   }
   return view;

@@ -118,7 +118,7 @@ export async function ingestBatchSettled(
         const missing = dupes.filter((it) => it.message && String(it.message.conversationId) !== String(it.conversation?._id));
         if (missing.length) {
           try {
-            const convs = await byIds(m.Conversation, missing.map((it) => it.message.conversationId));
+            const convs = await conversationsByIds(m, missing.map((it) => it.message.conversationId));
             const byId = new Map(convs.map((c) => [String(c._id), c]));
             for (const it of missing) it.conversation = byId.get(String(it.message.conversationId));
           } catch {
@@ -235,7 +235,7 @@ async function prepare(m: Models, items: Item[], cache?: SenderCache): Promise<{
     await checkConversations(list);
   };
   const checkConversations = async (list: Item[]) => {
-    const convs = await byIds(m.Conversation, list.map((it) => it.customer?.openConversationId).filter(Boolean));
+    const convs = await conversationsByIds(m, list.map((it) => it.customer?.openConversationId).filter(Boolean));
     const convById = new Map(convs.map((c) => [String(c._id), c]));
     for (const it of list) {
       const c = it.customer?.openConversationId ? convById.get(String(it.customer.openConversationId)) : undefined;
@@ -276,7 +276,7 @@ async function prepare(m: Models, items: Item[], cache?: SenderCache): Promise<{
       it.message = storedById.get(String(it._id));
       it.duplicate = true;
     }
-    const dupConvs = await byIds(m.Conversation, dupes.map((it) => it.message.conversationId));
+    const dupConvs = await conversationsByIds(m, dupes.map((it) => it.message.conversationId));
     const dupConvById = new Map(dupConvs.map((c) => [String(c._id), c]));
     for (const it of dupes) it.conversation = dupConvById.get(String(it.message.conversationId));
 
@@ -347,17 +347,11 @@ async function touchKnownSenders(m: Models, hits: Item[]): Promise<void> {
     [...byConversation.values()].map(async (list) => {
       const last = list.reduce((a, b) => (b.receivedAt.getTime() >= a.receivedAt.getTime() ? b : a));
       const first = list.reduce((a, b) => (b.receivedAt.getTime() < a.receivedAt.getTime() ? b : a));
-      // The driver, not the model: this runs for nearly every message, and mongoose's query casting cost more than
-      // the command (updatedAt, which the model's timestamps would add, is set here).
-      const updated = (await m.Conversation.collection.findOneAndUpdate(
-        { _id: last.customer.openConversationId, openKey: String(last.customerId), status: 'open' } as never,
-        {
-          $max: { lastInboundAt: last.receivedAt, lastActivityAt: last.receivedAt },
-          $min: { waitingSince: first.receivedAt },
-          $set: { lastInboundChannel: last.msg.channel, lastMessagePreview: preview(last.msg.text), updatedAt: new Date() },
-        },
-        { returnDocument: 'after' },
-      )) as Lean | null;
+      const updated = await m.conversations.recordInbound(
+        last.customer.openConversationId,
+        { at: last.receivedAt, earliest: first.receivedAt, channel: last.msg.channel, preview: preview(last.msg.text), wake: false },
+        { openKey: String(last.customerId), status: 'open' },
+      );
       if (!updated) return;
       for (const it of list) {
         it.conversation = updated;
@@ -476,20 +470,12 @@ async function touchConversations(m: Models, done: Item[]): Promise<{ ok: Set<It
     [...latest].map(async ([key, { it, at, earliest }]) => {
       const c = it.conversation;
       const wake = c.status === 'pending' || c.status === 'snoozed';
-      const set = { lastInboundChannel: it.msg.channel, lastMessagePreview: preview(it.msg.text), ...(wake ? { status: 'open', snoozedUntil: null } : {}) };
       try {
-        await m.Conversation.updateOne({ _id: c._id }, { $max: { lastInboundAt: at, lastActivityAt: at }, $min: { waitingSince: earliest }, $set: set });
+        const updated = await m.conversations.recordInbound(c._id, { at, earliest, channel: it.msg.channel, preview: preview(it.msg.text), wake });
+        if (updated) views.set(key, updated);
       } catch {
         return; // its messages fail and are retried (see ingestBatchSettled)
       }
-      const maxDate = (a: unknown, b: Date) => (a && new Date(a as Date).getTime() > b.getTime() ? a : b);
-      views.set(key, {
-        ...c,
-        ...set,
-        lastInboundAt: maxDate(c.lastInboundAt, at),
-        lastActivityAt: maxDate(c.lastActivityAt, at),
-        waitingSince: c.waitingSince && new Date(c.waitingSince).getTime() < earliest.getTime() ? c.waitingSince : earliest,
-      });
     }),
   );
   for (const it of done) if (!it.conversation || views.has(String(it.conversation._id))) ok.add(it);
@@ -511,6 +497,11 @@ function bulkWriteErrors(err: unknown): { index: number; code?: number; errmsg?:
  * ingest()). On MongoDB both are index lookups.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
+/** Conversations by `_id`, each once (gone ones left out). */
+async function conversationsByIds(m: Models, ids: unknown[]): Promise<Lean[]> {
+  return (await m.conversations.byIds(dedupeIds(ids as Types.ObjectId[]))).filter(Boolean);
+}
+
 async function byIds(model: { findById(id: unknown): { lean(): any } }, ids: unknown[]): Promise<Lean[]> {
   const docs = await Promise.all(dedupeIds(ids as Types.ObjectId[]).map((id) => model.findById(id).lean()));
   return docs.filter(Boolean);

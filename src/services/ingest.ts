@@ -42,7 +42,7 @@ export async function ingest(m: Models, events: EventPublisher | null, msg: Inbo
   let createdConversation = false;
   let opened = false;
   if (message) {
-    conversation = await m.Conversation.findById(message.conversationId).lean();
+    conversation = await m.conversations.byId(message.conversationId);
   } else {
     const receivedAt = new Date();
     const named = await reopenNamedConversation(m, msg, customerId); // email threading: token, In-Reply-To
@@ -77,7 +77,7 @@ export async function ingest(m: Models, events: EventPublisher | null, msg: Inbo
       if (!isDuplicateKey(err)) throw err;
       message = await m.Message.findById(_id).lean(); // a concurrent copy won
       duplicate = true;
-      if (String(message!.conversationId) !== String(conversation._id)) conversation = await m.Conversation.findById(message!.conversationId).lean();
+      if (String(message!.conversationId) !== String(conversation._id)) conversation = await m.conversations.byId(message!.conversationId);
     }
   }
 

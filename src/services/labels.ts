@@ -3,11 +3,9 @@ import type { Models } from '../store';
 import type { EventPublisher } from './events';
 import { InboxError, oid } from './inbox';
 import { toConversationView } from './views';
+import { MAX_LABELS, normalizeLabel } from '../domain/labels';
 
-export const MAX_LABELS = 30;
-
-/** One spelling per label: trimmed, inner spaces collapsed, lowercased the Turkish way (İ -> i, I -> ı). */
-export const normalizeLabel = (label: string) => label.trim().replace(/\s+/g, ' ').toLocaleLowerCase('tr-TR');
+export { MAX_LABELS, normalizeLabel } from '../domain/labels';
 
 /**
  * Adds and removes labels on a conversation. Two single-document updates ($addToSet, then $pullAll), each atomic,
@@ -22,13 +20,13 @@ export async function changeLabels(
   const _id = oid(id);
   const add = [...new Set((input.add ?? []).map(normalizeLabel).filter(Boolean))];
   const remove = [...new Set((input.remove ?? []).map(normalizeLabel).filter(Boolean))];
-  const current = await m.Conversation.findById(_id, { labels: 1 }).lean();
+  const current = await m.conversations.byId(_id);
   if (!current) throw new InboxError('conversation not found', 404);
   const after = new Set([...(current.labels ?? []), ...add]);
   if (after.size > MAX_LABELS) throw new InboxError(`at most ${MAX_LABELS} labels per conversation`, 400);
-  if (add.length) await m.Conversation.updateOne({ _id }, { $addToSet: { labels: { $each: add } } });
-  if (remove.length) await m.Conversation.updateOne({ _id }, { $pullAll: { labels: remove } });
-  const updated = await m.Conversation.findById(_id).lean();
+  let updated: typeof current | null = current;
+  if (add.length) updated = await m.conversations.updateById(_id, { $addToSet: { labels: { $each: add } } });
+  if (remove.length) updated = await m.conversations.updateById(_id, { $pullAll: { labels: remove } });
   if (!updated) throw new InboxError('conversation not found', 404);
   const customer = await m.Customer.findById(updated.customerId, { name: 1 }).lean();
   const view = toConversationView(updated, customer?.name ?? undefined);

@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import type { Models } from '../store';
+import { inParallel, type Models } from '../store';
 import { InboxError, oid } from './inbox';
 import type { AgentRef } from './replies';
 
@@ -35,13 +35,13 @@ export async function mergeCustomers(m: Models, actor: AgentRef, targetIdRaw: st
   if (!target || !source) throw new InboxError('customer not found', 404);
   if (target.mergedInto || source.mergedInto) throw new InboxError('customer was already merged', 409);
 
-  const [identities, conversations] = await Promise.all([
+  const [identities, sourceConvs, targetConvs] = await Promise.all([
     m.Identity.find({ customerId: sourceId }, { _id: 1 }).lean(),
-    m.Conversation.find({ customerId: { $in: [sourceId, targetId] } }, { _id: 1, customerId: 1, openKey: 1, status: 1 }).lean(),
+    m.conversations.ofCustomer(sourceId),
+    m.conversations.ofCustomer(targetId),
   ]);
-  const sourceConvs = conversations.filter((c) => sourceId.equals(c.customerId as Types.ObjectId));
   const sourceOpen = sourceConvs.find((c) => unresolved(c, sourceId));
-  const targetOpen = conversations.find((c) => targetId.equals(c.customerId as Types.ObjectId) && unresolved(c, targetId));
+  const targetOpen = targetConvs.find((c) => unresolved(c, targetId));
 
   const before: MergeBefore = {
     sourceId: String(sourceId),
@@ -58,13 +58,13 @@ export async function mergeCustomers(m: Models, actor: AgentRef, targetIdRaw: st
   // The open conversation first: its openKey must never equal the target's while the target has one.
   if (before.resolved) {
     const id = new Types.ObjectId(before.resolved.id);
-    await m.Conversation.updateOne({ _id: id }, { $set: { status: 'resolved', resolvedAt: new Date(), openKey: `resolved:${id}` } });
+    await m.conversations.updateById(id, { $set: { status: 'resolved', resolvedAt: new Date(), openKey: `resolved:${id}` } });
   } else if (before.adopted) {
-    await m.Conversation.updateOne({ _id: new Types.ObjectId(before.adopted.id) }, { $set: { openKey: String(targetId) } });
+    await m.conversations.updateById(before.adopted.id, { $set: { openKey: String(targetId) } });
   }
   const convIds = sourceConvs.map((c) => c._id);
   await m.Identity.updateMany({ customerId: sourceId }, { $set: { customerId: targetId } });
-  await m.Conversation.updateMany({ _id: { $in: convIds } }, { $set: { customerId: targetId } });
+  await inParallel(convIds, (id) => m.conversations.updateById(id, { $set: { customerId: targetId } }));
   await m.Message.updateMany({ conversationId: { $in: convIds } }, { $set: { customerId: targetId } });
   const fill: Record<string, unknown> = { tags: [...new Set([...(target.tags ?? []), ...(source.tags ?? [])])] };
   for (const k of ['name', 'email', 'phone'] as const) if (!target[k] && source[k]) fill[k] = source[k];
@@ -92,12 +92,12 @@ export async function undoMerge(m: Models, actor: AgentRef, auditIdRaw: string, 
   const sourceId = new Types.ObjectId(b.sourceId);
   const convIds = b.conversationIds.map((id) => new Types.ObjectId(id));
   await m.Identity.updateMany({ _id: { $in: b.identityIds } }, { $set: { customerId: sourceId } });
-  await m.Conversation.updateMany({ _id: { $in: convIds } }, { $set: { customerId: sourceId } });
+  await inParallel(convIds, (id) => m.conversations.updateById(id, { $set: { customerId: sourceId } }));
   await m.Message.updateMany({ conversationId: { $in: convIds } }, { $set: { customerId: sourceId } });
-  if (b.adopted) await m.Conversation.updateOne({ _id: new Types.ObjectId(b.adopted.id) }, { $set: { openKey: b.adopted.openKey } });
+  if (b.adopted) await m.conversations.updateById(b.adopted.id, { $set: { openKey: b.adopted.openKey } });
   if (b.resolved) {
     // Reopen only if the source has not meanwhile got another unresolved conversation (the unique openKey decides).
-    await m.Conversation.updateOne({ _id: new Types.ObjectId(b.resolved.id) }, { $set: { status: b.resolved.status, resolvedAt: null, openKey: b.resolved.openKey } })
+    await m.conversations.updateById(b.resolved.id, { $set: { status: b.resolved.status, resolvedAt: null, openKey: b.resolved.openKey } })
       .catch(() => undefined);
   }
   await m.Customer.updateOne({ _id: sourceId }, { $set: { mergedInto: null, openConversationId: b.source.openConversationId ?? null } });
@@ -117,7 +117,7 @@ export async function renameCustomer(m: Models, actor: AgentRef, idRaw: string, 
 /** A customer's conversations, newest first (the sidebar's "past conversations"). */
 export async function customerConversations(m: Models, idRaw: string) {
   const customerId = oid(idRaw, 'customer id');
-  return m.Conversation.find({ customerId }).sort({ openedAt: -1 }).limit(50).lean();
+  return m.conversations.ofCustomer(customerId, 50);
 }
 
 export async function customerAudit(m: Models, idRaw: string) {

@@ -42,10 +42,10 @@ export async function requeueOfflineAgent(d: RoutingDeps, agentId: string, since
   const agent = await d.models.Agent.findById(agentId).lean();
   if (!agent || agent.presence !== 'offline' || (agent.presenceSince && agent.presenceSince.getTime() !== since)) return 0;
   const agentOid = new Types.ObjectId(agentId);
-  const open = await d.models.Conversation.find({ assigneeId: agentOid, status: 'open' }, { _id: 1 }).lean();
+  const open = await d.models.conversations.assignedTo(agentOid, 'open');
   let moved = 0;
   for (const { _id } of open) {
-    const c = await d.models.Conversation.findOneAndUpdate({ _id, assigneeId: agentOid, status: 'open' }, { $set: { assigneeId: null } }, { new: true }).lean();
+    const c = await d.models.conversations.updateById(_id, { $set: { assigneeId: null } }, { assigneeId: agentOid, status: 'open' });
     if (!c) continue;
     moved++;
     const event = await recordEvent(d.models, c, `Re-queued: ${agent.name} has been offline for ${graceText(d.offlineGraceMs)}`);

@@ -38,7 +38,7 @@ export async function createReply(
     now?: Date;
   },
 ) {
-  const conversation = await m.Conversation.findById(input.conversationId).lean();
+  const conversation = await m.conversations.byId(input.conversationId);
   if (!conversation) throw new ReplyError('conversation not found', 404);
   const channel = input.channel ?? (conversation.lastInboundChannel as Channel | undefined);
   if (!channel) throw new ReplyError('the conversation has no inbound channel yet; choose one', 422);
@@ -99,7 +99,7 @@ export async function createNote(
   events: EventPublisher | null,
   input: { conversationId: string; agent: AgentRef; text: string },
 ) {
-  const conversation = await m.Conversation.findById(input.conversationId).lean();
+  const conversation = await m.conversations.byId(input.conversationId);
   if (!conversation) throw new ReplyError('conversation not found', 404);
   const message = (
     await m.Message.create({

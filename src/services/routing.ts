@@ -34,7 +34,7 @@ export function routingDeps(d: { models: Models; redis: Redis; events: EventPubl
 
 /** How many queued conversations one drain pass looks at (the head of the queue). */
 const PASS_WINDOW = 20;
-const UNRESOLVED = ['open', 'pending', 'snoozed'];
+const UNRESOLVED = ['open', 'pending', 'snoozed'] as const;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Lean = any;
@@ -65,7 +65,7 @@ async function teamOf(d: RoutingDeps, c: Lean): Promise<Lean | null> {
   if (!d.defaultTeam) return null;
   const team = await d.models.Team.findOne({ name: d.defaultTeam }).lean();
   if (!team) return null;
-  await d.models.Conversation.updateOne({ _id: c._id, teamId: null }, { $set: { teamId: team._id } });
+  await d.models.conversations.updateById(c._id, { $set: { teamId: team._id } }, { teamId: null });
   c.teamId = team._id;
   return team;
 }
@@ -75,7 +75,7 @@ async function teamOf(d: RoutingDeps, c: Lean): Promise<Lean | null> {
  * conversation in its team's queue and drains the queue; if it is still waiting afterwards, records why and where.
  */
 export async function routeConversation(d: RoutingDeps, conversationId: string, openingMessageId?: string): Promise<void> {
-  const c = await d.models.Conversation.findById(conversationId).lean();
+  const c = await d.models.conversations.byId(conversationId);
   if (!c || c.status === 'resolved') return;
   if (openingMessageId && Types.ObjectId.isValid(openingMessageId)) {
     const msg = await d.models.Message.findById(openingMessageId, { text: 1 }).lean();
@@ -111,7 +111,7 @@ async function noteQueued(d: RoutingDeps, teamId: string): Promise<void> {
   const agents = await teamCandidates(d, teamId);
   for (const [i, id] of ids.entries()) {
     if (!fresh.has(id)) continue;
-    const c = await d.models.Conversation.findById(id).lean();
+    const c = await d.models.conversations.byId(id);
     if (!c) continue;
     const customer = await d.models.Customer.findById(c.customerId, { language: 1, name: 1 }).lean();
     const why = whyQueued(team.assignmentPolicy as AssignmentPolicy, agents, { language: customer?.language, requiredSkills: c.requiredSkills ?? [] });
@@ -169,7 +169,7 @@ async function drainPass(d: RoutingDeps, teamId: string): Promise<void> {
     // Only as much of the queue head as could be assigned now: the reads of a window go out together.
     const ids = await d.state.queued(teamId, offset, Math.min(PASS_WINDOW, Math.max(1, room())));
     if (!ids.length) return;
-    const convs = await Promise.all(ids.map((id) => d.models.Conversation.findById(id).lean()));
+    const convs = await Promise.all(ids.map((id) => d.models.conversations.byId(id)));
     const customerIds = [...new Set(convs.flatMap((c) => (c ? [String(c.customerId)] : [])))];
     const customers = new Map((await Promise.all(customerIds.map((id) => d.models.Customer.findById(id, { language: 1, name: 1 }).lean()))).flatMap((x) => (x ? [[String(x._id), x] as const] : [])));
     for (const [i, c] of convs.entries()) {
@@ -188,14 +188,10 @@ async function drainPass(d: RoutingDeps, teamId: string): Promise<void> {
           agent.load = agent.capacity; // someone else's claim (another team's drain) filled it
           continue;
         }
-        const assigned = await d.models.Conversation.findOneAndUpdate(
-          { _id: c._id, assigneeId: null, status: { $in: UNRESOLVED } },
-          { $set: { assigneeId: new Types.ObjectId(agent.id) } },
-          { new: true },
-        ).lean();
+        const assigned = await d.models.conversations.updateById(c._id, { $set: { assigneeId: new Types.ObjectId(agent.id) } }, { assigneeId: null, status: { $in: UNRESOLVED } });
         if (!assigned) {
           // Taken by hand or resolved between our read and write: undo the claim, their sync does the rest.
-          const now = await d.models.Conversation.findById(c._id, { assigneeId: 1, status: 1 }).lean();
+          const now = await d.models.conversations.byId(c._id);
           await d.state.sync(id, now && now.assigneeId && now.status !== 'resolved' ? String(now.assigneeId) : null);
           outcome = 'gone';
         } else {
@@ -228,7 +224,7 @@ async function drainPass(d: RoutingDeps, teamId: string): Promise<void> {
  * unresolved ones back, and lets the queue of an agent whose capacity freed drain.
  */
 export async function afterConversationChange(d: RoutingDeps, conversationId: string): Promise<void> {
-  const c = await d.models.Conversation.findById(conversationId).lean();
+  const c = await d.models.conversations.byId(conversationId);
   if (!c) return;
   const unresolved = c.status !== 'resolved';
   const owner = unresolved && c.assigneeId ? String(c.assigneeId) : null;
@@ -245,6 +241,15 @@ export async function afterConversationChange(d: RoutingDeps, conversationId: st
   }
   supervisorsChanged(d.events);
   if (teams.size) await requestDrain(d.queue, teams);
+}
+
+/** Sets priority and required skills; a waiting conversation re-enters its queue at its new place. */
+export async function changeRouting(d: RoutingDeps, conversationId: string, set: { priority?: number; requiredSkills?: string[] }): Promise<boolean> {
+  const c = await d.models.conversations.updateById(conversationId, { $set: set });
+  if (!c) return false;
+  if (c.teamId) await d.state.dequeue(String(c.teamId), conversationId);
+  await afterConversationChange(d, conversationId);
+  return true;
 }
 
 /**
@@ -265,11 +270,12 @@ export async function reconcile(d: RoutingDeps): Promise<{ counted: number; requ
       }
       if (token) held.push([name, token]);
     }
-    const assigned = await d.models.Conversation.find({ assigneeId: { $ne: null }, status: { $in: UNRESOLVED } }, { assigneeId: 1 }).lean();
-    const truth = new Map(assigned.map((c) => [String(c._id), String(c.assigneeId)]));
+    // The unresolved conversations (what the team has in hand), one status equality each.
+    const unresolved = (await Promise.all(UNRESOLVED.map((s) => d.models.conversations.inStatus(s)))).flat();
+    const truth = new Map(unresolved.filter((c) => c.assigneeId).map((c) => [String(c._id), String(c.assigneeId)]));
     for (const [conv, agent] of truth) await d.state.sync(conv, agent);
     for (const conv of (await d.state.owners()).keys()) if (!truth.has(conv)) await d.state.sync(conv, null);
-    const waiting = await d.models.Conversation.find({ assigneeId: null, status: 'open', teamId: { $ne: null } }).lean();
+    const waiting = unresolved.filter((c) => !c.assigneeId && c.status === 'open' && c.teamId);
     for (const c of waiting) await d.state.enqueue(String(c.teamId), String(c._id), c.priority ?? 0, new Date(c.waitingSince ?? c.openedAt).getTime());
     return { counted: truth.size, requeued: waiting.length };
   } finally {

@@ -5,6 +5,7 @@ import {
 } from '../domain/sla';
 import type { QueueSet, SlaJob } from '../queues';
 import type { Models } from '../store';
+import { customerNames } from './customer-names';
 import type { EventPublisher } from './events';
 import { recordMetricEvents, slaOutcomes } from './metrics';
 import { recordEvent } from './replies';
@@ -81,7 +82,7 @@ export async function syncSla(ctx: SlaContext, conversationId: string): Promise<
   const m = ctx.models;
   if (!(await anySettings(m))) return; // nothing configured anywhere: no clock can run (a cached check, no I/O)
   for (let attempt = 0; attempt < 5; attempt++) {
-    const c = await m.Conversation.findById(conversationId).lean<Lean>();
+    const c = await m.conversations.byId(conversationId);
     if (!c) return;
     const now = nowOf(ctx);
     const { sla: policy, calendar } = await effectiveSettings(m, c.teamId);
@@ -96,11 +97,7 @@ export async function syncSla(ctx: SlaContext, conversationId: string): Promise<
     const rev: number | undefined = c.sla?.rev;
     const set: Record<string, unknown> = { 'sla.rev': (rev ?? 0) + 1 };
     for (const [k, v] of Object.entries(after)) set[`sla.${k}`] = v;
-    const written = await m.Conversation.findOneAndUpdate(
-      { _id: c._id, 'sla.rev': rev ?? { $exists: false } },
-      { $set: set },
-      { new: true },
-    ).lean<Lean>();
+    const written = await m.conversations.updateById(c._id, { $set: set }, { 'sla.rev': rev ?? { $exists: false } });
     if (!written) continue; // someone else changed the clocks meanwhile: plan again from their state
     await recordMetricEvents(m, slaOutcomes.stopped(written, before, after, now)); // clocks stopped in time: hits
     await removeJobs(ctx, conversationId, before, after);
@@ -124,11 +121,11 @@ export async function fireSlaJob(ctx: SlaContext, job: SlaJob): Promise<'breache
   const field = `sla.${DUE_FIELD[job.kind]}`;
   const dueAt = new Date(job.dueAt);
   const key = `${job.kind}:${job.dueAt}`;
-  const updated = await m.Conversation.findOneAndUpdate(
-    { _id: new Types.ObjectId(job.conversationId), status: { $ne: 'resolved' }, [field]: dueAt, 'sla.breaches.key': { $ne: key } },
+  const updated = await m.conversations.updateById(
+    job.conversationId,
     { $push: { 'sla.breaches': { key, kind: job.kind, dueAt, at: nowOf(ctx) } } },
-    { new: true },
-  ).lean<Lean>();
+    { status: { $ne: 'resolved' }, [field]: dueAt, 'sla.breaches.key': { $ne: key } },
+  );
   if (!updated) return 'stale';
   await recordMetricEvents(m, [slaOutcomes.breached(updated, job.kind, dueAt, nowOf(ctx))]);
   const event = await recordEvent(m, updated, `SLA breached: ${LABEL[job.kind]} was due ${dueAt.toISOString()}`);
@@ -144,20 +141,14 @@ export async function fireSlaJob(ctx: SlaContext, job: SlaJob): Promise<'breache
 /** Running clocks due within `withinMinutes` (breached ones included), soonest first, at most `limit`. */
 export async function listAtRisk(m: Models, withinMinutes: number, now = new Date(), limit = 500): Promise<AtRiskItem[]> {
   const horizon = new Date(now.getTime() + withinMinutes * 60_000);
-  // One query per clock, each sorted by its own due time, so the soonest `limit` of every clock are in hand.
-  const perKind = await Promise.all(SLA_KINDS.map(async (kind) => {
-    const field = `sla.${DUE_FIELD[kind]}`;
-    const found = await m.Conversation.find({ status: { $ne: 'resolved' }, [field]: { $lte: horizon } })
-      .select({ customerId: 1, teamId: 1, assigneeId: 1, sla: 1 })
-      .sort({ [field]: 1 })
-      .limit(limit)
-      .lean<Lean[]>();
-    return found.map((c) => ({ c, kind, at: c.sla[DUE_FIELD[kind]] as Date }));
+  // Clocks run only on unresolved conversations, which are few at any time: one status equality each, then the
+  // due times are compared here (a range or sort in the store would read every conversation on FerretDB).
+  const unresolved = (await Promise.all((['open', 'pending', 'snoozed'] as const).map((s) => m.conversations.inStatus(s)))).flat();
+  const rows = SLA_KINDS.flatMap((kind) => unresolved.flatMap((c) => {
+    const at = c.sla?.[DUE_FIELD[kind]] as Date | null | undefined;
+    return at && at.getTime() <= horizon.getTime() ? [{ c, kind, at }] : [];
   }));
-  const rows = perKind.flat();
-  const ids = [...new Set(rows.map(({ c }) => String(c.customerId)))].map((id) => new Types.ObjectId(id));
-  const customers = ids.length ? await m.Customer.find({ _id: { $in: ids } }, { name: 1 }).lean() : [];
-  const names = new Map(customers.map((c) => [String(c._id), c.name ?? undefined]));
+  const names = await customerNames(m, rows.map(({ c }) => c.customerId));
   const items: AtRiskItem[] = rows.map(({ c, kind, at }) => ({
     conversationId: String(c._id), customerName: names.get(String(c.customerId)) ?? undefined,
     teamId: c.teamId ? String(c.teamId) : null, assigneeId: c.assigneeId ? String(c.assigneeId) : null,

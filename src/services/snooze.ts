@@ -20,11 +20,7 @@ export async function scheduleSnoozeEnd(queues: Pick<QueueSet, 'sla'>, conversat
 export async function endSnooze(ctx: SlaContext, job: SlaJob): Promise<'woken' | 'stale'> {
   if (!Types.ObjectId.isValid(job.conversationId)) return 'stale';
   const m = ctx.models;
-  const woken = await m.Conversation.findOneAndUpdate(
-    { _id: new Types.ObjectId(job.conversationId), status: 'snoozed', snoozedUntil: new Date(job.dueAt) },
-    { $set: { status: 'open', snoozedUntil: null } },
-    { new: true },
-  ).lean();
+  const woken = await m.conversations.updateById(job.conversationId, { $set: { status: 'open', snoozedUntil: null } }, { status: 'snoozed', snoozedUntil: new Date(job.dueAt) });
   if (!woken) return 'stale';
   await announce(m, ctx.events, woken, 'Snooze ended: back to open');
   await syncSla(ctx, job.conversationId);

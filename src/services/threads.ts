@@ -25,6 +25,6 @@ export async function visitorTyping(m: Models, events: EventPublisher, visitorId
   // By _id through the customer's cached open conversation (a lookup by openKey scans on FerretDB); checked open.
   const customer = await m.Customer.findById(identity.customerId, { openConversationId: 1 }).lean();
   if (!customer?.openConversationId) return;
-  const conversation = await m.Conversation.findById(customer.openConversationId, { openKey: 1 }).lean();
+  const conversation = await m.conversations.byId(customer.openConversationId);
   if (conversation?.openKey === String(identity.customerId)) events.typing(String(conversation._id), { from: 'customer', typing });
 }

@@ -9,11 +9,12 @@ export interface StoreOptions {
 
 /**
  * Store commands one connection may have in flight. FerretDB 1.24 on PostgreSQL holds one pool connection per
- * statement of a command and its pool has 50: more concurrent updates than that (an ingest batch ran 120 upserts
- * at once) deadlock the store for good. Every process opens one or two connections, so each stays well under the
- * pool; the driver queues the rest. MongoDB serves this concurrency comfortably on 2 cores too.
+ * statement of a command and its pool is small (40 here, scripts/services.mjs): more concurrent updates than that
+ * (an ingest batch ran 120 upserts at once) deadlock the store for good. A hub and a worker process hold one
+ * connection each, so together they stay well under the pool; the driver queues the rest. Eight saturate the
+ * 2 cores of these machines on FerretDB and on MongoDB alike.
  */
-export const STORE_MAX_IN_FLIGHT = 12;
+export const STORE_MAX_IN_FLIGHT = 8;
 
 const optionsOf = new WeakMap<Db, StoreOptions>();
 

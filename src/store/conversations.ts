@@ -1,5 +1,10 @@
-import { Schema, type Connection, type InferSchemaType } from 'mongoose';
-import { CHANNELS } from '../domain/channels';
+import { Schema, Types, type Connection, type Model, type UpdateQuery } from 'mongoose';
+import { CHANNELS, type Channel } from '../domain/channels';
+import type { SlaClocks } from '../domain/sla';
+import type { ConversationStatus } from '../domain/views';
+import { isDuplicateKey } from './connection';
+import { matches, type Cursor, type InboxIndex, type ViewFilter } from './inbox-index';
+import { inParallel } from './parallel';
 import { addSlaFields } from './sla';
 
 const conversationSchema = new Schema(
@@ -20,6 +25,8 @@ const conversationSchema = new Schema(
     lastMessagePreview: { type: String, maxlength: 200 },
     snoozedUntil: { type: Date, default: null },
     openedAt: { type: Date, required: true },
+    /** The UTC day of openedAt (`YYYY-MM-DD`): date-range reads go day by day through one equality each. */
+    openedDay: { type: String, default(this: { openedAt?: Date } | null) { return this?.openedAt ? dayOf(this.openedAt) : undefined; } },
     lastActivityAt: { type: Date, required: true },
     lastInboundAt: { type: Date, default: null },
     lastOutboundAt: { type: Date, default: null },
@@ -33,16 +40,273 @@ const conversationSchema = new Schema(
   { timestamps: true },
 );
 addSlaFields(conversationSchema);
-// Serves: finding a customer's unresolved conversation on every inbound message (race-safe upsert key).
+// Serves: the customer's unresolved conversation on every inbound message (race-safe upsert key): `unresolvedOf`.
 conversationSchema.index({ openKey: 1 }, { unique: true });
-// Serves: the inbox list, newest activity first, with cursor pagination.
-conversationSchema.index({ lastActivityAt: -1, _id: -1 });
-// Serves: "Mine" and per-status views of the inbox.
-conversationSchema.index({ assigneeId: 1, status: 1, lastActivityAt: -1 });
-// Serves: a customer's past conversations (sidebar, reopen rule).
+// Serves: a customer's conversations (sidebar, reopen rule, merges): `ofCustomer`.
 conversationSchema.index({ customerId: 1, openedAt: -1 });
+// Serves: conversations opened on one day (the CSV export walks its date range day by day): `openedOn`.
+conversationSchema.index({ openedDay: 1 });
+// Serves: conversations in one status (unresolved ones are few; routing and SLA rebuilds): `inStatus`.
+conversationSchema.index({ status: 1, lastActivityAt: -1 });
+// Serves: an agent's conversations in one status (presence grace, capacity rebuild): `assignedTo`.
+conversationSchema.index({ assigneeId: 1, status: 1, lastActivityAt: -1 });
 
-export type ConversationDoc = InferSchemaType<typeof conversationSchema>;
+export interface SlaBreach { key: string; kind: string; dueAt: Date; at: Date }
+export type ConversationSla = Partial<SlaClocks> & { rev?: number; breaches?: SlaBreach[] };
+
+/** A stored conversation, as every read returns it. */
+export interface ConversationDoc {
+  _id: Types.ObjectId;
+  customerId: Types.ObjectId;
+  openKey: string;
+  status: ConversationStatus;
+  assigneeId: Types.ObjectId | null;
+  teamId: Types.ObjectId | null;
+  priority: number;
+  requiredSkills: string[];
+  lastInboundChannel?: Channel;
+  lastMessagePreview?: string;
+  snoozedUntil: Date | null;
+  openedAt: Date;
+  openedDay?: string;
+  lastActivityAt: Date;
+  lastInboundAt: Date | null;
+  lastOutboundAt: Date | null;
+  firstResponseAt: Date | null;
+  waitingSince?: Date | null;
+  resolvedAt: Date | null;
+  labels: string[];
+  sla?: ConversationSla | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
 const define = (db: Connection) => db.model('Conversation', conversationSchema);
 /** The model on this connection (registered once per connection). */
 export const conversationModel = (db: Connection) => (db.models.Conversation as ReturnType<typeof define> | undefined) ?? define(db);
+
+/** Called with the stored document after every write through the repository (the inbox index keeps in step). */
+export type ConversationListener = (doc: ConversationDoc) => Promise<void>;
+const listenersOf = new WeakMap<Connection, Set<ConversationListener>>();
+
+/** Registers a listener for every conversation written through this connection's repository; returns its removal. */
+export function onConversationWritten(db: Connection, listener: ConversationListener): () => void {
+  const set = listenersOf.get(db) ?? new Set();
+  listenersOf.set(db, set);
+  set.add(listener);
+  return () => set.delete(listener);
+}
+
+const indexOf = new WeakMap<Connection, InboxIndex>();
+
+/**
+ * Keeps `index` in step with every conversation written through this connection and serves inbox pages and counts
+ * from it. Each hub and worker process attaches one at start (src/hub.ts); returns the detachment.
+ */
+export function attachInboxIndex(db: Connection, index: InboxIndex): () => void {
+  indexOf.set(db, index);
+  const off = onConversationWritten(db, (doc) => index.apply(doc));
+  return () => {
+    off();
+    if (indexOf.get(db) === index) indexOf.delete(db);
+  };
+}
+
+/** Extra conditions a guarded write checks on the one document its `_id` selects (evaluated by the store). */
+export type Guard = Record<string, unknown>;
+
+/**
+ * Every query and write of `conversations`. Reads are by `_id`, by the unique `openKey`, or by one equality on an
+ * indexed field whose matches are few (a customer's conversations, the unresolved ones of a status, an agent's):
+ * FerretDB pushes down only top-level equality and sorts in its own code, so nothing here sorts or ranges over
+ * history. Inbox pages and counts come from the inbox index (src/store/inbox-index.ts), kept in step by the
+ * listeners every write here calls.
+ */
+export function conversationRepo(model: Model<ConversationDoc>) {
+  const db = model.db;
+  const notify = async (doc: ConversationDoc | null): Promise<ConversationDoc | null> => {
+    if (doc) for (const listener of listenersOf.get(db) ?? []) await listener(doc);
+    return doc;
+  };
+  const lean = (q: { lean<T>(): Promise<T> }) => q.lean<ConversationDoc | null>();
+  /** One guarded single-document write by `_id`; the stored document after it, or null when the guard failed. */
+  const updateById = async (id: Types.ObjectId | string, update: UpdateQuery<ConversationDoc>, guard: Guard = {}) =>
+    notify(await lean(model.findOneAndUpdate({ _id: new Types.ObjectId(id), ...guard }, update, { new: true })));
+
+  const index = () => {
+    const found = indexOf.get(db);
+    if (!found) throw new Error('the inbox index is not attached to this store connection (attachInboxIndex)');
+    return found;
+  };
+
+  return {
+    /**
+     * One inbox page: the view's ids from the inbox index, newest activity first, each row read by `_id` and checked
+     * against the filter (an entry the store disagrees with is repaired and skipped). `next` continues after it.
+     */
+    async page(f: ViewFilter, limit: number, cursor?: Cursor): Promise<{ items: ConversationDoc[]; next: Cursor | null }> {
+      const ix = index();
+      const items: ConversationDoc[] = [];
+      const seen = new Set<string>(); // an entry moved by a concurrent write can come twice
+      let more = false;
+      for await (const found of ix.ids(f, cursor, limit + 1)) {
+        const chunk = found.filter(({ id }) => !seen.has(id) && seen.add(id));
+        const docs = await inParallel(chunk, ({ id }) => lean(model.findById(new Types.ObjectId(id))));
+        for (const [i, doc] of docs.entries()) {
+          if (!doc) {
+            await ix.remove(chunk[i]!.id);
+            continue;
+          }
+          if (doc.lastActivityAt.getTime() !== chunk[i]!.at || !matches(doc, f)) {
+            await ix.apply(doc); // a write whose index update was lost (a crash between the two): repair it
+            if (!matches(doc, f)) continue;
+          }
+          if (items.length === limit) {
+            more = true;
+            break;
+          }
+          items.push(doc);
+        }
+        if (more) break;
+      }
+      const last = items[items.length - 1];
+      return { items, next: more && last ? { at: last.lastActivityAt.getTime(), id: String(last._id) } : null };
+    },
+    /** How many conversations each view holds, from the inbox index (no store read). */
+    count: (filters: ViewFilter[]): Promise<number[]> => index().count(filters),
+    /** Teams that have conversations (for per-team counts). */
+    indexedTeamIds: (): Promise<string[]> => index().teamIds(),
+    /** Builds the inbox index from the store if this Redis has none (worker start); the number indexed, if it did. */
+    async ensureIndexed(): Promise<number | false> {
+      const ix = index();
+      if (await ix.isBuilt()) return false;
+      await this.backfillDerived(); // documents from before a derived key existed (or seeded without it)
+      return ix.rebuild(this.all());
+    },
+    /** Builds the inbox index again from the store (after writes that bypassed the repository: bulk seeding). */
+    rebuildIndex(): Promise<number | false> {
+      return index().rebuild(this.all());
+    },
+    /** Sets the derived keys a document written before they existed lacks (openedDay); the number changed. */
+    async backfillDerived(): Promise<number> {
+      let n = 0;
+      for await (const batch of this.all()) {
+        const missing = batch.filter((c) => !c.openedDay);
+        await inParallel(missing, (c) => model.updateOne({ _id: c._id }, { $set: { openedDay: dayOf(c.openedAt) } }));
+        n += missing.length;
+      }
+      return n;
+    },
+
+    byId: async (id: Types.ObjectId | string): Promise<ConversationDoc | null> =>
+      Types.ObjectId.isValid(id) ? lean(model.findById(new Types.ObjectId(id))) : null,
+    /** Several by `_id` at once, in the order asked (null where gone): parallel lookups, never `$in` (a scan). */
+    byIds: (ids: (Types.ObjectId | string)[]): Promise<(ConversationDoc | null)[]> =>
+      inParallel(ids, (id) => lean(model.findById(new Types.ObjectId(id)))),
+    exists: async (id: Types.ObjectId | string): Promise<boolean> =>
+      Types.ObjectId.isValid(id) && Boolean(await model.exists({ _id: new Types.ObjectId(id) })),
+    /** The customer's unresolved conversation (open, pending or snoozed), by the unique openKey. */
+    unresolvedOf: (customerId: Types.ObjectId | string): Promise<ConversationDoc | null> => lean(model.findOne({ openKey: String(customerId) })),
+    /** All conversations of a customer, newest opened first (a customer has a bounded number). */
+    ofCustomer: async (customerId: Types.ObjectId | string, limit = 1000): Promise<ConversationDoc[]> => {
+      const docs = await model.find({ customerId: new Types.ObjectId(customerId) }).lean<ConversationDoc[]>();
+      return docs.sort((a, b) => b.openedAt.getTime() - a.openedAt.getTime()).slice(0, limit);
+    },
+    /**
+     * Conversations in an unresolved status (few at any time: what the team has in hand). Not for `resolved`,
+     * which grows with history; the inbox index pages through that.
+     */
+    inStatus: (status: Exclude<ConversationStatus, 'resolved'>): Promise<ConversationDoc[]> => model.find({ status }).lean<ConversationDoc[]>(),
+    /** Conversations opened on one UTC day (`YYYY-MM-DD`), in opening order. */
+    openedOn: async (day: string): Promise<ConversationDoc[]> =>
+      (await model.find({ openedDay: day }).lean<ConversationDoc[]>())
+        .sort((a, b) => a.openedAt.getTime() - b.openedAt.getTime() || String(a._id).localeCompare(String(b._id))),
+    /** An agent's conversations in one status. */
+    assignedTo: (agentId: Types.ObjectId | string, status: ConversationStatus): Promise<ConversationDoc[]> =>
+      model.find({ assigneeId: new Types.ObjectId(agentId), status }).lean<ConversationDoc[]>(),
+    /** Every conversation in `_id` order, in batches (rebuilding derived state, exports); no sort in the store. */
+    async *all(batch = 500): AsyncGenerator<ConversationDoc[]> {
+      let buffer: ConversationDoc[] = [];
+      for await (const doc of model.find({}).lean<ConversationDoc[]>().cursor({ batchSize: batch })) {
+        buffer.push(doc as unknown as ConversationDoc);
+        if (buffer.length >= batch) {
+          yield buffer;
+          buffer = [];
+        }
+      }
+      if (buffer.length) yield buffer;
+    },
+
+    updateById,
+    /**
+     * The conversation write of inbound messages, one per conversation and batch: times only move forward ($max),
+     * waiting starts at the earliest unanswered message ($min on an absent field sets it), pending and snoozed wake
+     * up. Idempotent, so a retried job can run it again. Through the driver, not the model: it runs for nearly every
+     * message, and mongoose's casting cost more than the command (updatedAt is set here instead).
+     */
+    async recordInbound(id: Types.ObjectId, touch: { at: Date; earliest: Date; channel: Channel; preview: string; wake: boolean }, guard: Guard = {}): Promise<ConversationDoc | null> {
+      const doc = await model.collection.findOneAndUpdate(
+        { _id: id, ...guard },
+        {
+          $max: { lastInboundAt: touch.at, lastActivityAt: touch.at },
+          $min: { waitingSince: touch.earliest },
+          $set: {
+            lastInboundChannel: touch.channel, lastMessagePreview: touch.preview, updatedAt: new Date(),
+            ...(touch.wake ? { status: 'open', snoozedUntil: null } : {}),
+          },
+        },
+        { returnDocument: 'after' },
+      );
+      return notify(doc as unknown as ConversationDoc | null);
+    },
+    /** Like updateById, returning the document as it was before the write (what the write changed). */
+    async updateByIdReturningBefore(id: Types.ObjectId | string, update: UpdateQuery<ConversationDoc>, guard: Guard = {}): Promise<ConversationDoc | null> {
+      // No projection: FerretDB 1.24's findAndModify does not support `fields`.
+      const before = await lean(model.findOneAndUpdate({ _id: new Types.ObjectId(id), ...guard }, update, { new: false }));
+      if (before) await notify(await lean(model.findById(before._id)));
+      return before;
+    },
+    /**
+     * Opens the customer's unresolved conversation unless one exists (race-safe on the unique openKey): the stored
+     * one, and whether this call created it.
+     */
+    async openFor(customerId: Types.ObjectId, at: Date): Promise<{ conversation: ConversationDoc; created: boolean }> {
+      const openKey = String(customerId);
+      const fresh = new Types.ObjectId();
+      try {
+        const conversation = await lean(model.findOneAndUpdate(
+          { openKey },
+          { $setOnInsert: { _id: fresh, customerId, openKey, status: 'open', openedAt: at, openedDay: dayOf(at), lastActivityAt: at } },
+          { upsert: true, new: true },
+        ));
+        await notify(conversation);
+        return { conversation: conversation!, created: fresh.equals(conversation!._id) };
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+        return { conversation: (await lean(model.findOne({ openKey })))!, created: false };
+      }
+    },
+    /**
+     * Makes a resolved conversation the customer's unresolved one again; null if it is not resolved any more or the
+     * customer has another unresolved conversation (the unique openKey refuses the second).
+     */
+    async reopen(id: Types.ObjectId, customerId: Types.ObjectId, set: Partial<ConversationDoc> = {}): Promise<ConversationDoc | null> {
+      try {
+        return await updateById(id, { $set: { openKey: String(customerId), status: 'open', resolvedAt: null, snoozedUntil: null, ...set } }, { status: 'resolved' });
+      } catch (err) {
+        if (isDuplicateKey(err)) return null;
+        throw err;
+      }
+    },
+    /** Test and benchmark fixtures: inserts stored documents as they are, and tells the listeners. */
+    async insertFixtures(docs: Partial<ConversationDoc>[]): Promise<ConversationDoc[]> {
+      const inserted = (await model.insertMany(docs, { ordered: false })).map((d) => d.toObject() as ConversationDoc);
+      await inParallel(inserted, (d) => notify(d));
+      return inserted;
+    },
+  };
+}
+export type ConversationRepo = ReturnType<typeof conversationRepo>;
+
+/** The UTC day of a time, `YYYY-MM-DD` (conversation `openedDay`). */
+export const dayOf = (at: Date): string => at.toISOString().slice(0, 10);

@@ -4,7 +4,7 @@ import { tuneEmbeddedStore } from './embedded-tuning';
 import { agentModel } from './agents';
 import { auditModel } from './audit';
 import { cannedModel } from './canned';
-import { conversationModel } from './conversations';
+import { conversationModel, conversationRepo, type ConversationDoc } from './conversations';
 import { customerModel } from './customers';
 import { identityModel } from './identities';
 import { messageModel } from './messages';
@@ -18,6 +18,9 @@ export { gridFsBlobStore, type BlobStore } from './attachments';
 export { connectStore, isDuplicateKey, STORE_MAX_IN_FLIGHT, type Db, type StoreOptions } from './connection';
 export type { IdentityKind } from './identities';
 export { idForKey } from './keys';
+export { attachInboxIndex, onConversationWritten, type ConversationDoc, type ConversationRepo } from './conversations';
+export { inboxIndex, type Cursor, type InboxIndex, type ViewFilter } from './inbox-index';
+export { inParallel } from './parallel';
 export { indexedFields, scanCounters } from './embedded-tuning';
 
 /** All models of one database connection. */
@@ -25,7 +28,7 @@ export function models(db: Connection) {
   return {
     Customer: customerModel(db),
     Identity: identityModel(db),
-    Conversation: conversationModel(db),
+    conversations: conversationRepo(conversationModel(db) as unknown as Model<ConversationDoc>),
     Message: messageModel(db),
     Agent: agentModel(db),
     Team: teamModel(db),
@@ -45,7 +48,7 @@ export type Models = ReturnType<typeof models>;
  * FerretDB on PostgreSQL, makes them usable by its pushed-down filters (src/store/embedded-tuning.ts).
  */
 export async function ensureIndexes(db: Connection): Promise<void> {
-  const all = Object.values(models(db)) as unknown as Model<never>[];
+  const all = [...Object.values(models(db)).filter((m) => typeof m === 'function'), conversationModel(db)] as unknown as Model<never>[];
   await Promise.all(all.map((m) => m.init()));
   const { embeddedPostgresqlUrl } = storeOptions(db);
   if (embeddedPostgresqlUrl) await tuneEmbeddedStore(embeddedPostgresqlUrl, db.name, all);

@@ -10,6 +10,7 @@ import { testConfig } from '../helpers/env';
 import { startTestHub } from '../helpers/hub';
 import { webchatMessage } from '../helpers/messages';
 import { waitFor } from '../helpers/process';
+import { conversationModel } from '../../src/store/conversations';
 
 // Supervisor screens in Chromium against a real hub (store, Redis, routing workers): the wallboard follows an
 // agent's presence and what they view, live; reports render for the chosen filters and export CSV.
@@ -83,7 +84,7 @@ test('an agent sees no supervisor screens; the wallboard shows the agent going o
 
   // A customer writes: the conversation is at risk on the wallboard and carries an SLA badge in the agent's inbox.
   await enqueueInbound(hub.deps.queues, webchatMessage('sup-1', 'v_supervisor_test'));
-  const conversation = await waitFor(() => hub.deps.models.Conversation.findOne({}).lean(), 15_000, 'the conversation');
+  const conversation = await waitFor(() => conversationModel(hub.deps.db).findOne({}).lean(), 15_000, 'the conversation');
   const risk = sup.locator('.wallboard tr.at-risk', { hasText: 'Ayşe Yılmaz' });
   await risk.waitFor({ timeout: 15_000 });
   expect(await risk.locator('td').first().textContent()).toBe('First response');

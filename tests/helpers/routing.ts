@@ -3,6 +3,7 @@ import { createAgent } from '../../src/services/agents';
 import { setPresence } from '../../src/services/presence';
 import { routingDeps } from '../../src/services/routing';
 import { waitFor } from './process';
+import { conversationModel } from '../../src/store/conversations';
 
 /** True once the routing queue has nothing waiting or running (delayed offline-grace jobs do not count). */
 export async function routingIdle(hub: Hub): Promise<boolean> {
@@ -26,7 +27,7 @@ export async function onlineAgent(hub: Hub, name: string, teamId: string, profil
 
 /** Unresolved conversations per assignee, read from the store. */
 export async function loadsInStore(hub: Hub): Promise<Map<string, number>> {
-  const open = await hub.deps.models.Conversation.find({ assigneeId: { $ne: null }, status: { $ne: 'resolved' } }, { assigneeId: 1 }).lean();
+  const open = await conversationModel(hub.deps.db).find({ assigneeId: { $ne: null }, status: { $ne: 'resolved' } }, { assigneeId: 1 }).lean();
   const out = new Map<string, number>();
   for (const c of open) out.set(String(c.assigneeId), (out.get(String(c.assigneeId)) ?? 0) + 1);
   return out;

@@ -63,7 +63,7 @@ describe('inbox list', () => {
     for (let i = 0; i < 7; i++) ids.push((await ingest(hub.deps.models, null, inbound('sms', `+90555000000${i}`, `SMS ${i}: iyi günler`))).conversationId);
     // Same lastActivityAt for three of them: the _id half of the cursor must keep them apart.
     const tie = new Date(Date.now() - 60_000);
-    await hub.deps.models.Conversation.updateMany({ _id: { $in: ids.slice(0, 3).map((i) => new Types.ObjectId(i)) } }, { $set: { lastActivityAt: tie } });
+    for (const id of ids.slice(0, 3)) await hub.deps.models.conversations.updateById(id, { $set: { lastActivityAt: tie } });
 
     const all = await api<{ items: ConversationView[]; nextCursor: string | null }>('ali', 'GET', '/conversations?limit=100');
     expect(all.status).toBe(200);
@@ -90,7 +90,7 @@ describe('inbox list', () => {
 
     const sms = await api<{ items: ConversationView[] }>('ali', 'GET', '/conversations?channel=sms');
     expect(sms.body.items.map((c) => c.id).sort()).toEqual([...ids].sort());
-    await hub.deps.models.Conversation.updateOne({ _id: ids[4] }, { $set: { assigneeId: new Types.ObjectId(who.ali!.id), teamId: new Types.ObjectId(who.team!.id), status: 'pending' } });
+    await hub.deps.models.conversations.updateById(ids[4]!, { $set: { assigneeId: new Types.ObjectId(who.ali!.id), teamId: new Types.ObjectId(who.team!.id), status: 'pending' } });
     expect((await api('ali', 'GET', '/conversations?assignee=me')).body.items.map((c: ConversationView) => c.id)).toEqual([ids[4]]);
     expect((await api('veli', 'GET', `/conversations?assignee=${who.ali!.id}`)).body.items.map((c: ConversationView) => c.id)).toEqual([ids[4]]);
     expect((await api('veli', 'GET', '/conversations?assignee=me')).body.items).toEqual([]);
@@ -127,7 +127,7 @@ test('customer with identities, and the unified thread across channels and conve
   // Close the first conversation long ago, so her next message starts a second one.
   await api('ali', 'POST', `/conversations/${ayse.conversationId}/notes`, { text: 'VIP müşteri' });
   await api('ali', 'POST', `/conversations/${ayse.conversationId}/status`, { status: 'resolved' });
-  await hub.deps.models.Conversation.updateOne({ _id: ayse.conversationId }, { $set: { resolvedAt: new Date(Date.now() - 30 * 86400_000) } });
+  await hub.deps.models.conversations.updateById(ayse.conversationId, { $set: { resolvedAt: new Date(Date.now() - 30 * 86400_000) } });
   const next = await ingest(hub.deps.models, null, inbound('sms', '+905321234567', 'Kargo hâlâ gelmedi'));
   expect(next.conversationId).not.toBe(ayse.conversationId);
 
@@ -292,7 +292,7 @@ describe('status', () => {
     const other = await ingest(hub.deps.models, null, inbound('webchat', 'visitor-conflict', 'ilk'));
     const res1 = await api('ali', 'POST', `/conversations/${other.conversationId}/status`, { status: 'resolved' });
     expect(res1.status).toBe(200);
-    await hub.deps.models.Conversation.updateOne({ _id: other.conversationId }, { $set: { resolvedAt: new Date(Date.now() - 30 * 86400_000) } });
+    await hub.deps.models.conversations.updateById(other.conversationId, { $set: { resolvedAt: new Date(Date.now() - 30 * 86400_000) } });
     await ingest(hub.deps.models, null, inbound('webchat', 'visitor-conflict', 'ikinci'));
     const res = await api<{ error: string }>('ali', 'POST', `/conversations/${other.conversationId}/status`, { status: 'open' });
     expect(res.status).toBe(409);

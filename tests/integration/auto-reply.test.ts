@@ -8,6 +8,7 @@ import { testConfig } from '../helpers/env';
 import { startTestHub } from '../helpers/hub';
 import { webchatMessage } from '../helpers/messages';
 import { waitFor } from '../helpers/process';
+import { conversationModel } from '../../src/store/conversations';
 
 // The out-of-hours reply through the real pipeline: SMTP/web chat ingress -> inbound worker -> auto-reply ->
 // outbound worker -> SMTP relay (a local sink). "Closed" is made with holidays on today's and tomorrow's date, since
@@ -40,7 +41,7 @@ async function webchat(visitor: string, text: string) {
   await enqueueInbound(hub.deps.queues, msg);
   await drained();
   const customer = await waitFor(() => m().Identity.findOne({ kind: 'webchat', address: visitor }).lean(), 5000, 'the visitor');
-  return (await m().Conversation.findOne({ customerId: customer.customerId }).lean())!;
+  return (await conversationModel(hub.deps.db).findOne({ customerId: customer.customerId }).lean())!;
 }
 
 beforeAll(async () => {
@@ -71,7 +72,7 @@ describe('out-of-hours reply', () => {
 
     await webchat('visitor-ar-1', 'Orada kimse var mı?');
     expect(await autoReplies(c._id)).toHaveLength(1);
-    const after = await m().Conversation.findById(c._id).lean();
+    const after = await conversationModel(hub.deps.db).findById(c._id).lean();
     expect(after!.firstResponseAt ?? null).toBeNull();
     expect(after!.waitingSince).toBeInstanceOf(Date);
   });
@@ -84,7 +85,7 @@ describe('out-of-hours reply', () => {
     await waitFor(() => m().Identity.findOne({ kind: 'email', address: 'ooo@example.com' }).lean(), 10_000, 'the automatic mail');
     await drained();
     const ooo = await m().Identity.findOne({ kind: 'email', address: 'ooo@example.com' }).lean();
-    const oooConv = await m().Conversation.findOne({ customerId: ooo!.customerId }).lean();
+    const oooConv = await conversationModel(hub.deps.db).findOne({ customerId: ooo!.customerId }).lean();
     expect(await autoReplies(oooConv!._id)).toHaveLength(0);
 
     // A known customer whose language is English (language detection is the routing work's; set it here).

@@ -6,6 +6,7 @@ import { setStatus } from '../../src/services/conversations';
 import { testConfig } from '../helpers/env';
 import { startTestHub } from '../helpers/hub';
 import { webchatMessage } from '../helpers/messages';
+import { conversationModel } from '../../src/store/conversations';
 
 const config = testConfig('ingestbatch');
 let hub: Awaited<ReturnType<typeof startTestHub>>;
@@ -49,14 +50,14 @@ test('a mixed batch: new, already stored and repeated messages, several per cust
   expect(new Set([0, 3, 4, 6].map((i) => results[i]!.conversationId)).size).toBe(1);
   expect(new Set([1, 2, 5].map((i) => results[i]!.conversationId))).toEqual(new Set([stored.conversationId]));
   expect(await m.Identity.countDocuments({ kind: 'webchat', address: a })).toBe(1);
-  expect(await m.Conversation.countDocuments({ customerId: results[0]!.customerId })).toBe(1);
+  expect(await conversationModel(hub.deps.db).countDocuments({ customerId: results[0]!.customerId })).toBe(1);
   expect(await m.Message.countDocuments({ dedupeKey: { $in: batch.map((x) => x.dedupeKey) } })).toBe(6);
   // events once per new message, none for the duplicates
   expect(rec.messages.map((e) => e.text).sort()).toEqual(['a1', 'a2', 'a3 şöyle', 'b1', 'b2 — son']);
   expect(rec.conversations.filter((c) => c.created)).toHaveLength(1);
   // timestamps and preview follow the latest message of each conversation
   for (const [idx, text] of [[6, 'a3 şöyle'], [5, 'b2 — son']] as const) {
-    const conv = await m.Conversation.findById(results[idx]!.conversationId).lean();
+    const conv = await conversationModel(hub.deps.db).findById(results[idx]!.conversationId).lean();
     const latest = await m.Message.findOne({ conversationId: conv!._id }).sort({ createdAt: -1 }).lean();
     expect(latest!.text).toBe(text);
     expect(conv!.lastMessagePreview).toBe(text);
@@ -89,7 +90,7 @@ test('concurrent batches for the same new customer create one identity, customer
   expect(new Set(results.map((r) => r.conversationId)).size).toBe(1);
   expect(await m.Identity.countDocuments({ kind: 'webchat', address })).toBe(1);
   expect(await m.Customer.countDocuments({ _id: results[0]!.customerId })).toBe(1);
-  expect(await m.Conversation.countDocuments({ customerId: results[0]!.customerId })).toBe(1);
+  expect(await conversationModel(hub.deps.db).countDocuments({ customerId: results[0]!.customerId })).toBe(1);
   expect(await m.Message.countDocuments({ conversationId: results[0]!.conversationId })).toBe(30);
 });
 
@@ -100,11 +101,11 @@ test('a batch wakes a pending conversation and reopens a recently resolved one',
   await setStatus(m, new Types.ObjectId(first.conversationId), 'pending');
   const [r] = await ingestBatch(m, null, [msg(`wake-2-${tag}`, `batch-wake-${tag}`)]);
   expect(r!.conversationId).toBe(first.conversationId);
-  expect((await m.Conversation.findById(first.conversationId).lean())!.status).toBe('open');
+  expect((await conversationModel(hub.deps.db).findById(first.conversationId).lean())!.status).toBe('open');
   await setStatus(m, new Types.ObjectId(first.conversationId), 'resolved');
   const [again] = await ingestBatch(m, null, [msg(`wake-3-${tag}`, `batch-wake-${tag}`)]);
   expect(again!.conversationId).toBe(first.conversationId);
-  expect((await m.Conversation.findById(first.conversationId).lean())!.status).toBe('open');
+  expect((await conversationModel(hub.deps.db).findById(first.conversationId).lean())!.status).toBe('open');
 });
 
 test('the same new messages in two concurrent batches are stored and announced once', async () => {
@@ -133,21 +134,21 @@ test('with the worker\'s sender cache: a resolved conversation is not written to
   expect(r2!.conversationId).toBe(r1!.conversationId);
   // resolved long ago (outside the reopen window): the next message must open a new conversation
   await setStatus(m, new Types.ObjectId(r1!.conversationId), 'resolved');
-  await m.Conversation.updateOne({ _id: r1!.conversationId }, { $set: { resolvedAt: new Date(Date.now() - 30 * 24 * 3600 * 1000) } });
+  await m.conversations.updateById(r1!.conversationId, { $set: { resolvedAt: new Date(Date.now() - 30 * 24 * 3600 * 1000) } });
   const [r3] = (await ingestBatchSettled(m, null, [msg(`c3-${tag}`, address, 'c3')], undefined, cache)) as { conversationId: string; customerId: string }[];
   expect(r3!.customerId).toBe(r1!.customerId);
   expect(r3!.conversationId).not.toBe(r1!.conversationId);
-  const old = await m.Conversation.findById(r1!.conversationId).lean();
+  const old = await conversationModel(hub.deps.db).findById(r1!.conversationId).lean();
   expect(old!.status).toBe('resolved');
   expect(old!.lastMessagePreview).toBe('c2');
-  const fresh = await m.Conversation.findById(r3!.conversationId).lean();
+  const fresh = await conversationModel(hub.deps.db).findById(r3!.conversationId).lean();
   expect(fresh!.lastMessagePreview).toBe('c3');
-  expect(await m.Conversation.countDocuments({ customerId: r1!.customerId, status: { $ne: 'resolved' } })).toBe(1);
+  expect(await conversationModel(hub.deps.db).countDocuments({ customerId: r1!.customerId, status: { $ne: 'resolved' } })).toBe(1);
   // a snoozed conversation of a cached sender wakes up on the next message, which lands in it
   await setStatus(m, new Types.ObjectId(r3!.conversationId), 'snoozed', new Date(Date.now() + 3600_000));
   const [r4] = (await ingestBatchSettled(m, null, [msg(`c4-${tag}`, address, 'c4')], undefined, cache)) as { conversationId: string }[];
   expect(r4!.conversationId).toBe(r3!.conversationId);
-  const woken = await m.Conversation.findById(r3!.conversationId).lean();
+  const woken = await conversationModel(hub.deps.db).findById(r3!.conversationId).lean();
   expect(woken).toMatchObject({ status: 'open', snoozedUntil: null, lastMessagePreview: 'c4' });
 });
 
@@ -160,6 +161,6 @@ test('two concurrent full batches of first contacts (60 new customers each) are 
   const [one, two] = await Promise.all([ingestBatch(m, null, batch(1)), ingestBatch(m, null, batch(2))]);
   expect([...one, ...two].every((r) => !r.duplicate)).toBe(true);
   expect(new Set([...one, ...two].map((r) => r.conversationId)).size).toBe(120);
-  const convs = await m.Conversation.find({ _id: { $in: one.slice(0, 5).map((r) => new Types.ObjectId(r.conversationId)) } }).lean();
+  const convs = await conversationModel(hub.deps.db).find({ _id: { $in: one.slice(0, 5).map((r) => new Types.ObjectId(r.conversationId)) } }).lean();
   expect(convs.map((c) => c.lastMessagePreview).sort()).toEqual(['ilk mesaj 0', 'ilk mesaj 1', 'ilk mesaj 2', 'ilk mesaj 3', 'ilk mesaj 4']);
 });

@@ -8,6 +8,7 @@ import { testConfig } from '../helpers/env';
 import { startTestHub } from '../helpers/hub';
 import { emailMessage, webchatMessage } from '../helpers/messages';
 import { waitFor } from '../helpers/process';
+import { conversationModel } from '../../src/store/conversations';
 
 const config = testConfig('ingest');
 let hub: Awaited<ReturnType<typeof startTestHub>>;
@@ -36,7 +37,7 @@ test('a message enqueued three times is stored once, in one conversation, with t
   const stored = await hub.deps.models.Message.find({ dedupeKey: m.dedupeKey }).lean();
   expect(stored).toHaveLength(1);
   expect(stored[0]!.text).toBe('Merhaba, siparişim nerede?');
-  expect(await hub.deps.models.Conversation.countDocuments({ customerId: stored[0]!.customerId })).toBe(1);
+  expect(await conversationModel(hub.deps.db).countDocuments({ customerId: stored[0]!.customerId })).toBe(1);
   await events.close();
 });
 
@@ -64,7 +65,7 @@ test('after resolve: a message within the reopen window reopens; after it, a new
   await setStatus(hub.deps.models, new Types.ObjectId(first.conversationId), 'resolved');
   const second = await ingest(hub.deps.models, null, msg(`rw-2-${Date.now()}`, 'visitor-reopen'));
   expect(second.conversationId).toBe(first.conversationId);
-  const reopened = await hub.deps.models.Conversation.findById(first.conversationId).lean();
+  const reopened = await conversationModel(hub.deps.db).findById(first.conversationId).lean();
   expect(reopened!.status).toBe('open');
 
   await setStatus(hub.deps.models, new Types.ObjectId(first.conversationId), 'resolved');
@@ -80,11 +81,11 @@ test('an email naming a conversation resolved long ago reopens it and starts rou
   expect(first.opened).toBe(true);
   // Resolved 30 days ago: outside the reopen window, so only the reply token brings the mail back to it.
   await setStatus(hub.deps.models, new Types.ObjectId(first.conversationId), 'resolved');
-  await hub.deps.models.Conversation.updateOne({ _id: first.conversationId }, { $set: { resolvedAt: new Date(Date.now() - 30 * 24 * 3600 * 1000) } });
+  await hub.deps.models.conversations.updateById(first.conversationId, { $set: { resolvedAt: new Date(Date.now() - 30 * 24 * 3600 * 1000) } });
   const answer = await ingest(hub.deps.models, null, { ...emailMessage(`er-2-${Date.now()}`, 'reopen@example.com.tr'), conversationId: first.conversationId });
   expect(answer.conversationId).toBe(first.conversationId);
   expect(answer.opened).toBe(true); // the inbound worker routes what a message opened or reopened
-  expect((await hub.deps.models.Conversation.findById(first.conversationId).lean())!.status).toBe('open');
+  expect((await conversationModel(hub.deps.db).findById(first.conversationId).lean())!.status).toBe('open');
   const next = await ingest(hub.deps.models, null, { ...emailMessage(`er-3-${Date.now()}`, 'reopen@example.com.tr'), conversationId: first.conversationId });
   expect(next.opened).toBeUndefined();
 });
@@ -93,7 +94,7 @@ test('a pending conversation wakes up (open) when the customer writes', async ()
   const first = await ingest(hub.deps.models, null, msg(`pw-1-${Date.now()}`, 'visitor-pending'));
   await setStatus(hub.deps.models, new Types.ObjectId(first.conversationId), 'pending');
   await ingest(hub.deps.models, null, msg(`pw-2-${Date.now()}`, 'visitor-pending'));
-  const c = await hub.deps.models.Conversation.findById(first.conversationId).lean();
+  const c = await conversationModel(hub.deps.db).findById(first.conversationId).lean();
   expect(c!.status).toBe('open');
   expect(c!.waitingSince).not.toBeNull();
 });

@@ -6,6 +6,7 @@ import { signedInAgent } from '../helpers/agent-api';
 import { testConfig } from '../helpers/env';
 import { startTestHub } from '../helpers/hub';
 import { waitFor } from '../helpers/process';
+import { conversationModel } from '../../src/store/conversations';
 
 // Merging two customers through the API against a real hub with its inbound worker: everything moves, the audit
 // trail records who and what, the worker's sender cache follows the merge, and undo restores the before-state.
@@ -58,7 +59,7 @@ test('merge moves identities, conversations and messages; later messages follow;
   const after = await send(msg('sms', '+905321234567', 'Birleştirmeden sonra'));
   expect(String(after.customerId)).toBe(target);
   expect(String(after.conversationId)).toBe(String(email.conversationId));
-  expect(await hub.deps.models.Conversation.countDocuments({ customerId: sms1.customerId })).toBe(0);
+  expect(await conversationModel(hub.deps.db).countDocuments({ customerId: sms1.customerId })).toBe(0);
 
   // Undo: the phone, its conversation and messages go back; the conversation is open again; tags restored.
   const undone = await api('POST', `/audit/${merged.body.auditId}/undo`);

@@ -8,6 +8,7 @@ import { signedInAgent } from '../helpers/agent-api';
 import { testConfig } from '../helpers/env';
 import { startTestHub } from '../helpers/hub';
 import { waitFor } from '../helpers/process';
+import { conversationModel } from '../../src/store/conversations';
 
 // Metrics on a seeded dataset with hand-computed expected values, in both clocks (docs/metrics.md).
 // Team "Destek" works Mon-Fri 09:00-17:00 Istanbul time (UTC+3 all year); every time below is Istanbul time.
@@ -114,11 +115,11 @@ async function seed() {
     const customer = await m.Customer.create({ name: s.name });
     const agentId = s.agent ? agents[s.agent]! : null;
     const replies = (s.replies ?? []).map(at);
-    const conv = (await m.Conversation.create({
+    const conv = (await m.conversations.insertFixtures([{
       customerId: customer._id, openKey: s.resolved ? `resolved:${ids.length}` : String(customer._id), status: s.resolved ? 'resolved' : 'open',
       assigneeId: agentId, teamId, lastInboundChannel: s.channel, openedAt: at(s.opened), lastActivityAt: at(s.opened),
       firstResponseAt: replies[0] ?? null, resolvedAt: s.resolved ? at(s.resolved) : null,
-    })).toObject();
+    }]))[0]!;
     ids.push(conv._id as Types.ObjectId);
     const unassigned = { ...conv, assigneeId: null };
     const facts: MetricEvent[] = [...inboundFacts(unassigned, { _id: new Types.ObjectId(), channel: s.channel, createdAt: at(s.opened) }, true)];
@@ -246,7 +247,7 @@ describe('buckets', () => {
     // only the bucket documents remain.
     await waitFor(() => flushMetrics(m, hub.deps.redis, prefix, Date.parse('2027-01-01')), 10_000, 'the metrics flusher lock');
     expect(await hub.deps.redis.keys(`${prefix}:metrics:acc:*`)).toEqual([]);
-    const conv = await m.Conversation.findById(ids[9]).lean(); // c10, never answered: a late reply Mon 13:30 (30/30)
+    const conv = await conversationModel(hub.deps.db).findById(ids[9]).lean(); // c10, never answered: a late reply Mon 13:30 (30/30)
     const late = await responseFacts(m, { ...conv!, waitingSince: conv!.openedAt }, { messageId: new Types.ObjectId(), agentId: agents.mehmet, channel: 'sms', at: ist('2026-11-09T13:30'), first: true });
     await recordMetricEvents(m, late);
     await recordMetricEvents(m, late); // fed twice (a retried job)

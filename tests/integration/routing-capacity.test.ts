@@ -8,6 +8,7 @@ import { startTestHub } from '../helpers/hub';
 import { webchatMessage } from '../helpers/messages';
 import { waitFor } from '../helpers/process';
 import { loadsInStore, onlineAgent, settleRouting } from '../helpers/routing';
+import { conversationModel } from '../../src/store/conversations';
 
 // Least-busy with capacity 3: 100 conversations arrive at once for 5 agents, routed by two routing workers.
 const config = testConfig('routingcap', { ROUTING_DEFAULT_TEAM: 'Destek', WORKER_CONCURRENCY: '8' });
@@ -39,12 +40,12 @@ afterAll(async () => {
 });
 
 const maxLoad = async () => Math.max(0, ...(await loadsInStore(hub)).values());
-const unassignedOpen = () => hub.deps.models.Conversation.find({ assigneeId: null, status: 'open' }).lean();
+const unassignedOpen = () => conversationModel(hub.deps.db).find({ assigneeId: null, status: 'open' }).lean();
 
 test('100 simultaneous conversations: 15 assigned, nobody above 3, the rest queued in priority then wait order', async () => {
   const senders = Array.from({ length: 100 }, (_, i) => `cap-visitor-${i}`);
   await Promise.all(senders.map((s, i) => enqueueInbound(hub.deps.queues, webchatMessage(`cap-${i}`, s, `Merhaba, ${i} numaralı siparişim nerede kaldı?`))));
-  await waitFor(async () => (await hub.deps.models.Conversation.countDocuments()) === 100, 60_000, '100 conversations');
+  await waitFor(async () => (await conversationModel(hub.deps.db).countDocuments()) === 100, 60_000, '100 conversations');
   await settleRouting(hub, 60_000);
 
   const loads = await loadsInStore(hub);
@@ -72,7 +73,7 @@ test('100 simultaneous conversations: 15 assigned, nobody above 3, the rest queu
   // Resolve 5 at a time (spread over agents); the freed places go to the next 5 of the queue, never above 3.
   let cursor = 0;
   while (cursor < order.length) {
-    const assigned = await hub.deps.models.Conversation.find({ assigneeId: { $ne: null }, status: 'open' }).lean();
+    const assigned = await conversationModel(hub.deps.db).find({ assigneeId: { $ne: null }, status: 'open' }).lean();
     const byAgent = new Map<string, string>();
     for (const c of assigned) if (!byAgent.has(String(c.assigneeId))) byAgent.set(String(c.assigneeId), String(c._id));
     const toResolve = [...byAgent.values()].slice(0, 5);
@@ -80,7 +81,7 @@ test('100 simultaneous conversations: 15 assigned, nobody above 3, the rest queu
     const expected = order.slice(cursor, cursor + toResolve.length);
     cursor += toResolve.length;
     await settleRouting(hub);
-    const nowAssigned = await hub.deps.models.Conversation.find({ _id: { $in: expected }, assigneeId: { $ne: null } }, { _id: 1 }).lean();
+    const nowAssigned = await conversationModel(hub.deps.db).find({ _id: { $in: expected }, assigneeId: { $ne: null } }, { _id: 1 }).lean();
     expect(nowAssigned.map((c) => String(c._id)).sort()).toEqual([...expected].sort());
     expect(await maxLoad()).toBeLessThanOrEqual(3);
   }

@@ -7,6 +7,7 @@ import { startTestHub } from '../helpers/hub';
 import { webchatMessage } from '../helpers/messages';
 import { waitFor } from '../helpers/process';
 import { loadsInStore, onlineAgent, settleRouting } from '../helpers/routing';
+import { conversationModel } from '../../src/store/conversations';
 
 const config = testConfig('routingpol', { ROUTING_DEFAULT_TEAM: 'Genel' });
 let hub: Awaited<ReturnType<typeof startTestHub>>;
@@ -30,7 +31,7 @@ async function arrive(text: string) {
   const address = `pol-visitor-${++n}`;
   await enqueueInbound(hub.deps.queues, webchatMessage(`pol-${n}`, address, text));
   const identity = await waitFor(() => hub.deps.models.Identity.findOne({ address }).lean(), 20_000, 'the customer');
-  const conversation = await waitFor(() => hub.deps.models.Conversation.findOne({ customerId: identity.customerId }).lean(), 20_000, 'the conversation');
+  const conversation = await waitFor(() => conversationModel(hub.deps.db).findOne({ customerId: identity.customerId }).lean(), 20_000, 'the conversation');
   return { customerId: String(identity.customerId), conversationId: String(conversation._id) };
 }
 
@@ -48,7 +49,7 @@ test('round-robin: 42 arrivals over 4 online agents differ by at most one; away 
   const away = await onlineAgent(hub, 'Ece', teamId, { capacity: 100 });
   await setPresence(routingDeps(hub.deps), away.id, 'away');
   await Promise.all(Array.from({ length: 42 }, (_, i) => enqueueInbound(hub.deps.queues, webchatMessage(`rr-${i}`, `rr-visitor-${i}`, 'Hello, I have a question about my invoice please'))));
-  await waitFor(async () => (await hub.deps.models.Conversation.countDocuments({ assigneeId: { $ne: null } })) === 42, 60_000, '42 routed');
+  await waitFor(async () => (await conversationModel(hub.deps.db).countDocuments({ assigneeId: { $ne: null } })) === 42, 60_000, '42 routed');
   await settleRouting(hub);
   const loads = await loadsInStore(hub);
   const counts = rr.map((a) => loads.get(a.id) ?? 0);
@@ -66,8 +67,8 @@ test('language: a Turkish message goes to the Turkish speaker, an English one to
   const tr = await arrive('Merhaba, dün verdiğim siparişim hâlâ kargoya verilmedi, yardımcı olur musunuz?');
   const en = await arrive('Hello, my order from yesterday has not shipped yet, could you help me?');
   await settleRouting(hub);
-  const trConv = await hub.deps.models.Conversation.findById(tr.conversationId).lean();
-  const enConv = await hub.deps.models.Conversation.findById(en.conversationId).lean();
+  const trConv = await conversationModel(hub.deps.db).findById(tr.conversationId).lean();
+  const enConv = await conversationModel(hub.deps.db).findById(en.conversationId).lean();
   expect(String(trConv!.assigneeId)).toBe(ayse.id);
   expect(String(enConv!.assigneeId)).toBe(john.id);
   expect((await hub.deps.models.Customer.findById(tr.customerId).lean())).toMatchObject({ language: 'tr', languageSource: 'detected' });
@@ -81,13 +82,13 @@ test('language: a Turkish message goes to the Turkish speaker, an English one to
   expect(patched.body.language).toBe('en');
   expect((await admin.api('POST', `/conversations/${tr.conversationId}/assign`, { assigneeId: null })).status).toBe(200);
   await settleRouting(hub);
-  expect(String((await hub.deps.models.Conversation.findById(tr.conversationId).lean())!.assigneeId)).toBe(john.id);
+  expect(String((await conversationModel(hub.deps.db).findById(tr.conversationId).lean())!.assigneeId)).toBe(john.id);
 
   // The customer writes Turkish again in a reopened conversation: detection runs, the agent's choice stays.
   expect((await admin.api('POST', `/conversations/${tr.conversationId}/status`, { status: 'resolved' })).status).toBe(200);
   const identity = await hub.deps.models.Identity.findOne({ customerId: tr.customerId }).lean();
   await enqueueInbound(hub.deps.queues, webchatMessage(`pol-again`, identity!.address, 'Merhaba tekrar, siparişim hâlâ gelmedi, ne zaman gelir?'));
-  await waitFor(async () => (await hub.deps.models.Conversation.findById(tr.conversationId).lean())?.status === 'open', 20_000, 'the reopen');
+  await waitFor(async () => (await conversationModel(hub.deps.db).findById(tr.conversationId).lean())?.status === 'open', 20_000, 'the reopen');
   await settleRouting(hub);
   expect(await hub.deps.models.Customer.findById(tr.customerId).lean()).toMatchObject({ language: 'en', languageSource: 'agent' });
   // Reopened with its assignee kept: it counts against John's capacity again.
@@ -110,5 +111,5 @@ test('admins edit an agent\'s routing profile; skills must all match', async () 
   await admin.api('POST', `/conversations/${c.conversationId}/assign`, { assigneeId: null });
   expect((await admin.api('PATCH', `/conversations/${c.conversationId}/routing`, { requiredSkills: ['billing', 'iade'] })).status).toBe(200);
   await settleRouting(hub);
-  expect(String((await hub.deps.models.Conversation.findById(c.conversationId).lean())!.assigneeId)).toBe(agent.id);
+  expect(String((await conversationModel(hub.deps.db).findById(c.conversationId).lean())!.assigneeId)).toBe(agent.id);
 }, 60_000);

@@ -9,6 +9,7 @@ import { webchatMessage } from '../helpers/messages';
 import { waitFor } from '../helpers/process';
 import { settleRouting } from '../helpers/routing';
 import { connected, nextEvent } from '../helpers/sockets';
+import { conversationModel } from '../../src/store/conversations';
 
 // A short grace period so the re-queue after going offline happens within the test.
 const config = testConfig('routingpres', { ROUTING_DEFAULT_TEAM: 'Canlı', ROUTING_OFFLINE_GRACE_MS: '300' });
@@ -63,7 +64,7 @@ test('presence:set: own presence only, broadcast to the inbox, supervisors told 
   await changed;
 
   await enqueueInbound(hub.deps.queues, webchatMessage('pres-1', 'pres-visitor', 'Merhaba, kargom nerede acaba?'));
-  const c = await waitFor(() => hub.deps.models.Conversation.findOne({ assigneeId: { $ne: null } }).lean(), 20_000, 'routing to Ali');
+  const c = await waitFor(() => conversationModel(hub.deps.db).findOne({ assigneeId: { $ne: null } }).lean(), 20_000, 'routing to Ali');
   conversationId = String(c._id);
   expect(String(c.assigneeId)).toBe(ali.id);
   expect((await board()).agents.find((a) => a.id === ali.id)).toMatchObject({ presence: 'online', presenceSince: res.since, load: 1 });
@@ -86,7 +87,7 @@ test('back online within the grace period: nothing is re-queued', async () => {
     return j && (await j.isCompleted()) ? j : null;
   }, 20_000, 'the grace job');
   expect(job.returnvalue).toEqual({ requeued: 0 });
-  expect(String((await hub.deps.models.Conversation.findById(conversationId).lean())!.assigneeId)).toBe(ali.id);
+  expect(String((await conversationModel(hub.deps.db).findById(conversationId).lean())!.assigneeId)).toBe(ali.id);
 });
 
 test('an agent whose last socket goes is offline; after the grace period their open conversations are re-queued', async () => {
@@ -96,7 +97,7 @@ test('an agent whose last socket goes is offline; after the grace period their o
   const offline = nextEvent<{ agentId: string; presence: string }>(supSocket, AgentEvents.agentPresence, (p) => p.agentId === ali.id && p.presence === 'offline');
   aliSocket.disconnect();
   await offline;
-  await waitFor(async () => !(await hub.deps.models.Conversation.findById(conversationId).lean())?.assigneeId, 20_000, 'the re-queue');
+  await waitFor(async () => !(await conversationModel(hub.deps.db).findById(conversationId).lean())?.assigneeId, 20_000, 'the re-queue');
   await settleRouting(hub);
   const texts = (await hub.deps.models.Message.find({ conversationId, kind: 'event' }).sort({ createdAt: 1 }).lean()).map((m) => m.text);
   expect(texts).toEqual([
@@ -113,6 +114,6 @@ test('an agent whose last socket goes is offline; after the grace period their o
   const again = open(ali.token);
   await connected(again);
   await ack(again, 'presence:set', { presence: 'online' });
-  await waitFor(async () => String((await hub.deps.models.Conversation.findById(conversationId).lean())?.assigneeId) === ali.id, 20_000, 'routing after coming back');
+  await waitFor(async () => String((await conversationModel(hub.deps.db).findById(conversationId).lean())?.assigneeId) === ali.id, 20_000, 'routing after coming back');
   expect((await board()).teams[0]).toMatchObject({ queueLength: 0, longestWaitMs: 0 });
 });

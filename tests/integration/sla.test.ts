@@ -13,6 +13,7 @@ import { startTestHub } from '../helpers/hub';
 import { webchatMessage } from '../helpers/messages';
 import { waitFor } from '../helpers/process';
 import { connected, nextEvent } from '../helpers/sockets';
+import { conversationModel } from '../../src/store/conversations';
 
 // SLA clocks in business time, against a real hub (FerretDB, Redis, BullMQ workers, Socket.IO). The hub's clock is
 // the real one; tests that need "Friday 17:59" call the SLA service with an injected clock, and delayed jobs get
@@ -31,15 +32,15 @@ const nineToSix = [{ start: '09:00', end: '18:00' }];
 const calendar = { timezone: 'Europe/Istanbul', week: { 1: nineToSix, 2: nineToSix, 3: nineToSix, 4: nineToSix, 5: nineToSix, 6: [], 7: [] }, holidays: ['2026-11-16'] };
 
 const at = (now: Date): SlaContext => ({ models: hub.deps.models, events: hub.deps.events, queues: hub.deps.queues, now: () => now });
-const conv = (id: string) => hub.deps.models.Conversation.findById(id).lean() as Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const conv = (id: string) => conversationModel(hub.deps.db).findById(id).lean() as Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** A customer's message that arrived at `openedAt`, in the team (written through ingest, then dated). */
 let seq = 0;
 async function conversationOpenedAt(openedAt: Date): Promise<string> {
   seq++;
   const { conversationId } = await ingest(hub.deps.models, null, webchatMessage(`sla-${seq}-${Date.now()}`, `visitor-sla-${seq}`));
-  await hub.deps.models.Conversation.updateOne(
-    { _id: conversationId },
+  await hub.deps.models.conversations.updateById(
+    conversationId,
     { $set: { openedAt, lastInboundAt: openedAt, waitingSince: openedAt, teamId: new Types.ObjectId(teamId) } },
   );
   return conversationId;
@@ -122,7 +123,7 @@ describe('SLA clocks in business time', () => {
 
   test('the delayed job breaches the clock: event in the thread, sla:breached to supervisors, at-risk lists it', async () => {
     const id = await conversationOpenedAt(FRIDAY_1759);
-    await hub.deps.models.Conversation.updateOne({ _id: id }, { $set: { assigneeId: new Types.ObjectId(agent.id) } });
+    await hub.deps.models.conversations.updateById(id, { $set: { assigneeId: new Types.ObjectId(agent.id) } });
     const [supSocket, agentSocket] = [supervisor.token, agent.token].map((token) => {
       const s = connect(`${hub.url}/agents`, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
       sockets.push(s);
@@ -179,7 +180,7 @@ describe('SLA clocks in business time', () => {
   test('SLA outcomes reach the metrics once: stopped in time is a hit, stopped late a breach even before its job ran', async () => {
     const facts = async (id: string) => hub.deps.models.MetricEvent.find({ type: 'sla', conversationId: new Types.ObjectId(id) }).lean();
     const replyAt = async (id: string, when: Date) => {
-      await hub.deps.models.Conversation.updateOne({ _id: id }, { $set: { firstResponseAt: when }, $unset: { waitingSince: 1 } });
+      await hub.deps.models.conversations.updateById(id, { $set: { firstResponseAt: when }, $unset: { waitingSince: 1 } });
       await syncSla(at(when), id);
     };
     const inTime = await conversationOpenedAt(FRIDAY_1759);
@@ -249,7 +250,7 @@ describe('SLA clocks in business time', () => {
     const msg = webchatMessage(`sla-worker-${Date.now()}`, 'visitor-sla-worker', 'Kargom nerede kaldı?');
     await hub.deps.queues.inbound.add('ingest', { message: msg });
     const c = await waitFor(async () => {
-      const customerConv = await hub.deps.models.Conversation.findOne({ lastMessagePreview: msg.text, 'sla.firstResponseDueAt': { $ne: null } }).lean();
+      const customerConv = await conversationModel(hub.deps.db).findOne({ lastMessagePreview: msg.text, 'sla.firstResponseDueAt': { $ne: null } }).lean();
       return customerConv as any; // eslint-disable-line @typescript-eslint/no-explicit-any
     }, 10_000, 'the first-response clock');
     expect(c.sla.firstResponseDueAt.getTime() - c.openedAt.getTime()).toBe(30 * 60_000);

@@ -4,6 +4,7 @@ import { connectStore, ensureIndexes, models } from '../../src/store';
 import { testConfig } from '../helpers/env';
 import { deleteKeys } from '../helpers/sockets';
 import { spawnKanal, stopProcess, waitUntil } from '../helpers/process';
+import { conversationModel } from '../../src/store/conversations';
 
 // A worker killed with SIGKILL mid-batch: its active jobs' locks expire, a new worker picks them up, and the
 // unique keys make the re-run of a half-done job harmless.
@@ -58,9 +59,9 @@ test('SIGKILL in the middle of a batch loses and duplicates nothing once a new w
   expect(new Set(keys).size).toBe(TOTAL);
   expect(await m.Identity.countDocuments()).toBe(CUSTOMERS);
   expect(await m.Customer.countDocuments()).toBe(CUSTOMERS);
-  expect(await m.Conversation.countDocuments()).toBe(CUSTOMERS);
+  expect(await conversationModel(db).countDocuments()).toBe(CUSTOMERS);
   // Every conversation knows its latest inbound message (the post-insert step also completed after the crash).
-  const withoutTimestamps = await m.Conversation.countDocuments({ lastInboundAt: null });
+  const withoutTimestamps = await conversationModel(db).countDocuments({ lastInboundAt: null });
   expect(withoutTimestamps).toBe(0);
   expect(await queues.inbound.getFailedCount()).toBe(0);
 }, 180_000);

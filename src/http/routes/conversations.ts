@@ -19,6 +19,7 @@ export const listQuery = z.object({
   assignee: z.union([z.enum(['me', 'unassigned']), objectId]).optional(),
   channel: z.enum(CHANNELS).optional(),
   team: objectId.optional(),
+  label: z.string().trim().min(1).max(100).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(25),
   cursor: z.string().max(200).optional(),
 });

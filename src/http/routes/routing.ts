@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { toAgentView } from '../../services/agents';
 import { getConversationView, getCustomer } from '../../services/inbox';
 import { setCustomerLanguage } from '../../services/language';
-import { afterConversationChange, requestDrain, routingDeps } from '../../services/routing';
+import { changeRouting, requestDrain, routingDeps } from '../../services/routing';
 import { wallboard } from '../../services/wallboard';
 import { HttpError } from '../errors';
 import { idParams, objectId, route } from '../route';
@@ -92,11 +92,7 @@ export const routingRoutes = [
     params: idParams, body: routingBody,
     responses: { 200: { description: 'the conversation', schema: conversationViewSchema }, 404: err('conversation not found') },
     async handler({ params, body, deps }) {
-      const c = await deps.models.Conversation.findByIdAndUpdate(params.id, { $set: body }, { new: true }).lean();
-      if (!c) throw new HttpError(404, 'conversation not found');
-      const d = routingDeps(deps);
-      if (c.teamId) await d.state.dequeue(String(c.teamId), params.id); // re-enter with the new priority
-      await afterConversationChange(d, params.id);
+      if (!(await changeRouting(routingDeps(deps), params.id, body))) throw new HttpError(404, 'conversation not found');
       return { status: 200, body: await getConversationView(deps.models, params.id) };
     },
   }),

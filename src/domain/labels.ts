@@ -1,0 +1,4 @@
+export const MAX_LABELS = 30;
+
+/** One spelling per label: trimmed, inner spaces collapsed, lowercased the Turkish way (İ -> i, I -> ı). */
+export const normalizeLabel = (label: string) => label.trim().replace(/\s+/g, ' ').toLocaleLowerCase('tr-TR');

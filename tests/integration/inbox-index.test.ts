@@ -1,0 +1,117 @@
+import { Types } from 'mongoose';
+import type { InboundMessage } from '../../src/domain/messages';
+import type { ConversationStatus, ConversationView } from '../../src/domain/views';
+import { createAgent } from '../../src/services/agents';
+import { inboxCounts } from '../../src/services/console';
+import { ingest } from '../../src/services/ingest';
+import { assignConversation, changeStatus, listConversations } from '../../src/services/inbox';
+import { changeLabels } from '../../src/services/labels';
+import { conversationModel } from '../../src/store/conversations';
+import { testConfig } from '../helpers/env';
+import { startTestHub } from '../helpers/hub';
+
+// The inbox index (src/store/inbox-index.ts) serves every inbox page and count. These tests hold it against the
+// store itself: whatever happened to the conversations, a view lists exactly the conversations the store says
+// belong to it, newest activity first, and its count is their number.
+let hub: Awaited<ReturnType<typeof startTestHub>>;
+let ali: { id: string; name: string; role: 'agent'; teamIds: string[] };
+let teamId: string;
+let seq = 0;
+const inbound = (address: string, text: string, channel: InboundMessage['channel'] = 'webchat'): InboundMessage => ({
+  channel, dedupeKey: `${channel}:ix-${++seq}-${new Types.ObjectId()}`, from: { address, name: `Müşteri ${address}` }, text, attachments: [], sentAt: new Date().toISOString(),
+});
+
+beforeAll(async () => {
+  hub = await startTestHub(testConfig('inboxindex'));
+  teamId = String((await hub.deps.models.Team.create({ name: 'Satış' }))._id);
+  const a = await createAgent(hub.deps.models, { email: 'ali-ix@kanal.test', name: 'Ali', password: 'parola-parola-123', role: 'agent', teamIds: [teamId] });
+  ali = { id: a.id, name: 'Ali', role: 'agent', teamIds: [teamId] };
+});
+afterAll(async () => {
+  await hub.stop();
+});
+
+/** Every page of a view through the service the API calls, in order. */
+async function allPages(filter: { status?: ConversationStatus; assignee?: string; channel?: InboundMessage['channel']; team?: string; label?: string }, limit = 2): Promise<ConversationView[]> {
+  const out: ConversationView[] = [];
+  let cursor: string | undefined;
+  for (let i = 0; i < 50; i++) {
+    const page = await listConversations(hub.deps.models, ali.id, { ...filter, limit, cursor });
+    out.push(...page.items);
+    if (!page.nextCursor) return out;
+    cursor = page.nextCursor;
+  }
+  throw new Error('pagination did not end');
+}
+
+/** What the store says, sorted as the inbox must be. */
+async function truth(match: (c: { status: string; assigneeId: unknown; teamId: unknown; lastInboundChannel?: string; labels: string[] }) => boolean): Promise<string[]> {
+  const docs = await conversationModel(hub.deps.db).find({}).lean();
+  return docs.filter((c) => match(c as never))
+    .sort((a, b) => b.lastActivityAt.getTime() - a.lastActivityAt.getTime() || String(b._id).localeCompare(String(a._id)))
+    .map((c) => String(c._id));
+}
+
+test('views and counts follow every kind of change, across statuses, assignees, teams, channels and labels', async () => {
+  const ids: string[] = [];
+  for (let i = 0; i < 6; i++) ids.push((await ingest(hub.deps.models, null, inbound(`ix-visitor-${i}`, `Merhaba ${i}`, i % 2 ? 'webchat' : 'sms'))).conversationId);
+  await assignConversation(hub.deps.models, null, ali, ids[0]!, { assigneeId: ali.id, teamId });
+  await assignConversation(hub.deps.models, null, ali, ids[1]!, { assigneeId: ali.id });
+  await changeStatus(hub.deps.models, null, ali, ids[1]!, { status: 'pending' });
+  await changeStatus(hub.deps.models, null, ali, ids[2]!, { status: 'resolved' });
+  await changeLabels(hub.deps.models, null, ids[3]!, { add: ['İade Talebi', 'kargo'] });
+  await changeLabels(hub.deps.models, null, ids[3]!, { remove: ['kargo'] });
+  await ingest(hub.deps.models, null, inbound('ix-visitor-4', 'Bir sorum daha var', 'sms')); // newest activity now
+
+  const me = (c: { assigneeId: unknown }) => String(c.assigneeId) === ali.id;
+  expect((await allPages({ status: 'open' })).map((c) => c.id)).toEqual(await truth((c) => c.status === 'open'));
+  expect((await allPages({})).map((c) => c.id)).toEqual(await truth(() => true));
+  expect((await allPages({ assignee: 'me' })).map((c) => c.id)).toEqual(await truth(me));
+  expect((await allPages({ assignee: 'unassigned', status: 'open' })).map((c) => c.id)).toEqual(await truth((c) => !c.assigneeId && c.status === 'open'));
+  expect((await allPages({ status: 'resolved' })).map((c) => c.id)).toEqual([ids[2]]);
+  expect((await allPages({ status: 'pending', assignee: 'me' })).map((c) => c.id)).toEqual([ids[1]]);
+  expect((await allPages({ team: teamId })).map((c) => c.id)).toEqual([ids[0]]);
+  expect((await allPages({ channel: 'sms', status: 'open' })).map((c) => c.id)).toEqual(await truth((c) => c.lastInboundChannel === 'sms' && c.status === 'open'));
+  expect((await allPages({ label: 'iade talebi' })).map((c) => c.id)).toEqual([ids[3]]);
+  expect(await allPages({ label: 'kargo' })).toEqual([]);
+  expect((await allPages({ status: 'open' }))[0]!.id).toBe(ids[4]); // the newest message puts it first
+
+  const counts = await inboxCounts(hub.deps.models, ali.id, 'open');
+  expect(counts.views).toEqual({
+    mine: (await truth((c) => me(c) && c.status === 'open')).length,
+    unassigned: (await truth((c) => !c.assigneeId && c.status === 'open')).length,
+    all: (await truth((c) => c.status === 'open')).length,
+  });
+  expect(counts.statuses).toEqual({ open: 4, pending: 1, snoozed: 0, resolved: 1 });
+  expect(counts.channels).toEqual({ sms: (await truth((c) => c.lastInboundChannel === 'sms' && c.status === 'open')).length, webchat: (await truth((c) => c.lastInboundChannel === 'webchat' && c.status === 'open')).length });
+  expect(counts.teams).toEqual({ [teamId]: 1 });
+});
+
+test('a write that bypassed the index is repaired when a page meets it, and an older image never replaces a newer one', async () => {
+  const { conversationId } = await ingest(hub.deps.models, null, inbound('ix-bypass', 'Selam'));
+  // As if a process crashed between its store write and its index update: the store says resolved, the index open.
+  await conversationModel(hub.deps.db).updateOne({ _id: conversationId }, { $set: { status: 'resolved', openKey: `resolved:${conversationId}`, updatedAt: new Date() } });
+  const open = await allPages({ status: 'open' }, 100);
+  expect(open.map((c) => c.id)).not.toContain(conversationId);
+  expect((await allPages({ status: 'resolved' }, 100)).map((c) => c.id)).toContain(conversationId); // repaired on read
+
+  const stale = (await conversationModel(hub.deps.db).findById(conversationId).lean())!;
+  await changeStatus(hub.deps.models, null, ali, conversationId, { status: 'open' });
+  const index = (await import('../../src/store/inbox-index')).inboxIndex(hub.deps.redis, hub.deps.config.QUEUE_PREFIX);
+  await index.apply({ ...stale, updatedAt: new Date(stale.updatedAt.getTime() - 1000) } as never); // a late, older image
+  expect((await allPages({ status: 'open' }, 100)).map((c) => c.id)).toContain(conversationId);
+  expect((await allPages({ status: 'resolved' }, 100)).map((c) => c.id)).not.toContain(conversationId);
+});
+
+test('an index lost with Redis is rebuilt from the store at the next start, with the same pages and counts', async () => {
+  const before = (await allPages({}, 100)).map((c) => c.id);
+  const countsBefore = await inboxCounts(hub.deps.models, ali.id, 'open');
+  const keys = await hub.deps.redis.keys(`${hub.deps.config.QUEUE_PREFIX}:inbox:*`);
+  expect(keys.length).toBeGreaterThan(0);
+  await hub.deps.redis.del(...keys);
+  expect(await allPages({}, 100)).toEqual([]);
+  expect(await hub.deps.models.conversations.ensureIndexed()).toBe(before.length); // what every process does at start
+  expect((await allPages({}, 100)).map((c) => c.id)).toEqual(before);
+  expect(await inboxCounts(hub.deps.models, ali.id, 'open')).toEqual(countsBefore);
+  expect(await hub.deps.models.conversations.ensureIndexed()).toBe(false); // built: nothing to do
+});
