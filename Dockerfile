@@ -3,7 +3,7 @@ FROM node:20-bookworm-slim
 ENV NODE_ENV=production PUPPETEER_SKIP_DOWNLOAD=1
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm install --no-audit --no-fund
+RUN npm ci --no-audit --no-fund
 COPY . .
 RUN node scripts/build-widget.mjs
 USER node
