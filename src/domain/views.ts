@@ -25,6 +25,8 @@ export interface MessageView {
   email?: EmailMeta;
   delivery: { status: DeliveryStatus; error?: string; at?: string; attempts?: number };
   createdAt: string;
+  /** A realtime summary (agents without the conversation open): no HTML or quoted history, text cut short. */
+  summary?: true;
 }
 
 export interface ConversationView {

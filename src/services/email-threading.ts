@@ -5,8 +5,7 @@ import type { Models } from '../store';
 /**
  * Which conversation an inbound email belongs to, before the default rule (the customer's open conversation):
  * 1. the conversation its reply token names (verified by the channel), 2. the conversation of a message its
- * In-Reply-To/References name (our outbound mail by providerId = our Message-ID, the customer's earlier mail by
- * email.messageId). Only a conversation of the same customer counts. A customer has at most one unresolved
+ * In-Reply-To/References name (by providerId: an email's is its Message-ID, ours and the customer's alike). Only a conversation of the same customer counts. A customer has at most one unresolved
  * conversation, so the answer only changes the outcome when the named one is resolved and nothing else is open:
  * it is then reopened (whatever its age) instead of a new conversation being started. Returns the id to use as the
  * customer's open conversation and whether this call reopened it (routing starts again then), or undefined to
@@ -33,8 +32,9 @@ async function namedConversation(m: Models, msg: InboundMessage, customerId: Typ
   }
   const ids = [msg.email?.inReplyTo, ...[...(msg.email?.references ?? [])].reverse()].filter((x): x is string => Boolean(x)).slice(0, 20);
   for (const id of [...new Set(ids)]) {
-    // Equality lookups (FerretDB pushes these down): ours by providerId, the customer's by email.messageId.
-    const earlier = (await m.Message.findOne({ providerId: id }).lean()) ?? (await m.Message.findOne({ 'email.messageId': id }).lean());
+    // One top-level equality (FerretDB pushes it down; a dotted path like email.messageId it would not): an email's
+    // providerId is its Message-ID, ours (outbound) and the customer's (inbound, channels/email/normalize.ts) alike.
+    const earlier = await m.Message.findOne({ providerId: id }).lean();
     if (earlier && String(earlier.customerId) === String(customerId)) return m.conversations.byId(earlier.conversationId);
   }
   return null;

@@ -3,6 +3,13 @@ import type { Redis } from 'ioredis';
 import { AgentEvents, Namespaces, Rooms, WidgetEvents } from '../domain/events';
 import type { ConversationView, MessageView } from '../domain/views';
 
+/** What agents who do not have the conversation open receive of a message (see EventPublisher.message). */
+export function messageSummary(view: MessageView): MessageView {
+  const { html: _html, email, ...rest } = view;
+  return { ...rest, text: view.text.slice(0, SUMMARY_CHARS), summary: true, ...(email?.autoSubmitted ? { email: { autoSubmitted: true } } : {}) };
+}
+const SUMMARY_CHARS = 300;
+
 /**
  * Publishes realtime events through Redis, so a worker process or any hub node can reach sockets connected to any
  * other hub node (the Socket.IO Redis adapter on each node delivers them).
@@ -24,10 +31,17 @@ export class EventPublisher {
     this.agents.to(rooms).emit(created ? AgentEvents.conversationCreated : AgentEvents.conversationUpdated, view);
   }
 
+  /**
+   * The whole message goes to whoever has its conversation open (and its assignee); every other agent gets its
+   * summary (no HTML, no quoted history, text cut to a preview: what a notification or list row shows), so one long
+   * email is not copied to every console of the team.
+   */
   message(view: MessageView, conversation: ConversationView, updated = false): void {
-    const rooms = [Rooms.inbox, Rooms.conversation(view.conversationId)];
-    if (conversation.assigneeId) rooms.push(Rooms.agent(conversation.assigneeId));
-    this.agents.to(rooms).emit(updated ? AgentEvents.messageUpdated : AgentEvents.messageCreated, view);
+    const event = updated ? AgentEvents.messageUpdated : AgentEvents.messageCreated;
+    const full = [Rooms.conversation(view.conversationId)];
+    if (conversation.assigneeId) full.push(Rooms.agent(conversation.assigneeId));
+    this.agents.to(full).emit(event, view);
+    this.agents.to(Rooms.inbox).except(full).emit(event, messageSummary(view));
   }
 
   typing(conversationId: string, payload: { from: 'customer' | 'agent'; typing: boolean; agentId?: string; agentName?: string }): void {

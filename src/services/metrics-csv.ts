@@ -1,4 +1,5 @@
-import type { ConversationDoc, Models } from '../store';
+import { inParallel, type ConversationDoc, type Models } from '../store';
+import { customerNames } from './customer-names';
 import { metricsClock } from './metrics';
 import type { ReportFilter } from './metrics-report';
 
@@ -32,12 +33,6 @@ export async function* conversationCsv(m: Models, f: ReportFilter): AsyncGenerat
   const [teams, agents] = await Promise.all([m.Team.find({}, { name: 1 }).lean(), m.Agent.find({}, { name: 1 }).lean()]);
   const teamName = new Map(teams.map((t) => [String(t._id), t.name]));
   const agentName = new Map(agents.map((a) => [String(a._id), a.name]));
-  // SLA outcomes of conversations opened in the range are recorded at or after their opening.
-  const sla = new Map<string, 'hit' | 'breached'>();
-  for await (const e of m.MetricEvent.collection.find({ type: 'sla', at: { $gte: f.from } }, { projection: { conversationId: 1, outcome: 1 } })) {
-    const key = String(e.conversationId);
-    if (e.outcome === 'breached' || !sla.has(key)) sla.set(key, e.outcome as 'hit' | 'breached');
-  }
   // Day by day through the range (one equality read per day, so the cost follows the range, not the history).
   const wanted = (c: ConversationDoc) => c.openedAt >= f.from && c.openedAt < f.to
     && (!f.teamId || String(c.teamId) === String(f.teamId))
@@ -51,8 +46,14 @@ export async function* conversationCsv(m: Models, f: ReportFilter): AsyncGenerat
   const cursor = inRange();
   let batch: ConversationDoc[] = [];
   const flush = async () => {
-    const customers = await Promise.all([...new Set(batch.map((c) => String(c.customerId)))].map((id) => m.Customer.findById(id, { name: 1 }).lean()));
-    const customerName = new Map(customers.filter(Boolean).map((c) => [String(c!._id), c!.name as string | undefined]));
+    const customerName = await customerNames(m, batch.map((c) => c.customerId));
+    // SLA outcome per conversation from its own facts (one conversationId equality each; a conversation has few).
+    const facts = await inParallel(batch, (c) => m.MetricEvent.find({ conversationId: c._id }, { type: 1, outcome: 1 }).lean());
+    const sla = new Map<string, 'hit' | 'breached'>();
+    for (const [i, c] of batch.entries()) {
+      const outcomes = facts[i]!.filter((e) => e.type === 'sla').map((e) => e.outcome);
+      if (outcomes.length) sla.set(String(c._id), outcomes.includes('breached') ? 'breached' : 'hit');
+    }
     let out = '';
     for (const c of batch) {
       const team = c.teamId ? String(c.teamId) : null;

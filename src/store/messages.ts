@@ -44,10 +44,9 @@ const messageSchema = new Schema(
 messageSchema.index({ dedupeKey: 1 }, { unique: true });
 // Serves: the unified thread of a customer across conversations and channels, in time order, paginated.
 messageSchema.index({ customerId: 1, createdAt: -1, _id: -1 });
-// Serves: delivery receipts, bounces and acks, which name our message by the provider's id.
+// Serves: delivery receipts, bounces and acks, which name our message by the provider's id; and email threading,
+// the In-Reply-To/References of a reply naming an earlier mail by its Message-ID (an email's providerId).
 messageSchema.index({ providerId: 1 });
-// Serves: email threading, the In-Reply-To/References of a reply naming a customer's earlier mail by Message-ID.
-messageSchema.index({ 'email.messageId': 1 });
 // Serves: one conversation's messages.
 messageSchema.index({ conversationId: 1, createdAt: -1 });
 

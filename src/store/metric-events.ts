@@ -34,9 +34,9 @@ const metricEventSchema = new Schema(
   },
   { versionKey: false },
 );
-// Serves: recomputeBuckets(from, to) and the CSV's SLA outcomes (events by time range).
+// Serves: recomputeBuckets(from, to) (events by time range; an operator's rebuild, not a hot path).
 metricEventSchema.index({ at: 1 });
-// Serves: one conversation's facts (audits, tests).
+// Serves: one conversation's facts (the CSV's SLA outcome per row, audits, tests).
 metricEventSchema.index({ conversationId: 1, at: 1 });
 
 export type MetricEventDoc = InferSchemaType<typeof metricEventSchema>;

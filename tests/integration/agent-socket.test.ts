@@ -70,6 +70,26 @@ test('an agent receives message.created (inbox room) when a message is ingested 
   expect(view).toMatchObject({ direction: 'in', channel: 'webchat', text: 'Merhaba, iade yapmak istiyorum' });
 });
 
+test('agents with the conversation open get the whole message; every other agent only its summary', async () => {
+  const first = await ingest(hub.deps.models, null, inbound('visitor-long', 'İlk mesaj'));
+  const ali = open({ token: tokens.ali! });
+  const veli = open({ token: tokens.veli! });
+  await Promise.all([connected(ali), connected(veli)]);
+  expect(await ack(ali, 'conversation:join', { conversationId: first.conversationId })).toEqual({ ok: true });
+  const long = `Sipariş ${'ayrıntı '.repeat(400)}`;
+  const toAli = next<MessageView>(ali, AgentEvents.messageCreated);
+  const toVeli = next<MessageView>(veli, AgentEvents.messageCreated);
+  await ingest(hub.deps.models, hub.deps.events, { ...inbound('visitor-long', long), html: `<p>${long}</p>` });
+  const [whole, summary] = await Promise.all([toAli, toVeli]);
+  expect(whole.text).toBe(long);
+  expect(whole.html).toContain('<p>Sipariş');
+  expect(whole.summary).toBeUndefined();
+  expect(summary).toMatchObject({ id: whole.id, conversationId: first.conversationId, direction: 'in', summary: true });
+  expect(summary.html).toBeUndefined();
+  expect(long.startsWith(summary.text)).toBe(true);
+  expect(summary.text.length).toBeLessThan(400);
+});
+
 test('typing is relayed to the other agent in the conversation room', async () => {
   const { conversationId } = await ingest(hub.deps.models, null, inbound('visitor-typing', 'yazıyor muyum?'));
   const ali = open({ token: tokens.ali! });
