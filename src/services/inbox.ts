@@ -35,11 +35,6 @@ export const oid = (id: string, what = 'id'): Types.ObjectId => {
   return new Types.ObjectId(id);
 };
 
-/** Everything strictly older than the cursor in (time desc, _id desc) order. */
-const olderThan = (field: string, c: { at: Date; id: Types.ObjectId }) => ({
-  $or: [{ [field]: { $lt: c.at } }, { [field]: c.at, _id: { $lt: c.id } }],
-});
-
 export interface ListFilter {
   status?: ConversationStatus;
   assignee?: string; // 'me' | 'unassigned' | agent id
@@ -102,9 +97,13 @@ export async function getCustomer(m: Models, id: string): Promise<CustomerView> 
 /** The unified thread: every message, note and event of the customer, all channels; newest page, oldest first. */
 export async function customerThread(m: Models, id: string, opts: { limit: number; before?: string }): Promise<{ items: MessageView[]; nextBefore: string | null }> {
   const customerId = oid(id);
-  if (!(await m.Customer.exists({ _id: customerId }))) throw new InboxError('customer not found', 404);
-  const filter = opts.before ? { $and: [{ customerId }, olderThan('createdAt', decodeCursor(opts.before))] } : { customerId };
-  const docs = await m.Message.find(filter).sort({ createdAt: -1, _id: -1 }).limit(opts.limit + 1).lean();
+  const [customer, conversations] = await Promise.all([m.Customer.findById(customerId).lean(), m.conversations.ofCustomer(customerId)]);
+  if (!customer) throw new InboxError('customer not found', 404);
+  // No message is older than the customer's first conversation (merged-in ones included: they moved here too).
+  const earliest = new Date(Math.min(Date.now(), ...conversations.map((c) => c.openedAt.getTime())));
+  const docs = await m.messages.threadPage(customerId, {
+    earliest, limit: opts.limit, before: opts.before ? decodeCursor(opts.before) : undefined, bucketed: customer.threadBuckets === true,
+  });
   const page = docs.slice(0, opts.limit);
   const oldest = page[page.length - 1];
   return {

@@ -1,6 +1,6 @@
 import type { Types } from 'mongoose';
 import type { InboundMessage } from '../domain/messages';
-import { isDuplicateKey, type Models } from '../store';
+import { isDuplicateKey, threadBucket, type Models } from '../store';
 import { findOrOpenConversation } from './conversations';
 import type { EventPublisher } from './events';
 import { identityId, identityKindOf, linkIdentity, normalizeAddress, resolveCustomer, type CustomerLean } from './identity';
@@ -430,6 +430,7 @@ function toDoc(it: Item) {
     delivery: { status: 'received', attempts: 0, at: it.receivedAt },
     createdAt: it.receivedAt,
     updatedAt: it.receivedAt,
+    tb: threadBucket(it.customerId, it.receivedAt),
     __v: 0,
   };
   if (msg.html !== undefined) doc.html = msg.html;

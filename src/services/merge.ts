@@ -5,7 +5,7 @@ import type { AgentRef } from './replies';
 
 /**
  * Merging two customers (the "source" folds into the "target") and undoing it. FerretDB has no transactions, so
- * the before-state is written to the audit trail first and every step is a single updateMany keyed by ids recorded
+ * the before-state is written to the audit trail first and every step is keyed by ids recorded
  * there: undo replays the recorded ids backwards. A customer keeps at most one unresolved conversation: when both
  * have one, the source's is resolved by the merge (and reopened by the undo).
  */
@@ -65,7 +65,7 @@ export async function mergeCustomers(m: Models, actor: AgentRef, targetIdRaw: st
   const convIds = sourceConvs.map((c) => c._id);
   await m.Identity.updateMany({ customerId: sourceId }, { $set: { customerId: targetId } });
   await inParallel(convIds, (id) => m.conversations.updateById(id, { $set: { customerId: targetId } }));
-  await m.Message.updateMany({ conversationId: { $in: convIds } }, { $set: { customerId: targetId } });
+  for (const id of convIds) await m.messages.moveConversation(id, targetId);
   const fill: Record<string, unknown> = { tags: [...new Set([...(target.tags ?? []), ...(source.tags ?? [])])] };
   for (const k of ['name', 'email', 'phone'] as const) if (!target[k] && source[k]) fill[k] = source[k];
   if (before.adopted) fill.openConversationId = new Types.ObjectId(before.adopted.id);
@@ -93,7 +93,7 @@ export async function undoMerge(m: Models, actor: AgentRef, auditIdRaw: string, 
   const convIds = b.conversationIds.map((id) => new Types.ObjectId(id));
   await m.Identity.updateMany({ _id: { $in: b.identityIds } }, { $set: { customerId: sourceId } });
   await inParallel(convIds, (id) => m.conversations.updateById(id, { $set: { customerId: sourceId } }));
-  await m.Message.updateMany({ conversationId: { $in: convIds } }, { $set: { customerId: sourceId } });
+  for (const id of convIds) await m.messages.moveConversation(id, sourceId);
   if (b.adopted) await m.conversations.updateById(b.adopted.id, { $set: { openKey: b.adopted.openKey } });
   if (b.resolved) {
     // Reopen only if the source has not meanwhile got another unresolved conversation (the unique openKey decides).

@@ -13,6 +13,11 @@ const customerSchema = new Schema(
     lastSeenAt: { type: Date },
     /** Cache of the unresolved conversation's id, so the per-message lookup is by _id; openKey stays the truth. */
     openConversationId: { type: Schema.Types.ObjectId, default: null },
+    /**
+     * Every message of this customer carries its thread bucket (messages `tb`): true for customers created since
+     * buckets exist; absent on older or bulk-loaded ones, whose thread is read by customer id instead.
+     */
+    threadBuckets: { type: Boolean, default: true },
     /** Set when this customer was merged into another (kept, not deleted, so the merge can be undone). */
     mergedInto: { type: Schema.Types.ObjectId, default: null },
   },

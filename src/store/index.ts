@@ -7,7 +7,7 @@ import { cannedModel } from './canned';
 import { conversationModel, conversationRepo, type ConversationDoc } from './conversations';
 import { customerModel } from './customers';
 import { identityModel } from './identities';
-import { messageModel } from './messages';
+import { messageModel, messageRepo, type MessageDoc } from './messages';
 import { metricBucketModel, metricMonthModel } from './metric-buckets';
 import { metricEventModel } from './metric-events';
 import { quarantineModel } from './quarantine';
@@ -21,6 +21,7 @@ export { idForKey } from './keys';
 export { attachInboxIndex, onConversationWritten, type ConversationDoc, type ConversationRepo } from './conversations';
 export { inboxIndex, type Cursor, type InboxIndex, type ViewFilter } from './inbox-index';
 export { inParallel } from './parallel';
+export { threadBucket } from './messages';
 export { indexedFields, scanCounters } from './embedded-tuning';
 
 /** All models of one database connection. */
@@ -30,6 +31,7 @@ export function models(db: Connection) {
     Identity: identityModel(db),
     conversations: conversationRepo(conversationModel(db) as unknown as Model<ConversationDoc>),
     Message: messageModel(db),
+    messages: messageRepo(messageModel(db) as unknown as Model<MessageDoc>),
     Agent: agentModel(db),
     Team: teamModel(db),
     Audit: auditModel(db),

@@ -1,4 +1,5 @@
-import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import { Schema, Types, type Connection, type InferSchemaType, type Model } from 'mongoose';
+import { inParallel } from './parallel';
 import { CHANNELS } from '../domain/channels';
 
 const attachmentSchema = new Schema(
@@ -24,6 +25,12 @@ const messageSchema = new Schema(
     attachments: { type: [attachmentSchema], default: [] },
     /** Always set: `<channel>:<provider id>` inbound, `out:<uuid>` (client-supplied or generated) for ours. */
     dedupeKey: { type: String, required: true },
+    /**
+     * The thread bucket: `<customerId>:<week number>` of createdAt (weeks since the epoch). The unified thread reads
+     * a customer's messages a week at a time by this one equality, so a page costs that week's messages, not the
+     * customer's whole history (FerretDB sorts in its own code over everything a filter matched).
+     */
+    tb: { type: String, default(this: { customerId?: unknown; createdAt?: Date } | null) { return this?.customerId ? threadBucket(this.customerId, this.createdAt ?? new Date()) : undefined; } },
     providerId: { type: String, default: null },
     /** Where an outbound message goes (address on its channel). */
     to: String,
@@ -47,6 +54,8 @@ messageSchema.index({ customerId: 1, createdAt: -1, _id: -1 });
 // Serves: delivery receipts, bounces and acks, which name our message by the provider's id; and email threading,
 // the In-Reply-To/References of a reply naming an earlier mail by its Message-ID (an email's providerId).
 messageSchema.index({ providerId: 1 });
+// Serves: a customer's unified thread, a week at a time (`threadPage`).
+messageSchema.index({ tb: 1 });
 // Serves: one conversation's messages.
 messageSchema.index({ conversationId: 1, createdAt: -1 });
 
@@ -54,3 +63,49 @@ export type MessageDoc = InferSchemaType<typeof messageSchema>;
 const define = (db: Connection) => db.model('Message', messageSchema);
 /** The model on this connection (registered once per connection). */
 export const messageModel = (db: Connection) => (db.models.Message as ReturnType<typeof define> | undefined) ?? define(db);
+
+const WEEK_MS = 7 * 24 * 3600 * 1000;
+const weekOf = (at: Date) => Math.floor(at.getTime() / WEEK_MS);
+/** A message's thread bucket (`tb`): its customer and the week of its createdAt. */
+export const threadBucket = (customerId: unknown, at: Date) => `${String(customerId)}:${weekOf(at)}`;
+
+type MessageLean = MessageDoc & { _id: Types.ObjectId; createdAt: Date };
+const newestFirst = (a: MessageLean, b: MessageLean) => b.createdAt.getTime() - a.createdAt.getTime() || String(b._id).localeCompare(String(a._id));
+
+/** Queries of `messages` that have moved into the store layer (the rest still goes through the model). */
+export function messageRepo(model: Model<MessageDoc>) {
+  const lean = (q: { lean<T>(): Promise<T> }) => q.lean<MessageLean[]>();
+  return {
+    /**
+     * One page of a customer's unified thread, newest first, strictly before `before` (createdAt, then _id):
+     * week buckets from the cursor's week back to `earliest` (the customer's first conversation), four at a time,
+     * plus one group past the one that filled the page (a message's bucket is taken a moment before its createdAt
+     * is stamped, so it can sit one bucket early). `bucketed` false: the customer has messages written before
+     * buckets existed, read by the customer id instead (correct, cost grows with their history).
+     */
+    async threadPage(customerId: Types.ObjectId, opts: { earliest: Date; limit: number; before?: { at: Date; id: Types.ObjectId }; bucketed: boolean }): Promise<MessageLean[]> {
+      const older = (d: MessageLean) => !opts.before || d.createdAt < opts.before.at || (d.createdAt.getTime() === opts.before.at.getTime() && String(d._id) < String(opts.before.id));
+      if (!opts.bucketed) return (await lean(model.find({ customerId }))).filter(older).sort(newestFirst).slice(0, opts.limit + 1);
+      const found: MessageLean[] = [];
+      const stop = weekOf(opts.earliest) - 1;
+      let filled = false;
+      for (let week = weekOf(opts.before?.at ?? new Date()); week >= stop; week -= 4) {
+        const weeks = [week, week - 1, week - 2, week - 3].filter((w) => w >= stop);
+        for (const docs of await inParallel(weeks, (w) => lean(model.find({ tb: `${String(customerId)}:${w}` })))) found.push(...docs.filter(older));
+        if (filled) break;
+        filled = found.length > opts.limit;
+      }
+      return found.sort(newestFirst).slice(0, opts.limit + 1);
+    },
+    /**
+     * Gives a conversation's messages to another customer (merges and their undo), thread bucket included: one
+     * conversationId equality, then one single-document update each (no `$in`, no multi-statement update).
+     */
+    async moveConversation(conversationId: Types.ObjectId, customerId: Types.ObjectId): Promise<number> {
+      const docs = await lean(model.find({ conversationId }));
+      await inParallel(docs, (d) => model.updateOne({ _id: d._id }, { $set: { customerId, tb: threadBucket(customerId, d.createdAt) } }));
+      return docs.length;
+    },
+  };
+}
+export type MessageRepo = ReturnType<typeof messageRepo>;
