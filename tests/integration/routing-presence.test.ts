@@ -82,9 +82,11 @@ test('back online within the grace period: nothing is re-queued', async () => {
   const aliSocket = sockets[1]!;
   const off = await ack(aliSocket, 'presence:set', { presence: 'offline' });
   expect(await ack(aliSocket, 'presence:set', { presence: 'online' })).toMatchObject({ ok: true, presence: 'online' });
+  const jobId = `offline_${ali.id}_${Date.parse(off.since!)}`;
   const job = await waitFor(async () => {
-    const j = await hub.deps.queues.routing.getJob(`offline_${ali.id}_${Date.parse(off.since!)}`);
-    return j && (await j.isCompleted()) ? j : null;
+    const j = await hub.deps.queues.routing.getJob(jobId);
+    // Read again once completed: the copy fetched before it finished holds no return value yet.
+    return j && (await j.isCompleted()) ? hub.deps.queues.routing.getJob(jobId) : null;
   }, 20_000, 'the grace job');
   expect(job.returnvalue).toEqual({ requeued: 0 });
   expect(String((await conversationModel(hub.deps.db).findById(conversationId).lean())!.assigneeId)).toBe(ali.id);
