@@ -2,6 +2,7 @@ import { Types } from 'mongoose';
 import type { Channel } from '../domain/channels';
 import { idForKey, isDuplicateKey, type Models } from '../store';
 import type { IdentityKind } from '../store/identities';
+import { indexCustomer } from './search-index';
 
 export function identityKindOf(channel: Channel): IdentityKind {
   switch (channel) {
@@ -71,6 +72,8 @@ export async function resolveCustomer(
       if (!isDuplicateKey(err)) throw err;
       customer = await m.Customer.findById(customerId).lean();
     }
+    // New (or healed) customer: searchable by name, email and phone from now on.
+    await indexCustomer(m, customerId);
   } else if (!customer.lastSeenAt || now.getTime() - new Date(customer.lastSeenAt).getTime() > LAST_SEEN_PRECISION_MS) {
     await m.Customer.updateOne({ _id: customerId }, { $max: { lastSeenAt: now } });
   }
@@ -103,6 +106,7 @@ export async function linkIdentity(
     if (res.upsertedCount === 1 && kind === 'email') {
       await m.Customer.updateOne({ _id: customerId, email: { $exists: false } }, { $set: { email: address } });
     }
+    if (res.upsertedCount === 1) await indexCustomer(m, customerId); // findable by the new address
     return res.upsertedCount === 1;
   } catch (err) {
     if (isDuplicateKey(err)) return false;

@@ -2,6 +2,7 @@ import { Types } from 'mongoose';
 import type { Models } from '../store';
 import { InboxError, oid } from './inbox';
 import type { AgentRef } from './replies';
+import { indexCustomer } from './search-index';
 
 /**
  * Merging two customers (the "source" folds into the "target") and undoing it. FerretDB has no transactions, so
@@ -71,6 +72,8 @@ export async function mergeCustomers(m: Models, actor: AgentRef, targetIdRaw: st
   if (before.adopted) fill.openConversationId = new Types.ObjectId(before.adopted.id);
   await m.Customer.updateOne({ _id: targetId }, { $set: fill });
   await m.Customer.updateOne({ _id: sourceId }, { $set: { mergedInto: targetId, openConversationId: null } });
+  // The target is now found by the source's addresses too; the source stays indexed and search skips it (merged).
+  await indexCustomer(m, targetId);
   await invalidate();
   return { auditId: String(audit._id), targetId: String(targetId), sourceId: String(sourceId) };
 }
@@ -103,6 +106,7 @@ export async function undoMerge(m: Models, actor: AgentRef, auditIdRaw: string, 
   await m.Customer.updateOne({ _id: sourceId }, { $set: { mergedInto: null, openConversationId: b.source.openConversationId ?? null } });
   await m.Customer.updateOne({ _id: targetId }, { $set: { name: b.target.name, email: b.target.email, phone: b.target.phone, tags: b.target.tags, openConversationId: b.target.openConversationId ?? null } });
   await m.Audit.create({ action: 'customer.merge.undo', actor, at: new Date(), subjectId: targetId, before: { auditId: String(auditId) } });
+  await indexCustomer(m, sourceId);
   await invalidate();
   return { targetId: String(targetId), sourceId: String(sourceId) };
 }
@@ -112,6 +116,7 @@ export async function renameCustomer(m: Models, actor: AgentRef, idRaw: string, 
   const before = await m.Customer.findOneAndUpdate({ _id: id }, { $set: { name } }).lean();
   if (!before) throw new InboxError('customer not found', 404);
   await m.Audit.create({ action: 'customer.rename', actor, at: new Date(), subjectId: id, before: { name: before.name ?? null } });
+  await indexCustomer(m, id, { previousName: before.name });
 }
 
 /** A customer's conversations, newest first (the sidebar's "past conversations"). */
