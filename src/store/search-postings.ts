@@ -50,7 +50,7 @@ export function posting(space: PostingSpace, term: string, itemId: Types.ObjectI
 }
 
 /** Postings per insertMany (FerretDB's insert is not a multi-statement command; 8 concurrent 50-document inserts pass). */
-const CHUNK = 100;
+const CHUNK = 50;
 /** insertMany commands in flight from one call (the store's pool has 50 connections, shared by everything). */
 const PARALLEL = 4;
 

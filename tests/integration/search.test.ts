@@ -55,6 +55,8 @@ test('messages by all their words, in any order, Turkish casing and accents fold
   expect(await texts('iade')).toEqual(['Fatura iade edilsin', 'İADE istiyorum, ürün kırık geldi']);
   expect((await find('iade')).body.messages.find((x: { text: string }) => x.text.startsWith('İADE')).customerName).toBe('IRMAK Işıkçı');
   expect(await texts('sipariş 99999')).toEqual([]); // every word must match
+  expect(await texts('numaram 10483')).toEqual([]); // both words occur, never in the same message
+  expect(await texts('istanbul iade')).toEqual([]);
   expect((await find('yok böyle')).body).toEqual({ customers: [], messages: [], next: null });
   expect((await find('a')).status).toBe(400);
 });
@@ -129,6 +131,7 @@ test('agent replies and notes are indexed; events are not', async () => {
   expect(await texts('faturanizi gonderdik')).toEqual(['Faturanızı yeniden gönderdik']);
   expect(await texts('MUHASEBE')).toEqual(['Muhasebe ekibine sorduk']);
   expect(await texts('olaykaydi')).toEqual([]);
+  expect(await m.SearchPosting.countDocuments({ k: bucketKey('m', 'olaykaydi', monthOf(new Date())) })).toBe(0);
 });
 
 test('a retried ingest (single and batch) adds no postings and counts nothing twice', async () => {
