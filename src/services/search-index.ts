@@ -21,6 +21,8 @@ import {
 interface SearchWiring {
   redis: Redis;
   prefix: string;
+  /** A month with more postings of the leading term than this is walked day by day (default 1,000). */
+  denseMonth?: number;
 }
 const wirings = new WeakMap<Models, SearchWiring>();
 
@@ -30,6 +32,8 @@ export function wireSearch(m: Models, wiring: SearchWiring): void {
 }
 
 const statsKey = (prefix: string, space: PostingSpace, term: string) => `${prefix}:search:df:${space}|${term}`;
+
+export const denseMonthOf = (m: Models): number => wirings.get(m)?.denseMonth ?? 1_000;
 
 /** Per term, month -> postings, or null when no directory is wired (then the query walks recent months blind). */
 export async function termStats(m: Models, space: PostingSpace, terms: string[]): Promise<Map<string, Map<string, number>> | null> {

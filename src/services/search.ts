@@ -1,9 +1,9 @@
 import { Types } from 'mongoose';
 import { customerQueryTerms, messageQueryTerms } from '../domain/search-terms';
 import type { Models } from '../store';
-import { bucketKey, existingIds, findBucket, mapBounded, monthOf, postingId, type PostingSpace } from '../store/search-postings';
+import { bucketKey, existingIds, findBucket, findDayBucket, mapBounded, monthOf, postingId, type PostingSpace } from '../store/search-postings';
 import { InboxError } from './inbox';
-import { termStats } from './search-index';
+import { denseMonthOf, termStats } from './search-index';
 import { toMessageView } from './views';
 
 /**
@@ -50,6 +50,25 @@ export function decodeCursor(cursor: string): Position {
   return { at: Number(at), id };
 }
 
+/** Days of a month (`YYYY-MM-DD`), newest first, none after today or after the cursor's day. */
+function daysOf(month: string, after: Position | null): string[] {
+  const [y, mo] = month.split('-').map(Number) as [number, number];
+  const last = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  const ceiling = [new Date(), ...(after ? [new Date(after.at)] : [])].map((d) => d.toISOString().slice(0, 10)).sort()[0]!;
+  const out: string[] = [];
+  for (let day = last; day >= 1; day--) {
+    const key = `${month}-${String(day).padStart(2, '0')}`;
+    if (key <= ceiling) out.push(key);
+  }
+  return out;
+}
+
+/** A position just older than everything in a month or day bucket: where the walk continues after it. */
+function endOf(period: string): Position {
+  const [y, mo, d] = period.split('-').map(Number) as [number, number, number | undefined];
+  return { at: Date.UTC(y, mo - 1, d ?? 1) - 1, id: 'f'.repeat(24) };
+}
+
 function monthsBack(from: Date, n: number): string[] {
   const out: string[] = [];
   const d = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), 1));
@@ -86,47 +105,51 @@ async function walk<T>(
   const items: T[] = [];
   let read = 0;
   let lookups = 0;
+  const dense = denseMonthOf(m);
   for (const month of months) {
-    const bucket = await findBucket(m.SearchPosting, bucketKey(space, lead, month));
-    read += bucket.length;
-    let candidates = bucket
-      .map((p) => ({ at: new Date(p.at).getTime(), id: String(p.i) }))
-      .filter((p) => !after || newerFirst(p, after) > 0)
-      .sort(newerFirst);
-    // Other terms: a small bucket is read whole and intersected; a big one is checked per candidate by _id.
+    // A month holding many postings of the leading term is read day by day (bucket key `d`), newest day first.
+    const slices = stats && count(lead, month) > dense ? daysOf(month, after) : [month];
+    // Other terms: a small month bucket is read once and intersected; a big one is checked per candidate by _id.
+    const present = new Map<string, Set<string>>();
     const lookedUp: string[] = [];
     for (const t of others) {
-      if (!candidates.length) break;
-      if (stats && count(t, month) <= Math.max(READ_OTHER_BUCKET_MAX, candidates.length)) {
+      if (stats && count(t, month) <= READ_OTHER_BUCKET_MAX) {
         const have = new Set((await findBucket(m.SearchPosting, bucketKey(space, t, month))).map((p) => String(p.i)));
         read += have.size;
-        candidates = candidates.filter((c) => have.has(c.id));
+        present.set(t, have);
+        if (!have.size) break; // no item of this month can hold every term
       } else lookedUp.push(t);
     }
-    for (let n = 0; n < candidates.length; ) {
-      const need = limit - items.length;
-      const chunk = candidates.slice(n, n + Math.max(need, PARALLEL));
-      let verified = chunk;
-      if (lookedUp.length) {
-        const ids = chunk.flatMap((c) => lookedUp.map((t) => postingId(space, t, c.id)));
-        const found = await existingIds(m.SearchPosting, ids, PARALLEL);
-        lookups += ids.length;
-        verified = chunk.filter((c) => lookedUp.every((t) => found.has(String(postingId(space, t, c.id)))));
+    if ([...present.values()].some((have) => !have.size)) continue;
+    for (const slice of slices) {
+      const key = bucketKey(space, lead, slice);
+      const bucket = slice.length > 7 ? await findDayBucket(m.SearchPosting, key) : await findBucket(m.SearchPosting, key);
+      read += bucket.length;
+      const candidates = bucket
+        .map((p) => ({ at: new Date(p.at).getTime(), id: String(p.i) }))
+        .filter((p) => (!after || newerFirst(p, after) > 0) && [...present.values()].every((have) => have.has(p.id)))
+        .sort(newerFirst);
+      for (let n = 0; n < candidates.length; ) {
+        const need = limit - items.length;
+        const chunk = candidates.slice(n, n + Math.max(need, PARALLEL));
+        let verified = chunk;
+        if (lookedUp.length) {
+          const ids = chunk.flatMap((c) => lookedUp.map((t) => postingId(space, t, c.id)));
+          const found = await existingIds(m.SearchPosting, ids, PARALLEL);
+          lookups += ids.length;
+          verified = chunk.filter((c) => lookedUp.every((t) => found.has(String(postingId(space, t, c.id)))));
+        }
+        const docs = verified.length ? await accept(verified.map((c) => new Types.ObjectId(c.id))) : new Map<string, T>();
+        for (const c of chunk) {
+          const doc = docs.get(c.id);
+          if (doc) items.push(doc);
+          if (items.length >= limit) return { items, next: c };
+        }
+        n += chunk.length;
+        // Over budget: continue from the last candidate examined (the walk may end here with nothing after it).
+        if (read > MAX_POSTINGS_READ || lookups > MAX_LOOKUPS) return { items, next: chunk[chunk.length - 1]! };
       }
-      const docs = verified.length ? await accept(verified.map((c) => new Types.ObjectId(c.id))) : new Map<string, T>();
-      for (let k = 0; k < chunk.length; k++) {
-        const c = chunk[k]!;
-        const doc = docs.get(c.id);
-        if (doc) items.push(doc);
-        if (items.length >= limit) return { items, next: c };
-      }
-      n += chunk.length;
-      const last = chunk[chunk.length - 1]!;
-      if (read > MAX_POSTINGS_READ || lookups > MAX_LOOKUPS) return { items, next: n < candidates.length || month !== months.at(-1) ? last : null };
-    }
-    if (read > MAX_POSTINGS_READ && month !== months.at(-1)) {
-      // Continue from the start of the next (older) month.
-      return { items, next: { at: Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)) - 1, 1) - 1, id: 'f'.repeat(24) } };
+      if (read > MAX_POSTINGS_READ) return { items, next: endOf(slice) };
     }
   }
   return { items, next: null };

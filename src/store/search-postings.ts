@@ -4,8 +4,9 @@ import { idForKey } from './keys';
 
 /**
  * The search index: one posting per (term, item), where an item is a message (space `m`) or a customer (space `c`).
- * Every read is one pushed-down equality on the bucket key `k` (`<space>|<term>|<YYYY-MM>`, the month of the item's
- * creation), which selects a bounded set, or a point lookup by the deterministic `_id` (space, term, item id).
+ * Every read is one pushed-down equality on a bucket key, which selects a bounded set: `k` (`<space>|<term>|<YYYY-MM>`,
+ * the month of the item's creation) or, for a term that is dense in a month, `d` (`<space>|<term>|<YYYY-MM-DD>`, its
+ * day); or a point lookup by the deterministic `_id` (space, term, item id).
  * Nothing here sorts, ranges or uses `$in`: on FerretDB those run in Go over every fetched document (STORE.md).
  * Postings are only inserted (idempotent by `_id`) and deleted by `_id`; never updated, so FerretDB's lost
  * concurrent updates cannot touch them.
@@ -14,8 +15,10 @@ export type PostingSpace = 'm' | 'c';
 
 export interface Posting {
   _id: Types.ObjectId;
-  /** Bucket key: `<space>|<term>|<YYYY-MM>`. */
+  /** Month bucket key: `<space>|<term>|<YYYY-MM>`. */
   k: string;
+  /** Day bucket key: `<space>|<term>|<YYYY-MM-DD>` (read instead of the month's when that holds many postings). */
+  d: string;
   /** The message's or customer's _id. */
   i: Types.ObjectId;
   /** The item's creation time (messages: createdAt, which orders the results; customers: createdAt). */
@@ -26,6 +29,7 @@ const postingSchema = new Schema(
   {
     _id: { type: Schema.Types.ObjectId, required: true },
     k: { type: String, required: true },
+    d: { type: String, required: true },
     i: { type: Schema.Types.ObjectId, required: true },
     at: { type: Date, required: true },
   },
@@ -35,6 +39,8 @@ const postingSchema = new Schema(
 // by the GIN index `USING gin ((_jsonb->'k') jsonb_path_ops)` that the store tuning adds (STORE.md); on MongoDB by
 // this btree. Point lookups (existingIds) and idempotent inserts go by the unique `_id` index.
 postingSchema.index({ k: 1 });
+// Serves: findDayBucket (a dense month of the walk's leading term is read day by day). GIN on (_jsonb->'d') likewise.
+postingSchema.index({ d: 1 });
 
 const define = (db: Connection) => db.model('SearchPosting', postingSchema);
 /** The model on this connection (registered once per connection). */
@@ -42,11 +48,13 @@ export const searchPostingModel = (db: Connection) => (db.models.SearchPosting a
 type Model = ReturnType<typeof searchPostingModel>;
 
 export const monthOf = (at: Date): string => at.toISOString().slice(0, 7);
-export const bucketKey = (space: PostingSpace, term: string, month: string) => `${space}|${term}|${month}`;
+export const dayOf = (at: Date): string => at.toISOString().slice(0, 10);
+/** A month (`YYYY-MM`) or day (`YYYY-MM-DD`) bucket key. */
+export const bucketKey = (space: PostingSpace, term: string, period: string) => `${space}|${term}|${period}`;
 export const postingId = (space: PostingSpace, term: string, itemId: Types.ObjectId | string) => idForKey('post', `${space}|${term}|${String(itemId)}`);
 
 export function posting(space: PostingSpace, term: string, itemId: Types.ObjectId, at: Date): Posting {
-  return { _id: postingId(space, term, itemId), k: bucketKey(space, term, monthOf(at)), i: itemId, at };
+  return { _id: postingId(space, term, itemId), k: bucketKey(space, term, monthOf(at)), d: bucketKey(space, term, dayOf(at)), i: itemId, at };
 }
 
 /** Postings per insertMany (FerretDB's insert is not a multi-statement command; 8 concurrent 50-document inserts pass). */
@@ -81,9 +89,14 @@ export async function insertPostings(model: Model, postings: Posting[]): Promise
   return inserted;
 }
 
-/** Every posting of one bucket (one pushed-down equality); the caller sorts the small set in memory. */
+/** Every posting of one month bucket (one pushed-down equality); the caller sorts the small set in memory. */
 export async function findBucket(model: Model, key: string): Promise<Pick<Posting, 'i' | 'at'>[]> {
   return (await model.collection.find({ k: key }, { projection: { _id: 0, i: 1, at: 1 } }).toArray()) as never;
+}
+
+/** Every posting of one day bucket (one pushed-down equality). */
+export async function findDayBucket(model: Model, key: string): Promise<Pick<Posting, 'i' | 'at'>[]> {
+  return (await model.collection.find({ d: key }, { projection: { _id: 0, i: 1, at: 1 } }).toArray()) as never;
 }
 
 /** Which of these posting ids exist: one findOne by `_id` each, at most `parallel` in flight. */

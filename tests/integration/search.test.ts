@@ -3,7 +3,7 @@ import { ingest } from '../../src/services/ingest';
 import { ingestBatchSettled } from '../../src/services/ingest-batch';
 import { mergeCustomers, renameCustomer } from '../../src/services/merge';
 import { createNote, createReply, recordEvent } from '../../src/services/replies';
-import { indexMessages, rebuildSearchIndex, termStats } from '../../src/services/search-index';
+import { indexMessages, rebuildSearchIndex, termStats, wireSearch } from '../../src/services/search-index';
 import { bucketKey, monthOf } from '../../src/store/search-postings';
 import { signedInAgent } from '../helpers/agent-api';
 import { testConfig } from '../helpers/env';
@@ -118,6 +118,35 @@ test('newest first across months, paginated by cursor without duplicates or gaps
   expect(atOf).toEqual([...atOf].sort((a, b) => b - a));
   expect(atOf[0]).toBe(Math.max(...times.map((t) => t.getTime())));
   expect((await find('kampanya', '&cursor=bm90LWEtY3Vyc29y')).status).toBe(400);
+});
+
+test('a month dense with the leading word is walked day by day, still newest first and paginated', async () => {
+  const m = hub.deps.models;
+  const { redis, config } = hub.deps;
+  wireSearch(m, { redis, prefix: config.QUEUE_PREFIX, denseMonth: 3 }); // more than 3 postings in a month: by day
+  try {
+    // 10 messages on 6 days of last month (two per day on some), and 2 this month (not dense: one bucket read).
+    const days = [2, 5, 5, 9, 14, 14, 20, 27, 27, 28];
+    const times = [...days.map((d, n) => new Date(monthsAgo(1, d).getTime() + n * 60_000)), monthsAgo(0, 1), new Date(monthsAgo(0, 1).getTime() + 1000)];
+    const msgs = times.map((_, n) => chat(`d${n}`, `v-dense${n % 2}`, `Yoğun ${n % 2}`, `yoğunluk testi ${n}`));
+    const results = await ingestBatchSettled(m, null, msgs, times);
+    expect(results.every((r) => !(r instanceof Error))).toBe(true);
+    const posting = await m.SearchPosting.findOne({ k: bucketKey('m', 'yogunluk', monthOf(times[0]!)) }).lean();
+    expect(posting?.d).toMatch(/^m\|yogunluk\|\d{4}-\d{2}-\d{2}$/);
+
+    const seen: number[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const res = await find('YOĞUNLUK', `&limit=4${cursor ? `&cursor=${cursor}` : ''}`);
+      for (const x of res.body.messages) seen.push(new Date(x.createdAt).getTime());
+      cursor = res.body.next;
+      pages++;
+    } while (cursor && pages < 10);
+    expect(seen).toEqual(times.map((t) => t.getTime()).sort((a, b) => b - a));
+  } finally {
+    wireSearch(m, { redis, prefix: config.QUEUE_PREFIX });
+  }
 });
 
 test('agent replies and notes are indexed; events are not', async () => {
