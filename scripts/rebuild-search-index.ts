@@ -9,7 +9,12 @@ import { connectStore, ensureIndexes, models } from '../src/store';
 
 // The rebuild signs nothing, so placeholder secrets only satisfy the config schema when the caller has none.
 const placeholder = 'rebuild-does-not-sign-anything-000000000';
-const config = loadConfig({ JWT_SECRET: placeholder, WIDGET_TOKEN_SECRET: placeholder, ...process.env });
+const config = loadConfig({
+  JWT_SECRET: placeholder,
+  WIDGET_TOKEN_SECRET: placeholder,
+  ...(process.env.KANAL_MONGO_BASE ? { MONGODB_URI: `${process.env.KANAL_MONGO_BASE}/kanal` } : {}),
+  ...process.env,
+});
 
 async function main() {
   const db = await connectStore(config.MONGODB_URI);
