@@ -2,7 +2,7 @@ import { Types } from 'mongoose';
 import type { Channel } from '../domain/channels';
 import { idForKey, isDuplicateKey, type Models } from '../store';
 import type { IdentityKind } from '../store/identities';
-import { indexCustomer } from './search-index';
+import { indexCustomer, indexNewCustomer } from './search-index';
 
 export function identityKindOf(channel: Channel): IdentityKind {
   switch (channel) {
@@ -65,6 +65,8 @@ export async function resolveCustomer(
     // New, or the customer write of an earlier attempt never happened (crash between the two writes): upsert.
     const contact = kind === 'email' ? { email: address } : kind === 'phone' ? { phone: address } : {};
     const update = { $setOnInsert: { name: profile.name, language: profile.language, ...contact }, $set: { lastSeenAt: now } };
+    // Searchable before it exists: a failure here leaves no customer, so a retry comes back this way (search-index.ts).
+    await indexNewCustomer(m, customerId, { name: profile.name, kind, address }, now);
     try {
       customer = await m.Customer.findOneAndUpdate({ _id: customerId }, update, { upsert: true, new: true }).lean();
     } catch (err) {
@@ -72,8 +74,6 @@ export async function resolveCustomer(
       if (!isDuplicateKey(err)) throw err;
       customer = await m.Customer.findById(customerId).lean();
     }
-    // New (or healed) customer: searchable by name, email and phone from now on.
-    await indexCustomer(m, customerId);
   } else if (!customer.lastSeenAt || now.getTime() - new Date(customer.lastSeenAt).getTime() > LAST_SEEN_PRECISION_MS) {
     await m.Customer.updateOne({ _id: customerId }, { $max: { lastSeenAt: now } });
   }

@@ -115,22 +115,49 @@ async function termsOfCustomer(m: Models, customer: CustomerLean, identities?: {
   return customerTerms({ name: customer.name, emails: [...new Set(emails)], phones });
 }
 
+/** The terms a customer is found by now (document and identities); [] if it does not exist. */
+export async function customerTermsOf(m: Models, customerId: Types.ObjectId | string): Promise<string[]> {
+  const customer = await m.Customer.findById(customerId).lean();
+  return customer ? termsOfCustomer(m, customer) : [];
+}
+
 /**
- * (Re)indexes one customer from its current document and identities. `previousName` (a rename) removes the old
- * name's terms that the customer no longer has. Merged customers stay indexed; the query skips them.
+ * (Re)indexes one customer from its current document and identities. `previousName` (a rename) and `staleTerms`
+ * (what it may have been found by before, e.g. a merged-in customer's addresses after an undo) remove those terms
+ * that the customer no longer has. Merged customers stay indexed; the query skips them.
  */
-export async function indexCustomer(m: Models, customerId: Types.ObjectId | string, opts: { previousName?: string | null } = {}): Promise<number> {
+export async function indexCustomer(
+  m: Models,
+  customerId: Types.ObjectId | string,
+  opts: { previousName?: string | null; staleTerms?: string[] } = {},
+): Promise<number> {
   const customer = await m.Customer.findById(customerId).lean();
   if (!customer) return 0;
   const terms = await termsOfCustomer(m, customer);
   const at = new Date(customer.createdAt ?? Date.now());
   const written = await write(m, 'c', terms.map((term) => ({ term, posting: posting('c', term, customer._id, at) })));
-  if (opts.previousName) {
+  const stale = [...(opts.previousName ? customerTerms({ name: opts.previousName }) : []), ...(opts.staleTerms ?? [])];
+  if (stale.length) {
     const now = new Set(terms);
-    const gone = customerTerms({ name: opts.previousName }).filter((t) => !now.has(t));
+    const gone = [...new Set(stale)].filter((t) => !now.has(t));
     await deletePostings(m.SearchPosting, gone.map((t) => postingId('c', t, customer._id)));
   }
   return written;
+}
+
+/**
+ * Indexes a customer about to be created on first contact (name and the sender's address), before its document is
+ * written: if this fails, the document is not there either, so the retried job takes the creation path (and
+ * this) again. Once the document exists, the customer's postings exist.
+ */
+export async function indexNewCustomer(
+  m: Models,
+  customerId: Types.ObjectId,
+  profile: { name?: string | null; kind: string; address: string },
+  at = new Date(),
+): Promise<number> {
+  const terms = await termsOfCustomer(m, { _id: customerId, name: profile.name }, [{ kind: profile.kind, address: profile.address }]);
+  return write(m, 'c', terms.map((term) => ({ term, posting: posting('c', term, customerId, at) })));
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { InboundMessage } from '../../src/domain/messages';
 import { ingest } from '../../src/services/ingest';
 import { ingestBatchSettled } from '../../src/services/ingest-batch';
-import { mergeCustomers, renameCustomer } from '../../src/services/merge';
+import { mergeCustomers, renameCustomer, undoMerge } from '../../src/services/merge';
 import { createNote, createReply, recordEvent } from '../../src/services/replies';
 import { indexMessages, rebuildSearchIndex, termStats, wireSearch } from '../../src/services/search-index';
 import { bucketKey, monthOf } from '../../src/store/search-postings';
@@ -179,14 +179,18 @@ test('a retried ingest (single and batch) adds no postings and counts nothing tw
   expect(await texts('benzersizkelime')).toEqual(['yinelenen benzersizkelime mesaj']);
 });
 
-test('a merged customer is not returned; the target is found by the source\'s addresses', async () => {
+test('a merged customer is not returned; the target is found by the source\'s addresses until the merge is undone', async () => {
   const m = hub.deps.models;
   const a = await ingest(m, null, chat('mg1', 'v-merge-a', 'Birleşen Müşteri', 'ilk hesap'));
   const b = await ingest(m, null, { channel: 'email', dedupeKey: 'email:mg2', from: { address: 'birlesen.ikinci@example.com', name: 'Birleşen Müşteri' }, text: 'ikinci hesap', attachments: [], sentAt: new Date().toISOString() });
   expect((await find('birleşen')).body.customers).toHaveLength(2);
-  await mergeCustomers(m, agent, a.customerId, b.customerId, async () => {});
+  const merged = await mergeCustomers(m, agent, a.customerId, b.customerId, async () => {});
   expect((await find('birleşen')).body.customers.map((c: { id: string }) => c.id)).toEqual([a.customerId]);
   expect((await find('birlesen.ikinci@example.com')).body.customers.map((c: { id: string }) => c.id)).toEqual([a.customerId]);
+  // Undone: each is found by its own addresses again, the target no longer by the source's.
+  await undoMerge(m, agent, merged.auditId, async () => {});
+  expect((await find('birlesen.ikinci@example.com')).body.customers.map((c: { id: string }) => c.id)).toEqual([b.customerId]);
+  expect((await find('birleşen')).body.customers).toHaveLength(2);
 });
 
 test('a renamed customer is found by the new name, no longer by the old one', async () => {
