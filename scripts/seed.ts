@@ -7,6 +7,8 @@ import type { InboundMessage } from '../src/domain/messages';
 import type { Role } from '../src/domain/views';
 import { createAgent, DuplicateError } from '../src/services/agents';
 import { ingest } from '../src/services/ingest';
+import { redisConnection } from '../src/queues';
+import { wireSearch } from '../src/services/search-index';
 import { connectStore, ensureIndexes, isDuplicateKey, models, type Models } from '../src/store';
 
 // The seed signs nothing, so placeholder secrets only satisfy the config schema when the caller has none.
@@ -68,9 +70,12 @@ const demo: InboundMessage[] = [
 
 async function main() {
   const db = await connectStore(config.MONGODB_URI, { embeddedPostgresqlUrl: config.FERRETDB_POSTGRESQL_URL });
+  const redis = redisConnection(config.REDIS_URL);
   try {
     await ensureIndexes(db);
     const m = models(db);
+    // The demo messages are indexed for search like any ingest: postings in the store, term counts in Redis.
+    wireSearch(m, { redis, prefix: config.QUEUE_PREFIX });
     const teamId = await ensureTeam(m, 'Destek');
     const adminEmail = process.env.SEED_ADMIN_EMAIL ?? 'admin@kanal.local';
     const admin = await ensureAgent(m, { email: adminEmail, name: 'Yönetici', role: 'admin', password: process.env.SEED_ADMIN_PASSWORD, teamIds: [teamId] });
@@ -90,6 +95,7 @@ async function main() {
       else console.log(`  ${role.padEnd(10)} ${email}  password: ${fromEnv ? '(from SEED_ADMIN_PASSWORD)' : r.password}`);
     }
   } finally {
+    redis.disconnect();
     await db.close();
   }
 }

@@ -25,6 +25,7 @@ import { storeAttachment } from './services/attachments';
 import { routingDeps } from './services/routing';
 import { messageIdFor } from './services/ingest';
 import { calendarClock, wireMetrics } from './services/metrics';
+import { wireSearch } from './services/search-index';
 import { effectiveSettings } from './services/sla-settings';
 import { attachInboxIndex, connectStore, ensureIndexes, gridFsBlobStore, inboxIndex, models } from './store';
 import { startWorkers, type WorkerSet } from '../workers';
@@ -86,6 +87,8 @@ export async function startHub(config: Config, role: Role = 'all'): Promise<Hub>
   const indexed = await deps.models.conversations.ensureIndexed();
   if (indexed !== false) logger.info({ conversations: indexed }, 'inbox index built from the store');
   // Business time in metrics: the team's calendar (or the default one) from the SLA settings.
+  // Search: the term directory (counts per term and month) lives in Redis (src/services/search-index.ts).
+  wireSearch(deps.models, { redis, prefix: config.QUEUE_PREFIX });
   wireMetrics(deps.models, { redis, prefix: config.QUEUE_PREFIX, clock: calendarClock(async (teamId) => (await effectiveSettings(deps.models, teamId)).calendar) });
 
   let workers: WorkerSet | undefined;

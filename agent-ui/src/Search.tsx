@@ -7,6 +7,8 @@ import type { ConversationView, UiMessage } from './types';
 interface Results {
   customers: { id: string; name?: string; email?: string; phone?: string }[];
   messages: (UiMessage & { customerName?: string })[];
+  /** More messages: pass back as `cursor`. */
+  next?: string | null;
 }
 
 /** Search customers and message text; a result opens the conversation (at the message, for a message hit). */
@@ -25,6 +27,14 @@ export function Search({ onOpen, inputRef }: { onOpen: (conversationId: string, 
     return () => clearTimeout(timer);
   }, [q]);
 
+  // The next page of message hits (the API pages messages by cursor, newest first).
+  async function more() {
+    const next = results?.next;
+    if (!next) return;
+    const mine = seq.current;
+    const page = await api<Results>(`/search${query({ q: q.trim(), cursor: next })}`).catch(() => null);
+    if (page && mine === seq.current) setResults((r) => (r ? { ...r, messages: [...r.messages, ...page.messages], next: page.next } : r));
+  }
   const close = () => {
     setQ('');
     setResults(null);
@@ -66,6 +76,7 @@ export function Search({ onOpen, inputRef }: { onOpen: (conversationId: string, 
               </li>
             ))}
           </ul>
+          {results.next && <button type="button" className="link" onClick={() => void more()}>{t('loadMore')}</button>}
         </div>
       )}
     </div>

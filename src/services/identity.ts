@@ -2,6 +2,7 @@ import { Types } from 'mongoose';
 import type { Channel } from '../domain/channels';
 import { idForKey, isDuplicateKey, type Models } from '../store';
 import type { IdentityKind } from '../store/identities';
+import { indexCustomer, indexNewCustomer } from './search-index';
 
 export function identityKindOf(channel: Channel): IdentityKind {
   switch (channel) {
@@ -64,6 +65,8 @@ export async function resolveCustomer(
     // New, or the customer write of an earlier attempt never happened (crash between the two writes): upsert.
     const contact = kind === 'email' ? { email: address } : kind === 'phone' ? { phone: address } : {};
     const update = { $setOnInsert: { name: profile.name, language: profile.language, ...contact }, $set: { lastSeenAt: now } };
+    // Searchable before it exists: a failure here leaves no customer, so a retry comes back this way (search-index.ts).
+    await indexNewCustomer(m, customerId, { name: profile.name, kind, address }, now);
     try {
       customer = await m.Customer.findOneAndUpdate({ _id: customerId }, update, { upsert: true, new: true }).lean();
     } catch (err) {
@@ -103,6 +106,7 @@ export async function linkIdentity(
     if (res.upsertedCount === 1 && kind === 'email') {
       await m.Customer.updateOne({ _id: customerId, email: { $exists: false } }, { $set: { email: address } });
     }
+    if (res.upsertedCount === 1) await indexCustomer(m, customerId); // findable by the new address
     return res.upsertedCount === 1;
   } catch (err) {
     if (isDuplicateKey(err)) return false;

@@ -6,6 +6,7 @@ import type { EventPublisher } from './events';
 import { identityId, identityKindOf, linkIdentity, normalizeAddress, resolveCustomer, type CustomerLean } from './identity';
 import { ingest, messageIdFor, type IngestResult } from './ingest';
 import { inboundFacts, opensConversation, recordMetricEvents } from './metrics';
+import { indexMessages } from './search-index';
 import { preview, toConversationView, toMessageView } from './views';
 
 /** lastSeenAt is kept to the minute (same rule as resolveCustomer). */
@@ -151,6 +152,9 @@ export async function ingestBatchSettled(
     const conv = touched.views.get(String(it.conversation._id)) ?? it.conversation;
     return inboundFacts(conv, it.message, Boolean(it.createdConversation) || opensConversation(conv, it.message));
   }));
+  // Search postings of every stored message (duplicates too: a retry completes what a crash left out). Idempotent by
+  // _id; if it fails, the messages' jobs fail and their retries (duplicates by then) index them.
+  const indexFailure = await indexMessages(m, done.filter((it) => touched.ok.has(it)).map((it) => it.message)).then(() => null, (err: unknown) => err);
   // lastSeenAt is kept to the minute and only moves forward: a failed write is retried by a later message.
   await prepared.seenWrite.catch(() => undefined);
   if (cache) {
@@ -174,6 +178,7 @@ export async function ingestBatchSettled(
           // completes the timestamps (as after a failure between the two writes in ingest()).
           throw new Error(`conversation update failed for ${it.msg.dedupeKey}`);
         }
+        if (indexFailure) throw new Error(`search index write failed for ${it.msg.dedupeKey}: ${String(indexFailure)}`);
         results[it.i] = {
           messageId: String(it.message._id),
           conversationId: String(it.message.conversationId),

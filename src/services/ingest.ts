@@ -6,6 +6,7 @@ import { reopenNamedConversation } from './email-threading';
 import type { EventPublisher } from './events';
 import { identityKindOf, linkIdentity, resolveCustomer } from './identity';
 import { inboundFacts, opensConversation, recordMetricEvents } from './metrics';
+import { indexMessages } from './search-index';
 import { toConversationView, toMessageView } from './views';
 
 export interface IngestResult {
@@ -90,6 +91,8 @@ export async function ingest(m: Models, events: EventPublisher | null, msg: Inbo
   }
   // Duplicates too: a retry after a crash here records what the first attempt could not (facts are keyed).
   if (touched) await recordMetricEvents(m, inboundFacts(touched, message!, createdConversation || opensConversation(touched, message!)));
+  // Duplicates too, for the same reason; postings are idempotent by _id, so a retry never duplicates them.
+  await indexMessages(m, [message!]);
   return {
     messageId: String(message!._id),
     conversationId: String(message!.conversationId),

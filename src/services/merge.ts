@@ -2,6 +2,7 @@ import { Types } from 'mongoose';
 import { inParallel, type Models } from '../store';
 import { InboxError, oid } from './inbox';
 import type { AgentRef } from './replies';
+import { customerTermsOf, indexCustomer } from './search-index';
 
 /**
  * Merging two customers (the "source" folds into the "target") and undoing it. FerretDB has no transactions, so
@@ -71,6 +72,8 @@ export async function mergeCustomers(m: Models, actor: AgentRef, targetIdRaw: st
   if (before.adopted) fill.openConversationId = new Types.ObjectId(before.adopted.id);
   await m.Customer.updateOne({ _id: targetId }, { $set: fill });
   await m.Customer.updateOne({ _id: sourceId }, { $set: { mergedInto: targetId, openConversationId: null } });
+  // The target is now found by the source's addresses too; the source stays indexed and search skips it (merged).
+  await indexCustomer(m, targetId);
   await invalidate();
   return { auditId: String(audit._id), targetId: String(targetId), sourceId: String(sourceId) };
 }
@@ -101,8 +104,13 @@ export async function undoMerge(m: Models, actor: AgentRef, auditIdRaw: string, 
       .catch(() => undefined);
   }
   await m.Customer.updateOne({ _id: sourceId }, { $set: { mergedInto: null, openConversationId: b.source.openConversationId ?? null } });
-  await m.Customer.updateOne({ _id: targetId }, { $set: { name: b.target.name, email: b.target.email, phone: b.target.phone, tags: b.target.tags, openConversationId: b.target.openConversationId ?? null } });
+  // null, not undefined: a field the target did not have (and the merge filled from the source) must be cleared, and
+  // mongoose drops undefined values from a $set.
+  await m.Customer.updateOne({ _id: targetId }, { $set: { name: b.target.name ?? null, email: b.target.email ?? null, phone: b.target.phone ?? null, tags: b.target.tags, openConversationId: b.target.openConversationId ?? null } });
   await m.Audit.create({ action: 'customer.merge.undo', actor, at: new Date(), subjectId: targetId, before: { auditId: String(auditId) } });
+  // The source is found by its addresses again, the target no longer by them (unless it has them itself).
+  await indexCustomer(m, sourceId);
+  await indexCustomer(m, targetId, { staleTerms: await customerTermsOf(m, sourceId) });
   await invalidate();
   return { targetId: String(targetId), sourceId: String(sourceId) };
 }
@@ -112,6 +120,7 @@ export async function renameCustomer(m: Models, actor: AgentRef, idRaw: string, 
   const before = await m.Customer.findOneAndUpdate({ _id: id }, { $set: { name } }).lean();
   if (!before) throw new InboxError('customer not found', 404);
   await m.Audit.create({ action: 'customer.rename', actor, at: new Date(), subjectId: id, before: { name: before.name ?? null } });
+  await indexCustomer(m, id, { previousName: before.name });
 }
 
 /** A customer's conversations, newest first (the sidebar's "past conversations"). */

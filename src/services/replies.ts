@@ -8,6 +8,7 @@ import { emailReplyFields } from './email-threading';
 import type { EventPublisher } from './events';
 import { identityKindOf } from './identity';
 import { recordMetricEvents, responseFacts } from './metrics';
+import { indexMessages } from './search-index';
 import { toConversationView, toMessageView } from './views';
 import { OUTSIDE_WINDOW, whatsappWindow, type WhatsAppRoute } from './wa-window';
 
@@ -77,8 +78,10 @@ export async function createReply(
     if (!isDuplicateKey(err)) throw err;
     const again = await m.Message.findOne({ dedupeKey }).lean();
     if (!again || String(again.conversationId) !== String(conversation._id)) throw new ReplyError('duplicate client id', 409);
+    await indexMessages(m, [again]); // the first attempt may have stopped before indexing it
     return { message: again, duplicate: true };
   }
+  await indexMessages(m, [message]);
   const preview = input.text || (input.attachments ?? []).map((a) => `📎 ${a.name}`).join(', ');
   const closed: { waitingSince?: Date | null; first?: boolean } = {};
   const updated = await touchOutbound(m, conversation._id as Types.ObjectId, now, preview, closed);
@@ -114,6 +117,7 @@ export async function createNote(
       delivery: { status: 'sent', at: new Date() },
     })
   ).toObject();
+  await indexMessages(m, [message]);
   if (events) events.message(toMessageView(message), toConversationView(conversation));
   return message;
 }

@@ -11,6 +11,7 @@ import { messageModel, messageRepo, type MessageDoc } from './messages';
 import { metricBucketModel, metricMonthModel } from './metric-buckets';
 import { metricEventModel } from './metric-events';
 import { quarantineModel } from './quarantine';
+import { searchPostingModel } from './search-postings';
 import { teamModel } from './teams';
 import { teamPolicyModel } from './sla';
 
@@ -41,6 +42,7 @@ export function models(db: Connection) {
     MetricBucket: metricBucketModel(db),
     MetricMonth: metricMonthModel(db),
     TeamPolicy: teamPolicyModel(db),
+    SearchPosting: searchPostingModel(db),
   };
 }
 export type Models = ReturnType<typeof models>;
