@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
 import { loadConfig } from '../src/config';
 import { startHub } from '../src/hub';
-import { createAgent } from '../src/services/agents';
+import { createAgent } from '../src/services/agents/agents';
 import { envInt, round } from './lib';
 import { conversationModel } from '../src/store/conversations';
 

@@ -87,7 +87,7 @@ export function inboundFor(runId: string, i: number, visitors: number, tag = 'f'
   };
 }
 
-/** The message document ingest stores for such a message (same fields as src/services/ingest.ts writes). */
+/** The message document ingest stores for such a message (same fields as src/services/ingest/ingest.ts writes). */
 export function messageDocFor(msg: InboundMessage, conversationId: Types.ObjectId, customerId: Types.ObjectId) {
   const at = new Date();
   return {

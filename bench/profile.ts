@@ -1,6 +1,6 @@
 import mongoose from 'mongoose';
 import type { EventPublisher } from '../src/services/events';
-import { ingest } from '../src/services/ingest';
+import { ingest } from '../src/services/ingest/ingest';
 import { ensureIndexes, models } from '../src/store';
 import { inboundFor, now, pool, round } from './lib';
 
@@ -20,7 +20,7 @@ export interface IngestProfile {
 }
 
 /**
- * Runs src/services/ingest.ts's ingest() directly (no queue, no sockets) on its own database with command
+ * Runs src/services/ingest/ingest.ts's ingest() directly (no queue, no sockets) on its own database with command
  * monitoring, after a warm-up message per visitor, and counts the store round trips one message costs.
  */
 export async function profileIngest(o: { mongoBase: string; runId: string; n: number; visitors: number; concurrency: number; preload: number; storeCpuMs?: () => number | null }): Promise<IngestProfile> {

@@ -14,9 +14,9 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { Types } from 'mongoose';
 import { CHANNELS } from '../src/domain/channels';
-import type { MetricEvent } from '../src/services/metrics';
-import { bucketDims, emptyEntry, HOUR_MS, incrementsOf, mergeEntry, monthRollupId, packEntry, targetsOf } from '../src/services/metrics-buckets';
-import { reportSummary, type ReportFilter } from '../src/services/metrics-report';
+import type { MetricEvent } from '../src/services/metrics/metrics';
+import { bucketDims, emptyEntry, HOUR_MS, incrementsOf, mergeEntry, monthRollupId, packEntry, targetsOf } from '../src/services/metrics/metrics-buckets';
+import { reportSummary, type ReportFilter } from '../src/services/metrics/metrics-report';
 import { connectStore, models } from '../src/store';
 import { deleteKeys, envInt, round, STORE_OPTIONS } from './lib';
 

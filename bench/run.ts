@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { createAgent } from '../src/services/agents';
+import { createAgent } from '../src/services/agents/agents';
 import { connectStore, ensureIndexes, models, type Db } from '../src/store';
 import { runConsoleBench } from './console';
 import { runEmailBench } from './email';

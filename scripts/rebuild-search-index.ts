@@ -4,7 +4,7 @@
 // --keep-counts only adds what is missing (no counter reset): for postings lost or never written, with Redis intact.
 import { loadConfig } from '../src/config';
 import { redisConnection } from '../src/queues';
-import { rebuildSearchIndex, wireSearch } from '../src/services/search-index';
+import { rebuildSearchIndex, wireSearch } from '../src/services/search/search-index';
 import { connectStore, ensureIndexes, models } from '../src/store';
 
 // The rebuild signs nothing, so placeholder secrets only satisfy the config schema when the caller has none.

@@ -5,10 +5,10 @@ import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../src/config';
 import type { InboundMessage } from '../src/domain/messages';
 import type { Role } from '../src/domain/views';
-import { createAgent, DuplicateError } from '../src/services/agents';
-import { ingest } from '../src/services/ingest';
+import { createAgent, DuplicateError } from '../src/services/agents/agents';
+import { ingest } from '../src/services/ingest/ingest';
 import { redisConnection } from '../src/queues';
-import { wireSearch } from '../src/services/search-index';
+import { wireSearch } from '../src/services/search/search-index';
 import { connectStore, ensureIndexes, isDuplicateKey, models, type Models } from '../src/store';
 
 // The seed signs nothing, so placeholder secrets only satisfy the config schema when the caller has none.

@@ -18,15 +18,15 @@ import { createLogger } from './logger';
 import { createQueues, enqueueInbound, redisConnection } from './queues';
 import { attachAgentNamespace } from './realtime/agents';
 import { EventPublisher } from './services/events';
-import { visitorHistory, visitorTyping } from './services/threads';
-import type { AdapterRegistry } from './services/delivery';
-import { applyDeliveryReport } from './services/delivery-status';
-import { storeAttachment } from './services/attachments';
-import { routingDeps } from './services/routing';
-import { messageIdFor } from './services/ingest';
-import { calendarClock, wireMetrics } from './services/metrics';
-import { wireSearch } from './services/search-index';
-import { effectiveSettings } from './services/sla-settings';
+import { visitorHistory, visitorTyping } from './services/conversations/threads';
+import type { AdapterRegistry } from './services/delivery/delivery';
+import { applyDeliveryReport } from './services/delivery/delivery-status';
+import { storeAttachment } from './services/ingest/attachments';
+import { routingDeps } from './services/routing/routing';
+import { messageIdFor } from './services/ingest/ingest';
+import { calendarClock, wireMetrics } from './services/metrics/metrics';
+import { wireSearch } from './services/search/search-index';
+import { effectiveSettings } from './services/sla/sla-settings';
 import { attachInboxIndex, connectStore, ensureIndexes, gridFsBlobStore, inboxIndex, models } from './store';
 import { startWorkers, type WorkerSet } from '../workers';
 
@@ -87,7 +87,7 @@ export async function startHub(config: Config, role: Role = 'all'): Promise<Hub>
   const indexed = await deps.models.conversations.ensureIndexed();
   if (indexed !== false) logger.info({ conversations: indexed }, 'inbox index built from the store');
   // Business time in metrics: the team's calendar (or the default one) from the SLA settings.
-  // Search: the term directory (counts per term and month) lives in Redis (src/services/search-index.ts).
+  // Search: the term directory (counts per term and month) lives in Redis (src/services/search/search-index.ts).
   wireSearch(deps.models, { redis, prefix: config.QUEUE_PREFIX });
   wireMetrics(deps.models, { redis, prefix: config.QUEUE_PREFIX, clock: calendarClock(async (teamId) => (await effectiveSettings(deps.models, teamId)).calendar) });
 

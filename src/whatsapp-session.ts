@@ -9,10 +9,10 @@ import { AgentEvents } from './domain/events';
 import { inboundMessageSchema } from './domain/messages';
 import { createLogger } from './logger';
 import { createQueues, enqueueInbound, redisConnection, type QueueSet } from './queues';
-import { storeAttachment } from './services/attachments';
-import { applyDeliveryReport } from './services/delivery-status';
+import { storeAttachment } from './services/ingest/attachments';
+import { applyDeliveryReport } from './services/delivery/delivery-status';
 import { EventPublisher } from './services/events';
-import { sessionStatusKey } from './services/wa-session-status';
+import { sessionStatusKey } from './services/delivery/wa-session-status';
 import { connectStore, ensureIndexes, gridFsBlobStore, models, type BlobStore, type Models } from './store';
 import { remoteAuthStore } from './store/wa-sessions';
 

@@ -3,17 +3,17 @@ import type { Logger } from 'pino';
 import type { Redis } from 'ioredis';
 import { QueueNames, type InboundJob, type OutboundJob, type QueueSet, type RoutingJob, type SlaJob } from '../src/queues';
 import type { InboundMessage } from '../src/domain/messages';
-import type { AdapterRegistry } from '../src/services/delivery';
-import type { IngestResult } from '../src/services/ingest';
+import type { AdapterRegistry } from '../src/services/delivery/delivery';
+import type { IngestResult } from '../src/services/ingest/ingest';
 import type { EventPublisher } from '../src/services/events';
-import { SenderCache } from '../src/services/ingest-batch';
-import { listenForSenderInvalidation } from '../src/services/sender-invalidation';
+import { SenderCache } from '../src/services/ingest/ingest-batch';
+import { listenForSenderInvalidation } from '../src/services/ingest/sender-invalidation';
 import type { Models } from '../src/store';
 import { INBOUND_BATCH_MAX, inboundProcessor } from './inbound';
 import { outboundProcessor } from './outbound';
 import { startMetricsWorker } from './metrics';
 import { afterInbound, slaProcessor } from './sla';
-import { enqueueRouting, reconcile, type RoutingDeps } from '../src/services/routing';
+import { enqueueRouting, reconcile, type RoutingDeps } from '../src/services/routing/routing';
 import { routingProcessor } from './routing';
 
 export interface WorkerSet {

@@ -2,7 +2,7 @@ import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { QueueNames } from '../src/queues';
-import { flushMetrics } from '../src/services/metrics-buckets';
+import { flushMetrics } from '../src/services/metrics/metrics-buckets';
 import type { Models } from '../src/store';
 
 /** How often facts are folded into buckets: reports lag live traffic by about this much. */

@@ -1,7 +1,7 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import { PermanentSendError } from '../src/domain/messages';
 import type { OutboundJob } from '../src/queues';
-import { deliver, markFailed, type AdapterRegistry } from '../src/services/delivery';
+import { deliver, markFailed, type AdapterRegistry } from '../src/services/delivery/delivery';
 import type { EventPublisher } from '../src/services/events';
 import type { Models } from '../src/store';
 

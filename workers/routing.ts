@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
 import type { RoutingJob } from '../src/queues';
-import { requeueOfflineAgent } from '../src/services/presence';
-import { drainTeam, routeConversation, type RoutingDeps } from '../src/services/routing';
+import { requeueOfflineAgent } from '../src/services/routing/presence';
+import { drainTeam, routeConversation, type RoutingDeps } from '../src/services/routing/routing';
 
 /** Routing jobs: route one conversation, drain one team's queue, or end an offline agent's grace period. */
 export function routingProcessor(d: RoutingDeps) {

@@ -1,12 +1,12 @@
 import type { Job } from 'bullmq';
 import type { InboundMessage } from '../src/domain/messages';
 import type { SlaJob } from '../src/queues';
-import { maybeAutoReply } from '../src/services/auto-reply';
-import type { IngestResult } from '../src/services/ingest';
-import { afterConversationChange, type RoutingDeps } from '../src/services/routing';
-import { fireSlaJob, syncSla, type SlaContext } from '../src/services/sla';
-import { anySettings } from '../src/services/sla-settings';
-import { endSnooze } from '../src/services/snooze';
+import { maybeAutoReply } from '../src/services/delivery/auto-reply';
+import type { IngestResult } from '../src/services/ingest/ingest';
+import { afterConversationChange, type RoutingDeps } from '../src/services/routing/routing';
+import { fireSlaJob, syncSla, type SlaContext } from '../src/services/sla/sla';
+import { anySettings } from '../src/services/sla/sla-settings';
+import { endSnooze } from '../src/services/conversations/snooze';
 
 /**
  * Queue `sla`, the conversation timers: a clock's due time or a snooze's end was reached; the services re-check

@@ -29,7 +29,7 @@ export function useChannelOptions(customerId: string | undefined, refreshKey?: s
   return options;
 }
 
-/** The hub's reasons are English sentences (src/services/wa-window.ts); show the known ones in the agent's language. */
+/** The hub's reasons are English sentences (src/services/delivery/wa-window.ts); show the known ones in the agent's language. */
 export function reasonText(reason: string, t: TFunction): string {
   if (/24-hour WhatsApp window/.test(reason)) return t('whatsappWindow');
   if (/Twilio is not configured/.test(reason)) return t('twilioNotConfigured');

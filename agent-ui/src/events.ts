@@ -1,6 +1,6 @@
 import type { TFunction } from 'i18next';
 
-// Conversation events are stored as English sentences by the hub (src/services/inbox.ts); the console shows them in
+// Conversation events are stored as English sentences by the hub (src/services/conversations/inbox.ts); the console shows them in
 // the agent's language by recognizing the known shapes, and falls back to the stored text for anything else.
 export function eventText(text: string, t: TFunction): string {
   let m = /^(.+) assigned the conversation to (.+)$/.exec(text);

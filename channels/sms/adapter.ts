@@ -25,7 +25,7 @@ export function twilioMessageParams(msg: OutboundMessage, settings: TwilioSettin
   else if (settings.fromNumber) params.from = settings.fromNumber;
   else throw new PermanentSendError('neither TWILIO_FROM_NUMBER nor TWILIO_MESSAGING_SERVICE_SID is configured');
 
-  // An approved WhatsApp template (see src/services/wa-window.ts) goes by its content SID, not as free text.
+  // An approved WhatsApp template (see src/services/delivery/wa-window.ts) goes by its content SID, not as free text.
   const contentSid = msg.threadHints?.contentSid;
   if (contentSid) {
     params.contentSid = contentSid;

@@ -4,7 +4,7 @@ import { addBusinessMs, businessMsBetween, type BusinessCalendar } from './busin
 
 /**
  * SLA policies and the clock rules, pure: given a conversation's state, which SLA clocks run and when they are due.
- * The services store the result and schedule one delayed job per running clock (src/services/sla.ts).
+ * The services store the result and schedule one delayed job per running clock (src/services/sla/sla.ts).
  */
 
 export const SLA_KINDS = ['first_response', 'next_response', 'resolution'] as const;

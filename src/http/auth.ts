@@ -1,7 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import type { HubDeps } from '../deps';
 import type { Role } from '../domain/views';
-import type { AgentView } from '../services/agents';
+import type { AgentView } from '../services/agents/agents';
 import { HttpError } from './errors';
 import { agentForToken, SESSION_COOKIE } from './session';
 

@@ -1,10 +1,10 @@
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { ConflictError } from '../services/conversations';
-import { DuplicateError } from '../services/agents';
-import { InboxError } from '../services/inbox';
-import { ReplyError } from '../services/replies';
+import { ConflictError } from '../services/conversations/conversations';
+import { DuplicateError } from '../services/agents/agents';
+import { InboxError } from '../services/conversations/inbox';
+import { ReplyError } from '../services/conversations/replies';
 
 /** An error whose message is safe to show the client. */
 export class HttpError extends Error {

@@ -3,7 +3,7 @@ import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { HubDeps } from '../deps';
 import type { Role } from '../domain/views';
-import type { AgentView } from '../services/agents';
+import type { AgentView } from '../services/agents/agents';
 import { currentAgent, requireAgent } from './auth';
 
 /** Who may call a route: anyone, any signed-in agent, supervisors and admins, or admins. */

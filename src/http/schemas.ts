@@ -4,7 +4,7 @@ import { emailMetaSchema } from '../domain/messages';
 import { conversationSlaViewSchema } from '../domain/sla';
 import { CONVERSATION_STATUSES, ROLES } from '../domain/views';
 
-// Response shapes, used only to document the API (the handlers build them with src/services/views.ts).
+// Response shapes, used only to document the API (the handlers build them with src/services/conversations/views.ts).
 const isoOrNull = z.iso.datetime().nullable().optional();
 
 export const errorSchema = z.object({ error: z.string(), issues: z.array(z.unknown()).optional() });

@@ -1,7 +1,7 @@
 import jwt from 'jsonwebtoken';
 import type { HubDeps } from '../deps';
 import type { Role } from '../domain/views';
-import { findActiveAgent, type AgentView } from '../services/agents';
+import { findActiveAgent, type AgentView } from '../services/agents/agents';
 
 export const SESSION_COOKIE = 'kanal_session';
 export const SESSION_TTL_S = 12 * 3600;

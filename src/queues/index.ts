@@ -24,7 +24,7 @@ export type RoutingJob =
   | { kind: 'offline'; agentId: string; since: number };
 /**
  * A conversation timer (epoch ms); the job fires then and re-checks the conversation: an SLA clock's due time
- * (src/services/sla.ts) or the end of a snooze (src/services/snooze.ts).
+ * (src/services/sla/sla.ts) or the end of a snooze (src/services/conversations/snooze.ts).
  */
 export interface SlaJob {
   conversationId: string;

@@ -1,7 +1,7 @@
 import type { Namespace } from 'socket.io';
 import type { HubDeps } from '../deps';
 import { Rooms } from '../domain/events';
-import type { AgentView } from '../services/agents';
+import type { AgentView } from '../services/agents/agents';
 import { socketAuth } from './auth';
 import { registerAgentHandlers } from './handlers';
 import { registerPresenceHandlers } from './presence';

@@ -3,7 +3,7 @@ import { Types } from 'mongoose';
 import { z } from 'zod';
 import type { HubDeps } from '../deps';
 import { Rooms, WidgetEvents } from '../domain/events';
-import type { AgentView } from '../services/agents';
+import type { AgentView } from '../services/agents/agents';
 import { trackViewer } from './presence';
 import { onEvent as on } from './socket-event';
 

@@ -2,10 +2,10 @@ import type { Namespace, Socket } from 'socket.io';
 import { z } from 'zod';
 import type { HubDeps } from '../deps';
 import { Rooms } from '../domain/events';
-import type { AgentView } from '../services/agents';
-import { setPresence } from '../services/presence';
-import { routingDeps } from '../services/routing';
-import { supervisorsChanged } from '../services/supervisor-signal';
+import type { AgentView } from '../services/agents/agents';
+import { setPresence } from '../services/routing/presence';
+import { routingDeps } from '../services/routing/routing';
+import { supervisorsChanged } from '../services/routing/supervisor-signal';
 import { onEvent } from './socket-event';
 
 const presenceSchema = z.object({ presence: z.enum(['online', 'away', 'offline'], { error: 'must be online, away or offline' }) });

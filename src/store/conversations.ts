@@ -19,7 +19,7 @@ const conversationSchema = new Schema(
     assigneeId: { type: Schema.Types.ObjectId, default: null },
     teamId: { type: Schema.Types.ObjectId, default: null },
     priority: { type: Number, default: 0 },
-    /** Skills an agent must all have to be routed this conversation (src/services/routing-policy.ts). */
+    /** Skills an agent must all have to be routed this conversation (src/services/routing/routing-policy.ts). */
     requiredSkills: { type: [String], default: [] },
     lastInboundChannel: { type: String, enum: CHANNELS },
     lastMessagePreview: { type: String, maxlength: 200 },
@@ -34,7 +34,7 @@ const conversationSchema = new Schema(
     /** Since when the customer waits for an answer; absent while the last word is ours (so `$min` can set it). */
     waitingSince: { type: Date },
     resolvedAt: { type: Date, default: null },
-    /** Free labels agents attach (lowercased, Turkish-aware); see src/services/labels.ts. */
+    /** Free labels agents attach (lowercased, Turkish-aware); see src/services/conversations/labels.ts. */
     labels: { type: [String], default: [] },
   },
   { timestamps: true },

@@ -5,7 +5,7 @@ import { Schema, type Connection } from 'mongoose';
  * (hour entries: counts `n`, sums `s`, sparse log-scale histograms `b`, version `v`). Team and agent are ids,
  * `none`, or `*` (all): every fact lands in four documents, `_id` = `<day>|<team>|<agent>|<channel>`. Reports read
  * the month rollups below and, for the edge days of their range, these documents by `_id`.
- * Written only by the metrics flusher (one at a time, see src/services/metrics-buckets.ts).
+ * Written only by the metrics flusher (one at a time, see src/services/metrics/metrics-buckets.ts).
  */
 const metricBucketSchema = new Schema(
   {

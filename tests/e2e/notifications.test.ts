@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { enqueueInbound } from '../../src/queues';
-import { assignConversation } from '../../src/services/inbox';
-import { createAgent } from '../../src/services/agents';
+import { assignConversation } from '../../src/services/conversations/inbox';
+import { createAgent } from '../../src/services/agents/agents';
 import { ensureConsoleBuilt, launchChromium, signInConsole } from '../helpers/browser';
 import { testConfig } from '../helpers/env';
 import { startTestHub } from '../helpers/hub';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { io as connect, type Socket } from 'socket.io-client';
 import type { MessageView } from '../../src/domain/views';
-import { createAgent } from '../../src/services/agents';
+import { createAgent } from '../../src/services/agents/agents';
 import { launchChromium, recordDialogs } from '../helpers/browser';
 import { testConfig } from '../helpers/env';
 import { startTestHub } from '../helpers/hub';

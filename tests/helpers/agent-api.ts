@@ -1,5 +1,5 @@
 import type { Hub } from '../../src/hub';
-import { createAgent } from '../../src/services/agents';
+import { createAgent } from '../../src/services/agents/agents';
 
 const PASSWORD = 'doğru-parola-123';
 

@@ -1,7 +1,7 @@
 import type { Hub } from '../../src/hub';
-import { createAgent } from '../../src/services/agents';
-import { setPresence } from '../../src/services/presence';
-import { routingDeps } from '../../src/services/routing';
+import { createAgent } from '../../src/services/agents/agents';
+import { setPresence } from '../../src/services/routing/presence';
+import { routingDeps } from '../../src/services/routing/routing';
 import { waitFor } from './process';
 import { conversationModel } from '../../src/store/conversations';
 

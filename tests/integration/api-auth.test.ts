@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { createAgent } from '../../src/services/agents';
+import { createAgent } from '../../src/services/agents/agents';
 import { testConfig } from '../helpers/env';
 import { startTestHub } from '../helpers/hub';
 

@@ -1,8 +1,8 @@
 import { Types } from 'mongoose';
 import type { InboundMessage } from '../../src/domain/messages';
 import type { ConversationView, MessageView } from '../../src/domain/views';
-import { createAgent } from '../../src/services/agents';
-import { ingest } from '../../src/services/ingest';
+import { createAgent } from '../../src/services/agents/agents';
+import { ingest } from '../../src/services/ingest/ingest';
 import { testConfig } from '../helpers/env';
 import { startTestHub } from '../helpers/hub';
 import { waitFor } from '../helpers/process';

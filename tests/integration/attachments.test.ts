@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
-import { createAgent } from '../../src/services/agents';
-import { ingest } from '../../src/services/ingest';
+import { createAgent } from '../../src/services/agents/agents';
+import { ingest } from '../../src/services/ingest/ingest';
 import { testConfig } from '../helpers/env';
 import { startTestHub } from '../helpers/hub';
 

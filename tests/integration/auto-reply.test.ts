@@ -1,7 +1,7 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { InboundMessage } from '../../src/domain/messages';
 import { enqueueInbound } from '../../src/queues';
-import { resolveCustomer } from '../../src/services/identity';
+import { resolveCustomer } from '../../src/services/identity/identity';
 import { signedInAgent } from '../helpers/agent-api';
 import { freePort, startSmtpSink } from '../helpers/email';
 import { testConfig } from '../helpers/env';

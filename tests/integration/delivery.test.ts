@@ -1,8 +1,8 @@
 import { Types } from 'mongoose';
 import { PermanentSendError, type ChannelAdapter, type OutboundMessage } from '../../src/domain/messages';
-import { createReply } from '../../src/services/replies';
-import { applyDeliveryReport } from '../../src/services/delivery-status';
-import { ingest } from '../../src/services/ingest';
+import { createReply } from '../../src/services/conversations/replies';
+import { applyDeliveryReport } from '../../src/services/delivery/delivery-status';
+import { ingest } from '../../src/services/ingest/ingest';
 import { createQueues, redisConnection } from '../../src/queues';
 import { startWorkers } from '../../workers';
 import { connectStore, ensureIndexes, models } from '../../src/store';

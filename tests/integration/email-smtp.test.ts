@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { verifyToken } from '../../channels/email/threading';
 import type { MessageView } from '../../src/domain/views';
-import { createAgent } from '../../src/services/agents';
+import { createAgent } from '../../src/services/agents/agents';
 import { emailFixture, freePort, startSmtpSink } from '../helpers/email';
 import { testConfig } from '../helpers/env';
 import { startTestHub } from '../helpers/hub';

@@ -1,11 +1,11 @@
 import { Types } from 'mongoose';
 import type { InboundMessage } from '../../src/domain/messages';
 import type { ConversationStatus, ConversationView } from '../../src/domain/views';
-import { createAgent } from '../../src/services/agents';
-import { inboxCounts } from '../../src/services/console';
-import { ingest } from '../../src/services/ingest';
-import { assignConversation, changeStatus, listConversations } from '../../src/services/inbox';
-import { changeLabels } from '../../src/services/labels';
+import { createAgent } from '../../src/services/agents/agents';
+import { inboxCounts } from '../../src/services/conversations/console';
+import { ingest } from '../../src/services/ingest/ingest';
+import { assignConversation, changeStatus, listConversations } from '../../src/services/conversations/inbox';
+import { changeLabels } from '../../src/services/conversations/labels';
 import { conversationModel } from '../../src/store/conversations';
 import { testConfig } from '../helpers/env';
 import { startTestHub } from '../helpers/hub';
@@ -140,7 +140,7 @@ describe('the unified thread, read a week at a time', () => {
     const texts: string[] = [];
     let before: string | undefined;
     for (let i = 0; i < 100; i++) {
-      const page = await (await import('../../src/services/inbox')).customerThread(hub.deps.models, customerId, { limit, before });
+      const page = await (await import('../../src/services/conversations/inbox')).customerThread(hub.deps.models, customerId, { limit, before });
       texts.unshift(...page.items.map((x) => x.text));
       if (!page.nextBefore) return texts;
       before = page.nextBefore;

@@ -1,8 +1,8 @@
 import { Types } from 'mongoose';
 import type { EventPublisher } from '../../src/services/events';
-import { ingest } from '../../src/services/ingest';
-import { ingestBatch, ingestBatchSettled, SenderCache } from '../../src/services/ingest-batch';
-import { setStatus } from '../../src/services/conversations';
+import { ingest } from '../../src/services/ingest/ingest';
+import { ingestBatch, ingestBatchSettled, SenderCache } from '../../src/services/ingest/ingest-batch';
+import { setStatus } from '../../src/services/conversations/conversations';
 import { testConfig } from '../helpers/env';
 import { startTestHub } from '../helpers/hub';
 import { webchatMessage } from '../helpers/messages';

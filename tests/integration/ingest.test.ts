@@ -1,9 +1,9 @@
 import { Types } from 'mongoose';
 import { QueueEvents } from 'bullmq';
 import { enqueueInbound, jobIdFor, QueueNames } from '../../src/queues';
-import { ingest } from '../../src/services/ingest';
-import { resolveCustomer } from '../../src/services/identity';
-import { findOrOpenConversation, setStatus } from '../../src/services/conversations';
+import { ingest } from '../../src/services/ingest/ingest';
+import { resolveCustomer } from '../../src/services/identity/identity';
+import { findOrOpenConversation, setStatus } from '../../src/services/conversations/conversations';
 import { testConfig } from '../helpers/env';
 import { startTestHub } from '../helpers/hub';
 import { emailMessage, webchatMessage } from '../helpers/messages';

@@ -1,5 +1,5 @@
 import type { ConversationView } from '../../src/domain/views';
-import { ingest } from '../../src/services/ingest';
+import { ingest } from '../../src/services/ingest/ingest';
 import { signedInAgent } from '../helpers/agent-api';
 import { testConfig } from '../helpers/env';
 import { startTestHub } from '../helpers/hub';

@@ -1,9 +1,9 @@
 import { Types } from 'mongoose';
 import type { BusinessCalendar } from '../../src/domain/business-hours';
 import type { ReportSummary } from '../../src/domain/reports';
-import { assignedFacts, calendarClock, inboundFacts, recordMetricEvents, resolvedFacts, responseFacts, slaFact, wireMetrics, type MetricEvent } from '../../src/services/metrics';
-import { flushMetrics, recomputeBuckets } from '../../src/services/metrics-buckets';
-import { HIST_MAX_RELATIVE_ERROR } from '../../src/services/metrics-histogram';
+import { assignedFacts, calendarClock, inboundFacts, recordMetricEvents, resolvedFacts, responseFacts, slaFact, wireMetrics, type MetricEvent } from '../../src/services/metrics/metrics';
+import { flushMetrics, recomputeBuckets } from '../../src/services/metrics/metrics-buckets';
+import { HIST_MAX_RELATIVE_ERROR } from '../../src/services/metrics/metrics-histogram';
 import { signedInAgent } from '../helpers/agent-api';
 import { testConfig } from '../helpers/env';
 import { startTestHub } from '../helpers/hub';
@@ -314,7 +314,7 @@ describe('conversations CSV', () => {
 
 describe('facts recorded by the hub itself', () => {
   test('a customer message, an agent reply and a resolve are counted; a private note is not a response', async () => {
-    const { ingest } = await import('../../src/services/ingest');
+    const { ingest } = await import('../../src/services/ingest/ingest');
     const { webchatMessage } = await import('../helpers/messages');
     const m = hub.deps.models;
     const { conversationId } = await ingest(m, null, webchatMessage('metrics-live-1', 'visitor-metrics'));

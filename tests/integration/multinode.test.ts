@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { io as connect, type Socket } from 'socket.io-client';
-import { createAgent } from '../../src/services/agents';
+import { createAgent } from '../../src/services/agents/agents';
 import { connectStore, ensureIndexes, models } from '../../src/store';
 import type { MessageView } from '../../src/domain/views';
 import { testConfig } from '../helpers/env';

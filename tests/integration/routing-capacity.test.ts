@@ -1,7 +1,7 @@
 import { Worker } from 'bullmq';
 import { enqueueInbound, QueueNames, redisConnection, type RoutingJob } from '../../src/queues';
 import { routingProcessor } from '../../workers/routing';
-import { routingDeps } from '../../src/services/routing';
+import { routingDeps } from '../../src/services/routing/routing';
 import { signedInAgent } from '../helpers/agent-api';
 import { testConfig } from '../helpers/env';
 import { startTestHub } from '../helpers/hub';

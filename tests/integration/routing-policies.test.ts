@@ -1,6 +1,6 @@
 import { enqueueInbound } from '../../src/queues';
-import { setPresence } from '../../src/services/presence';
-import { routingDeps } from '../../src/services/routing';
+import { setPresence } from '../../src/services/routing/presence';
+import { routingDeps } from '../../src/services/routing/routing';
 import { signedInAgent } from '../helpers/agent-api';
 import { testConfig } from '../helpers/env';
 import { startTestHub } from '../helpers/hub';

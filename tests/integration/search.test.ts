@@ -1,9 +1,9 @@
 import type { InboundMessage } from '../../src/domain/messages';
-import { ingest } from '../../src/services/ingest';
-import { ingestBatchSettled } from '../../src/services/ingest-batch';
-import { mergeCustomers, renameCustomer, undoMerge } from '../../src/services/merge';
-import { createNote, createReply, recordEvent } from '../../src/services/replies';
-import { indexMessages, rebuildSearchIndex, termStats, wireSearch } from '../../src/services/search-index';
+import { ingest } from '../../src/services/ingest/ingest';
+import { ingestBatchSettled } from '../../src/services/ingest/ingest-batch';
+import { mergeCustomers, renameCustomer, undoMerge } from '../../src/services/identity/merge';
+import { createNote, createReply, recordEvent } from '../../src/services/conversations/replies';
+import { indexMessages, rebuildSearchIndex, termStats, wireSearch } from '../../src/services/search/search-index';
 import { bucketKey, monthOf } from '../../src/store/search-postings';
 import { signedInAgent } from '../helpers/agent-api';
 import { testConfig } from '../helpers/env';

@@ -1,6 +1,6 @@
-import { createAgent } from '../../src/services/agents';
-import { createReply } from '../../src/services/replies';
-import { WINDOW_MS } from '../../src/services/wa-window';
+import { createAgent } from '../../src/services/agents/agents';
+import { createReply } from '../../src/services/conversations/replies';
+import { WINDOW_MS } from '../../src/services/delivery/wa-window';
 import { testConfig } from '../helpers/env';
 import { startTestHub } from '../helpers/hub';
 import { freePort, waitFor } from '../helpers/process';

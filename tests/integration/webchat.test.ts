@@ -3,7 +3,7 @@ import path from 'node:path';
 import { io as connect, type Socket } from 'socket.io-client';
 import { identityHash } from '../../channels/webchat/token';
 import { jobIdFor } from '../../src/queues';
-import { createReply } from '../../src/services/replies';
+import { createReply } from '../../src/services/conversations/replies';
 import { testConfig } from '../helpers/env';
 import { connected, nextEvent } from '../helpers/sockets';
 import { startTestHub } from '../helpers/hub';
@@ -161,7 +161,7 @@ test('an agent reply reaches the visitor socket, is marked sent, and is in the h
 });
 
 test('a visitor who typed someone else\'s email never sees that address\'s email thread in the widget history', async () => {
-  const { ingest } = await import('../../src/services/ingest');
+  const { ingest } = await import('../../src/services/ingest/ingest');
   const v = await visitor({ name: 'Impostor', email: 'victim@example.com' });
   expect(await ack(v.socket, 'message:send', { clientId: 'imp1', text: 'merhaba' })).toMatchObject({ ok: true });
   await waitUntil(async () => (await stored(v.visitorId)).length === 1, 10_000, 'the visitor message');

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { io as connect, type Socket } from 'socket.io-client';
 import { remoteAuth } from '../../channels/whatsapp/client';
-import { createAgent } from '../../src/services/agents';
+import { createAgent } from '../../src/services/agents/agents';
 import { startWhatsAppSession } from '../../src/whatsapp-session';
 import { testConfig } from '../helpers/env';
 import { startTestHub } from '../helpers/hub';

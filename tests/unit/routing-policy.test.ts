@@ -1,5 +1,5 @@
-import { queueScore } from '../../src/services/routing-state';
-import { rankCandidates, whyQueued, type Candidate } from '../../src/services/routing-policy';
+import { queueScore } from '../../src/services/routing/routing-state';
+import { rankCandidates, whyQueued, type Candidate } from '../../src/services/routing/routing-policy';
 
 const agent = (id: string, over: Partial<Candidate> = {}): Candidate => ({
   id, name: id, presence: 'online', languages: [], skills: [], capacity: 3, load: 0, ...over,

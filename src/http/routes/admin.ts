@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { createAgent, createTeam, listAgents, listTeams } from '../../services/agents';
+import { createAgent, createTeam, listAgents, listTeams } from '../../services/agents/agents';
 import { HttpError } from '../errors';
 import { objectId, route } from '../route';
 import { agentViewSchema, err, roleSchema, teamViewSchema } from '../schemas';

@@ -1,7 +1,7 @@
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import { AttachmentTooLargeError } from '../../domain/messages';
-import { inlineSafe, storeAttachment } from '../../services/attachments';
+import { inlineSafe, storeAttachment } from '../../services/ingest/attachments';
 import { HttpError } from '../errors';
 import { objectId, route } from '../route';
 import { err } from '../schemas';

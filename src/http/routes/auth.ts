@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { verifyPassword } from '../../services/agents';
-import { LoginThrottle } from '../../services/login-throttle';
+import { verifyPassword } from '../../services/agents/agents';
+import { LoginThrottle } from '../../services/agents/login-throttle';
 import { HttpError } from '../errors';
 import { route } from '../route';
 import { agentViewSchema, err } from '../schemas';

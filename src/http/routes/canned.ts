@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { createCanned, deleteCanned, listCanned, updateCanned } from '../../services/canned';
+import { createCanned, deleteCanned, listCanned, updateCanned } from '../../services/agents/canned';
 import { idParams, route } from '../route';
 import { err } from '../schemas';
 

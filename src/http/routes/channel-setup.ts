@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { channelSetup } from '../../services/channel-setup';
+import { channelSetup } from '../../services/channel-setup/channel-setup';
 import { HttpError } from '../errors';
 import { route } from '../route';
 import { err } from '../schemas';

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { createReply } from '../../services/replies';
-import { syncSla } from '../../services/sla';
-import { toMessageView } from '../../services/views';
-import { customerChannels, parseTemplates, renderTemplate, TemplateError, type WhatsAppTemplates } from '../../services/wa-window';
+import { createReply } from '../../services/conversations/replies';
+import { syncSla } from '../../services/sla/sla';
+import { toMessageView } from '../../services/conversations/views';
+import { customerChannels, parseTemplates, renderTemplate, TemplateError, type WhatsAppTemplates } from '../../services/delivery/wa-window';
 import type { HubDeps } from '../../deps';
 import { HttpError } from '../errors';
 import { idParams, route } from '../route';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CONVERSATION_STATUSES, type ConversationStatus } from '../../domain/views';
-import { getSettings, inboxCounts, updateSettings } from '../../services/console';
+import { getSettings, inboxCounts, updateSettings } from '../../services/conversations/console';
 import { route } from '../route';
 
 const settingsSchema = z.object({ language: z.enum(['tr', 'en']), sound: z.boolean() });

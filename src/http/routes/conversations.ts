@@ -1,15 +1,15 @@
 import { z } from 'zod';
 import { CHANNELS } from '../../domain/channels';
 import { CONVERSATION_STATUSES, type ConversationStatus } from '../../domain/views';
-import { assignConversation, changeStatus, getConversationView, listConversations } from '../../services/inbox';
-import { attachmentUrl } from '../../services/attachments';
-import { createNote, createReply } from '../../services/replies';
-import { syncSla } from '../../services/sla';
-import { scheduleSnoozeEnd } from '../../services/snooze';
+import { assignConversation, changeStatus, getConversationView, listConversations } from '../../services/conversations/inbox';
+import { attachmentUrl } from '../../services/ingest/attachments';
+import { createNote, createReply } from '../../services/conversations/replies';
+import { syncSla } from '../../services/sla/sla';
+import { scheduleSnoozeEnd } from '../../services/conversations/snooze';
 import { HttpError } from '../errors';
-import { toMessageView } from '../../services/views';
+import { toMessageView } from '../../services/conversations/views';
 import { idParams, objectId, route } from '../route';
-import { afterConversationChange, routingDeps } from '../../services/routing';
+import { afterConversationChange, routingDeps } from '../../services/routing/routing';
 import { conversationViewSchema, err, messageViewSchema } from '../schemas';
 
 const statusEnum = z.enum(CONVERSATION_STATUSES as [ConversationStatus, ...ConversationStatus[]]);

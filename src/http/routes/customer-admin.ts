@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { getCustomer } from '../../services/inbox';
-import { customerAudit, customerConversations, mergeCustomers, renameCustomer, undoMerge } from '../../services/merge';
-import { publishSenderInvalidation } from '../../services/sender-invalidation';
-import { toConversationView } from '../../services/views';
+import { getCustomer } from '../../services/conversations/inbox';
+import { customerAudit, customerConversations, mergeCustomers, renameCustomer, undoMerge } from '../../services/identity/merge';
+import { publishSenderInvalidation } from '../../services/ingest/sender-invalidation';
+import { toConversationView } from '../../services/conversations/views';
 import { idParams, objectId, route } from '../route';
 import { conversationViewSchema, customerViewSchema, err } from '../schemas';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { customerThread, getCustomer } from '../../services/inbox';
+import { customerThread, getCustomer } from '../../services/conversations/inbox';
 import { idParams, route } from '../route';
 import { customerViewSchema, err, messageViewSchema } from '../schemas';
 

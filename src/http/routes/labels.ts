@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { changeLabels } from '../../services/labels';
+import { changeLabels } from '../../services/conversations/labels';
 import { idParams, route } from '../route';
 import { conversationViewSchema, err } from '../schemas';
 

@@ -1,4 +1,4 @@
-import { retryMessage } from '../../services/inbox';
+import { retryMessage } from '../../services/conversations/inbox';
 import { idParams, route } from '../route';
 import { err, messageViewSchema } from '../schemas';
 

@@ -2,8 +2,8 @@ import { once } from 'node:events';
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { CHANNELS } from '../../domain/channels';
-import { conversationCsv } from '../../services/metrics-csv';
-import { reportSummary } from '../../services/metrics-report';
+import { conversationCsv } from '../../services/metrics/metrics-csv';
+import { reportSummary } from '../../services/metrics/metrics-report';
 import { objectId, route } from '../route';
 import { err } from '../schemas';
 

@@ -1,10 +1,10 @@
 import { Types } from 'mongoose';
 import { z } from 'zod';
-import { toAgentView } from '../../services/agents';
-import { getConversationView, getCustomer } from '../../services/inbox';
-import { setCustomerLanguage } from '../../services/language';
-import { changeRouting, requestDrain, routingDeps } from '../../services/routing';
-import { wallboard } from '../../services/wallboard';
+import { toAgentView } from '../../services/agents/agents';
+import { getConversationView, getCustomer } from '../../services/conversations/inbox';
+import { setCustomerLanguage } from '../../services/identity/language';
+import { changeRouting, requestDrain, routingDeps } from '../../services/routing/routing';
+import { wallboard } from '../../services/routing/wallboard';
 import { HttpError } from '../errors';
 import { idParams, objectId, route } from '../route';
 import { agentViewSchema, conversationViewSchema, customerViewSchema, err, teamViewSchema } from '../schemas';

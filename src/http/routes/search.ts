@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { search } from '../../services/search';
+import { search } from '../../services/search/search';
 import { route } from '../route';
 import { messageViewSchema } from '../schemas';
 

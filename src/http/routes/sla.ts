@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { calendarSchema } from '../../domain/business-hours';
 import { atRiskItemSchema, autoReplySchema, slaPolicySchema } from '../../domain/sla';
-import { listAtRisk } from '../../services/sla';
-import { DEFAULT_KEY, SettingsError, effectiveSettings, getSetting, putSetting, type SettingName } from '../../services/sla-settings';
+import { listAtRisk } from '../../services/sla/sla';
+import { DEFAULT_KEY, SettingsError, effectiveSettings, getSetting, putSetting, type SettingName } from '../../services/sla/sla-settings';
 import type { Models } from '../../store';
 import { HttpError } from '../errors';
 import { objectId, route } from '../route';

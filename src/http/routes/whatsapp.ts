@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { sessionStatusKey } from '../../services/wa-session-status';
+import { sessionStatusKey } from '../../services/delivery/wa-session-status';
 import { route } from '../route';
 
 export const sessionViewSchema = z.object({

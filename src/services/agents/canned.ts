@@ -1,0 +1,52 @@
+import { isDuplicateKey, type Models } from '../../store';
+import { InboxError, oid } from '../conversations/inbox';
+
+export interface CannedView {
+  id: string;
+  shortcut: string;
+  title: string;
+  text: string;
+  language?: string;
+}
+export interface CannedInput {
+  shortcut: string;
+  title: string;
+  text: string;
+  language?: string;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const toView = (c: any): CannedView => ({ id: String(c._id), shortcut: c.shortcut, title: c.title, text: c.text, language: c.language ?? undefined });
+
+/** Shortcuts are compared lowercased the Turkish way, so /İade and /iade are the same shortcut. */
+export const normalizeShortcut = (s: string) => s.trim().replace(/^\//, '').toLocaleLowerCase('tr-TR');
+
+export async function listCanned(m: Models): Promise<CannedView[]> {
+  return (await m.Canned.find().sort({ shortcut: 1 }).limit(500).lean()).map(toView);
+}
+
+async function unique<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    if (isDuplicateKey(err)) throw new InboxError('a canned response with this shortcut exists', 409);
+    throw err;
+  }
+}
+
+export async function createCanned(m: Models, input: CannedInput, by: string): Promise<CannedView> {
+  const doc = await unique(() => m.Canned.create({ ...input, shortcut: normalizeShortcut(input.shortcut), createdBy: by }));
+  return toView(doc.toObject());
+}
+
+export async function updateCanned(m: Models, id: string, input: Partial<CannedInput>): Promise<CannedView> {
+  const set = { ...input, ...(input.shortcut ? { shortcut: normalizeShortcut(input.shortcut) } : {}) };
+  const doc = await unique(() => m.Canned.findOneAndUpdate({ _id: oid(id) }, { $set: set }, { new: true }).lean());
+  if (!doc) throw new InboxError('canned response not found', 404);
+  return toView(doc);
+}
+
+export async function deleteCanned(m: Models, id: string): Promise<void> {
+  const res = await m.Canned.deleteOne({ _id: oid(id) });
+  if (res.deletedCount === 0) throw new InboxError('canned response not found', 404);
+}

@@ -1,0 +1,30 @@
+import type { MessageView } from '../../domain/views';
+import type { EventPublisher } from '../events';
+import type { Models } from '../../store';
+import { identityId } from '../identity/identity';
+import { toMessageView } from './views';
+
+/**
+ * What a web chat visitor may see of their thread: web chat messages and replies only, never notes, events or
+ * other channels. The customer behind a visitor may also hold an email address the visitor merely typed into the
+ * pre-chat form (unverified), so showing that customer's email thread here would show it to whoever typed it.
+ */
+export async function visitorHistory(m: Models, visitorId: string, opts: { before?: string; limit: number }): Promise<MessageView[]> {
+  const identity = await m.Identity.findById(identityId('webchat', visitorId)).lean();
+  if (!identity) return [];
+  const filter: Record<string, unknown> = { customerId: identity.customerId, kind: 'message', channel: 'webchat' };
+  if (opts.before) filter.createdAt = { $lt: new Date(opts.before) };
+  const docs = await m.Message.find(filter).sort({ createdAt: -1, _id: -1 }).limit(opts.limit).lean();
+  return docs.reverse().map(toMessageView);
+}
+
+/** Relays a visitor's typing state to the agents in their unresolved conversation's room. */
+export async function visitorTyping(m: Models, events: EventPublisher, visitorId: string, typing: boolean): Promise<void> {
+  const identity = await m.Identity.findById(identityId('webchat', visitorId)).lean();
+  if (!identity) return;
+  // By _id through the customer's cached open conversation (a lookup by openKey scans on FerretDB); checked open.
+  const customer = await m.Customer.findById(identity.customerId, { openConversationId: 1 }).lean();
+  if (!customer?.openConversationId) return;
+  const conversation = await m.conversations.byId(customer.openConversationId);
+  if (conversation?.openKey === String(identity.customerId)) events.typing(String(conversation._id), { from: 'customer', typing });
+}

@@ -1,0 +1,60 @@
+import type { Types } from 'mongoose';
+import { PermanentSendError, type ChannelAdapter, type OutboundMessage } from '../../domain/messages';
+import type { Channel } from '../../domain/channels';
+import type { Models } from '../../store';
+import type { EventPublisher } from '../events';
+import { toConversationView, toMessageView } from '../conversations/views';
+
+export type AdapterRegistry = Partial<Record<Channel, ChannelAdapter>>;
+
+/**
+ * Sends one stored outbound message through its channel adapter. The loop guard: a message that already has a
+ * provider id (sent by an earlier attempt whose job did not complete) is never sent again.
+ * Throws to let BullMQ retry; PermanentSendError marks the message failed at once.
+ */
+export async function deliver(m: Models, events: EventPublisher | null, adapters: AdapterRegistry, messageId: string, attempt: number) {
+  const message = await m.Message.findById(messageId).lean();
+  if (!message) throw new PermanentSendError(`message ${messageId} not found`);
+  if (message.providerId || message.delivery?.status !== 'queued') return { skipped: true };
+  const adapter = adapters[message.channel as Channel];
+  if (!adapter) throw new PermanentSendError(`no adapter for channel ${message.channel}`);
+
+  const outbound: OutboundMessage = {
+    messageId: String(message._id),
+    conversationId: String(message.conversationId),
+    channel: message.channel as Channel,
+    to: message.to!,
+    text: message.text ?? '',
+    html: message.html ?? undefined,
+    subject: message.subject ?? undefined,
+    attachments: (message.attachments ?? []).map((a) => ({ name: a.name ?? 'attachment', contentType: a.contentType ?? 'application/octet-stream', size: a.size ?? 0, storageKey: a.storageKey ?? undefined })),
+    threadHints: (message.threadHints as Record<string, string> | undefined) ?? undefined,
+    author: { id: message.author?.id ?? '', name: message.author?.name ?? '' },
+  };
+  await m.Message.updateOne({ _id: message._id }, { $set: { 'delivery.attempts': attempt } });
+  const { providerId } = await adapter.send(outbound);
+  const updated = await m.Message.findOneAndUpdate(
+    { _id: message._id, 'delivery.status': 'queued' },
+    { $set: { providerId, 'delivery.status': 'sent', 'delivery.at': new Date(), 'delivery.error': null } },
+    { new: true },
+  ).lean();
+  if (updated) await publishMessageUpdate(m, events, updated);
+  return { skipped: false, providerId };
+}
+
+/** After the last attempt (or a permanent error): failed, with the reason kept for the agent. */
+export async function markFailed(m: Models, events: EventPublisher | null, messageId: string, reason: string) {
+  const updated = await m.Message.findOneAndUpdate(
+    { _id: messageId, 'delivery.status': 'queued' },
+    { $set: { 'delivery.status': 'failed', 'delivery.error': reason.slice(0, 500), 'delivery.at': new Date() } },
+    { new: true },
+  ).lean();
+  if (updated) await publishMessageUpdate(m, events, updated);
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function publishMessageUpdate(m: Models, events: EventPublisher | null, message: any) {
+  if (!events) return;
+  const conversation = await m.conversations.byId(message.conversationId as Types.ObjectId);
+  if (conversation) events.message(toMessageView(message), toConversationView(conversation), true);
+}

@@ -1,0 +1,115 @@
+import { Types } from 'mongoose';
+import type { Channel } from '../../domain/channels';
+import { idForKey, isDuplicateKey, type Models } from '../../store';
+import type { IdentityKind } from '../../store/identities';
+import { indexCustomer, indexNewCustomer } from '../search/search-index';
+
+export function identityKindOf(channel: Channel): IdentityKind {
+  switch (channel) {
+    case 'email':
+      return 'email';
+    case 'sms':
+    case 'whatsapp':
+      return 'phone';
+    case 'webchat':
+      return 'webchat';
+  }
+}
+
+export function normalizeAddress(kind: IdentityKind, address: string): string {
+  return kind === 'email' ? address.trim().toLowerCase() : address.trim();
+}
+
+/** The identity document's _id is derived from (kind, address): lookups and the upsert race both go by _id. */
+export const identityId = (kind: IdentityKind, address: string) => idForKey('identity', `${kind}:${normalizeAddress(kind, address)}`);
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type CustomerLean = any;
+
+/**
+ * Finds the customer behind an address, creating both if new. Race-safe without transactions: the identity is
+ * upserted with a fresh customer id; whoever wins the upsert decides the id, and the customer document is then
+ * upserted by that id (idempotent, so a crash between the two writes heals itself on the retry).
+ */
+export async function resolveCustomer(
+  m: Models,
+  kind: IdentityKind,
+  rawAddress: string,
+  profile: { name?: string; verified?: boolean; language?: string } = {},
+): Promise<{ customerId: Types.ObjectId; created: boolean; customer: CustomerLean }> {
+  const address = normalizeAddress(kind, rawAddress);
+  const _id = identityId(kind, address);
+  // Most messages come from known customers: plain reads then, and upserts (serialized writes on FerretDB's
+  // SQLite, findAndModify costing tens of ms under load) only for a first contact.
+  let identity = await m.Identity.findById(_id).lean();
+  let created = false;
+  if (!identity) {
+    const candidate = new Types.ObjectId();
+    try {
+      identity = await m.Identity.findOneAndUpdate(
+        { _id },
+        { $setOnInsert: { kind, address, customerId: candidate, verified: profile.verified ?? false } },
+        { upsert: true, new: true },
+      ).lean();
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      identity = await m.Identity.findById(_id).lean(); // lost the race: the winner's row is there now
+    }
+    if (!identity) throw new Error(`identity ${kind}:${address} vanished`);
+    created = candidate.equals(identity.customerId as Types.ObjectId);
+  }
+  const customerId = identity.customerId as Types.ObjectId;
+  const now = new Date();
+  let customer = created ? null : await m.Customer.findById(customerId).lean();
+  if (!customer) {
+    // New, or the customer write of an earlier attempt never happened (crash between the two writes): upsert.
+    const contact = kind === 'email' ? { email: address } : kind === 'phone' ? { phone: address } : {};
+    const update = { $setOnInsert: { name: profile.name, language: profile.language, ...contact }, $set: { lastSeenAt: now } };
+    // Searchable before it exists: a failure here leaves no customer, so a retry comes back this way (search-index.ts).
+    await indexNewCustomer(m, customerId, { name: profile.name, kind, address }, now);
+    try {
+      customer = await m.Customer.findOneAndUpdate({ _id: customerId }, update, { upsert: true, new: true }).lean();
+    } catch (err) {
+      // Two first messages raced on the same new customer id: the other insert won, so now it is a plain read.
+      if (!isDuplicateKey(err)) throw err;
+      customer = await m.Customer.findById(customerId).lean();
+    }
+  } else if (!customer.lastSeenAt || now.getTime() - new Date(customer.lastSeenAt).getTime() > LAST_SEEN_PRECISION_MS) {
+    await m.Customer.updateOne({ _id: customerId }, { $max: { lastSeenAt: now } });
+  }
+  return { customerId, created, customer };
+}
+
+/** lastSeenAt is kept to the minute: writing it on every message would double the writes of a busy chat. */
+const LAST_SEEN_PRECISION_MS = 60_000;
+
+/**
+ * Links another address (e.g. the email a web chat visitor typed) to a customer. An address that already belongs
+ * to someone else is left alone: merging two customers is an explicit agent action, never a side effect of input.
+ */
+export async function linkIdentity(
+  m: Models,
+  customerId: Types.ObjectId,
+  kind: IdentityKind,
+  rawAddress: string,
+  verified = false,
+): Promise<boolean> {
+  const address = normalizeAddress(kind, rawAddress);
+  const _id = identityId(kind, address);
+  if (await m.Identity.exists({ _id })) return false; // the usual case: linked by an earlier message
+  try {
+    const res = await m.Identity.updateOne(
+      { _id },
+      { $setOnInsert: { kind, address, customerId, verified } },
+      { upsert: true },
+    );
+    if (res.upsertedCount === 1 && kind === 'email') {
+      await m.Customer.updateOne({ _id: customerId, email: { $exists: false } }, { $set: { email: address } });
+    }
+    if (res.upsertedCount === 1) await indexCustomer(m, customerId); // findable by the new address
+    return res.upsertedCount === 1;
+  } catch (err) {
+    if (isDuplicateKey(err)) return false;
+    throw err;
+  }
+}

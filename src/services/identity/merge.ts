@@ -1,0 +1,136 @@
+import { Types } from 'mongoose';
+import { inParallel, type Models } from '../../store';
+import { InboxError, oid } from '../conversations/inbox';
+import type { AgentRef } from '../conversations/replies';
+import { customerTermsOf, indexCustomer } from '../search/search-index';
+
+/**
+ * Merging two customers (the "source" folds into the "target") and undoing it. FerretDB has no transactions, so
+ * the before-state is written to the audit trail first and every step is keyed by ids recorded
+ * there: undo replays the recorded ids backwards. A customer keeps at most one unresolved conversation: when both
+ * have one, the source's is resolved by the merge (and reopened by the undo).
+ */
+
+/** Tells every inbound worker to drop its sender cache (address -> customer), which a merge makes stale. */
+export type SenderInvalidator = () => Promise<void>;
+
+interface MergeBefore {
+  sourceId: string;
+  identityIds: string[];
+  conversationIds: string[];
+  /** The source's unresolved conversation, if the merge resolved it (target had one already). */
+  resolved?: { id: string; status: string; openKey: string };
+  /** The source's unresolved conversation, if it became the target's (target had none). */
+  adopted?: { id: string; openKey: string };
+  target: { name?: string | null; email?: string | null; phone?: string | null; tags: string[]; openConversationId?: unknown };
+  source: { openConversationId?: unknown };
+}
+
+const unresolved = (c: { openKey: string }, customerId: Types.ObjectId) => c.openKey === String(customerId);
+
+export async function mergeCustomers(m: Models, actor: AgentRef, targetIdRaw: string, sourceIdRaw: string, invalidate: SenderInvalidator) {
+  const targetId = oid(targetIdRaw, 'customer id');
+  const sourceId = oid(sourceIdRaw, 'sourceId');
+  if (targetId.equals(sourceId)) throw new InboxError('cannot merge a customer into itself', 400);
+  const [target, source] = await Promise.all([m.Customer.findById(targetId).lean(), m.Customer.findById(sourceId).lean()]);
+  if (!target || !source) throw new InboxError('customer not found', 404);
+  if (target.mergedInto || source.mergedInto) throw new InboxError('customer was already merged', 409);
+
+  const [identities, sourceConvs, targetConvs] = await Promise.all([
+    m.Identity.find({ customerId: sourceId }, { _id: 1 }).lean(),
+    m.conversations.ofCustomer(sourceId),
+    m.conversations.ofCustomer(targetId),
+  ]);
+  const sourceOpen = sourceConvs.find((c) => unresolved(c, sourceId));
+  const targetOpen = targetConvs.find((c) => unresolved(c, targetId));
+
+  const before: MergeBefore = {
+    sourceId: String(sourceId),
+    identityIds: identities.map((i) => String(i._id)),
+    conversationIds: sourceConvs.map((c) => String(c._id)),
+    target: { name: target.name, email: target.email, phone: target.phone, tags: target.tags ?? [], openConversationId: target.openConversationId },
+    source: { openConversationId: source.openConversationId },
+  };
+  if (sourceOpen && targetOpen) before.resolved = { id: String(sourceOpen._id), status: sourceOpen.status, openKey: sourceOpen.openKey };
+  else if (sourceOpen) before.adopted = { id: String(sourceOpen._id), openKey: sourceOpen.openKey };
+
+  const audit = await m.Audit.create({ action: 'customer.merge', actor, at: new Date(), subjectId: targetId, before });
+
+  // The open conversation first: its openKey must never equal the target's while the target has one.
+  if (before.resolved) {
+    const id = new Types.ObjectId(before.resolved.id);
+    await m.conversations.updateById(id, { $set: { status: 'resolved', resolvedAt: new Date(), openKey: `resolved:${id}` } });
+  } else if (before.adopted) {
+    await m.conversations.updateById(before.adopted.id, { $set: { openKey: String(targetId) } });
+  }
+  const convIds = sourceConvs.map((c) => c._id);
+  await m.Identity.updateMany({ customerId: sourceId }, { $set: { customerId: targetId } });
+  await inParallel(convIds, (id) => m.conversations.updateById(id, { $set: { customerId: targetId } }));
+  for (const id of convIds) await m.messages.moveConversation(id, targetId);
+  const fill: Record<string, unknown> = { tags: [...new Set([...(target.tags ?? []), ...(source.tags ?? [])])] };
+  for (const k of ['name', 'email', 'phone'] as const) if (!target[k] && source[k]) fill[k] = source[k];
+  if (before.adopted) fill.openConversationId = new Types.ObjectId(before.adopted.id);
+  await m.Customer.updateOne({ _id: targetId }, { $set: fill });
+  await m.Customer.updateOne({ _id: sourceId }, { $set: { mergedInto: targetId, openConversationId: null } });
+  // The target is now found by the source's addresses too; the source stays indexed and search skips it (merged).
+  await indexCustomer(m, targetId);
+  await invalidate();
+  return { auditId: String(audit._id), targetId: String(targetId), sourceId: String(sourceId) };
+}
+
+export async function undoMerge(m: Models, actor: AgentRef, auditIdRaw: string, invalidate: SenderInvalidator) {
+  const auditId = oid(auditIdRaw, 'audit id');
+  // Claim the undo atomically, so two clicks never undo twice.
+  const audit = await m.Audit.findOneAndUpdate(
+    { _id: auditId, action: 'customer.merge', undoneAt: null },
+    { $set: { undoneAt: new Date(), undoneBy: actor } },
+    { new: true },
+  ).lean();
+  if (!audit) {
+    const exists = await m.Audit.exists({ _id: auditId });
+    throw exists ? new InboxError('this merge was already undone', 409) : new InboxError('audit entry not found', 404);
+  }
+  const b = audit.before as MergeBefore;
+  const targetId = audit.subjectId as Types.ObjectId;
+  const sourceId = new Types.ObjectId(b.sourceId);
+  const convIds = b.conversationIds.map((id) => new Types.ObjectId(id));
+  await m.Identity.updateMany({ _id: { $in: b.identityIds } }, { $set: { customerId: sourceId } });
+  await inParallel(convIds, (id) => m.conversations.updateById(id, { $set: { customerId: sourceId } }));
+  for (const id of convIds) await m.messages.moveConversation(id, sourceId);
+  if (b.adopted) await m.conversations.updateById(b.adopted.id, { $set: { openKey: b.adopted.openKey } });
+  if (b.resolved) {
+    // Reopen only if the source has not meanwhile got another unresolved conversation (the unique openKey decides).
+    await m.conversations.updateById(b.resolved.id, { $set: { status: b.resolved.status, resolvedAt: null, openKey: b.resolved.openKey } })
+      .catch(() => undefined);
+  }
+  await m.Customer.updateOne({ _id: sourceId }, { $set: { mergedInto: null, openConversationId: b.source.openConversationId ?? null } });
+  // null, not undefined: a field the target did not have (and the merge filled from the source) must be cleared, and
+  // mongoose drops undefined values from a $set.
+  await m.Customer.updateOne({ _id: targetId }, { $set: { name: b.target.name ?? null, email: b.target.email ?? null, phone: b.target.phone ?? null, tags: b.target.tags, openConversationId: b.target.openConversationId ?? null } });
+  await m.Audit.create({ action: 'customer.merge.undo', actor, at: new Date(), subjectId: targetId, before: { auditId: String(auditId) } });
+  // The source is found by its addresses again, the target no longer by them (unless it has them itself).
+  await indexCustomer(m, sourceId);
+  await indexCustomer(m, targetId, { staleTerms: await customerTermsOf(m, sourceId) });
+  await invalidate();
+  return { targetId: String(targetId), sourceId: String(sourceId) };
+}
+
+export async function renameCustomer(m: Models, actor: AgentRef, idRaw: string, name: string) {
+  const id = oid(idRaw, 'customer id');
+  const before = await m.Customer.findOneAndUpdate({ _id: id }, { $set: { name } }).lean();
+  if (!before) throw new InboxError('customer not found', 404);
+  await m.Audit.create({ action: 'customer.rename', actor, at: new Date(), subjectId: id, before: { name: before.name ?? null } });
+  await indexCustomer(m, id, { previousName: before.name });
+}
+
+/** A customer's conversations, newest first (the sidebar's "past conversations"). */
+export async function customerConversations(m: Models, idRaw: string) {
+  const customerId = oid(idRaw, 'customer id');
+  return m.conversations.ofCustomer(customerId, 50);
+}
+
+export async function customerAudit(m: Models, idRaw: string) {
+  const subjectId = oid(idRaw, 'customer id');
+  const docs = await m.Audit.find({ subjectId }).sort({ at: -1 }).limit(50).lean();
+  return docs.map((a) => ({ id: String(a._id), action: a.action, actor: a.actor, at: a.at.toISOString(), undoneAt: a.undoneAt?.toISOString() ?? null }));
+}

@@ -1,0 +1,60 @@
+import { Types } from 'mongoose';
+import { AgentEvents, Rooms } from '../../domain/events';
+import { recordEvent } from '../conversations/replies';
+import { afterConversationChange, requestDrain, type RoutingDeps } from './routing';
+import { supervisorsChanged } from './supervisor-signal';
+import { toConversationView, toMessageView } from '../conversations/views';
+
+export type Presence = 'online' | 'away' | 'offline';
+
+const graceText = (ms: number) => (ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`);
+
+/**
+ * Sets an agent's presence (no-op if unchanged): stored on the agent with `presenceSince`, broadcast to the inbox.
+ * Online: the agent's teams' queues drain. Offline: a delayed job re-queues their open conversations if they are
+ * still offline when the grace period ends (the job id names this offline spell, so repeats are no-ops).
+ */
+export async function setPresence(d: RoutingDeps, agentId: string, presence: Presence): Promise<{ presence: Presence; since: string } | null> {
+  const since = new Date();
+  // updateOne, not findOneAndUpdate: the agent schema hides passwordHash, and FerretDB's findAndModify
+  // supports no projection. The conditional write still decides alone who changed the presence.
+  const res = await d.models.Agent.updateOne({ _id: new Types.ObjectId(agentId), presence: { $ne: presence } }, { $set: { presence, presenceSince: since } });
+  const updated = res.modifiedCount ? await d.models.Agent.findById(agentId, { teamIds: 1 }).lean() : null;
+  if (!updated) {
+    const current = await d.models.Agent.findById(agentId, { presence: 1, presenceSince: 1 }).lean();
+    return current ? { presence: current.presence as Presence, since: (current.presenceSince ?? since).toISOString() } : null;
+  }
+  d.events?.toRoom(Rooms.inbox, AgentEvents.agentPresence, { agentId, presence, since: since.toISOString() });
+  supervisorsChanged(d.events);
+  const teamIds = (updated.teamIds ?? []).map(String);
+  if (presence === 'online') await requestDrain(d.queue, teamIds);
+  if (presence === 'offline') {
+    await d.queue.add('offline', { kind: 'offline', agentId, since: since.getTime() }, { delay: d.offlineGraceMs, jobId: `offline_${agentId}_${since.getTime()}` });
+  }
+  return { presence, since: since.toISOString() };
+}
+
+/**
+ * The grace period of an offline spell ended: if the agent has stayed offline since, each of their open
+ * conversations is unassigned (conditionally: only if still theirs), the decision recorded, and routed again.
+ */
+export async function requeueOfflineAgent(d: RoutingDeps, agentId: string, since: number): Promise<number> {
+  const agent = await d.models.Agent.findById(agentId).lean();
+  if (!agent || agent.presence !== 'offline' || (agent.presenceSince && agent.presenceSince.getTime() !== since)) return 0;
+  const agentOid = new Types.ObjectId(agentId);
+  const open = await d.models.conversations.assignedTo(agentOid, 'open');
+  let moved = 0;
+  for (const { _id } of open) {
+    const c = await d.models.conversations.updateById(_id, { $set: { assigneeId: null } }, { assigneeId: agentOid, status: 'open' });
+    if (!c) continue;
+    moved++;
+    const event = await recordEvent(d.models, c, `Re-queued: ${agent.name} has been offline for ${graceText(d.offlineGraceMs)}`);
+    if (d.events) {
+      const view = toConversationView(c);
+      d.events.conversation(view);
+      d.events.message(toMessageView(event), view);
+    }
+    await afterConversationChange(d, String(_id));
+  }
+  return moved;
+}

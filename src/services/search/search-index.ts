@@ -1,0 +1,206 @@
+import type { Redis } from 'ioredis';
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import type { Types } from 'mongoose';
+import { customerTerms, tokenize } from '../../domain/search-terms';
+import type { Models } from '../../store';
+import { eachBatch } from '../../store/batches';
+import {
+  deletePostings, insertPostings, mapBounded, monthOf, posting, postingId, type Posting, type PostingSpace,
+} from '../../store/search-postings';
+
+/**
+ * Keeping the search index (src/store/search-postings.ts) up to date on every write that changes what search can
+ * find: inbound messages (ingest, ingest-batch), agent replies and notes, customer creation, linked addresses,
+ * renames and merges. Postings are idempotent by `_id`, so every caller may simply index again on a retry.
+ *
+ * Beside the postings, Redis keeps a directory: per (space, term) a hash month -> number of postings. The query
+ * uses it to pick the rarest term and to walk only the months where every term occurs. The counts only grow
+ * (a posting inserted again is not counted again; deleted customer postings are not subtracted), and
+ * `rebuildSearchIndex` recomputes them.
+ */
+interface SearchWiring {
+  redis: Redis;
+  prefix: string;
+  /** A month with more postings of the leading term than this is walked day by day (default 1,000). */
+  denseMonth?: number;
+}
+const wirings = new WeakMap<Models, SearchWiring>();
+
+/** Called once per process (src/hub.ts), like wireMetrics: services receive only `Models`. */
+export function wireSearch(m: Models, wiring: SearchWiring): void {
+  wirings.set(m, wiring);
+}
+
+const statsKey = (prefix: string, space: PostingSpace, term: string) => `${prefix}:search:df:${space}|${term}`;
+
+export const denseMonthOf = (m: Models): number => wirings.get(m)?.denseMonth ?? 1_000;
+
+/** Per term, month -> postings, or null when no directory is wired (then the query walks recent months blind). */
+export async function termStats(m: Models, space: PostingSpace, terms: string[]): Promise<Map<string, Map<string, number>> | null> {
+  const w = wirings.get(m);
+  if (!w) return null;
+  const pipe = w.redis.pipeline();
+  for (const t of terms) pipe.hgetall(statsKey(w.prefix, space, t));
+  const replies = (await pipe.exec()) ?? [];
+  const out = new Map<string, Map<string, number>>();
+  terms.forEach((t, n) => {
+    const [err, hash] = replies[n] ?? [];
+    if (err) throw err;
+    out.set(t, new Map(Object.entries((hash ?? {}) as Record<string, string>).map(([month, count]) => [month, Number(count)])));
+  });
+  return out;
+}
+
+async function countPostings(m: Models, space: PostingSpace, postings: { term: string; at: Date }[]): Promise<void> {
+  const w = wirings.get(m);
+  if (!w || !postings.length) return;
+  const counts = new Map<string, number>();
+  for (const p of postings) {
+    const key = `${p.term}\0${monthOf(p.at)}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const pipe = w.redis.pipeline();
+  for (const [key, n] of counts) {
+    const [term, month] = key.split('\0') as [string, string];
+    pipe.hincrby(statsKey(w.prefix, space, term), month, n);
+  }
+  await pipe.exec();
+}
+
+interface Tagged {
+  posting: Posting;
+  term: string;
+}
+
+async function write(m: Models, space: PostingSpace, tagged: Tagged[]): Promise<number> {
+  if (!tagged.length) return 0;
+  const inserted = new Set((await insertPostings(m.SearchPosting, tagged.map((t) => t.posting))).map((p) => String(p._id)));
+  const fresh = tagged.filter((t) => inserted.has(String(t.posting._id)));
+  await countPostings(m, space, fresh.map((t) => ({ term: t.term, at: t.posting.at })));
+  return fresh.length;
+}
+
+export interface IndexableMessage {
+  _id: unknown;
+  kind?: string | null;
+  text?: string | null;
+  subject?: string | null;
+  createdAt?: Date | string | null;
+}
+
+/** Whole-word terms of a message (no prefixes: keeps the index small); events are not indexed. */
+function messagePostings(msg: IndexableMessage): Tagged[] {
+  if (msg.kind && msg.kind !== 'message' && msg.kind !== 'note') return [];
+  if (!msg.createdAt) return [];
+  const at = new Date(msg.createdAt);
+  const text = msg.subject ? `${msg.subject}\n${msg.text ?? ''}` : (msg.text ?? '');
+  return tokenize(text).map((term) => ({ term, posting: posting('m', term, msg._id as Types.ObjectId, at) }));
+}
+
+/** Indexes stored messages (kind message or note). Idempotent: returns how many postings were new. */
+export async function indexMessages(m: Models, messages: IndexableMessage[]): Promise<number> {
+  return write(m, 'm', messages.flatMap(messagePostings));
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type CustomerLean = any;
+
+/** A customer's terms: its name, email and phone, and the addresses of all its identities. */
+async function termsOfCustomer(m: Models, customer: CustomerLean, identities?: { kind: string; address: string }[]): Promise<string[]> {
+  const ids = identities ?? (await m.Identity.find({ customerId: customer._id }, { kind: 1, address: 1 }).limit(50).lean());
+  const emails = [customer.email, ...ids.filter((i) => i.kind === 'email').map((i) => i.address)];
+  const phones = [customer.phone, ...ids.filter((i) => i.kind === 'phone').map((i) => i.address)]
+    .filter((p): p is string => Boolean(p))
+    .map((e164) => ({ e164, national: parsePhoneNumberFromString(e164)?.nationalNumber }));
+  return customerTerms({ name: customer.name, emails: [...new Set(emails)], phones });
+}
+
+/** The terms a customer is found by now (document and identities); [] if it does not exist. */
+export async function customerTermsOf(m: Models, customerId: Types.ObjectId | string): Promise<string[]> {
+  const customer = await m.Customer.findById(customerId).lean();
+  return customer ? termsOfCustomer(m, customer) : [];
+}
+
+/**
+ * (Re)indexes one customer from its current document and identities. `previousName` (a rename) and `staleTerms`
+ * (what it may have been found by before, e.g. a merged-in customer's addresses after an undo) remove those terms
+ * that the customer no longer has. Merged customers stay indexed; the query skips them.
+ */
+export async function indexCustomer(
+  m: Models,
+  customerId: Types.ObjectId | string,
+  opts: { previousName?: string | null; staleTerms?: string[] } = {},
+): Promise<number> {
+  const customer = await m.Customer.findById(customerId).lean();
+  if (!customer) return 0;
+  const terms = await termsOfCustomer(m, customer);
+  const at = new Date(customer.createdAt ?? Date.now());
+  const written = await write(m, 'c', terms.map((term) => ({ term, posting: posting('c', term, customer._id, at) })));
+  const stale = [...(opts.previousName ? customerTerms({ name: opts.previousName }) : []), ...(opts.staleTerms ?? [])];
+  if (stale.length) {
+    const now = new Set(terms);
+    const gone = [...new Set(stale)].filter((t) => !now.has(t));
+    await deletePostings(m.SearchPosting, gone.map((t) => postingId('c', t, customer._id)));
+  }
+  return written;
+}
+
+/**
+ * Indexes a customer about to be created on first contact (name and the sender's address), before its document is
+ * written: if this fails, the document is not there either, so the retried job takes the creation path (and
+ * this) again. Once the document exists, the customer's postings exist.
+ */
+export async function indexNewCustomer(
+  m: Models,
+  customerId: Types.ObjectId,
+  profile: { name?: string | null; kind: string; address: string },
+  at = new Date(),
+): Promise<number> {
+  const terms = await termsOfCustomer(m, { _id: customerId, name: profile.name }, [{ kind: profile.kind, address: profile.address }]);
+  return write(m, 'c', terms.map((term) => ({ term, posting: posting('c', term, customerId, at) })));
+}
+
+/**
+ * Reindexes everything that existed before the index (or after a lost Redis directory): customers and messages,
+ * read in batches through one cursor per collection (one pass, no per-batch query), postings written idempotently.
+ * With `resetCounts`, the Redis directory is cleared first and every posting is counted again (counts written by
+ * ingest while it runs may then be counted twice: they are estimates, and only ever too high, never too low).
+ */
+export async function rebuildSearchIndex(
+  m: Models,
+  opts: { batchSize?: number; resetCounts?: boolean; onProgress?: (p: { customers: number; messages: number; postings: number }) => void } = {},
+): Promise<{ customers: number; messages: number; postings: number }> {
+  const size = opts.batchSize ?? 500;
+  const progress = { customers: 0, messages: 0, postings: 0 };
+  const w = wirings.get(m);
+  if (opts.resetCounts && w) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await w.redis.scan(cursor, 'MATCH', `${w.prefix}:search:df:*`, 'COUNT', 1000);
+      if (keys.length) await w.redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  }
+  const persist = async (space: PostingSpace, tagged: Tagged[]) => {
+    if (!opts.resetCounts) return write(m, space, tagged);
+    await insertPostings(m.SearchPosting, tagged.map((t) => t.posting));
+    await countPostings(m, space, tagged.map((t) => ({ term: t.term, at: t.posting.at })));
+    return tagged.length;
+  };
+  await eachBatch(m.Customer, {}, { name: 1, email: 1, phone: 1, createdAt: 1 }, size, async (customers) => {
+    const tagged: Tagged[] = [];
+    await mapBounded(customers, 8, async (c) => {
+      const at = new Date(c.createdAt ?? Date.now());
+      for (const term of await termsOfCustomer(m, c)) tagged.push({ term, posting: posting('c', term, c._id, at) });
+    });
+    progress.postings += await persist('c', tagged);
+    progress.customers += customers.length;
+    opts.onProgress?.({ ...progress });
+  });
+  await eachBatch(m.Message, {}, { kind: 1, text: 1, subject: 1, createdAt: 1 }, size, async (messages) => {
+    progress.postings += await persist('m', messages.flatMap(messagePostings));
+    progress.messages += messages.length;
+    opts.onProgress?.({ ...progress });
+  });
+  return progress;
+}
