@@ -1,6 +1,17 @@
 import type { Redis } from 'ioredis';
 import type { ConversationStatus } from '../domain/views';
-import type { ConversationDoc } from './conversations';
+
+/** What the index reads of a stored conversation (src/store/conversations.ts ConversationDoc has it all). */
+export interface IndexedConversation {
+  _id: unknown;
+  status: ConversationStatus;
+  assigneeId?: unknown;
+  teamId?: unknown;
+  lastInboundChannel?: string;
+  labels?: string[];
+  lastActivityAt: Date;
+  updatedAt?: Date;
+}
 
 /**
  * The inbox index: which conversations each inbox view holds, ordered by last activity, in Redis sorted sets.
@@ -34,7 +45,7 @@ const NONE = 'none';
 const SEP = '\n';
 
 /** The view keys a conversation belongs to: per status and across statuses ('*'), alone and by one dimension. */
-export function viewKeys(c: Pick<ConversationDoc, 'status' | 'assigneeId' | 'teamId' | 'lastInboundChannel' | 'labels'>): string[] {
+export function viewKeys(c: Omit<IndexedConversation, '_id' | 'lastActivityAt'>): string[] {
   const keys: string[] = [];
   for (const s of [c.status, '*']) {
     keys.push(s, `${s}|a:${c.assigneeId ? String(c.assigneeId) : NONE}`, `${s}|t:${c.teamId ? String(c.teamId) : NONE}`, `${s}|c:${c.lastInboundChannel ?? NONE}`);
@@ -52,7 +63,7 @@ export function primaryKey(f: ViewFilter): string {
   if (f.channel !== undefined) return `${s}|c:${f.channel}`;
   return s;
 }
-export function matches(c: ConversationDoc, f: ViewFilter): boolean {
+export function matches(c: IndexedConversation, f: ViewFilter): boolean {
   const keys = new Set(viewKeys(c));
   const s = f.status ?? '*';
   return keys.has(s)
@@ -90,7 +101,7 @@ export function inboxIndex(redis: Redis, prefix: string) {
   const built = `${base}:built`;
   const zkey = (k: string) => `${base}:z:${k}`;
 
-  async function apply(c: ConversationDoc): Promise<void> {
+  async function apply(c: IndexedConversation): Promise<void> {
     await redis.eval(APPLY, 2, members, teams, String(c._id), String(c.updatedAt?.getTime() ?? 0), String(c.lastActivityAt.getTime()), `${base}:z:`, viewKeys(c).join(SEP));
   }
 
@@ -143,7 +154,7 @@ export function inboxIndex(redis: Redis, prefix: string) {
      * Makes the index again from every stored conversation. Writes meanwhile apply as usual; an image read here
      * never replaces a newer one they applied. One process at a time (a Redis lock); false if another holds it.
      */
-    async rebuild(all: AsyncIterable<ConversationDoc[]>): Promise<number | false> {
+    async rebuild(all: AsyncIterable<IndexedConversation[]>): Promise<number | false> {
       const lock = `${base}:rebuilding`;
       if ((await redis.set(lock, String(process.pid), 'EX', 3600, 'NX')) !== 'OK') return false;
       try {
