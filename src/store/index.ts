@@ -22,7 +22,7 @@ export { idForKey } from './keys';
 export { attachInboxIndex, onConversationWritten, type ConversationDoc, type ConversationRepo } from './conversations';
 export { inboxIndex, type Cursor, type InboxIndex, type ViewFilter } from './inbox-index';
 export { inParallel } from './parallel';
-export { threadBucket } from './messages';
+export { inboundMessageDocument, threadBucket } from './messages';
 export { indexedFields, scanCounters } from './embedded-tuning';
 
 /** All models of one database connection. */

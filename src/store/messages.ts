@@ -1,4 +1,5 @@
 import { Schema, Types, type Connection, type InferSchemaType, type Model } from 'mongoose';
+import type { InboundMessage } from '../domain/messages';
 import { inParallel } from './parallel';
 import { CHANNELS } from '../domain/channels';
 
@@ -63,6 +64,36 @@ export type MessageDoc = InferSchemaType<typeof messageSchema>;
 const define = (db: Connection) => db.model('Message', messageSchema);
 /** The model on this connection (registered once per connection). */
 export const messageModel = (db: Connection) => (db.models.Message as ReturnType<typeof define> | undefined) ?? define(db);
+
+/**
+ * The stored document of an inbound message: the one builder both inbound write paths use (ingest() and the
+ * batch), written through the driver as it is. Undefined fields are left out (the driver would store null).
+ */
+export function inboundMessageDocument(msg: InboundMessage, ids: { _id: Types.ObjectId; conversationId: Types.ObjectId; customerId: Types.ObjectId }, receivedAt: Date): Record<string, unknown> {
+  const doc: Record<string, unknown> = {
+    ...ids,
+    direction: 'in',
+    kind: 'message',
+    channel: msg.channel,
+    author: msg.from.name === undefined ? { type: 'customer' } : { type: 'customer', name: msg.from.name },
+    text: msg.text ?? '',
+    attachments: (msg.attachments ?? []).map((a) => withoutUndefined({ ...a })),
+    dedupeKey: msg.dedupeKey,
+    providerId: msg.providerId ?? null,
+    sentAt: new Date(msg.sentAt),
+    delivery: { status: 'received', attempts: 0, at: receivedAt },
+    createdAt: receivedAt,
+    updatedAt: receivedAt,
+    tb: threadBucket(ids.customerId, receivedAt),
+    __v: 0,
+  };
+  if (msg.html !== undefined) doc.html = msg.html;
+  if (msg.subject !== undefined) doc.subject = msg.subject;
+  if (msg.threadHints !== undefined) doc.threadHints = msg.threadHints;
+  if (msg.email !== undefined) doc.email = msg.email;
+  return doc;
+}
+const withoutUndefined = <T extends Record<string, unknown>>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
 const WEEK_MS = 7 * 24 * 3600 * 1000;
 const weekOf = (at: Date) => Math.floor(at.getTime() / WEEK_MS);

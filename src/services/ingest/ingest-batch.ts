@@ -1,6 +1,6 @@
 import type { Types } from 'mongoose';
 import type { InboundMessage } from '../../domain/messages';
-import { isDuplicateKey, threadBucket, type Models } from '../../store';
+import { inboundMessageDocument, isDuplicateKey, type Models } from '../../store';
 import { findOrOpenConversation } from '../conversations/conversations';
 import type { EventPublisher } from '../events';
 import { identityId, identityKindOf, linkIdentity, normalizeAddress, resolveCustomer, type CustomerLean } from '../identity/identity';
@@ -418,31 +418,7 @@ function groupBy<T>(xs: T[], key: (x: T) => string): Map<string, T[]> {
 }
 
 function toDoc(it: Item) {
-  const { msg } = it;
-  const doc: Record<string, unknown> = {
-    _id: it._id,
-    conversationId: it.conversation._id,
-    customerId: it.customerId,
-    direction: 'in',
-    kind: 'message',
-    channel: msg.channel,
-    author: msg.from.name === undefined ? { type: 'customer' } : { type: 'customer', name: msg.from.name },
-    text: msg.text ?? '',
-    attachments: (msg.attachments ?? []).map((a) => stripUndefined({ ...a })),
-    dedupeKey: msg.dedupeKey,
-    providerId: msg.providerId ?? null,
-    sentAt: new Date(msg.sentAt),
-    delivery: { status: 'received', attempts: 0, at: it.receivedAt },
-    createdAt: it.receivedAt,
-    updatedAt: it.receivedAt,
-    tb: threadBucket(it.customerId, it.receivedAt),
-    __v: 0,
-  };
-  if (msg.html !== undefined) doc.html = msg.html;
-  if (msg.subject !== undefined) doc.subject = msg.subject;
-  if (msg.threadHints !== undefined) doc.threadHints = msg.threadHints;
-  if (msg.email !== undefined) doc.email = msg.email;
-  return doc;
+  return inboundMessageDocument(it.msg, { _id: it._id, conversationId: it.conversation._id, customerId: it.customerId! }, it.receivedAt);
 }
 
 /**
@@ -519,7 +495,3 @@ function dedupeIds<T extends { toString(): string }>(ids: T[]): T[] {
   return [...seen.values()];
 }
 
-function stripUndefined<T extends Record<string, unknown>>(o: T): T {
-  for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
-  return o;
-}

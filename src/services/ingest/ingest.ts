@@ -1,6 +1,6 @@
 import type { Types } from 'mongoose';
 import type { InboundMessage } from '../../domain/messages';
-import { idForKey, isDuplicateKey, type Models } from '../../store';
+import { idForKey, inboundMessageDocument, isDuplicateKey, type Models } from '../../store';
 import { findOrOpenConversation, touchInbound } from '../conversations/conversations';
 import { reopenNamedConversation } from './email-threading';
 import type { EventPublisher } from '../events';
@@ -52,28 +52,9 @@ export async function ingest(m: Models, events: EventPublisher | null, msg: Inbo
     createdConversation = found.created;
     opened = found.created || Boolean(found.reopened) || Boolean(named?.reopened && String(named.id) === String(conversation._id));
     try {
-      message = (
-        await m.Message.create({
-          _id,
-          conversationId: conversation._id,
-          customerId,
-          direction: 'in',
-          kind: 'message',
-          channel: msg.channel,
-          author: { type: 'customer', name: msg.from.name },
-          text: msg.text,
-          html: msg.html,
-          subject: msg.subject,
-          attachments: msg.attachments,
-          dedupeKey: msg.dedupeKey,
-          providerId: msg.providerId ?? null,
-          threadHints: msg.threadHints,
-          email: msg.email,
-          sentAt: new Date(msg.sentAt),
-          delivery: { status: 'received', at: receivedAt },
-          createdAt: receivedAt,
-        })
-      ).toObject();
+      const doc = inboundMessageDocument(msg, { _id, conversationId: conversation._id, customerId }, receivedAt);
+      await m.Message.collection.insertOne(doc);
+      message = doc as unknown as typeof message;
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
       message = await m.Message.findById(_id).lean(); // a concurrent copy won
