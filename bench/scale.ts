@@ -12,9 +12,12 @@ import http from 'node:http';
 import path from 'node:path';
 import argon2 from 'argon2';
 import { Redis } from 'ioredis';
-import type { Types } from 'mongoose';
+import mongoose, { type Types } from 'mongoose';
 import { messageIdFor } from '../src/services/ingest';
+import { inboxCounts } from '../src/services/console';
 import { identityId, resolveCustomer } from '../src/services/identity';
+import { customerThread, listConversations } from '../src/services/inbox';
+import { search } from '../src/services/search';
 import { connectStore, ensureIndexes, models, type Db, type IdentityKind, type Models } from '../src/store';
 import { runE2E, type E2EResult } from './e2e';
 import { startChildHub, type RunningHub } from './hub';
@@ -37,6 +40,17 @@ const SOCKETS = envInt('KANAL_SCALE_SOCKETS', 200, 1, 2000);
 const INGEST_MAX_S = envInt('KANAL_SCALE_INGEST_MAX_SECONDS', 45, 1, 3600);
 /** Time for the `_id` lookups that count the ingested messages in the store. */
 const STORED_CHECK_MS = envInt('KANAL_SCALE_STORED_CHECK_MS', 120_000, 1000, 3_600_000);
+/** Longest wait for one API call or store command before it counts as failed (a stalled store never answers). */
+const CALL_TIMEOUT_MS = envInt('KANAL_SCALE_CALL_TIMEOUT_MS', 600_000, 1000, 3_600_000);
+
+/** `p`, or a rejection after `ms` (the call itself is abandoned, not cancelled). */
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p.finally(() => clearTimeout(timer)),
+    new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what}: no answer in ${ms} ms`)), ms); }),
+  ]);
+}
 const CONCURRENCY = envInt('BENCH_CONCURRENCY', 16, 1, 1000);
 const INGEST_RESERVE_MS = 6 * 60_000;
 const HUB_ROLES = (process.env.BENCH_HUB_ROLES ?? 'hub,worker').split(',').filter(Boolean);
@@ -155,10 +169,62 @@ async function removeLeftovers(m: Models, identities: { kind: IdentityKind; addr
   log(`scale: removed the measurements' ${customerIds.length} customers, ${conversationIds.length} conversations, ${messages.deletedCount} messages in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
 
+/**
+ * A command's shape: values replaced by their types (numbers and `$field` references kept: sort directions,
+ * projections, limits), so the queries read the same at every size.
+ */
+function shapeOf(v: unknown): unknown {
+  if (v instanceof RegExp) return '<regex>';
+  if (v instanceof Date) return '<date>';
+  if (typeof v === 'string') return v.startsWith('$') ? v : '<string>';
+  if (v === null || typeof v !== 'object') return v;
+  const bson = (v as { _bsontype?: string })._bsontype;
+  if (bson === 'ObjectId') return '<objectId>';
+  if (bson === 'BSONRegExp') return '<regex>';
+  if (v instanceof Map) return shapeOf(Object.fromEntries(v));
+  if (Array.isArray(v)) return v.length > 3 ? [shapeOf(v[0]), `...${v.length}`] : v.map(shapeOf);
+  return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, shapeOf(x)]));
+}
+
+/**
+ * The store commands each measured request makes today, recorded from the services the route handlers call
+ * (listConversations, inboxCounts, customerThread, search, resolveCustomer) on a connection with command
+ * monitoring: `<command> <collection> <filter/pipeline, sort, limit>` with values replaced by their types.
+ */
+async function captureStoreQueries(mongoUri: string, calls: Record<string, (m: Models) => Promise<unknown>>): Promise<Record<string, string[]>> {
+  const conn = mongoose.createConnection(mongoUri, { serverSelectionTimeoutMS: 5000, retryWrites: false, monitorCommands: true, autoIndex: false, autoCreate: false });
+  await conn.asPromise();
+  const seen: string[] = [];
+  const client = conn.getClient();
+  client.on('commandStarted', (e) => {
+    const c = e.command as Record<string, unknown>;
+    const coll = c[e.commandName];
+    if (typeof coll !== 'string' || e.commandName === 'create' || e.commandName === 'createIndexes') return; // hello, endSessions ...
+    const parts: Record<string, unknown> = {};
+    for (const k of ['filter', 'pipeline', 'sort', 'limit', 'projection', 'updates', 'deletes']) if (c[k] !== undefined) parts[k] = c[k];
+    seen.push(`${e.commandName} ${coll} ${JSON.stringify(shapeOf(parts))}`);
+  });
+  const out: Record<string, string[]> = {};
+  try {
+    const m = models(conn);
+    for (const [name, call] of Object.entries(calls)) {
+      seen.length = 0;
+      await call(m).catch((err: Error) => seen.push(`failed: ${err.message}`));
+      out[name] = [...seen];
+    }
+  } finally {
+    client.removeAllListeners('commandStarted');
+    await conn.close();
+  }
+  return out;
+}
+
 export interface ScaleBenchResult {
   date: string;
   config: Record<string, unknown>;
   queryShapes: typeof QUERY_SHAPES;
+  /** The store commands behind each figure, recorded from today's services at the 10 % size (captureStoreQueries). */
+  storeQueries: Record<string, string[]> | null;
   sizes: SizeResult[];
   /** 100 % / 10 % per figure (ingest: 10 % / 100 %, so above 1 is worse for all). */
   growth: Record<string, number | null>;
@@ -168,6 +234,12 @@ export interface ScaleBenchResult {
   pass: Record<string, boolean | null>;
   seedSecondsPer100k: number | null;
   storeCpuMsPerSeededMessage: number | null;
+  /**
+   * Set when the store stopped answering (a read of the 4 teams failed or took over a minute): where it happened.
+   * Nothing after it is measured. Seen once at 100k messages during the ingest: FerretDB 1.24's pool of 50
+   * connections all held, none running a query (its deadlock under too many concurrent commands, STORE.md).
+   */
+  storeStalled: { size: string; after: string; detail: string } | null;
   error?: string;
 }
 
@@ -193,8 +265,9 @@ export async function runScaleBench(opts: {
     if (cleaned) return;
     cleaned = true;
     await hub?.stop().catch(() => {});
-    await db.dropDatabase().catch(() => {});
-    await db.close().catch(() => {});
+    // Bounded: on a stalled store these never return (scripts/with-services.mjs drops the whole store afterwards).
+    await withTimeout(db.dropDatabase(), 60_000, 'dropDatabase').catch((err: Error) => log(`scale: ${err.message}`));
+    await withTimeout(db.close(true), 10_000, 'close').catch(() => {});
     const keys = await deleteKeys(redis, `${prefix}*`).catch(() => 0);
     await redis.quit().catch(() => {});
     log(`scale: dropped ${dbName}, deleted ${keys} Redis keys (${prefix}*)`);
@@ -212,6 +285,7 @@ export async function runScaleBench(opts: {
       pageSize: PAGE, insertChunk: 1000, insertsInFlight: 4, store: process.env.KANAL_STORE_LABEL ?? 'unknown',
     },
     queryShapes: QUERY_SHAPES,
+    storeQueries: null,
     sizes: [],
     growth: {},
     ingestVsEmpty: null,
@@ -219,6 +293,7 @@ export async function runScaleBench(opts: {
     pass: {},
     seedSecondsPer100k: null,
     storeCpuMsPerSeededMessage: null,
+    storeStalled: null,
   };
   const out = path.join(__dirname, 'results', 'scale.json');
   const write = () => { mkdirSync(path.dirname(out), { recursive: true }); writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`); };
@@ -269,6 +344,7 @@ export async function runScaleBench(opts: {
         res.on('error', reject);
       });
       req.on('error', reject);
+      req.setTimeout(CALL_TIMEOUT_MS, () => req.destroy(new Error(`GET ${p}: no answer in ${CALL_TIMEOUT_MS} ms`)));
     });
 
     // What the seeded part holds, for choosing probes: search phrases and known identities (reservoirs).
@@ -301,6 +377,8 @@ export async function runScaleBench(opts: {
       return s;
     };
 
+    /** Null while the store answers a read of the 4 teams within a minute, else why not. */
+    const storeStalled = () => withTimeout(m.Team.findOne({}).lean(), 60_000, 'a read of the teams collection').then(() => null, (err: Error) => err.message);
     let probe = 0;
     const measureSize = async (label: string, fraction: number, seed: SeedStats | null): Promise<SizeResult> => {
       const skipped: string[] = [];
@@ -308,8 +386,12 @@ export async function runScaleBench(opts: {
       // The ingest comes last (its visitors would be in the other figures' data) and needs up to ~6 minutes.
       const queryTimeLeft = () => timeLeft() - INGEST_RESERVE_MS;
       const fig = async (name: string, call: (i: number, warm: boolean) => Promise<unknown>): Promise<Figure | null> => {
-        if (queryTimeLeft() < FIGURE_MS / 2) { skipped.push(name); return null; }
+        if (queryTimeLeft() < FIGURE_MS / 2 || result.storeStalled) { skipped.push(name); return null; }
         const f = await measure(call, Math.min(FIGURE_MS, queryTimeLeft()));
+        if (f.error) {
+          const stalled = await storeStalled();
+          if (stalled) result.storeStalled = { size: label, after: name, detail: stalled };
+        }
         log(`scale [${label}] ${name}: p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms (${f.samples} samples${f.budgetLimited ? ', budget-limited' : ''})${f.error ? ` ERROR ${f.error}` : ''}`);
         return f;
       };
@@ -354,11 +436,11 @@ export async function runScaleBench(opts: {
         }
         added.push(...probes);
       }
-      const identity = await fig('identity', async () => { const p = probes[probe++ % probes.length]!; await resolveCustomer(m, p.kind, p.address); });
+      const identity = await fig('identity', async () => { const p = probes[probe++ % probes.length]!; await withTimeout(resolveCustomer(m, p.kind, p.address), CALL_TIMEOUT_MS, 'resolveCustomer'); });
 
       // Ingest end to end, last (its visitors become customers with new open conversations).
       let ingest: SizeResult['ingest'] = null;
-      if (timeLeft() < 60_000) skipped.push('ingest');
+      if (timeLeft() < 60_000 || result.storeStalled) skipped.push('ingest');
       else {
         try {
           const e2eRunId = `${opts.runId}s${label.replace(/[^a-z0-9]/gi, '')}`;
@@ -372,11 +454,11 @@ export async function runScaleBench(opts: {
             countStored: async (keys) => {
               const t0 = performance.now();
               let found = 0;
-              await pool(keys.length, 4, async (i) => {
+              await withTimeout(pool(keys.length, 4, async (i) => {
                 if (performance.now() - t0 > STORED_CHECK_MS) return;
                 storedChecked++;
                 if (await m.Message.exists({ _id: messageIdFor(keys[i]!) })) found++;
-              });
+              }), STORED_CHECK_MS + 30_000, 'stored check').catch((err: Error) => log(`scale [${label}] ingest: ${err.message}`));
               storedCheckMs = performance.now() - t0;
               return found;
             },
@@ -395,7 +477,14 @@ export async function runScaleBench(opts: {
         }
       }
       // The next size must measure the seeded history, not this one's visitors (the last size is dropped anyway).
-      if (fraction < 1) await removeLeftovers(m, added, log).catch((err: Error) => log(`scale: removing the measurements' data failed: ${err.message}`));
+      // A store that no longer answers a read of 4 documents has stalled (seen at 100k messages during the ingest).
+      const stalled = result.storeStalled ? null : await storeStalled();
+      if (stalled) {
+        result.storeStalled = { size: label, after: 'ingest', detail: stalled };
+        log(`scale [${label}] the store stopped answering after the ingest (${stalled}): nothing more is measured`);
+      } else if (fraction < 1 && !result.storeStalled) {
+        await withTimeout(removeLeftovers(m, added, log), CALL_TIMEOUT_MS, 'removing the measurements\' data').catch((err: Error) => log(`scale: removing the measurements' data failed: ${err.message}`));
+      }
       const viewFigs = Object.values(views);
       const worst = (k: 'p50Ms' | 'p99Ms') => (viewFigs.some((v) => v[k] === null) ? null : Math.max(...viewFigs.map((v) => v[k]!)));
       return {
@@ -417,8 +506,24 @@ export async function runScaleBench(opts: {
       let seed: SeedStats | null = null;
       if (fraction > 0) {
         if (deadline - Date.now() < 120_000) { log(`scale: no time left for ${label}`); break; }
+        if (result.storeStalled) { log(`scale: ${label} not seeded: the store stalled at ${result.storeStalled.size}`); break; }
         const to = fraction >= 1 ? plan.customers : customerBoundary(plan, fraction);
         seed = await seedTo(to);
+      }
+      if (fraction > 0 && !result.storeQueries) {
+        const customer = String(buildCustomer(plan, longestHistories(plan, 0, seededTo, 1)[0]!).customerId);
+        const who = String(me._id);
+        const sender = known[0];
+        result.storeQueries = await captureStoreQueries(mongoUri, {
+          ...Object.fromEntries((Object.keys(VIEWS) as ViewName[]).map((v) => [`inbox.${v}`, (mm: Models) => listConversations(mm, who, {
+            limit: PAGE, status: v === 'resolved' ? 'resolved' : 'open', ...(v === 'mine' ? { assignee: 'me' } : v === 'unassigned' ? { assignee: 'unassigned' } : {}),
+          })])),
+          counts: (mm) => inboxCounts(mm, who, 'open'),
+          thread: (mm) => customerThread(mm, customer, { limit: PAGE }),
+          search: (mm) => search(mm, phrases[0] ?? 'sipariş 10482'),
+          ...(sender ? { identity: (mm: Models) => resolveCustomer(mm, sender.kind, sender.address) } : {}),
+        }).catch((err: Error) => ({ error: [err.message] }));
+        write();
       }
       log(`scale: measuring at ${label} (${totals.messages} messages)`);
       result.sizes.push(await measureSize(label, fraction, seed));
