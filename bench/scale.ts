@@ -101,7 +101,10 @@ export interface SizeResult {
   searchP99Ms: number | null;
   identityP50Ms: number | null;
   identityP99Ms: number | null;
+  /** ingest.maxRate when the ingest was complete (ingestComplete), else null. */
   ingestMsgPerSec: number | null;
+  /** Every max-rate message acked and received by the agent, and each one looked up by `_id` found in the store. */
+  ingestComplete: boolean;
   views: Record<ViewName, Figure>;
   figures: Record<'counts' | 'thread' | 'threadLong' | 'threadRandom' | 'search' | 'identity', Figure | null>;
   ingest: (Omit<E2EResult, 'latency'> & { latencyP99Ms: number; latencyP50Ms: number; storedChecked: number; storedCheckMs: number }) | { error: string } | null;
@@ -485,6 +488,7 @@ export async function runScaleBench(opts: {
       } else if (fraction < 1 && !result.storeStalled) {
         await withTimeout(removeLeftovers(m, added, log), CALL_TIMEOUT_MS, 'removing the measurements\' data').catch((err: Error) => log(`scale: removing the measurements' data failed: ${err.message}`));
       }
+      const ingestComplete = Boolean(ingest && 'maxRate' in ingest && ingest.received === ingest.n && ingest.ackErrors === 0 && ingest.storedChecked > 0 && ingest.stored === ingest.storedChecked);
       const viewFigs = Object.values(views);
       const worst = (k: 'p50Ms' | 'p99Ms') => (viewFigs.some((v) => v[k] === null) ? null : Math.max(...viewFigs.map((v) => v[k]!)));
       return {
@@ -495,7 +499,9 @@ export async function runScaleBench(opts: {
         threadP50Ms: thread?.p50Ms ?? null, threadP99Ms: thread?.p99Ms ?? null, threadLongP50Ms: threadLong?.p50Ms ?? null, threadRandomP50Ms: threadRandom?.p50Ms ?? null,
         searchP50Ms: search?.p50Ms ?? null, searchP99Ms: search?.p99Ms ?? null,
         identityP50Ms: identity?.p50Ms ?? null, identityP99Ms: identity?.p99Ms ?? null,
-        ingestMsgPerSec: ingest && 'maxRate' in ingest ? ingest.maxRate : null,
+        // Only a complete run gives a rate: every message acked, delivered to the agent and found in the store.
+        ingestMsgPerSec: ingest && 'maxRate' in ingest && ingestComplete ? ingest.maxRate : null,
+        ingestComplete,
         views, figures: { counts, thread, threadLong, threadRandom, search, identity }, ingest,
         ...(skipped.length ? { skipped } : {}),
       };
