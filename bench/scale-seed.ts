@@ -40,15 +40,33 @@ const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)
 const chance = (r: Rand, p: number) => r() < p;
 /** Log-uniform in [lo, hi]: many short waits, a few long ones. */
 const logUniform = (r: Rand, lo: number, hi: number) => Math.exp(Math.log(lo) + r() * (Math.log(hi) - Math.log(lo)));
-const hex = (r: Rand, n: number) => Array.from({ length: n }, () => Math.floor(r() * 16).toString(16)).join('');
-const b64url = (r: Rand, n: number) => Array.from({ length: n }, () => 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'[Math.floor(r() * 64)]).join('');
-const uuid = (r: Rand) => `${hex(r, 8)}-${hex(r, 4)}-4${hex(r, 3)}-${pick(r, ['8', '9', 'a', 'b'])}${hex(r, 3)}-${hex(r, 12)}`;
-/** An ObjectId as the driver makes it at `ms` (time prefix), with deterministic other bytes. */
-function oidAt(ms: number, r: Rand): Types.ObjectId {
-  const b = Buffer.alloc(12);
-  b.writeUInt32BE(Math.floor(ms / 1000), 0);
-  for (let i = 4; i < 12; i++) b[i] = Math.floor(r() * 256);
-  return new Types.ObjectId(b);
+/**
+ * Unique, deterministic identifiers for one customer: hashes of (seed, customer, counter). Not from the PRNG, whose
+ * 32-bit state allows only 2^32 distinct draws (a 1M-message history then repeats ids: duplicate keys).
+ */
+export class IdSource {
+  private n = 0;
+  constructor(private readonly prefix: string) {}
+  bytes(): Buffer {
+    return createHash('sha256').update(`${this.prefix}:${this.n++}`).digest();
+  }
+  hex(n: number): string {
+    return this.bytes().toString('hex').slice(0, n);
+  }
+  uuid(): string {
+    const h = this.hex(32);
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${'89ab'[parseInt(h[16]!, 16) % 4]}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  }
+  b64url(n: number): string {
+    return this.bytes().toString('base64url').slice(0, n);
+  }
+  /** An ObjectId as the driver makes it at `ms` (time prefix), with unique other bytes. */
+  oidAt(ms: number): Types.ObjectId {
+    const b = Buffer.alloc(12);
+    b.writeUInt32BE(Math.floor(ms / 1000), 0);
+    this.bytes().copy(b, 4, 0, 8);
+    return new Types.ObjectId(b);
+  }
 }
 
 // ---------------------------------------------------------------- the plan
@@ -349,6 +367,7 @@ export interface CustomerBundle {
 /** Everything stored for customer `k`: a pure function of (plan, k). */
 export function buildCustomer(plan: ScalePlan, k: number): CustomerBundle {
   const r = rng(seedOf('customer', plan.seed, k));
+  const ids = new IdSource(`scale:${plan.seed}:${k}`);
   const lang: Lang = chance(r, 0.75) ? 'tr' : 'en';
   const first = lang === 'tr' ? pick(r, FIRST_TR) : pick(r, FIRST_EN);
   const last = lang === 'tr' ? pick(r, LAST_TR) : pick(r, LAST_EN);
@@ -360,7 +379,7 @@ export function buildCustomer(plan: ScalePlan, k: number): CustomerBundle {
   if (chance(r, 0.08)) for (const kd of ['email', 'phone', 'webchat'] as IdentityKind[]) kinds.add(kd);
   const email = kinds.has('email') ? `${ascii(first)}.${ascii(last)}${k}@${pick(r, DOMAINS)}` : undefined;
   const phone = kinds.has('phone') ? phoneFor(plan, k) : undefined;
-  const visitor = kinds.has('webchat') ? `v_${b64url(r, 22)}` : undefined;
+  const visitor = kinds.has('webchat') ? `v_${ids.b64url(22)}` : undefined;
   const named = primary !== 'webchat' || chance(r, 0.5) || kinds.size > 1;
   const vip = chance(r, 0.03);
 
@@ -370,7 +389,7 @@ export function buildCustomer(plan: ScalePlan, k: number): CustomerBundle {
   const unresolvedLast = chance(r, 0.11);
   const starts = Array.from({ length: n }, () => businessTime(r, plan.nowMs - YEAR, plan.nowMs - 12 * DAY)).sort((a, b) => a - b);
   if (unresolvedLast) starts[n - 1] = businessTime(r, plan.nowMs - 10 * DAY, plan.nowMs - 2 * 3600_000);
-  const customerId = oidAt(starts[0]!, r);
+  const customerId = ids.oidAt(starts[0]!);
 
   const channelsOf: Channel[] = [];
   if (visitor) channelsOf.push('webchat');
@@ -398,7 +417,7 @@ export function buildCustomer(plan: ScalePlan, k: number): CustomerBundle {
     const agentPool = plan.agents.filter((a) => teamIndex < 0 || a.teamIndex === teamIndex);
     const agent = assigned ? pick(r, agentPool) : pick(r, plan.agents); // unassigned: whoever answered (or nobody)
     const agentFirst = agent.name.split(' ')[0]!;
-    const conversationId = oidAt(starts[c]!, r);
+    const conversationId = ids.oidAt(starts[c]!);
     const f = (): Fill => ({ o: int(r, 10000, 99999), p: pick(r, lang === 'tr' ? PRODUCTS_TR : PRODUCTS_EN), c: pick(r, CITIES), d: int(r, 1, 7), n: first, a: agentFirst });
 
     // Events in the thread: "assigned" after the first message when assigned, "resolved" at the end.
@@ -414,8 +433,8 @@ export function buildCustomer(plan: ScalePlan, k: number): CustomerBundle {
     const chat = channel !== 'email';
     const pushEvent = (text: string, author: MessageFacts['author']) => {
       messages.push(messageDoc({
-        _id: oidAt(t, r), conversationId, customerId, direction: 'out', kind: 'event', channel, author, text,
-        dedupeKey: `event:${oidAt(t, r)}`, providerId: null, delivery: { status: 'sent', attempts: 0, at: new Date(t) }, at: new Date(t),
+        _id: ids.oidAt(t), conversationId, customerId, direction: 'out', kind: 'event', channel, author, text,
+        dedupeKey: `event:${ids.oidAt(t)}`, providerId: null, delivery: { status: 'sent', attempts: 0, at: new Date(t) }, at: new Date(t),
       }));
     };
     for (let i = 0; i < plain; i++) {
@@ -429,9 +448,9 @@ export function buildCustomer(plan: ScalePlan, k: number): CustomerBundle {
       const fl = f();
       if (isNote) {
         messages.push(messageDoc({
-          _id: oidAt(t, r), conversationId, customerId, direction: 'out', kind: 'note', channel, author: { type: 'agent', id: String(agent._id), name: agent.name },
+          _id: ids.oidAt(t), conversationId, customerId, direction: 'out', kind: 'note', channel, author: { type: 'agent', id: String(agent._id), name: agent.name },
           text: pick(r, ['Müşteriyi kargo firmasıyla görüştükten sonra arayacağım.', 'Muhasebeye iletildi.', 'VIP müşteri, öncelik verelim.', 'Checked with the warehouse, item is in stock.']),
-          dedupeKey: `note:${uuid(r)}`, providerId: null, delivery: { status: 'sent', attempts: 0, at }, at,
+          dedupeKey: `note:${ids.uuid()}`, providerId: null, delivery: { status: 'sent', attempts: 0, at }, at,
         }));
         continue;
       }
@@ -455,7 +474,7 @@ export function buildCustomer(plan: ScalePlan, k: number): CustomerBundle {
         lastIn = t;
         let dedupeKey: string, providerId: string, threadHints: Record<string, string> | undefined, emailMeta: MessageFacts['email'];
         if (channel === 'email') {
-          const mid = `<${hex(r, 16)}.${hex(r, 8)}@${address.split('@')[1]}>`;
+          const mid = `<${ids.hex(16)}.${ids.hex(8)}@${address.split('@')[1]}>`;
           dedupeKey = `email:${mid}`;
           providerId = mid;
           threadHints = { messageId: mid };
@@ -463,11 +482,11 @@ export function buildCustomer(plan: ScalePlan, k: number): CustomerBundle {
           refs.push(mid);
           lastMailId = mid;
         } else if (channel === 'webchat') {
-          const clientId = uuid(r);
+          const clientId = ids.uuid();
           dedupeKey = `webchat:${address}:${clientId}`;
           providerId = clientId;
         } else {
-          const sid = `SM${hex(r, 32)}`;
+          const sid = `SM${ids.hex(32)}`;
           dedupeKey = `${channel}:${sid}`;
           providerId = sid;
           threadHints = { route: 'twilio', to: '+908505551234' };
@@ -489,9 +508,9 @@ export function buildCustomer(plan: ScalePlan, k: number): CustomerBundle {
         const read = channel === 'whatsapp' || channel === 'webchat';
         const deliveredAt = new Date(Math.min(nowCap, t + int(r, 1000, 60_000)));
         messages.push(messageDoc({
-          _id: oidAt(t, r), conversationId, customerId, direction: 'out', kind: 'message', channel,
-          author: { type: 'agent', id: String(agent._id), name: agent.name }, text, dedupeKey: `out:${uuid(r)}`,
-          providerId: channel === 'email' ? `<${uuid(r)}@kanal.bench>` : channel === 'webchat' ? null : `SM${hex(r, 32)}`,
+          _id: ids.oidAt(t), conversationId, customerId, direction: 'out', kind: 'message', channel,
+          author: { type: 'agent', id: String(agent._id), name: agent.name }, text, dedupeKey: `out:${ids.uuid()}`,
+          providerId: channel === 'email' ? `<${ids.uuid()}@kanal.bench>` : channel === 'webchat' ? null : `SM${ids.hex(32)}`,
           to: address, threadHints, delivery: { status: read && chance(r, 0.7) ? 'read' : channel === 'webchat' ? 'sent' : 'delivered', attempts: 1, at: deliveredAt }, at,
         }));
       }
