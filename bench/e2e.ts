@@ -14,8 +14,13 @@ export interface E2EOpts {
   /** The ingress' per-socket limit (channels/webchat: 20 messages / 10 s); the bench stays under it per socket. */
   visitorLimit: { messages: number; windowMs: number };
   agent: { email: string; password: string };
-  /** Counts this run's inbound web chat messages in the store. */
-  countStored(): Promise<number>;
+  /**
+   * Counts this run's inbound web chat messages in the store. `dedupeKeys`: the keys the max-rate messages were
+   * ingested under (`webchat:<visitor id>:<client id>`), for a count by `_id` that reads no other message.
+   */
+  countStored(dedupeKeys: string[]): Promise<number>;
+  /** Called with the dedupeKey of every message sent (warm-up, max rate and latency), e.g. to remove them later. */
+  onSent?(dedupeKey: string): void;
   /** CPU ms so far of the processes involved (hub, bench, store), to split the max-rate phase's CPU per message. */
   cpu(): Record<string, number | null>;
   /** Upper bound for waiting on deliveries in one phase. */
@@ -133,8 +138,12 @@ export async function runE2E(o: E2EOpts): Promise<E2EResult> {
             const t = setTimeout(() => { waiters.delete(id); resolve(); }, ms);
             waiters.set(id, () => { clearTimeout(t); resolve(); });
           });
+    const dedupeKeys = new Map<string, string>();
     const send = async (id: string, i: number): Promise<boolean> => {
-      const s = widgets[await pickSocket()]!;
+      const k = await pickSocket();
+      const s = widgets[k]!;
+      dedupeKeys.set(id, `webchat:${sessions[k]!.visitorId}:${o.runId}-${id}`);
+      o.onSent?.(dedupeKeys.get(id)!);
       const text = benchText(`${id}#${now().toFixed(3)}`, i);
       sent++;
       let ack: { ok?: boolean; error?: unknown };
@@ -199,7 +208,7 @@ export async function runE2E(o: E2EOpts): Promise<E2EResult> {
     }
     const maxRateMs = lastReceipt - t0;
     const maxRate = (received / maxRateMs) * 1000;
-    const stored = await o.countStored();
+    const stored = await o.countStored(maxIds.map((id) => dedupeKeys.get(id)).filter((k): k is string => k !== undefined));
     o.log(`max rate: ${received}/${issued} received in ${Math.round(maxRateMs)} ms -> ${maxRate.toFixed(1)} msg/s (mean ack ${(ackMs / Math.max(1, issued)).toFixed(1)} ms, ack errors ${ackErrors - errorsBefore}); stored ${stored}; CPU ms/message ${JSON.stringify(cpuMsPerMessage)}`);
 
     // --- (2) latency at a fixed offered rate (open loop: sends are scheduled, not gated by acks)

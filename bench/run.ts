@@ -4,7 +4,8 @@
 // first pages on a large store; `email`: SMTP intake vs a bare smtp-server, and the hub's RSS with a 10 MB attachment.
 // `routing`: routing decisions/s vs bare Redis Lua calls (bench/routing.ts).
 // `reports`: report generation time for 90 days at 1M vs 10k messages (bench/reports.ts).
-// BENCH_ONLY=ingest,console,email,routing selects phases.
+// `scale`: inbox, counts, thread, search, identity and ingest at empty, 10 % and 100 % of a year of history (bench/scale.ts).
+// BENCH_ONLY=ingest,console,email,routing selects phases; `scale` runs only when named there.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -15,6 +16,7 @@ import { runConsoleBench } from './console';
 import { runEmailBench } from './email';
 import { runRoutingBench } from './routing';
 import { runReportsBench } from './reports';
+import { runScaleBench, SCALE_BUDGET_S } from './scale';
 import { runE2E, type E2EResult } from './e2e';
 import { bullmqFloor, driverInsertFloor, ingestStoreMinFloor, storeOpRates } from './floors';
 import { startChildHub, startInProcessHub, type RunningHub } from './hub';
@@ -39,10 +41,12 @@ const PROFILE_N = envInt('BENCH_PROFILE_N', 100, 0, 100_000);
 const PROFILE_PRELOAD = envInt('BENCH_PROFILE_PRELOAD', 0, 0, 1_000_000);
 const INPROCESS = process.env.BENCH_INPROCESS === '1';
 /** Each phase with the share of the default deadline it needs; a phase returns what goes under its name in the JSON. */
-const PHASE_BUDGET_S: Record<string, number> = { ingest: 175, console: 120, email: 90, routing: 60, reports: 420 };
+const PHASE_BUDGET_S: Record<string, number> = { ingest: 175, console: 120, email: 90, routing: 60, reports: 420, scale: SCALE_BUDGET_S };
 const ONLY = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',').map((p) => p.trim()) : null;
-const selected = (phase: string) => !ONLY || ONLY.includes(phase);
-const DEADLINE_MS = envInt('BENCH_DEADLINE_MS', Object.keys(PHASE_BUDGET_S).filter(selected).reduce((t, p) => t + PHASE_BUDGET_S[p]! * 1000, 0), 10_000, 3_600_000);
+/** Phases that run only when BENCH_ONLY names them (`scale` seeds a year of history: up to 90 minutes at 1M messages). */
+const OPT_IN = new Set(['scale']);
+const selected = (phase: string) => (ONLY ? ONLY.includes(phase) : !OPT_IN.has(phase));
+const DEADLINE_MS = envInt('BENCH_DEADLINE_MS', Object.keys(PHASE_BUDGET_S).filter(selected).reduce((t, p) => t + PHASE_BUDGET_S[p]! * 1000, 0), 10_000, 24 * 3_600_000);
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const MONGO_BASE = process.env.KANAL_MONGO_BASE ?? 'mongodb://127.0.0.1:27017';
@@ -194,6 +198,7 @@ async function ingestPhase(redisVersion: string | null) {
 }
 
 async function main() {
+  const runDeadline = Date.now() + DEADLINE_MS;
   const deadline = setTimeout(() => {
     console.error(`[bench] deadline of ${DEADLINE_MS} ms reached: cleaning up and exiting`);
     void cleanup().finally(() => process.exit(3));
@@ -210,7 +215,7 @@ async function main() {
   cleanups.push(async () => {
     const db = await connectStore(`${MONGO_BASE}/${dbName}`, STORE_OPTIONS);
     try {
-      for (const suffix of ['', '_fi', '_fm', '_fo', '_pr', '_ip', '_rpsmall', '_rplarge']) await db.useDb(`${dbName}${suffix}`).dropDatabase().catch(() => {});
+      for (const suffix of ['', '_fi', '_fm', '_fo', '_pr', '_ip', '_rpsmall', '_rplarge', '_scale']) await db.useDb(`${dbName}${suffix}`).dropDatabase().catch(() => {});
     } finally {
       await db.close();
     }
@@ -224,6 +229,10 @@ async function main() {
     email: () => runEmailBench({ mongoBase: MONGO_BASE, redisUrl: REDIS_URL, runId, log }),
     routing: () => runRoutingBench({ mongoBase: MONGO_BASE, redisUrl: REDIS_URL, runId, log }),
     reports: () => runReportsBench({ mongoBase: MONGO_BASE, redisUrl: REDIS_URL, runId, log }),
+    scale: () => runScaleBench({
+      mongoBase: MONGO_BASE, redisUrl: REDIS_URL, runId, log, onCleanup: (fn) => cleanups.push(fn),
+      deadline: Math.min(runDeadline, Date.now() + SCALE_BUDGET_S * 1000),
+    }),
   };
   // The file is rewritten after every phase, so a run stopped by the deadline still leaves what it measured.
   const result: Record<string, unknown> = { date: new Date().toISOString(), machine: machine(redisVersion), phases: Object.keys(phases).filter(selected) };
