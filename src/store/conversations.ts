@@ -98,6 +98,8 @@ export function onConversationWritten(db: Connection, listener: ConversationList
 }
 
 const indexOf = new WeakMap<Connection, InboxIndex>();
+/** Rows of each inbox page checked against the store after the page is answered (lost index updates heal). */
+const VERIFY_PER_PAGE = 3;
 
 /**
  * Keeps `index` in step with every conversation written through this connection and serves inbox pages and counts
@@ -139,10 +141,22 @@ export function conversationRepo(model: Model<ConversationDoc>) {
     return found;
   };
 
+  /** Compares a few rows of a page with the store and applies the stored document where they differ. */
+  const verifySample = async (ix: InboxIndex, rows: ConversationDoc[]) => {
+    const sample = [...rows].sort(() => Math.random() - 0.5).slice(0, VERIFY_PER_PAGE);
+    const stored = await inParallel(sample, (r) => lean(model.findById(new Types.ObjectId(String(r._id)))), 2);
+    for (const [i, doc] of stored.entries()) {
+      if (!doc) await ix.remove(String(sample[i]!._id));
+      else if (doc.updatedAt?.getTime() !== new Date(sample[i]!.updatedAt).getTime()) await ix.apply(doc);
+    }
+  };
+
   return {
     /**
-     * One inbox page: the view's ids from the inbox index, newest activity first, each row read by `_id` and checked
-     * against the filter (an entry the store disagrees with is repaired and skipped). `next` continues after it.
+     * One inbox page: the view's ids from the inbox index, newest activity first, with their rows as last written
+     * (Redis alone; a row missing there is read from the store by `_id`), each checked against the filter. After
+     * answering, a few of the page's rows are compared with the store and repaired if a write's index update was
+     * lost. `next` continues after the page.
      */
     async page(f: ViewFilter, limit: number, cursor?: Cursor): Promise<{ items: ConversationDoc[]; next: Cursor | null }> {
       const ix = index();
@@ -151,16 +165,18 @@ export function conversationRepo(model: Model<ConversationDoc>) {
       let more = false;
       for await (const found of ix.ids(f, cursor, limit + 1)) {
         const chunk = found.filter(({ id }) => !seen.has(id) && seen.add(id));
-        const docs = await inParallel(chunk, ({ id }) => lean(model.findById(new Types.ObjectId(id))));
-        for (const [i, doc] of docs.entries()) {
-          if (!doc) {
-            await ix.remove(chunk[i]!.id);
-            continue;
-          }
-          if (doc.lastActivityAt.getTime() !== chunk[i]!.at || !matches(doc, f)) {
-            await ix.apply(doc); // a write whose index update was lost (a crash between the two): repair it
-            if (!matches(doc, f)) continue;
-          }
+        const cached = await ix.rows(chunk.map(({ id }) => id));
+        const missing = chunk.filter((_, i) => !cached[i]);
+        const stored = await inParallel(missing, ({ id }) => lean(model.findById(new Types.ObjectId(id))));
+        for (const [k, entry] of missing.entries()) {
+          const doc = stored[k];
+          if (doc) await ix.apply(doc);
+          else await ix.remove(entry.id);
+          cached[chunk.indexOf(entry)] = doc as unknown as Record<string, unknown> | null;
+        }
+        for (const row of cached) {
+          const doc = row as unknown as ConversationDoc | null;
+          if (!doc || !matches(doc, f)) continue;
           if (items.length === limit) {
             more = true;
             break;
@@ -169,6 +185,7 @@ export function conversationRepo(model: Model<ConversationDoc>) {
         }
         if (more) break;
       }
+      void verifySample(ix, items).catch(() => undefined);
       const last = items[items.length - 1];
       return { items, next: more && last ? { at: last.lastActivityAt.getTime(), id: String(last._id) } : null };
     },

@@ -22,12 +22,14 @@ export interface IndexedConversation {
  * O(log n) and a count in O(1) on any store, MongoDB included, and the store is then read only by `_id` for the
  * rows of the page.
  *
- * What it holds: for each conversation, its id in one sorted set per view key (score = lastActivityAt), and
- * `members` (id -> "<updatedAt ms>|<keys>") to diff the keys on the next write. Every write through the
+ * What it holds: for each conversation, its id in one sorted set per view key (score = lastActivityAt),
+ * `members` (id -> "<updatedAt ms>|<keys>") to diff the keys on the next write, and `rows` (id -> the stored document
+ * as JSON), so a page is read from Redis alone. Every write through the
  * conversations repository applies the stored document here (conversationRepo's listeners); an older image never
- * replaces a newer one (compared by updatedAt), so concurrent writers converge. Entries the store no longer agrees
- * with are repaired on read (`page` checks every row it returns); `rebuild` makes it again from the store (at
- * worker start when the `built` marker is missing, and on demand).
+ * replaces a newer one (compared by updatedAt), so concurrent writers converge. A write whose index update was
+ * lost (a crash between the two) is repaired when a page meets it: pages check a sample of their rows against the
+ * store after answering, and a row missing here is read from the store; `rebuild` makes it all again from the
+ * store (at start when the `built` marker is missing, and on demand).
  */
 export interface ViewFilter {
   status?: ConversationStatus;
@@ -73,8 +75,9 @@ export function matches(c: IndexedConversation, f: ViewFilter): boolean {
     && (f.channel === undefined || keys.has(`${s}|c:${f.channel}`));
 }
 
-// Applies one stored image: moves the id between sorted sets by the difference of its keys, unless a newer image
-// was applied already. ARGV: id, version, score, key prefix, keys joined by "\n". Dynamic keys: single-node Redis.
+// Applies one stored image: moves the id between sorted sets by the difference of its keys and keeps its row,
+// unless a newer image was applied already. KEYS: members, teams, rows. ARGV: id, version, score, key prefix, keys
+// joined by "\n", row JSON. Dynamic keys: single-node Redis.
 const APPLY = `
 local cur = redis.call('HGET', KEYS[1], ARGV[1])
 local old = {}
@@ -92,17 +95,19 @@ for k in string.gmatch(ARGV[5], '[^\\n]+') do
 end
 for k in pairs(old) do if not new[k] then redis.call('ZREM', ARGV[4] .. k, ARGV[1]) end end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2] .. '|' .. ARGV[5])
+redis.call('HSET', KEYS[3], ARGV[1], ARGV[6])
 return 1`;
 
 export function inboxIndex(redis: Redis, prefix: string) {
   const base = `${prefix}:inbox`;
   const members = `${base}:members`;
   const teams = `${base}:teams`;
+  const rows = `${base}:rows`;
   const built = `${base}:built`;
   const zkey = (k: string) => `${base}:z:${k}`;
 
   async function apply(c: IndexedConversation): Promise<void> {
-    await redis.eval(APPLY, 2, members, teams, String(c._id), String(c.updatedAt?.getTime() ?? 0), String(c.lastActivityAt.getTime()), `${base}:z:`, viewKeys(c).join(SEP));
+    await redis.eval(APPLY, 3, members, teams, rows, String(c._id), String(c.updatedAt?.getTime() ?? 0), String(c.lastActivityAt.getTime()), `${base}:z:`, viewKeys(c).join(SEP), JSON.stringify(c));
   }
 
   return {
@@ -115,6 +120,7 @@ export function inboxIndex(redis: Redis, prefix: string) {
       const tx = redis.multi();
       for (const k of keys) tx.zrem(zkey(k), id);
       tx.hdel(members, id);
+      tx.hdel(rows, id);
       await tx.exec();
     },
     /**
@@ -139,6 +145,11 @@ export function inboxIndex(redis: Redis, prefix: string) {
         if (out.length < chunk) return;
       }
     },
+    /** The rows last applied for these ids (the stored documents, dates revived), null where there is none. */
+    async rows(ids: string[]): Promise<(Record<string, unknown> | null)[]> {
+      if (!ids.length) return [];
+      return (await redis.hmget(rows, ...ids)).map((json) => (json ? (JSON.parse(json, reviveDates) as Record<string, unknown>) : null));
+    },
     /** How many conversations each key holds (ZCARD per key, one round trip). */
     async count(filters: ViewFilter[]): Promise<number[]> {
       const tx = redis.pipeline();
@@ -159,7 +170,7 @@ export function inboxIndex(redis: Redis, prefix: string) {
       if ((await redis.set(lock, String(process.pid), 'EX', 3600, 'NX')) !== 'OK') return false;
       try {
         await deleteByPattern(redis, `${base}:z:*`);
-        await redis.del(members, teams);
+        await redis.del(members, teams, rows);
         let n = 0;
         for await (const batch of all) {
           await Promise.all(batch.map(apply));
@@ -182,4 +193,11 @@ async function deleteByPattern(redis: Redis, pattern: string): Promise<void> {
     cursor = next;
     if (keys.length) await redis.del(...keys);
   } while (cursor !== '0');
+}
+
+/** JSON.parse reviver: the document's date fields (ISO strings in the row) back to Dates. */
+const DATE_KEY = /(At|Until|For)$/;
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+function reviveDates(key: string, value: unknown): unknown {
+  return typeof value === 'string' && DATE_KEY.test(key) && ISO.test(value) ? new Date(value) : value;
 }
