@@ -189,6 +189,8 @@ export function conversationRepo(model: Model<ConversationDoc>) {
       const last = items[items.length - 1];
       return { items, next: more && last ? { at: last.lastActivityAt.getTime(), id: String(last._id) } : null };
     },
+    /** The inbox index's name cache for the customers on rows (see inbox-index.ts `names`); null when not attached. */
+    nameCache: (): Pick<InboxIndex, 'names' | 'fillNames' | 'setName'> | null => indexOf.get(db) ?? null,
     /** How many conversations each view holds, from the inbox index (no store read). */
     count: (filters: ViewFilter[]): Promise<number[]> => index().count(filters),
     /** Teams that have conversations (for per-team counts). */

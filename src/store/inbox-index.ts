@@ -103,6 +103,7 @@ export function inboxIndex(redis: Redis, prefix: string) {
   const members = `${base}:members`;
   const teams = `${base}:teams`;
   const rows = `${base}:rows`;
+  const names = `${base}:names`;
   const built = `${base}:built`;
   const zkey = (k: string) => `${base}:z:${k}`;
 
@@ -150,6 +151,23 @@ export function inboxIndex(redis: Redis, prefix: string) {
       if (!ids.length) return [];
       return (await redis.hmget(rows, ...ids)).map((json) => (json ? (JSON.parse(json, reviveDates) as Record<string, unknown>) : null));
     },
+    /**
+     * Customer names shown on rows, cached ('' = no name; undefined = not cached). Filled only where absent
+     * (HSETNX), set outright when a name changes: a fill that read the store before a rename cannot undo it.
+     */
+    async names(ids: string[]): Promise<(string | undefined)[]> {
+      if (!ids.length) return [];
+      return (await redis.hmget(names, ...ids)).map((v) => (v === null ? undefined : v));
+    },
+    async fillNames(found: [id: string, name: string | undefined][]): Promise<void> {
+      if (!found.length) return;
+      const tx = redis.pipeline();
+      for (const [id, name] of found) tx.hsetnx(names, id, name ?? '');
+      await tx.exec();
+    },
+    async setName(id: string, name: string | null | undefined): Promise<void> {
+      await redis.hset(names, id, name ?? '');
+    },
     /** How many conversations each key holds (ZCARD per key, one round trip). */
     async count(filters: ViewFilter[]): Promise<number[]> {
       const tx = redis.pipeline();
@@ -170,7 +188,7 @@ export function inboxIndex(redis: Redis, prefix: string) {
       if ((await redis.set(lock, String(process.pid), 'EX', 3600, 'NX')) !== 'OK') return false;
       try {
         await deleteByPattern(redis, `${base}:z:*`);
-        await redis.del(members, teams, rows);
+        await redis.del(members, teams, rows, names);
         let n = 0;
         for await (const batch of all) {
           await Promise.all(batch.map(apply));

@@ -6,6 +6,7 @@ import { inboxCounts } from '../../src/services/conversations/console';
 import { ingest } from '../../src/services/ingest/ingest';
 import { assignConversation, changeStatus, listConversations } from '../../src/services/conversations/inbox';
 import { changeLabels } from '../../src/services/conversations/labels';
+import { renameCustomer } from '../../src/services/identity/merge';
 import { conversationModel } from '../../src/store/conversations';
 import { testConfig } from '../helpers/env';
 import { startTestHub } from '../helpers/hub';
@@ -102,6 +103,15 @@ test('a write that bypassed the index is repaired once pages meet it, and an old
   await index.apply({ ...stale, updatedAt: new Date(stale.updatedAt.getTime() - 1000) } as never); // a late, older image
   expect((await allPages({ status: 'open' }, 100)).map((c) => c.id)).toContain(conversationId);
   expect((await allPages({ status: 'resolved' }, 100)).map((c) => c.id)).not.toContain(conversationId);
+});
+
+test('rows show the current customer name: cached after the first page, replaced when the customer is renamed', async () => {
+  const { conversationId, customerId } = await ingest(hub.deps.models, null, inbound('ix-name', 'Adım değişecek'));
+  const row = async () => (await allPages({ status: 'open' }, 100)).find((c) => c.id === conversationId)!;
+  expect((await row()).customerName).toBe('Müşteri ix-name');
+  expect((await row()).customerName).toBe('Müşteri ix-name'); // from the cache now
+  await renameCustomer(hub.deps.models, ali, customerId, 'Gülşen Doğan');
+  expect((await row()).customerName).toBe('Gülşen Doğan');
 });
 
 test('an index lost with Redis is rebuilt from the store at the next start, with the same pages and counts', async () => {

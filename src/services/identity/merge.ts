@@ -3,6 +3,7 @@ import { inParallel, type Models } from '../../store';
 import { InboxError, oid } from '../conversations/inbox';
 import type { AgentRef } from '../conversations/replies';
 import { customerTermsOf, indexCustomer } from '../search/search-index';
+import { customerRenamed } from '../conversations/customer-names';
 
 /**
  * Merging two customers (the "source" folds into the "target") and undoing it. FerretDB has no transactions, so
@@ -71,6 +72,7 @@ export async function mergeCustomers(m: Models, actor: AgentRef, targetIdRaw: st
   for (const k of ['name', 'email', 'phone'] as const) if (!target[k] && source[k]) fill[k] = source[k];
   if (before.adopted) fill.openConversationId = new Types.ObjectId(before.adopted.id);
   await m.Customer.updateOne({ _id: targetId }, { $set: fill });
+  if ('name' in fill) await customerRenamed(m, targetId, fill.name as string);
   await m.Customer.updateOne({ _id: sourceId }, { $set: { mergedInto: targetId, openConversationId: null } });
   // The target is now found by the source's addresses too; the source stays indexed and search skips it (merged).
   await indexCustomer(m, targetId);
@@ -107,6 +109,7 @@ export async function undoMerge(m: Models, actor: AgentRef, auditIdRaw: string, 
   // null, not undefined: a field the target did not have (and the merge filled from the source) must be cleared, and
   // mongoose drops undefined values from a $set.
   await m.Customer.updateOne({ _id: targetId }, { $set: { name: b.target.name ?? null, email: b.target.email ?? null, phone: b.target.phone ?? null, tags: b.target.tags, openConversationId: b.target.openConversationId ?? null } });
+  await customerRenamed(m, targetId, b.target.name);
   await m.Audit.create({ action: 'customer.merge.undo', actor, at: new Date(), subjectId: targetId, before: { auditId: String(auditId) } });
   // The source is found by its addresses again, the target no longer by them (unless it has them itself).
   await indexCustomer(m, sourceId);
@@ -118,6 +121,7 @@ export async function undoMerge(m: Models, actor: AgentRef, auditIdRaw: string, 
 export async function renameCustomer(m: Models, actor: AgentRef, idRaw: string, name: string) {
   const id = oid(idRaw, 'customer id');
   const before = await m.Customer.findOneAndUpdate({ _id: id }, { $set: { name } }).lean();
+  if (before) await customerRenamed(m, id, name);
   if (!before) throw new InboxError('customer not found', 404);
   await m.Audit.create({ action: 'customer.rename', actor, at: new Date(), subjectId: id, before: { name: before.name ?? null } });
   await indexCustomer(m, id, { previousName: before.name });
