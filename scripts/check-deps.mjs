@@ -1,5 +1,6 @@
 // Import-graph check, run by `npm test`: no cycles, and dependencies point one way (docs/architecture.md).
 // The graph comes from esbuild's metafile (madge and dpdm need TypeScript's JS compiler API, which TS 7 lacks).
+import { readFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const entries = ['src/main.ts', 'src/whatsapp-main.ts', 'scripts/seed.ts'];
@@ -35,6 +36,15 @@ for (const [file, imports] of graph) {
     if (!file.startsWith(layer)) continue;
     for (const dep of imports) if (banned.some((b) => dep.startsWith(b))) problems.push(`layering: ${file} imports ${dep}`);
   }
+}
+
+// Store access: collections that have moved into repositories are reached only through them. A file outside
+// src/store that names such a model (or reaches it through Models) is refused.
+const repositoryOnly = [/\bconversationModel\b/, /\.Conversation\./];
+for (const file of graph.keys()) {
+  if (file.startsWith('src/store/') || !/^(src|channels|workers)\//.test(file)) continue;
+  const text = readFileSync(file, 'utf8');
+  for (const pattern of repositoryOnly) if (pattern.test(text)) problems.push(`store: ${file} reaches the conversations model (${pattern}); use the repository (src/store/conversations.ts)`);
 }
 
 // Cycles: depth-first search with colours.
