@@ -1,4 +1,4 @@
-import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import { Schema, Types, type Connection, type InferSchemaType, type Model } from 'mongoose';
 
 /** An identity kind: SMS and WhatsApp share `phone`, so one phone number is one person on both. */
 export const IDENTITY_KINDS = ['email', 'phone', 'webchat'] as const;
@@ -23,3 +23,12 @@ export type IdentityDoc = InferSchemaType<typeof identitySchema>;
 const define = (db: Connection) => db.model('Identity', identitySchema);
 /** The model on this connection (registered once per connection). */
 export const identityModel = (db: Connection) => (db.models.Identity as ReturnType<typeof define> | undefined) ?? define(db);
+
+/** Queries of `identities` that have moved into the store layer (the rest still goes through the model). */
+export function identityRepo(model: Model<IdentityDoc>) {
+  return {
+    /** A customer's identities (a customer has a handful; capped). */
+    ofCustomer: (customerId: Types.ObjectId | string, limit = 50) =>
+      model.find({ customerId: new Types.ObjectId(customerId) }).limit(limit).lean<(IdentityDoc & { _id: Types.ObjectId })[]>(),
+  };
+}

@@ -5,13 +5,13 @@ import { agentModel } from './agents';
 import { auditModel } from './audit';
 import { cannedModel } from './canned';
 import { conversationModel, conversationRepo, type ConversationDoc } from './conversations';
-import { customerModel } from './customers';
-import { identityModel } from './identities';
+import { customerModel, customerRepo, type CustomerDoc } from './customers';
+import { identityModel, identityRepo, type IdentityDoc } from './identities';
 import { messageModel, messageRepo, type MessageDoc } from './messages';
 import { metricBucketModel, metricMonthModel } from './metric-buckets';
-import { metricEventModel } from './metric-events';
+import { metricEventModel, metricEventRepo, type MetricEventDoc } from './metric-events';
 import { quarantineModel } from './quarantine';
-import { searchPostingModel } from './search-postings';
+import { searchPostingModel, searchPostingRepo } from './search-postings';
 import { teamModel } from './teams';
 import { teamPolicyModel } from './sla';
 
@@ -29,7 +29,9 @@ export { indexedFields, scanCounters } from './embedded-tuning';
 export function models(db: Connection) {
   return {
     Customer: customerModel(db),
+    customers: customerRepo(customerModel(db) as unknown as Model<CustomerDoc>),
     Identity: identityModel(db),
+    identities: identityRepo(identityModel(db) as unknown as Model<IdentityDoc>),
     conversations: conversationRepo(conversationModel(db) as unknown as Model<ConversationDoc>),
     Message: messageModel(db),
     messages: messageRepo(messageModel(db) as unknown as Model<MessageDoc>),
@@ -39,10 +41,12 @@ export function models(db: Connection) {
     Canned: cannedModel(db),
     Quarantine: quarantineModel(db),
     MetricEvent: metricEventModel(db),
+    metricEvents: metricEventRepo(metricEventModel(db) as unknown as Model<MetricEventDoc>),
     MetricBucket: metricBucketModel(db),
     MetricMonth: metricMonthModel(db),
     TeamPolicy: teamPolicyModel(db),
     SearchPosting: searchPostingModel(db),
+    searchPostings: searchPostingRepo(searchPostingModel(db)),
   };
 }
 export type Models = ReturnType<typeof models>;

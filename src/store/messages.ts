@@ -1,5 +1,6 @@
 import { Schema, Types, type Connection, type InferSchemaType, type Model } from 'mongoose';
 import type { InboundMessage } from '../domain/messages';
+import { eachBatch } from './batches';
 import { inParallel } from './parallel';
 import { CHANNELS } from '../domain/channels';
 
@@ -107,6 +108,18 @@ const newestFirst = (a: MessageLean, b: MessageLean) => b.createdAt.getTime() - 
 export function messageRepo(model: Model<MessageDoc>) {
   const lean = (q: { lean<T>(): Promise<T> }) => q.lean<MessageLean[]>();
   return {
+    byId: async (id: Types.ObjectId | string): Promise<MessageLean | null> => (await lean(model.find({ _id: new Types.ObjectId(id) }).limit(1)))[0] ?? null,
+    /** Several by `_id`, in the order asked (null where gone): parallel lookups, never `$in`. */
+    byIds: (ids: (Types.ObjectId | string)[]): Promise<(MessageLean | null)[]> =>
+      inParallel(ids, async (id) => (await lean(model.find({ _id: new Types.ObjectId(id) }).limit(1)))[0] ?? null),
+    /** The message a provider id names (delivery receipts; email threading: an email's providerId is its Message-ID). */
+    byProviderId: async (providerId: string): Promise<MessageLean | null> => (await lean(model.find({ providerId }).limit(1)))[0] ?? null,
+    /** Inserts a built inbound message document (inboundMessageDocument) as it is; a duplicate key rejects. */
+    async insertInbound(doc: Record<string, unknown>): Promise<void> {
+      await model.collection.insertOne(doc);
+    },
+    /** Every message, in batches of one cursor pass (maintenance jobs, never requests). */
+    eachBatch: (size: number, fn: (docs: MessageLean[]) => Promise<void>) => eachBatch(model, {}, { kind: 1, text: 1, subject: 1, createdAt: 1, customerId: 1 }, size, fn),
     /**
      * One page of a customer's unified thread, newest first, strictly before `before` (createdAt, then _id):
      * week buckets from the cursor's week back to `earliest` (the customer's first conversation), four at a time,

@@ -1,4 +1,4 @@
-import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import { Schema, Types, type Connection, type InferSchemaType, type Model } from 'mongoose';
 
 export const METRIC_EVENT_TYPES = ['inbound', 'opened', 'reopened', 'assigned', 'response', 'resolved', 'queued', 'dequeued', 'sla'] as const;
 export type MetricEventType = (typeof METRIC_EVENT_TYPES)[number];
@@ -43,3 +43,12 @@ export type MetricEventDoc = InferSchemaType<typeof metricEventSchema>;
 const define = (db: Connection) => db.model('MetricEvent', metricEventSchema, 'metric_events');
 /** The model on this connection (registered once per connection). */
 export const metricEventModel = (db: Connection) => (db.models.MetricEvent as ReturnType<typeof define> | undefined) ?? define(db);
+
+/** Queries of `metric_events` that have moved into the store layer (the rest still goes through the model). */
+export function metricEventRepo(model: Model<MetricEventDoc>) {
+  return {
+    /** One conversation's facts (a conversation has a few). */
+    ofConversation: (conversationId: Types.ObjectId | string) =>
+      model.find({ conversationId: new Types.ObjectId(conversationId) }).lean<(MetricEventDoc & { _id: string })[]>(),
+  };
+}

@@ -1,5 +1,6 @@
 import { Schema, Types, type Connection } from 'mongoose';
 import { isDuplicateKey } from './connection';
+import { inParallel } from './parallel';
 import { idForKey } from './keys';
 
 /**
@@ -70,7 +71,7 @@ export async function insertPostings(model: Model, postings: Posting[]): Promise
   const chunks: Posting[][] = [];
   for (let n = 0; n < postings.length; n += CHUNK) chunks.push(postings.slice(n, n + CHUNK));
   const inserted: Posting[] = [];
-  await mapBounded(chunks, PARALLEL, async (chunk) => {
+  await inParallel(chunks, async (chunk) => {
     try {
       await model.collection.insertMany(chunk as never[], { ordered: false });
       inserted.push(...chunk);
@@ -85,7 +86,7 @@ export async function insertPostings(model: Model, postings: Posting[]): Promise
       const failed = new Set(list.map((e) => e.err?.index ?? e.index));
       chunk.forEach((p, n) => !failed.has(n) && inserted.push(p));
     }
-  });
+  }, PARALLEL);
   return inserted;
 }
 
@@ -102,27 +103,26 @@ export async function findDayBucket(model: Model, key: string): Promise<Pick<Pos
 /** Which of these posting ids exist: one findOne by `_id` each, at most `parallel` in flight. */
 export async function existingIds(model: Model, ids: Types.ObjectId[], parallel = 8): Promise<Set<string>> {
   const found = new Set<string>();
-  await mapBounded(ids, parallel, async (_id) => {
+  await inParallel(ids, async (_id) => {
     if (await model.collection.findOne({ _id }, { projection: { _id: 1 } })) found.add(String(_id));
-  });
+  }, parallel);
   return found;
 }
 
 /** Deletes postings by `_id` (a renamed customer's old terms), one deleteOne each, bounded. */
 export async function deletePostings(model: Model, ids: Types.ObjectId[], parallel = 8): Promise<void> {
-  await mapBounded(ids, parallel, async (_id) => {
+  await inParallel(ids, async (_id) => {
     await model.collection.deleteOne({ _id });
-  });
+  }, parallel);
 }
 
-/** Runs `fn` over `xs` with at most `parallel` calls in flight. */
-export async function mapBounded<T>(xs: T[], parallel: number, fn: (x: T, n: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(parallel, xs.length) }, async () => {
-    while (next < xs.length) {
-      const n = next++;
-      await fn(xs[n]!, n);
-    }
-  });
-  await Promise.all(lanes);
+/** The postings queries bound to one connection's model: what services call (they never reach the model). */
+export function searchPostingRepo(model: Model) {
+  return {
+    insert: (postings: Posting[]) => insertPostings(model, postings),
+    findBucket: (key: string) => findBucket(model, key),
+    findDayBucket: (key: string) => findDayBucket(model, key),
+    existingIds: (ids: Types.ObjectId[], parallel?: number) => existingIds(model, ids, parallel),
+    delete: (ids: Types.ObjectId[], parallel?: number) => deletePostings(model, ids, parallel),
+  };
 }

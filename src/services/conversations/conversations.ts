@@ -29,7 +29,7 @@ export async function findOrOpenConversation(
     if (cached && cached.openKey === openKey) return { conversation: cached, created: false };
   }
   const found = await openConversation(m, customerId, at, reopenWindowMs);
-  await m.Customer.updateOne({ _id: customerId }, { $set: { openConversationId: found.conversation._id } });
+  await m.customers.setOpenConversation(customerId, found.conversation._id);
   return found;
 }
 

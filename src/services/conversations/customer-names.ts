@@ -1,4 +1,4 @@
-import { inParallel, type Models } from '../../store';
+import type { Models } from '../../store';
 
 /**
  * Names of the customers behind a list of rows: from the inbox index's name cache, the rest by one `_id` read each,
@@ -9,7 +9,7 @@ export async function customerNames(m: Models, ids: unknown[]): Promise<Map<stri
   const cache = m.conversations.nameCache();
   const cached = cache ? await cache.names(unique) : unique.map(() => undefined);
   const missing = unique.filter((_, i) => cached[i] === undefined);
-  const docs = await inParallel(missing, (id) => m.Customer.findById(id, { name: 1 }).lean());
+  const docs = await m.customers.byIds(missing);
   const loaded = new Map(missing.map((id, i) => [id, docs[i]?.name ?? undefined]));
   if (cache) await cache.fillNames([...loaded]);
   return new Map(unique.map((id, i) => [id, loaded.has(id) ? loaded.get(id) : cached[i] || undefined]));

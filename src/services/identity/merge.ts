@@ -108,7 +108,10 @@ export async function undoMerge(m: Models, actor: AgentRef, auditIdRaw: string, 
   await m.Customer.updateOne({ _id: sourceId }, { $set: { mergedInto: null, openConversationId: b.source.openConversationId ?? null } });
   // null, not undefined: a field the target did not have (and the merge filled from the source) must be cleared, and
   // mongoose drops undefined values from a $set.
-  await m.Customer.updateOne({ _id: targetId }, { $set: { name: b.target.name ?? null, email: b.target.email ?? null, phone: b.target.phone ?? null, tags: b.target.tags, openConversationId: b.target.openConversationId ?? null } });
+  await m.customers.setContact(targetId, {
+    name: b.target.name ?? null, email: b.target.email ?? null, phone: b.target.phone ?? null, tags: b.target.tags,
+    openConversationId: (b.target.openConversationId as Types.ObjectId | null | undefined) ?? null,
+  });
   await customerRenamed(m, targetId, b.target.name);
   await m.Audit.create({ action: 'customer.merge.undo', actor, at: new Date(), subjectId: targetId, before: { auditId: String(auditId) } });
   // The source is found by its addresses again, the target no longer by them (unless it has them itself).

@@ -20,7 +20,7 @@ export async function reopenNamedConversation(m: Models, msg: InboundMessage, cu
   // null when another conversation was opened meanwhile (unique openKey): the default rule finds it
   const reopened = await m.conversations.reopen(named._id, customerId);
   if (!reopened) return undefined;
-  await m.Customer.updateOne({ _id: customerId }, { $set: { openConversationId: reopened._id } });
+  await m.customers.setOpenConversation(customerId, reopened._id);
   return { id: reopened._id, reopened: true };
 }
 
@@ -34,7 +34,7 @@ async function namedConversation(m: Models, msg: InboundMessage, customerId: Typ
   for (const id of [...new Set(ids)]) {
     // One top-level equality (FerretDB pushes it down; a dotted path like email.messageId it would not): an email's
     // providerId is its Message-ID, ours (outbound) and the customer's (inbound, channels/email/normalize.ts) alike.
-    const earlier = await m.Message.findOne({ providerId: id }).lean();
+    const earlier = await m.messages.byProviderId(id);
     if (earlier && String(earlier.customerId) === String(customerId)) return m.conversations.byId(earlier.conversationId);
   }
   return null;

@@ -53,7 +53,7 @@ export async function ingest(m: Models, events: EventPublisher | null, msg: Inbo
     opened = found.created || Boolean(found.reopened) || Boolean(named?.reopened && String(named.id) === String(conversation._id));
     try {
       const doc = inboundMessageDocument(msg, { _id, conversationId: conversation._id, customerId }, receivedAt);
-      await m.Message.collection.insertOne(doc);
+      await m.messages.insertInbound(doc);
       message = doc as unknown as typeof message;
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;

@@ -48,7 +48,7 @@ export async function* conversationCsv(m: Models, f: ReportFilter): AsyncGenerat
   const flush = async () => {
     const customerName = await customerNames(m, batch.map((c) => c.customerId));
     // SLA outcome per conversation from its own facts (one conversationId equality each; a conversation has few).
-    const facts = await inParallel(batch, (c) => m.MetricEvent.find({ conversationId: c._id }, { type: 1, outcome: 1 }).lean());
+    const facts = await inParallel(batch, (c) => m.metricEvents.ofConversation(c._id));
     const sla = new Map<string, 'hit' | 'breached'>();
     for (const [i, c] of batch.entries()) {
       const outcomes = facts[i]!.filter((e) => e.type === 'sla').map((e) => e.outcome);

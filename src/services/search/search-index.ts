@@ -2,11 +2,8 @@ import type { Redis } from 'ioredis';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { Types } from 'mongoose';
 import { customerTerms, tokenize } from '../../domain/search-terms';
-import type { Models } from '../../store';
-import { eachBatch } from '../../store/batches';
-import {
-  deletePostings, insertPostings, mapBounded, monthOf, posting, postingId, type Posting, type PostingSpace,
-} from '../../store/search-postings';
+import { inParallel, type Models } from '../../store';
+import { monthOf, posting, postingId, type Posting, type PostingSpace } from '../../store/search-postings';
 
 /**
  * Keeping the search index (src/store/search-postings.ts) up to date on every write that changes what search can
@@ -74,7 +71,7 @@ interface Tagged {
 
 async function write(m: Models, space: PostingSpace, tagged: Tagged[]): Promise<number> {
   if (!tagged.length) return 0;
-  const inserted = new Set((await insertPostings(m.SearchPosting, tagged.map((t) => t.posting))).map((p) => String(p._id)));
+  const inserted = new Set((await m.searchPostings.insert(tagged.map((t) => t.posting))).map((p) => String(p._id)));
   const fresh = tagged.filter((t) => inserted.has(String(t.posting._id)));
   await countPostings(m, space, fresh.map((t) => ({ term: t.term, at: t.posting.at })));
   return fresh.length;
@@ -107,7 +104,7 @@ type CustomerLean = any;
 
 /** A customer's terms: its name, email and phone, and the addresses of all its identities. */
 async function termsOfCustomer(m: Models, customer: CustomerLean, identities?: { kind: string; address: string }[]): Promise<string[]> {
-  const ids = identities ?? (await m.Identity.find({ customerId: customer._id }, { kind: 1, address: 1 }).limit(50).lean());
+  const ids = identities ?? (await m.identities.ofCustomer(customer._id));
   const emails = [customer.email, ...ids.filter((i) => i.kind === 'email').map((i) => i.address)];
   const phones = [customer.phone, ...ids.filter((i) => i.kind === 'phone').map((i) => i.address)]
     .filter((p): p is string => Boolean(p))
@@ -117,7 +114,7 @@ async function termsOfCustomer(m: Models, customer: CustomerLean, identities?: {
 
 /** The terms a customer is found by now (document and identities); [] if it does not exist. */
 export async function customerTermsOf(m: Models, customerId: Types.ObjectId | string): Promise<string[]> {
-  const customer = await m.Customer.findById(customerId).lean();
+  const customer = await m.customers.byId(customerId);
   return customer ? termsOfCustomer(m, customer) : [];
 }
 
@@ -131,7 +128,7 @@ export async function indexCustomer(
   customerId: Types.ObjectId | string,
   opts: { previousName?: string | null; staleTerms?: string[] } = {},
 ): Promise<number> {
-  const customer = await m.Customer.findById(customerId).lean();
+  const customer = await m.customers.byId(customerId);
   if (!customer) return 0;
   const terms = await termsOfCustomer(m, customer);
   const at = new Date(customer.createdAt ?? Date.now());
@@ -140,7 +137,7 @@ export async function indexCustomer(
   if (stale.length) {
     const now = new Set(terms);
     const gone = [...new Set(stale)].filter((t) => !now.has(t));
-    await deletePostings(m.SearchPosting, gone.map((t) => postingId('c', t, customer._id)));
+    await m.searchPostings.delete(gone.map((t) => postingId('c', t, customer._id)));
   }
   return written;
 }
@@ -183,13 +180,13 @@ export async function rebuildSearchIndex(
   }
   const persist = async (space: PostingSpace, tagged: Tagged[]) => {
     if (!opts.resetCounts) return write(m, space, tagged);
-    await insertPostings(m.SearchPosting, tagged.map((t) => t.posting));
+    await m.searchPostings.insert(tagged.map((t) => t.posting));
     await countPostings(m, space, tagged.map((t) => ({ term: t.term, at: t.posting.at })));
     return tagged.length;
   };
-  await eachBatch(m.Customer, {}, { name: 1, email: 1, phone: 1, createdAt: 1 }, size, async (customers) => {
+  await m.customers.eachBatch(size, async (customers) => {
     const tagged: Tagged[] = [];
-    await mapBounded(customers, 8, async (c) => {
+    await inParallel(customers, async (c) => {
       const at = new Date(c.createdAt ?? Date.now());
       for (const term of await termsOfCustomer(m, c)) tagged.push({ term, posting: posting('c', term, c._id, at) });
     });
@@ -197,7 +194,7 @@ export async function rebuildSearchIndex(
     progress.customers += customers.length;
     opts.onProgress?.({ ...progress });
   });
-  await eachBatch(m.Message, {}, { kind: 1, text: 1, subject: 1, createdAt: 1 }, size, async (messages) => {
+  await m.messages.eachBatch(size, async (messages) => {
     progress.postings += await persist('m', messages.flatMap(messagePostings));
     progress.messages += messages.length;
     opts.onProgress?.({ ...progress });

@@ -1,10 +1,11 @@
 import { Types } from 'mongoose';
 import { customerQueryTerms, messageQueryTerms } from '../../domain/search-terms';
 import type { Models } from '../../store';
-import { bucketKey, existingIds, findBucket, findDayBucket, mapBounded, monthOf, postingId, type PostingSpace } from '../../store/search-postings';
+import { bucketKey, monthOf, postingId, type PostingSpace } from '../../store/search-postings';
 import { InboxError } from '../conversations/inbox';
 import { denseMonthOf, termStats } from './search-index';
 import { toMessageView } from '../conversations/views';
+import { customerNames } from '../conversations/customer-names';
 
 /**
  * Search over the term index (src/services/search/search-index.ts, docs/architecture.md "Search"): customers by name,
@@ -114,7 +115,7 @@ async function walk<T>(
     const lookedUp: string[] = [];
     for (const t of others) {
       if (stats && count(t, month) <= READ_OTHER_BUCKET_MAX) {
-        const have = new Set((await findBucket(m.SearchPosting, bucketKey(space, t, month))).map((p) => String(p.i)));
+        const have = new Set((await m.searchPostings.findBucket(bucketKey(space, t, month))).map((p) => String(p.i)));
         read += have.size;
         present.set(t, have);
         if (!have.size) break; // no item of this month can hold every term
@@ -123,7 +124,7 @@ async function walk<T>(
     if ([...present.values()].some((have) => !have.size)) continue;
     for (const slice of slices) {
       const key = bucketKey(space, lead, slice);
-      const bucket = slice.length > 7 ? await findDayBucket(m.SearchPosting, key) : await findBucket(m.SearchPosting, key);
+      const bucket = slice.length > 7 ? await m.searchPostings.findDayBucket(key) : await m.searchPostings.findBucket(key);
       read += bucket.length;
       const candidates = bucket
         .map((p) => ({ at: new Date(p.at).getTime(), id: String(p.i) }))
@@ -135,7 +136,7 @@ async function walk<T>(
         let verified = chunk;
         if (lookedUp.length) {
           const ids = chunk.flatMap((c) => lookedUp.map((t) => postingId(space, t, c.id)));
-          const found = await existingIds(m.SearchPosting, ids, PARALLEL);
+          const found = await m.searchPostings.existingIds(ids, PARALLEL);
           lookups += ids.length;
           verified = chunk.filter((c) => lookedUp.every((t) => found.has(String(postingId(space, t, c.id)))));
         }
@@ -156,13 +157,9 @@ async function walk<T>(
 }
 
 /** Documents by `_id`, one findById each, bounded (`$in` would scan on FerretDB). */
-async function byIds<T>(ids: Types.ObjectId[], read: (id: Types.ObjectId) => Promise<unknown>): Promise<Map<string, T>> {
-  const out = new Map<string, T>();
-  await mapBounded(ids, PARALLEL, async (id) => {
-    const doc = (await read(id)) as T | null;
-    if (doc) out.set(String(id), doc);
-  });
-  return out;
+/** Documents read by `_id` (the store's parallel lookups), keyed by id; gone ones left out. */
+function byId<T extends { _id: unknown }>(docs: (T | null)[]): Map<string, T> {
+  return new Map(docs.flatMap((d) => (d ? [[String(d._id), d] as const] : [])));
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -171,7 +168,7 @@ type Lean = any;
 async function searchCustomers(m: Models, q: string, limit: number) {
   for (const terms of customerQueryTerms(q)) {
     const { items } = await walk<Lean>(m, 'c', terms, limit, null, async (ids) => {
-      const docs = await byIds<Lean>(ids, (id) => m.Customer.findById(id, { name: 1, email: 1, phone: 1, mergedInto: 1 }).lean());
+      const docs: Map<string, Lean> = byId(await m.customers.byIds(ids));
       for (const [id, c] of docs) if (c.mergedInto) docs.delete(id); // merged into another: that one is the result
       return docs;
     });
@@ -189,16 +186,15 @@ export async function search(m: Models, q: string, limit = 20, cursor?: string):
   const [customers, messages] = await Promise.all([
     after ? Promise.resolve([]) : searchCustomers(m, q, limit),
     walk<Lean>(m, 'm', messageQueryTerms(q), limit, after, async (ids) => {
-      const docs = await byIds<Lean>(ids, (id) => m.Message.findById(id).lean());
+      const docs: Map<string, Lean> = byId(await m.messages.byIds(ids));
       for (const [id, d] of docs) if (d.kind !== 'message' && d.kind !== 'note') docs.delete(id);
       return docs;
     }),
   ]);
-  const customerIds = [...new Set(messages.items.map((x) => String(x.customerId)))].map((id) => new Types.ObjectId(id));
-  const names = await byIds<Lean>(customerIds, (id) => m.Customer.findById(id, { name: 1 }).lean());
+  const names = await customerNames(m, messages.items.map((x) => x.customerId));
   return {
     customers: customers.map((c) => ({ id: String(c._id), name: c.name ?? undefined, email: c.email ?? undefined, phone: c.phone ?? undefined })),
-    messages: messages.items.map((x) => ({ ...toMessageView(x), customerName: names.get(String(x.customerId))?.name ?? undefined })),
+    messages: messages.items.map((x) => ({ ...toMessageView(x), customerName: names.get(String(x.customerId)) })),
     next: messages.next ? encodeCursor(messages.next) : null,
   };
 }
