@@ -20,6 +20,7 @@ import { idForKey, type Models } from '../src/store';
 import type { IdentityKind } from '../src/store/identities';
 import { conversationModel, dayOf } from '../src/store/conversations';
 import { threadBucket } from '../src/store/messages';
+import { threadWeekId, threadWeekModel } from '../src/store/thread-weeks';
 
 // ---------------------------------------------------------------- randomness
 
@@ -273,7 +274,7 @@ export interface CustomerFacts {
 export function customerDoc(c: CustomerFacts): Doc {
   const doc: Doc = {
     _id: c._id, tags: c.vip ? ['vip'] : [], attributes: c.vip ? { segment: 'gold' } : {}, language: c.language, languageSource: 'detected',
-    lastSeenAt: c.lastSeenAt, openConversationId: c.openConversationId, mergedInto: null, threadBuckets: true, createdAt: c.createdAt, updatedAt: c.updatedAt, __v: 0,
+    lastSeenAt: c.lastSeenAt, openConversationId: c.openConversationId, mergedInto: null, threadWeeks: true, createdAt: c.createdAt, updatedAt: c.updatedAt, __v: 0,
   };
   if (c.name !== undefined) doc.name = c.name;
   if (c.email !== undefined) doc.email = c.email;
@@ -364,6 +365,14 @@ export interface CustomerBundle {
   addresses: { kind: IdentityKind; address: string }[];
   /** "sipariş <n>" phrases this customer's messages contain (search terms that exist). */
   orderPhrases: string[];
+}
+
+/** The thread_weeks documents of a customer's messages (src/store/thread-weeks.ts): one per week bucket. */
+function threadWeekDocs(messages: Doc[]): Doc[] {
+  return [...new Set(messages.map((x) => String(x.tb)))].map((tb) => {
+    const [c, w] = tb.split(':') as [string, string];
+    return { _id: threadWeekId(c, Number(w)), c: new Types.ObjectId(c), w: Number(w) };
+  });
 }
 
 /** Everything stored for customer `k`: a pure function of (plan, k). */
@@ -595,8 +604,11 @@ export async function seedCustomers(
   const inFlight = opts.inFlight ?? 4;
   const t0 = performance.now();
   const stats: SeedStats = { customers: 0, identities: 0, conversations: 0, messages: 0, seconds: 0, insertErrors: 0 };
-  const collections = { Customer: m.Customer.collection, Identity: m.Identity.collection, Conversation: conversationModel(m.Customer.db).collection, Message: m.Message.collection };
-  const buffers: Record<keyof typeof collections, Doc[]> = { Customer: [], Identity: [], Conversation: [], Message: [] };
+  const collections = {
+    Customer: m.Customer.collection, Identity: m.Identity.collection, Conversation: conversationModel(m.Customer.db).collection, Message: m.Message.collection,
+    ThreadWeek: threadWeekModel(m.Customer.db).collection,
+  };
+  const buffers: Record<keyof typeof collections, Doc[]> = { Customer: [], Identity: [], Conversation: [], Message: [], ThreadWeek: [] };
   const running = new Set<Promise<void>>();
   let firstError: unknown;
   const flush = async (name: keyof typeof collections, force = false) => {
@@ -619,6 +631,7 @@ export async function seedCustomers(
     buffers.Identity.push(...b.identities);
     buffers.Conversation.push(...b.conversations);
     buffers.Message.push(...b.messages);
+    buffers.ThreadWeek.push(...threadWeekDocs(b.messages));
     stats.customers++;
     stats.identities += b.identities.length;
     stats.conversations += b.conversations.length;

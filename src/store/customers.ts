@@ -16,10 +16,10 @@ const customerSchema = new Schema(
     /** Cache of the unresolved conversation's id, so the per-message lookup is by _id; openKey stays the truth. */
     openConversationId: { type: Schema.Types.ObjectId, default: null },
     /**
-     * Every message of this customer carries its thread bucket (messages `tb`): true for customers created since
-     * buckets exist; absent on older or bulk-loaded ones, whose thread is read by customer id instead.
+     * Every week of this customer's thread is registered (thread_weeks) before its messages are written: true for
+     * customers created since weeks are registered; absent on older ones, whose thread is read by customer id.
      */
-    threadBuckets: { type: Boolean, default: true },
+    threadWeeks: { type: Boolean, default: true },
     /** Set when this customer was merged into another (kept, not deleted, so the merge can be undone). */
     mergedInto: { type: Schema.Types.ObjectId, default: null },
   },

@@ -14,6 +14,7 @@ import { quarantineModel } from './quarantine';
 import { searchPostingModel, searchPostingRepo } from './search-postings';
 import { teamModel } from './teams';
 import { teamPolicyModel } from './sla';
+import { threadWeekModel } from './thread-weeks';
 
 export { gridFsBlobStore, type BlobStore } from './attachments';
 export { connectStore, isDuplicateKey, STORE_MAX_IN_FLIGHT, type Db, type StoreOptions } from './connection';
@@ -56,7 +57,7 @@ export type Models = ReturnType<typeof models>;
  * FerretDB on PostgreSQL, makes them usable by its pushed-down filters (src/store/embedded-tuning.ts).
  */
 export async function ensureIndexes(db: Connection): Promise<void> {
-  const all = [...Object.values(models(db)).filter((m) => typeof m === 'function'), conversationModel(db)] as unknown as Model<never>[];
+  const all = [...Object.values(models(db)).filter((m) => typeof m === 'function'), conversationModel(db), threadWeekModel(db)] as unknown as Model<never>[];
   await Promise.all(all.map((m) => m.init()));
   const { embeddedPostgresqlUrl } = storeOptions(db);
   if (embeddedPostgresqlUrl) await tuneEmbeddedStore(embeddedPostgresqlUrl, db.name, all);

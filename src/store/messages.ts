@@ -3,6 +3,7 @@ import type { InboundMessage } from '../domain/messages';
 import { eachBatch } from './batches';
 import { inParallel } from './parallel';
 import { CHANNELS } from '../domain/channels';
+import { threadWeeksOf, weekOf } from './thread-weeks';
 
 const attachmentSchema = new Schema(
   { name: String, contentType: String, size: Number, url: String, storageKey: String },
@@ -58,6 +59,15 @@ messageSchema.index({ customerId: 1, createdAt: -1, _id: -1 });
 messageSchema.index({ providerId: 1 });
 // Serves: a customer's unified thread, a week at a time (`threadPage`).
 messageSchema.index({ tb: 1 });
+// Every message saved through the model (replies, notes, events) registers its thread week first; the raw inserts of
+// the inbound paths register theirs in the repository (insertInbound, ...).
+messageSchema.pre('save', async function registerThreadWeek() {
+  if (this.isNew && this.tb) await threadWeeksOf(this.db).register([this.tb]);
+});
+messageSchema.pre('insertMany', async function registerThreadWeeks(this: Model<MessageDoc>, next: () => void, docs: { tb?: string | null }[]) {
+  await threadWeeksOf(this.db).register(docs.flatMap((d) => (d.tb ? [d.tb] : [])));
+  next();
+});
 // Serves: one conversation's messages.
 messageSchema.index({ conversationId: 1, createdAt: -1 });
 
@@ -96,8 +106,8 @@ export function inboundMessageDocument(msg: InboundMessage, ids: { _id: Types.Ob
 }
 const withoutUndefined = <T extends Record<string, unknown>>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
-const WEEK_MS = 7 * 24 * 3600 * 1000;
-const weekOf = (at: Date) => Math.floor(at.getTime() / WEEK_MS);
+/** Week buckets read in parallel per round trip of a thread page. */
+const THREAD_WEEKS_AT_ONCE = 8;
 /** A message's thread bucket (`tb`): its customer and the week of its createdAt. */
 export const threadBucket = (customerId: unknown, at: Date) => `${String(customerId)}:${weekOf(at)}`;
 
@@ -106,6 +116,7 @@ const newestFirst = (a: MessageLean, b: MessageLean) => b.createdAt.getTime() - 
 
 /** Queries of `messages` that have moved into the store layer (the rest still goes through the model). */
 export function messageRepo(model: Model<MessageDoc>) {
+  const weeks = threadWeeksOf(model.db);
   const lean = (q: { lean<T>(): Promise<T> }) => q.lean<MessageLean[]>();
   return {
     byId: async (id: Types.ObjectId | string): Promise<MessageLean | null> => (await lean(model.find({ _id: new Types.ObjectId(id) }).limit(1)))[0] ?? null,
@@ -116,30 +127,42 @@ export function messageRepo(model: Model<MessageDoc>) {
     byProviderId: async (providerId: string): Promise<MessageLean | null> => (await lean(model.find({ providerId }).limit(1)))[0] ?? null,
     /** Inserts a built inbound message document (inboundMessageDocument) as it is; a duplicate key rejects. */
     async insertInbound(doc: Record<string, unknown>): Promise<void> {
+      await weeks.register([String(doc.tb)]);
       await model.collection.insertOne(doc);
+    },
+    /**
+     * Inserts built inbound message documents, unordered: one duplicate key does not stop the others (the driver's
+     * bulk error lists which failed, by index).
+     */
+    async insertInboundMany(docs: Record<string, unknown>[]): Promise<void> {
+      await weeks.register(docs.map((d) => String(d.tb)));
+      await model.collection.insertMany(docs, { ordered: false });
     },
     /** Every message, in batches of one cursor pass (maintenance jobs, never requests). */
     eachBatch: (size: number, fn: (docs: MessageLean[]) => Promise<void>) => eachBatch(model, {}, { kind: 1, text: 1, subject: 1, createdAt: 1, customerId: 1 }, size, fn),
     /**
-     * One page of a customer's unified thread, newest first, strictly before `before` (createdAt, then _id):
-     * week buckets from the cursor's week back to `earliest` (the customer's first conversation), four at a time,
-     * plus one group past the one that filled the page (a message's bucket is taken a moment before its createdAt
-     * is stamped, so it can sit one bucket early). `bucketed` false: the customer has messages written before
-     * buckets existed, read by the customer id instead (correct, cost grows with their history).
+     * One page of a customer's unified thread, newest first, strictly before `before` (createdAt, then _id).
+     * `weeks`: the customer's registered weeks, newest first (thread_weeks): their buckets (`tb`, one equality each)
+     * are read eight at a time until the page is full, plus the week just below it (a message's bucket is taken a
+     * moment before its createdAt is stamped, so it can sit one week early). `weeks` null (a customer from before
+     * weeks were registered): by the customer id (correct; the cost grows with that customer's history).
      */
-    async threadPage(customerId: Types.ObjectId, opts: { earliest: Date; limit: number; before?: { at: Date; id: Types.ObjectId }; bucketed: boolean }): Promise<MessageLean[]> {
+    /** The customer's registered thread weeks, newest first (for threadPage). */
+    threadWeeks: (customerId: Types.ObjectId) => weeks.of(customerId),
+    async threadPage(customerId: Types.ObjectId, opts: { limit: number; before?: { at: Date; id: Types.ObjectId }; weeks: number[] | null }): Promise<MessageLean[]> {
       const older = (d: MessageLean) => !opts.before || d.createdAt < opts.before.at || (d.createdAt.getTime() === opts.before.at.getTime() && String(d._id) < String(opts.before.id));
-      if (!opts.bucketed) return (await lean(model.find({ customerId }))).filter(older).sort(newestFirst).slice(0, opts.limit + 1);
+      const page = (docs: MessageLean[]) => docs.filter(older).sort(newestFirst).slice(0, opts.limit + 1);
+      if (!opts.weeks) return page(await lean(model.find({ customerId })));
+      const top = weekOf(opts.before?.at ?? new Date());
+      const weeks = opts.weeks.filter((w) => w <= top);
       const found: MessageLean[] = [];
-      const stop = weekOf(opts.earliest) - 1;
-      let filled = false;
-      for (let week = weekOf(opts.before?.at ?? new Date()); week >= stop; week -= 4) {
-        const weeks = [week, week - 1, week - 2, week - 3].filter((w) => w >= stop);
-        for (const docs of await inParallel(weeks, (w) => lean(model.find({ tb: `${String(customerId)}:${w}` })))) found.push(...docs.filter(older));
-        if (filled) break;
-        filled = found.length > opts.limit;
-      }
-      return found.sort(newestFirst).slice(0, opts.limit + 1);
+      const read = async (some: number[]) => {
+        for (const docs of await inParallel(some, (w) => lean(model.find({ tb: `${String(customerId)}:${w}` })))) found.push(...docs.filter(older));
+      };
+      let next = 0;
+      for (; next < weeks.length && found.length <= opts.limit; next += THREAD_WEEKS_AT_ONCE) await read(weeks.slice(next, next + THREAD_WEEKS_AT_ONCE));
+      if (next < weeks.length && weeks[next] === weeks[next - 1]! - 1) await read([weeks[next]!]);
+      return page(found);
     },
     /**
      * Gives a conversation's messages to another customer (merges and their undo), thread bucket included: one
@@ -147,6 +170,7 @@ export function messageRepo(model: Model<MessageDoc>) {
      */
     async moveConversation(conversationId: Types.ObjectId, customerId: Types.ObjectId): Promise<number> {
       const docs = await lean(model.find({ conversationId }));
+      await weeks.register(docs.map((d) => threadBucket(customerId, d.createdAt)));
       await inParallel(docs, (d) => model.updateOne({ _id: d._id }, { $set: { customerId, tb: threadBucket(customerId, d.createdAt) } }));
       return docs.length;
     },

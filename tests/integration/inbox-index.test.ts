@@ -184,7 +184,7 @@ describe('the unified thread, read a week at a time', () => {
     const bucketed = await wholeThread(id, 5);
     await m.Message.updateMany({ customerId: id }, { $unset: { tb: 1 } });
     expect(await wholeThread(id, 5)).toEqual([]); // buckets are all the bucketed path reads
-    await m.Customer.updateOne({ _id: id }, { $unset: { threadBuckets: 1 } });
+    await m.Customer.updateOne({ _id: id }, { $unset: { threadWeeks: 1 } });
     expect(await wholeThread(id, 5)).toEqual(bucketed);
   });
 });

@@ -97,12 +97,10 @@ export async function getCustomer(m: Models, id: string): Promise<CustomerView> 
 /** The unified thread: every message, note and event of the customer, all channels; newest page, oldest first. */
 export async function customerThread(m: Models, id: string, opts: { limit: number; before?: string }): Promise<{ items: MessageView[]; nextBefore: string | null }> {
   const customerId = oid(id);
-  const [customer, conversations] = await Promise.all([m.customers.byId(customerId), m.conversations.ofCustomer(customerId)]);
+  const [customer, weeks] = await Promise.all([m.customers.byId(customerId), m.messages.threadWeeks(customerId)]);
   if (!customer) throw new InboxError('customer not found', 404);
-  // No message is older than the customer's first conversation (merged-in ones included: they moved here too).
-  const earliest = new Date(Math.min(Date.now(), ...conversations.map((c) => c.openedAt.getTime())));
   const docs = await m.messages.threadPage(customerId, {
-    earliest, limit: opts.limit, before: opts.before ? decodeCursor(opts.before) : undefined, bucketed: customer.threadBuckets === true,
+    limit: opts.limit, before: opts.before ? decodeCursor(opts.before) : undefined, weeks: customer.threadWeeks === true ? weeks : null,
   });
   const page = docs.slice(0, opts.limit);
   const oldest = page[page.length - 1];

@@ -85,7 +85,7 @@ export async function ingestBatchSettled(
   if (fresh.length) {
     const docs = fresh.map(toDoc);
     try {
-      await m.Message.collection.insertMany(docs, { ordered: false });
+      await m.messages.insertInboundMany(docs);
       fresh.forEach((it, k) => (it.message = docs[k]));
     } catch (err) {
       const writeErrors = bulkWriteErrors(err);
