@@ -40,11 +40,18 @@ for (const [file, imports] of graph) {
 
 // Store access: collections that have moved into repositories are reached only through them. A file outside
 // src/store that names such a model (or reaches it through Models) is refused.
-const repositoryOnly = [/\bconversationModel\b/, /\.Conversation\./];
+const repositoryOnly = [
+  { collection: 'conversations', repository: 'src/store/conversations.ts', patterns: [/\bconversationModel\b/, /\.Conversation\./] },
+  { collection: 'customers', repository: 'src/store/customers.ts, `customers` on Models', patterns: [/\bcustomerModel\b/, /\.Customer\./] },
+  { collection: 'identities', repository: 'src/store/identities.ts, `identities` on Models', patterns: [/\bidentityModel\b/, /\.Identity\./] },
+  { collection: 'audit', repository: 'src/store/audit.ts, `audit` on Models', patterns: [/\bauditModel\b/, /\.Audit\./] },
+];
 for (const file of graph.keys()) {
   if (file.startsWith('src/store/') || !/^(src|channels|workers)\//.test(file)) continue;
   const text = readFileSync(file, 'utf8');
-  for (const pattern of repositoryOnly) if (pattern.test(text)) problems.push(`store: ${file} reaches the conversations model (${pattern}); use the repository (src/store/conversations.ts)`);
+  for (const { collection, repository, patterns } of repositoryOnly) {
+    for (const pattern of patterns) if (pattern.test(text)) problems.push(`store: ${file} reaches the ${collection} model (${pattern}); use the repository (${repository})`);
+  }
 }
 
 // Cycles: depth-first search with colours.

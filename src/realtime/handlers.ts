@@ -2,8 +2,9 @@ import type { Socket } from 'socket.io';
 import { Types } from 'mongoose';
 import { z } from 'zod';
 import type { HubDeps } from '../deps';
-import { Rooms, WidgetEvents } from '../domain/events';
+import { Rooms } from '../domain/events';
 import type { AgentView } from '../services/agents/agents';
+import { agentTypingToVisitor } from '../services/conversations/threads';
 import { trackViewer } from './presence';
 import { onEvent as on } from './socket-event';
 
@@ -32,10 +33,7 @@ export function registerAgentHandlers(socket: Socket, deps: HubDeps): void {
     if (!conversation) return { error: 'conversation not found' };
     deps.events.typing(id, { from: 'agent', typing, agentId: agent.id, agentName: agent.name });
     // Only web chat has a live customer to show "agent is typing" to.
-    if (conversation.lastInboundChannel === 'webchat') {
-      const identity = await deps.models.Identity.findOne({ customerId: conversation.customerId, kind: 'webchat' }, { address: 1 }).lean();
-      if (identity) deps.events.toVisitor(identity.address, WidgetEvents.agentTyping, { typing, agentName: agent.name });
-    }
+    if (conversation.lastInboundChannel === 'webchat') await agentTypingToVisitor(deps.models, deps.events, conversation.customerId, { typing, agentName: agent.name });
     return { ok: true };
   });
 }

@@ -2,7 +2,7 @@ import type { Connection, Model } from 'mongoose';
 import { storeOptions } from './connection';
 import { tuneEmbeddedStore } from './embedded-tuning';
 import { agentModel } from './agents';
-import { auditModel } from './audit';
+import { auditModel, auditRepo, type AuditDoc } from './audit';
 import { cannedModel } from './canned';
 import { conversationModel, conversationRepo, type ConversationDoc } from './conversations';
 import { customerModel, customerRepo, type CustomerDoc } from './customers';
@@ -39,6 +39,7 @@ export function models(db: Connection) {
     Agent: agentModel(db),
     Team: teamModel(db),
     Audit: auditModel(db),
+    audit: auditRepo(auditModel(db) as unknown as Model<AuditDoc>),
     Canned: cannedModel(db),
     Quarantine: quarantineModel(db),
     MetricEvent: metricEventModel(db),

@@ -70,16 +70,15 @@ export async function getConversationView(m: Models, id: string): Promise<Conver
 }
 
 async function withName(m: Models, c: ConversationDoc): Promise<ConversationView> {
-  const customer = await m.Customer.findById(c.customerId, { name: 1 }).lean();
-  return toConversationView(c, customer?.name ?? undefined);
+  return toConversationView(c, await m.customers.nameOf(c.customerId));
 }
 
 export type { CustomerView } from '../../domain/views';
 
 export async function getCustomer(m: Models, id: string): Promise<CustomerView> {
-  const c = await m.Customer.findById(oid(id)).lean();
+  const c = await m.customers.byId(oid(id));
   if (!c) throw new InboxError('customer not found', 404);
-  const identities = await m.Identity.find({ customerId: c._id }).sort({ createdAt: 1 }).lean();
+  const identities = await m.identities.ofCustomer(c._id);
   return {
     id: String(c._id),
     name: c.name ?? undefined,

@@ -28,8 +28,7 @@ export async function changeLabels(
   if (add.length) updated = await m.conversations.updateById(_id, { $addToSet: { labels: { $each: add } } });
   if (remove.length) updated = await m.conversations.updateById(_id, { $pullAll: { labels: remove } });
   if (!updated) throw new InboxError('conversation not found', 404);
-  const customer = await m.Customer.findById(updated.customerId, { name: 1 }).lean();
-  const view = toConversationView(updated, customer?.name ?? undefined);
+  const view = toConversationView(updated, await m.customers.nameOf(updated.customerId));
   events?.conversation(view);
   return view;
 }

@@ -43,9 +43,7 @@ export async function createReply(
   if (!conversation) throw new ReplyError('conversation not found', 404);
   const channel = input.channel ?? (conversation.lastInboundChannel as Channel | undefined);
   if (!channel) throw new ReplyError('the conversation has no inbound channel yet; choose one', 422);
-  const identity = await m.Identity.findOne({ customerId: conversation.customerId, kind: identityKindOf(channel) })
-    .sort({ verified: -1, updatedAt: -1 })
-    .lean();
+  const identity = await m.identities.ofCustomerAndKind(conversation.customerId, identityKindOf(channel));
   if (!identity) throw new ReplyError(`the customer has no ${channel} address`, 422);
   // Refused here, at reply time, so the agent sees why at once instead of a failed message later.
   if (channel === 'whatsapp' && (input.whatsappRoute ?? 'twilio') === 'twilio' && !input.threadHints?.contentSid) {

@@ -1,3 +1,5 @@
+import type { Types } from 'mongoose';
+import { WidgetEvents } from '../../domain/events';
 import type { MessageView } from '../../domain/views';
 import type { EventPublisher } from '../events';
 import type { Models } from '../../store';
@@ -10,7 +12,7 @@ import { toMessageView } from './views';
  * pre-chat form (unverified), so showing that customer's email thread here would show it to whoever typed it.
  */
 export async function visitorHistory(m: Models, visitorId: string, opts: { before?: string; limit: number }): Promise<MessageView[]> {
-  const identity = await m.Identity.findById(identityId('webchat', visitorId)).lean();
+  const identity = await m.identities.byId(identityId('webchat', visitorId));
   if (!identity) return [];
   const filter: Record<string, unknown> = { customerId: identity.customerId, kind: 'message', channel: 'webchat' };
   if (opts.before) filter.createdAt = { $lt: new Date(opts.before) };
@@ -20,11 +22,17 @@ export async function visitorHistory(m: Models, visitorId: string, opts: { befor
 
 /** Relays a visitor's typing state to the agents in their unresolved conversation's room. */
 export async function visitorTyping(m: Models, events: EventPublisher, visitorId: string, typing: boolean): Promise<void> {
-  const identity = await m.Identity.findById(identityId('webchat', visitorId)).lean();
+  const identity = await m.identities.byId(identityId('webchat', visitorId));
   if (!identity) return;
   // By _id through the customer's cached open conversation (a lookup by openKey scans on FerretDB); checked open.
-  const customer = await m.Customer.findById(identity.customerId, { openConversationId: 1 }).lean();
+  const customer = await m.customers.byId(identity.customerId, ['openConversationId']);
   if (!customer?.openConversationId) return;
   const conversation = await m.conversations.byId(customer.openConversationId);
   if (conversation?.openKey === String(identity.customerId)) events.typing(String(conversation._id), { from: 'customer', typing });
+}
+
+/** Shows the customer's web chat visitor that an agent is typing (only web chat has a live customer to show it to). */
+export async function agentTypingToVisitor(m: Models, events: EventPublisher, customerId: Types.ObjectId, state: { typing: boolean; agentName: string }): Promise<void> {
+  const identity = await m.identities.ofCustomerAndKind(customerId, 'webchat');
+  if (identity) events.toVisitor(identity.address, WidgetEvents.agentTyping, state);
 }

@@ -32,7 +32,7 @@ export async function maybeAutoReply(
   if (!settings.hasCalendar || !settings.autoReply?.enabled) return { sent: false, reason: 'not configured' };
   const now = (ctx.now ?? (() => new Date()))();
   if (isOpen(settings.calendar, now)) return { sent: false, reason: 'open' };
-  const customer = await m.Customer.findById(c.customerId, { language: 1 }).lean();
+  const customer = await m.customers.byId(c.customerId, ['language']);
   const text = autoReplyText(settings.autoReply, msg.channel, customer?.language ?? msg.language);
   if (!text) return { sent: false, reason: 'no text' };
   const periodEnd = nextOpening(settings.calendar, now)?.getTime() ?? 'never';

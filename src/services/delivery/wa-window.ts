@@ -76,8 +76,8 @@ export async function customerChannels(
   customerId: Types.ObjectId | string,
   opts: { twilioConfigured: boolean; whatsappRoute: WhatsAppRoute; templates: WhatsAppTemplates; now?: Date },
 ): Promise<ChannelOption[] | null> {
-  if (!(await m.Customer.exists({ _id: customerId }))) return null;
-  const identities = await m.Identity.find({ customerId }).sort({ verified: -1, updatedAt: -1 }).lean();
+  if (!(await m.customers.exists(customerId))) return null;
+  const identities = await m.identities.preferredOf(customerId);
   const out: ChannelOption[] = [];
   const first = (kind: string) => identities.find((i) => i.kind === kind)?.address;
   const email = first('email');

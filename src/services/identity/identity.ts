@@ -41,41 +41,36 @@ export async function resolveCustomer(
   const _id = identityId(kind, address);
   // Most messages come from known customers: plain reads then, and upserts (serialized writes on FerretDB's
   // SQLite, findAndModify costing tens of ms under load) only for a first contact.
-  let identity = await m.Identity.findById(_id).lean();
+  let identity = await m.identities.byId(_id);
   let created = false;
   if (!identity) {
     const candidate = new Types.ObjectId();
     try {
-      identity = await m.Identity.findOneAndUpdate(
-        { _id },
-        { $setOnInsert: { kind, address, customerId: candidate, verified: profile.verified ?? false } },
-        { upsert: true, new: true },
-      ).lean();
+      identity = await m.identities.createIfAbsent(_id, { kind, address, customerId: candidate, verified: profile.verified ?? false });
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
-      identity = await m.Identity.findById(_id).lean(); // lost the race: the winner's row is there now
+      identity = await m.identities.byId(_id); // lost the race: the winner's row is there now
     }
     if (!identity) throw new Error(`identity ${kind}:${address} vanished`);
-    created = candidate.equals(identity.customerId as Types.ObjectId);
+    created = candidate.equals(identity.customerId);
   }
-  const customerId = identity.customerId as Types.ObjectId;
+  const customerId = identity.customerId;
   const now = new Date();
-  let customer = created ? null : await m.Customer.findById(customerId).lean();
+  let customer = created ? null : await m.customers.byId(customerId);
   if (!customer) {
     // New, or the customer write of an earlier attempt never happened (crash between the two writes): upsert.
     const contact = kind === 'email' ? { email: address } : kind === 'phone' ? { phone: address } : {};
-    const update = { $setOnInsert: { name: profile.name, language: profile.language, ...contact }, $set: { lastSeenAt: now } };
     // Searchable before it exists: a failure here leaves no customer, so a retry comes back this way (search-index.ts).
     await indexNewCustomer(m, customerId, { name: profile.name, kind, address }, now);
     try {
-      customer = await m.Customer.findOneAndUpdate({ _id: customerId }, update, { upsert: true, new: true }).lean();
+      customer = await m.customers.createIfAbsent(customerId, { name: profile.name, language: profile.language, ...contact }, now);
     } catch (err) {
       // Two first messages raced on the same new customer id: the other insert won, so now it is a plain read.
       if (!isDuplicateKey(err)) throw err;
-      customer = await m.Customer.findById(customerId).lean();
+      customer = await m.customers.byId(customerId);
     }
   } else if (!customer.lastSeenAt || now.getTime() - new Date(customer.lastSeenAt).getTime() > LAST_SEEN_PRECISION_MS) {
-    await m.Customer.updateOne({ _id: customerId }, { $max: { lastSeenAt: now } });
+    await m.customers.touchLastSeen(customerId, now);
   }
   return { customerId, created, customer };
 }
@@ -96,18 +91,12 @@ export async function linkIdentity(
 ): Promise<boolean> {
   const address = normalizeAddress(kind, rawAddress);
   const _id = identityId(kind, address);
-  if (await m.Identity.exists({ _id })) return false; // the usual case: linked by an earlier message
+  if (await m.identities.exists(_id)) return false; // the usual case: linked by an earlier message
   try {
-    const res = await m.Identity.updateOne(
-      { _id },
-      { $setOnInsert: { kind, address, customerId, verified } },
-      { upsert: true },
-    );
-    if (res.upsertedCount === 1 && kind === 'email') {
-      await m.Customer.updateOne({ _id: customerId, email: { $exists: false } }, { $set: { email: address } });
-    }
-    if (res.upsertedCount === 1) await indexCustomer(m, customerId); // findable by the new address
-    return res.upsertedCount === 1;
+    const inserted = await m.identities.insertIfAbsent(_id, { kind, address, customerId, verified });
+    if (inserted && kind === 'email') await m.customers.setEmailIfAbsent(customerId, address);
+    if (inserted) await indexCustomer(m, customerId); // findable by the new address
+    return inserted;
   } catch (err) {
     if (isDuplicateKey(err)) return false;
     throw err;

@@ -20,16 +20,13 @@ export function detectLanguage(text: string | undefined | null): string | null {
 export async function applyDetectedLanguage(m: Models, customerId: Types.ObjectId, text: string | undefined | null): Promise<string | null> {
   const detected = detectLanguage(text);
   if (detected) {
-    await m.Customer.updateOne({ _id: customerId, languageSource: { $ne: 'agent' } }, { $set: { language: detected, languageSource: 'detected' } });
+    await m.customers.setDetectedLanguage(customerId, detected);
   }
-  const c = await m.Customer.findById(customerId, { language: 1 }).lean();
+  const c = await m.customers.byId(customerId, ['language']);
   return c?.language ?? null;
 }
 
 /** An agent sets (or clears, with null) the customer's language; detection never overwrites it afterwards. */
 export async function setCustomerLanguage(m: Models, customerId: Types.ObjectId, language: string | null) {
-  const update = language
-    ? { $set: { language, languageSource: 'agent' } }
-    : { $unset: { language: 1, languageSource: 1 } };
-  return m.Customer.findOneAndUpdate({ _id: customerId }, update, { new: true }).lean();
+  return m.customers.setLanguage(customerId, language);
 }

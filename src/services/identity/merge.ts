@@ -1,5 +1,6 @@
 import { Types } from 'mongoose';
 import { inParallel, type Models } from '../../store';
+import type { CustomerContact } from '../../store/customers';
 import { InboxError, oid } from '../conversations/inbox';
 import type { AgentRef } from '../conversations/replies';
 import { customerTermsOf, indexCustomer } from '../search/search-index';
@@ -33,12 +34,12 @@ export async function mergeCustomers(m: Models, actor: AgentRef, targetIdRaw: st
   const targetId = oid(targetIdRaw, 'customer id');
   const sourceId = oid(sourceIdRaw, 'sourceId');
   if (targetId.equals(sourceId)) throw new InboxError('cannot merge a customer into itself', 400);
-  const [target, source] = await Promise.all([m.Customer.findById(targetId).lean(), m.Customer.findById(sourceId).lean()]);
+  const [target, source] = await m.customers.byIds([targetId, sourceId]);
   if (!target || !source) throw new InboxError('customer not found', 404);
   if (target.mergedInto || source.mergedInto) throw new InboxError('customer was already merged', 409);
 
   const [identities, sourceConvs, targetConvs] = await Promise.all([
-    m.Identity.find({ customerId: sourceId }, { _id: 1 }).lean(),
+    m.identities.ofCustomer(sourceId),
     m.conversations.ofCustomer(sourceId),
     m.conversations.ofCustomer(targetId),
   ]);
@@ -55,7 +56,7 @@ export async function mergeCustomers(m: Models, actor: AgentRef, targetIdRaw: st
   if (sourceOpen && targetOpen) before.resolved = { id: String(sourceOpen._id), status: sourceOpen.status, openKey: sourceOpen.openKey };
   else if (sourceOpen) before.adopted = { id: String(sourceOpen._id), openKey: sourceOpen.openKey };
 
-  const audit = await m.Audit.create({ action: 'customer.merge', actor, at: new Date(), subjectId: targetId, before });
+  const auditId = await m.audit.record({ action: 'customer.merge', actor, subjectId: targetId, before });
 
   // The open conversation first: its openKey must never equal the target's while the target has one.
   if (before.resolved) {
@@ -65,38 +66,34 @@ export async function mergeCustomers(m: Models, actor: AgentRef, targetIdRaw: st
     await m.conversations.updateById(before.adopted.id, { $set: { openKey: String(targetId) } });
   }
   const convIds = sourceConvs.map((c) => c._id);
-  await m.Identity.updateMany({ customerId: sourceId }, { $set: { customerId: targetId } });
+  await m.identities.reassign(sourceId, targetId);
   await inParallel(convIds, (id) => m.conversations.updateById(id, { $set: { customerId: targetId } }));
   for (const id of convIds) await m.messages.moveConversation(id, targetId);
-  const fill: Record<string, unknown> = { tags: [...new Set([...(target.tags ?? []), ...(source.tags ?? [])])] };
+  const fill: CustomerContact = { tags: [...new Set([...(target.tags ?? []), ...(source.tags ?? [])])] };
   for (const k of ['name', 'email', 'phone'] as const) if (!target[k] && source[k]) fill[k] = source[k];
   if (before.adopted) fill.openConversationId = new Types.ObjectId(before.adopted.id);
-  await m.Customer.updateOne({ _id: targetId }, { $set: fill });
-  if ('name' in fill) await customerRenamed(m, targetId, fill.name as string);
-  await m.Customer.updateOne({ _id: sourceId }, { $set: { mergedInto: targetId, openConversationId: null } });
+  await m.customers.setContact(targetId, fill);
+  if ('name' in fill) await customerRenamed(m, targetId, fill.name);
+  await m.customers.setMergedInto(sourceId, targetId, null);
   // The target is now found by the source's addresses too; the source stays indexed and search skips it (merged).
   await indexCustomer(m, targetId);
   await invalidate();
-  return { auditId: String(audit._id), targetId: String(targetId), sourceId: String(sourceId) };
+  return { auditId: String(auditId), targetId: String(targetId), sourceId: String(sourceId) };
 }
 
 export async function undoMerge(m: Models, actor: AgentRef, auditIdRaw: string, invalidate: SenderInvalidator) {
   const auditId = oid(auditIdRaw, 'audit id');
   // Claim the undo atomically, so two clicks never undo twice.
-  const audit = await m.Audit.findOneAndUpdate(
-    { _id: auditId, action: 'customer.merge', undoneAt: null },
-    { $set: { undoneAt: new Date(), undoneBy: actor } },
-    { new: true },
-  ).lean();
+  const audit = await m.audit.claimUndo(auditId, 'customer.merge', actor);
   if (!audit) {
-    const exists = await m.Audit.exists({ _id: auditId });
+    const exists = await m.audit.exists(auditId);
     throw exists ? new InboxError('this merge was already undone', 409) : new InboxError('audit entry not found', 404);
   }
   const b = audit.before as MergeBefore;
-  const targetId = audit.subjectId as Types.ObjectId;
+  const targetId = audit.subjectId;
   const sourceId = new Types.ObjectId(b.sourceId);
   const convIds = b.conversationIds.map((id) => new Types.ObjectId(id));
-  await m.Identity.updateMany({ _id: { $in: b.identityIds } }, { $set: { customerId: sourceId } });
+  await m.identities.moveTo(b.identityIds.map((id) => new Types.ObjectId(id)), sourceId);
   await inParallel(convIds, (id) => m.conversations.updateById(id, { $set: { customerId: sourceId } }));
   for (const id of convIds) await m.messages.moveConversation(id, sourceId);
   if (b.adopted) await m.conversations.updateById(b.adopted.id, { $set: { openKey: b.adopted.openKey } });
@@ -105,7 +102,7 @@ export async function undoMerge(m: Models, actor: AgentRef, auditIdRaw: string, 
     await m.conversations.updateById(b.resolved.id, { $set: { status: b.resolved.status, resolvedAt: null, openKey: b.resolved.openKey } })
       .catch(() => undefined);
   }
-  await m.Customer.updateOne({ _id: sourceId }, { $set: { mergedInto: null, openConversationId: b.source.openConversationId ?? null } });
+  await m.customers.setMergedInto(sourceId, null, (b.source.openConversationId as Types.ObjectId | null | undefined) ?? null);
   // null, not undefined: a field the target did not have (and the merge filled from the source) must be cleared, and
   // mongoose drops undefined values from a $set.
   await m.customers.setContact(targetId, {
@@ -113,7 +110,7 @@ export async function undoMerge(m: Models, actor: AgentRef, auditIdRaw: string, 
     openConversationId: (b.target.openConversationId as Types.ObjectId | null | undefined) ?? null,
   });
   await customerRenamed(m, targetId, b.target.name);
-  await m.Audit.create({ action: 'customer.merge.undo', actor, at: new Date(), subjectId: targetId, before: { auditId: String(auditId) } });
+  await m.audit.record({ action: 'customer.merge.undo', actor, subjectId: targetId, before: { auditId: String(auditId) } });
   // The source is found by its addresses again, the target no longer by them (unless it has them itself).
   await indexCustomer(m, sourceId);
   await indexCustomer(m, targetId, { staleTerms: await customerTermsOf(m, sourceId) });
@@ -123,10 +120,10 @@ export async function undoMerge(m: Models, actor: AgentRef, auditIdRaw: string, 
 
 export async function renameCustomer(m: Models, actor: AgentRef, idRaw: string, name: string) {
   const id = oid(idRaw, 'customer id');
-  const before = await m.Customer.findOneAndUpdate({ _id: id }, { $set: { name } }).lean();
+  const before = await m.customers.rename(id, name);
   if (before) await customerRenamed(m, id, name);
   if (!before) throw new InboxError('customer not found', 404);
-  await m.Audit.create({ action: 'customer.rename', actor, at: new Date(), subjectId: id, before: { name: before.name ?? null } });
+  await m.audit.record({ action: 'customer.rename', actor, subjectId: id, before: { name: before.name ?? null } });
   await indexCustomer(m, id, { previousName: before.name });
 }
 
@@ -138,6 +135,6 @@ export async function customerConversations(m: Models, idRaw: string) {
 
 export async function customerAudit(m: Models, idRaw: string) {
   const subjectId = oid(idRaw, 'customer id');
-  const docs = await m.Audit.find({ subjectId }).sort({ at: -1 }).limit(50).lean();
+  const docs = await m.audit.ofSubject(subjectId, 50);
   return docs.map((a) => ({ id: String(a._id), action: a.action, actor: a.actor, at: a.at.toISOString(), undoneAt: a.undoneAt?.toISOString() ?? null }));
 }

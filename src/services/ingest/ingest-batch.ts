@@ -223,10 +223,10 @@ async function prepare(m: Models, items: Item[], cache?: SenderCache): Promise<{
   // identity -> customer -> cached open conversation, by _id, for the senders not in the process cache
   const resolveByReads = async (list: Item[]) => {
     if (!list.length) return;
-    const identities = await byIds(m.Identity, list.map(senderId));
+    const identities = (await m.identities.byIds(dedupeIds(list.map(senderId)))).filter((d) => d !== null);
     const identityById = new Map(identities.map((d) => [String(d._id), d]));
     identities.forEach((d) => knownIds.add(String(d._id)));
-    const customers = await byIds(m.Customer, list.map((it) => identityById.get(String(senderId(it)))?.customerId).filter(Boolean));
+    const customers = (await m.customers.byIds(dedupeIds(identities.map((d) => d.customerId)))).filter((c) => c !== null);
     const customerById = new Map(customers.map((c) => [String(c._id), c]));
     for (const it of list) {
       const customerId = identityById.get(String(senderId(it)))?.customerId;
@@ -325,7 +325,7 @@ async function prepare(m: Models, items: Item[], cache?: SenderCache): Promise<{
   );
   for (const it of unique) if (it.customerId && staleSeen.some((id) => id.equals(it.customerId!))) it.customer = { ...it.customer, lastSeenAt: seenNow };
   // Not awaited here: it goes to the store alongside the message insert (see ingestBatchSettled).
-  const seenWrite = Promise.all(staleSeen.map((_id) => m.Customer.updateOne({ _id }, { $max: { lastSeenAt: seenNow } })));
+  const seenWrite = Promise.all(staleSeen.map((id) => m.customers.touchLastSeen(id, seenNow)));
   seenWrite.catch(() => undefined);
   await Promise.all([
     ...unique.flatMap((it) =>

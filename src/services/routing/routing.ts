@@ -53,7 +53,7 @@ export async function requestDrain(queue: Queue<RoutingJob>, teamIds: Iterable<s
 async function announce(d: RoutingDeps, conversation: Lean, text: string, customerName?: string | null) {
   const event = await recordEvent(d.models, conversation, text);
   if (!d.events) return;
-  const name = customerName !== undefined ? customerName : (await d.models.Customer.findById(conversation.customerId, { name: 1 }).lean())?.name;
+  const name = customerName !== undefined ? customerName : await d.models.customers.nameOf(conversation.customerId);
   const view = toConversationView(conversation, name ?? undefined);
   d.events.conversation(view);
   d.events.message(toMessageView(event), view);
@@ -113,7 +113,7 @@ async function noteQueued(d: RoutingDeps, teamId: string): Promise<void> {
     if (!fresh.has(id)) continue;
     const c = await d.models.conversations.byId(id);
     if (!c) continue;
-    const customer = await d.models.Customer.findById(c.customerId, { language: 1, name: 1 }).lean();
+    const customer = await d.models.customers.byId(c.customerId, ['language', 'name']);
     const why = whyQueued(team.assignmentPolicy as AssignmentPolicy, agents, { language: customer?.language, requiredSkills: c.requiredSkills ?? [] });
     await announce(d, c, `Queued in team ${team.name} at position ${i + 1} (${team.assignmentPolicy}: ${why})`, customer?.name ?? null);
   }
@@ -171,7 +171,7 @@ async function drainPass(d: RoutingDeps, teamId: string): Promise<void> {
     if (!ids.length) return;
     const convs = await Promise.all(ids.map((id) => d.models.conversations.byId(id)));
     const customerIds = [...new Set(convs.flatMap((c) => (c ? [String(c.customerId)] : [])))];
-    const customers = new Map((await Promise.all(customerIds.map((id) => d.models.Customer.findById(id, { language: 1, name: 1 }).lean()))).flatMap((x) => (x ? [[String(x._id), x] as const] : [])));
+    const customers = new Map((await d.models.customers.byIds(customerIds, ['language', 'name'])).flatMap((x) => (x ? [[String(x._id), x] as const] : [])));
     for (const [i, c] of convs.entries()) {
       const id = ids[i]!;
       if (!c || c.status === 'resolved' || c.assigneeId || String(c.teamId) !== teamId) {

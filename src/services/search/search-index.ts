@@ -104,7 +104,7 @@ type CustomerLean = any;
 
 /** A customer's terms: its name, email and phone, and the addresses of all its identities. */
 async function termsOfCustomer(m: Models, customer: CustomerLean, identities?: { kind: string; address: string }[]): Promise<string[]> {
-  const ids = identities ?? (await m.identities.ofCustomer(customer._id));
+  const ids = identities ?? (await m.identities.ofCustomer(customer._id, 50));
   const emails = [customer.email, ...ids.filter((i) => i.kind === 'email').map((i) => i.address)];
   const phones = [customer.phone, ...ids.filter((i) => i.kind === 'phone').map((i) => i.address)]
     .filter((p): p is string => Boolean(p))

@@ -50,8 +50,7 @@ function clocksOf(c: Lean): SlaClocks {
 }
 
 async function withName(m: Models, c: Lean) {
-  const customer = await m.Customer.findById(c.customerId, { name: 1 }).lean();
-  return toConversationView(c, customer?.name ?? undefined);
+  return toConversationView(c, await m.customers.nameOf(c.customerId));
 }
 
 async function ensureJobs(ctx: SlaContext, conversationId: string, clocks: SlaClocks, now: Date) {
