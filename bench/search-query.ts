@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import type { InboundMessage } from '../src/domain/messages';
 import { redisConnection } from '../src/queues';
-import { ingestBatchSettled } from '../src/services/ingest/ingest-batch';
+import { ingestBatchSettled } from '../src/services/ingest/ingest';
 import { search } from '../src/services/search/search';
 import { wireSearch } from '../src/services/search/search-index';
 import { connectStore, ensureIndexes, models, type Models } from '../src/store';

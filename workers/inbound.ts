@@ -2,8 +2,7 @@ import type { Job } from 'bullmq';
 import { inboundMessageSchema, type InboundMessage } from '../src/domain/messages';
 import type { InboundJob } from '../src/queues';
 import type { EventPublisher } from '../src/services/events';
-import type { IngestResult } from '../src/services/ingest/ingest';
-import { ingestBatchSettled, SenderCache } from '../src/services/ingest/ingest-batch';
+import { ingestBatchSettled, SenderCache, type IngestResult } from '../src/services/ingest/ingest';
 import type { Models } from '../src/store';
 import { UnrecoverableError } from 'bullmq';
 

@@ -32,6 +32,8 @@ const define = (db: Connection) => db.model('Customer', customerSchema);
 export const customerModel = (db: Connection) => (db.models.Customer as ReturnType<typeof define> | undefined) ?? define(db);
 
 type CustomerLean = CustomerDoc & { _id: Types.ObjectId; createdAt?: Date };
+/** A stored customer as the repository returns it. */
+export type CustomerRecord = CustomerLean;
 /** A customer as read with only some fields (`_id` always comes). */
 export type CustomerFields<K extends keyof CustomerDoc> = Pick<CustomerLean, '_id' | K>;
 /** The contact fields a merge fills and its undo restores. */

@@ -23,7 +23,8 @@ export { idForKey } from './keys';
 export { attachInboxIndex, onConversationWritten, type ConversationDoc, type ConversationRepo } from './conversations';
 export { inboxIndex, type Cursor, type InboxIndex, type ViewFilter } from './inbox-index';
 export { inParallel } from './parallel';
-export { inboundMessageDocument, threadBucket } from './messages';
+export { inboundMessageDocument, threadBucket, type MessageRecord } from './messages';
+export type { CustomerRecord } from './customers';
 export { indexedFields, scanCounters } from './embedded-tuning';
 
 /** All models of one database connection. */

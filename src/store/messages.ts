@@ -80,7 +80,7 @@ export const messageModel = (db: Connection) => (db.models.Message as ReturnType
  * The stored document of an inbound message: the one builder both inbound write paths use (ingest() and the
  * batch), written through the driver as it is. Undefined fields are left out (the driver would store null).
  */
-export function inboundMessageDocument(msg: InboundMessage, ids: { _id: Types.ObjectId; conversationId: Types.ObjectId; customerId: Types.ObjectId }, receivedAt: Date): Record<string, unknown> {
+export function inboundMessageDocument(msg: InboundMessage, ids: { _id: Types.ObjectId; conversationId: Types.ObjectId; customerId: Types.ObjectId }, receivedAt: Date): MessageRecord {
   const doc: Record<string, unknown> = {
     ...ids,
     direction: 'in',
@@ -102,7 +102,7 @@ export function inboundMessageDocument(msg: InboundMessage, ids: { _id: Types.Ob
   if (msg.subject !== undefined) doc.subject = msg.subject;
   if (msg.threadHints !== undefined) doc.threadHints = msg.threadHints;
   if (msg.email !== undefined) doc.email = msg.email;
-  return doc;
+  return doc as MessageRecord; // what the schema describes, written raw (the driver adds nothing)
 }
 const withoutUndefined = <T extends Record<string, unknown>>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
@@ -112,6 +112,8 @@ const THREAD_WEEKS_AT_ONCE = 8;
 export const threadBucket = (customerId: unknown, at: Date) => `${String(customerId)}:${weekOf(at)}`;
 
 type MessageLean = MessageDoc & { _id: Types.ObjectId; createdAt: Date };
+/** A stored message as the repository returns it. */
+export type MessageRecord = MessageLean;
 const newestFirst = (a: MessageLean, b: MessageLean) => b.createdAt.getTime() - a.createdAt.getTime() || String(b._id).localeCompare(String(a._id));
 
 /** Queries of `messages` that have moved into the store layer (the rest still goes through the model). */
@@ -126,7 +128,7 @@ export function messageRepo(model: Model<MessageDoc>) {
     /** The message a provider id names (delivery receipts; email threading: an email's providerId is its Message-ID). */
     byProviderId: async (providerId: string): Promise<MessageLean | null> => (await lean(model.find({ providerId }).limit(1)))[0] ?? null,
     /** Inserts a built inbound message document (inboundMessageDocument) as it is; a duplicate key rejects. */
-    async insertInbound(doc: Record<string, unknown>): Promise<void> {
+    async insertInbound(doc: MessageRecord): Promise<void> {
       await weeks.register([String(doc.tb)]);
       await model.collection.insertOne(doc);
     },
@@ -134,7 +136,7 @@ export function messageRepo(model: Model<MessageDoc>) {
      * Inserts built inbound message documents, unordered: one duplicate key does not stop the others (the driver's
      * bulk error lists which failed, by index).
      */
-    async insertInboundMany(docs: Record<string, unknown>[]): Promise<void> {
+    async insertInboundMany(docs: MessageRecord[]): Promise<void> {
       await weeks.register(docs.map((d) => String(d.tb)));
       await model.collection.insertMany(docs, { ordered: false });
     },

@@ -1,7 +1,6 @@
 import { Types } from 'mongoose';
 import type { EventPublisher } from '../../src/services/events';
-import { ingest } from '../../src/services/ingest/ingest';
-import { ingestBatch, ingestBatchSettled, SenderCache } from '../../src/services/ingest/ingest-batch';
+import { ingest, ingestBatch, ingestBatchSettled, SenderCache } from '../../src/services/ingest/ingest';
 import { setStatus } from '../../src/services/conversations/conversations';
 import { testConfig } from '../helpers/env';
 import { startTestHub } from '../helpers/hub';

@@ -1,6 +1,5 @@
 import type { InboundMessage } from '../../src/domain/messages';
-import { ingest } from '../../src/services/ingest/ingest';
-import { ingestBatchSettled } from '../../src/services/ingest/ingest-batch';
+import { ingest, ingestBatchSettled } from '../../src/services/ingest/ingest';
 import { mergeCustomers, renameCustomer, undoMerge } from '../../src/services/identity/merge';
 import { createNote, createReply, recordEvent } from '../../src/services/conversations/replies';
 import { indexMessages, rebuildSearchIndex, termStats, wireSearch } from '../../src/services/search/search-index';

@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import type { Channel } from '../../domain/channels';
-import { idForKey, isDuplicateKey, type Models } from '../../store';
+import { idForKey, isDuplicateKey, type CustomerRecord, type Models } from '../../store';
 import type { IdentityKind } from '../../store/identities';
 import { indexCustomer, indexNewCustomer } from '../search/search-index';
 
@@ -23,8 +23,6 @@ export function normalizeAddress(kind: IdentityKind, address: string): string {
 /** The identity document's _id is derived from (kind, address): lookups and the upsert race both go by _id. */
 export const identityId = (kind: IdentityKind, address: string) => idForKey('identity', `${kind}:${normalizeAddress(kind, address)}`);
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type CustomerLean = any;
 
 /**
  * Finds the customer behind an address, creating both if new. Race-safe without transactions: the identity is
@@ -36,7 +34,7 @@ export async function resolveCustomer(
   kind: IdentityKind,
   rawAddress: string,
   profile: { name?: string; verified?: boolean; language?: string } = {},
-): Promise<{ customerId: Types.ObjectId; created: boolean; customer: CustomerLean }> {
+): Promise<{ customerId: Types.ObjectId; created: boolean; customer: CustomerRecord | null }> {
   const address = normalizeAddress(kind, rawAddress);
   const _id = identityId(kind, address);
   // Most messages come from known customers: plain reads then, and upserts (serialized writes on FerretDB's

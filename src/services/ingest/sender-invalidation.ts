@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { SenderCache } from './ingest-batch';
+import type { SenderCache } from './sender-cache';
 
 // A customer merge moves identities to another customer; every inbound worker's SenderCache (address -> customer)
 // is then stale. The merge publishes on a Redis channel; each worker clears its cache at once and again a moment
