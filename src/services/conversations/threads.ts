@@ -1,3 +1,4 @@
+import type { Types } from 'mongoose';
 import type { MessageView } from '../../domain/views';
 import type { EventPublisher } from '../events';
 import type { Models } from '../../store';
@@ -12,10 +13,24 @@ import { toMessageView } from './views';
 export async function visitorHistory(m: Models, visitorId: string, opts: { before?: string; limit: number }): Promise<MessageView[]> {
   const identity = await m.Identity.findById(identityId('webchat', visitorId)).lean();
   if (!identity) return [];
-  const filter: Record<string, unknown> = { customerId: identity.customerId, kind: 'message', channel: 'webchat' };
-  if (opts.before) filter.createdAt = { $lt: new Date(opts.before) };
-  const docs = await m.Message.find(filter).sort({ createdAt: -1, _id: -1 }).limit(opts.limit).lean();
-  return docs.reverse().map(toMessageView);
+  const docs = await threadPageOf(m, identity.customerId, {
+    limit: opts.limit, before: opts.before ? { at: new Date(opts.before) } : undefined, only: { kind: 'message', channel: 'webchat' },
+  });
+  return (docs ?? []).slice(0, opts.limit).reverse().map(toMessageView);
+}
+
+type PageOptions = Omit<Parameters<Models['messages']['threadPage']>[1], 'earliest' | 'bucketed'>;
+
+/**
+ * A page of a customer's unified thread, newest first, one more than `limit` when there is more (threadPage in
+ * src/store/messages.ts); null when there is no such customer.
+ */
+export async function threadPageOf(m: Models, customerId: Types.ObjectId, opts: PageOptions) {
+  const [customer, conversations] = await Promise.all([m.customers.byId(customerId), m.conversations.ofCustomer(customerId)]);
+  if (!customer) return null;
+  // No message is older than the customer's first conversation (merged-in ones included: they moved here too).
+  const earliest = new Date(Math.min(Date.now(), ...conversations.map((c) => c.openedAt.getTime())));
+  return m.messages.threadPage(customerId, { ...opts, earliest, bucketed: customer.threadBuckets === true });
 }
 
 /** Relays a visitor's typing state to the agents in their unresolved conversation's room. */

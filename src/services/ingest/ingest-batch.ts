@@ -85,7 +85,7 @@ export async function ingestBatchSettled(
   if (fresh.length) {
     const docs = fresh.map(toDoc);
     try {
-      await m.Message.collection.insertMany(docs, { ordered: false });
+      await m.messages.insertInboundMany(docs);
       fresh.forEach((it, k) => (it.message = docs[k]));
     } catch (err) {
       const writeErrors = bulkWriteErrors(err);
@@ -103,7 +103,7 @@ export async function ingestBatchSettled(
         });
         if (dupes.length) {
           try {
-            const stored = await byIds(m.Message, dupes.map((d) => d._id));
+            const stored = await messagesByIds(m, dupes.map((d) => d._id));
             const byId = new Map(stored.map((d) => [String(d._id), d]));
             for (const it of dupes) {
               const d = byId.get(String(it._id));
@@ -274,7 +274,7 @@ async function prepare(m: Models, items: Item[], cache?: SenderCache): Promise<{
   // Something to create: first make sure the message is not already stored (then it is a duplicate, done).
   const slow = unique.filter((it) => !it.conversation);
   if (slow.length) {
-    const stored = await byIds(m.Message, slow.map((it) => it._id));
+    const stored = await messagesByIds(m, slow.map((it) => it._id));
     const storedById = new Map(stored.map((d) => [String(d._id), d]));
     const dupes = slow.filter((it) => storedById.has(String(it._id)));
     for (const it of dupes) {
@@ -487,6 +487,11 @@ async function conversationsByIds(m: Models, ids: unknown[]): Promise<Lean[]> {
 async function byIds(model: { findById(id: unknown): { lean(): any } }, ids: unknown[]): Promise<Lean[]> {
   const docs = await Promise.all(dedupeIds(ids as Types.ObjectId[]).map((id) => model.findById(id).lean()));
   return docs.filter(Boolean);
+}
+
+/** The stored messages of these ids (each once; gone ones left out). */
+async function messagesByIds(m: Models, ids: Types.ObjectId[]) {
+  return (await m.messages.byIds(dedupeIds(ids))).filter((d) => d !== null);
 }
 
 function dedupeIds<T extends { toString(): string }>(ids: T[]): T[] {

@@ -29,7 +29,7 @@ export const messageIdFor = (dedupeKey: string) => idForKey('message', dedupeKey
  */
 export async function ingest(m: Models, events: EventPublisher | null, msg: InboundMessage): Promise<IngestResult> {
   const _id = messageIdFor(msg.dedupeKey);
-  const existing = await m.Message.findById(_id).lean();
+  const existing = await m.messages.byId(_id);
   let duplicate = Boolean(existing);
   const { customerId, customer } = await resolveCustomer(m, identityKindOf(msg.channel), msg.from.address, {
     name: msg.from.name, verified: msg.from.verified, language: msg.language,
@@ -57,7 +57,7 @@ export async function ingest(m: Models, events: EventPublisher | null, msg: Inbo
       message = doc as unknown as typeof message;
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
-      message = await m.Message.findById(_id).lean(); // a concurrent copy won
+      message = await m.messages.byId(_id); // a concurrent copy won
       duplicate = true;
       if (String(message!.conversationId) !== String(conversation._id)) conversation = await m.conversations.byId(message!.conversationId);
     }
