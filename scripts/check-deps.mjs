@@ -40,11 +40,17 @@ for (const [file, imports] of graph) {
 
 // Store access: collections that have moved into repositories are reached only through them. A file outside
 // src/store that names such a model (or reaches it through Models) is refused.
-const repositoryOnly = [/\bconversationModel\b/, /\.Conversation\./];
+const repositoryOnly = [
+  { collection: 'conversations', repository: 'src/store/conversations.ts', patterns: [/\bconversationModel\b/, /\.Conversation\./] },
+  { collection: 'messages', repository: 'src/store/messages.ts (models().messages)', patterns: [/\bmessageModel\b/, /\.Message\b/] },
+  { collection: 'quarantine', repository: 'src/store/quarantine.ts (models().quarantine)', patterns: [/\bquarantineModel\b/, /\.Quarantine\b/] },
+];
 for (const file of graph.keys()) {
   if (file.startsWith('src/store/') || !/^(src|channels|workers)\//.test(file)) continue;
   const text = readFileSync(file, 'utf8');
-  for (const pattern of repositoryOnly) if (pattern.test(text)) problems.push(`store: ${file} reaches the conversations model (${pattern}); use the repository (src/store/conversations.ts)`);
+  for (const { collection, repository, patterns } of repositoryOnly) {
+    for (const pattern of patterns) if (pattern.test(text)) problems.push(`store: ${file} reaches the ${collection} model (${pattern}); use the repository (${repository})`);
+  }
 }
 
 // Cycles: depth-first search with colours.
