@@ -45,6 +45,8 @@ const repositoryOnly = [
   { collection: 'customers', repository: 'src/store/customers.ts, `customers` on Models', patterns: [/\bcustomerModel\b/, /\.Customer\./] },
   { collection: 'identities', repository: 'src/store/identities.ts, `identities` on Models', patterns: [/\bidentityModel\b/, /\.Identity\./] },
   { collection: 'audit', repository: 'src/store/audit.ts, `audit` on Models', patterns: [/\bauditModel\b/, /\.Audit\./] },
+  { collection: 'messages', repository: 'src/store/messages.ts, `messages` on Models', patterns: [/\bmessageModel\b/, /\.Message\b/] },
+  { collection: 'quarantine', repository: 'src/store/quarantine.ts, `quarantine` on Models', patterns: [/\bquarantineModel\b/, /\.Quarantine\b/] },
 ];
 for (const file of graph.keys()) {
   if (file.startsWith('src/store/') || !/^(src|channels|workers)\//.test(file)) continue;

@@ -10,7 +10,7 @@ import { identityModel, identityRepo, type IdentityDoc } from './identities';
 import { messageModel, messageRepo, type MessageDoc } from './messages';
 import { metricBucketModel, metricMonthModel } from './metric-buckets';
 import { metricEventModel, metricEventRepo, type MetricEventDoc } from './metric-events';
-import { quarantineModel } from './quarantine';
+import { quarantineModel, quarantineRepo, type QuarantineDoc } from './quarantine';
 import { searchPostingModel, searchPostingRepo } from './search-postings';
 import { teamModel } from './teams';
 import { teamPolicyModel } from './sla';
@@ -43,6 +43,7 @@ export function models(db: Connection) {
     audit: auditRepo(auditModel(db) as unknown as Model<AuditDoc>),
     Canned: cannedModel(db),
     Quarantine: quarantineModel(db),
+    quarantine: quarantineRepo(quarantineModel(db) as unknown as Model<QuarantineDoc>),
     MetricEvent: metricEventModel(db),
     metricEvents: metricEventRepo(metricEventModel(db) as unknown as Model<MetricEventDoc>),
     MetricBucket: metricBucketModel(db),

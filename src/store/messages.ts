@@ -1,5 +1,7 @@
-import { Schema, Types, type Connection, type InferSchemaType, type Model } from 'mongoose';
-import type { InboundMessage } from '../domain/messages';
+import { Schema, Types, type Connection, type InferSchemaType, type Model, type UpdateQuery } from 'mongoose';
+import type { Channel } from '../domain/channels';
+import type { Attachment, InboundMessage } from '../domain/messages';
+import type { DeliveryStatus } from '../domain/views';
 import { eachBatch } from './batches';
 import { inParallel } from './parallel';
 import { CHANNELS } from '../domain/channels';
@@ -111,60 +113,158 @@ const THREAD_WEEKS_AT_ONCE = 8;
 /** A message's thread bucket (`tb`): its customer and the week of its createdAt. */
 export const threadBucket = (customerId: unknown, at: Date) => `${String(customerId)}:${weekOf(at)}`;
 
-type MessageLean = MessageDoc & { _id: Types.ObjectId; createdAt: Date };
+export type MessageLean = MessageDoc & { _id: Types.ObjectId; createdAt: Date };
 /** A stored message as the repository returns it. */
 export type MessageRecord = MessageLean;
 const newestFirst = (a: MessageLean, b: MessageLean) => b.createdAt.getTime() - a.createdAt.getTime() || String(b._id).localeCompare(String(a._id));
 
-/** Queries of `messages` that have moved into the store layer (the rest still goes through the model). */
+/** A message we write (reply, note, event, auto-reply); the schema fills in the rest (kind's default, tb, timestamps). */
+export interface NewMessage {
+  _id?: Types.ObjectId;
+  conversationId: Types.ObjectId;
+  customerId: Types.ObjectId;
+  direction: 'in' | 'out';
+  kind: 'message' | 'note' | 'event';
+  channel: Channel;
+  author: { type: 'customer' | 'agent' | 'system'; id?: string; name?: string };
+  text: string;
+  attachments?: Attachment[];
+  dedupeKey: string;
+  to?: string;
+  subject?: string;
+  threadHints?: Record<string, string>;
+  delivery: { status: DeliveryStatus; at: Date; attempts?: number };
+  createdAt?: Date;
+}
+
+/** What a delivery receipt sets on our message. */
+export interface DeliveryUpdate { status: DeliveryStatus; at: Date; error: string | null }
+
+/** Where a conversation's messages sit in its customer's week buckets (see `lastInboundIn`). */
+export type ConversationSpan = { _id: Types.ObjectId; customerId: Types.ObjectId; openedAt: Date; lastInboundAt: Date | null };
+
+/**
+ * Every query and write of `messages`. Each goes by `_id`, by a unique key (dedupeKey), by `providerId`, or by the
+ * thread bucket `tb` (a customer's week): FerretDB pushes down only top-level equality and sorts in its own code, so
+ * nothing here sorts or ranges over a customer's or a conversation's history. Conditions on dotted paths
+ * (`delivery.status`) are guards of a single-document write selected by a top-level equality.
+ */
 export function messageRepo(model: Model<MessageDoc>) {
   const weeks = threadWeeksOf(model.db);
   const lean = (q: { lean<T>(): Promise<T> }) => q.lean<MessageLean[]>();
+  const one = async (filter: Record<string, unknown>): Promise<MessageLean | null> => (await lean(model.find(filter).limit(1)))[0] ?? null;
+  const byId = (id: Types.ObjectId | string) => one({ _id: new Types.ObjectId(id) });
+  /** One guarded single-document write by `_id`; the stored document after it, or null when the guard failed. */
+  const updateById = (id: Types.ObjectId | string, update: UpdateQuery<MessageDoc>, guard: Record<string, unknown>) =>
+    model.findOneAndUpdate({ _id: new Types.ObjectId(id), ...guard }, update, { new: true }).lean<MessageLean | null>();
+  /**
+   * A customer's week buckets (`weeks`, newest first), eight at a time, keeping what `keep` accepts, newest first;
+   * once `enough(found)` holds, the walk reads just the next week if it is the one right below (a message's bucket
+   * is taken a moment before its createdAt is stamped, so it can sit one week early) and ends. Index: `tb`.
+   */
+  const walkWeeks = async (customerId: Types.ObjectId, weeks: number[], keep: (d: MessageLean) => boolean, enough: (found: MessageLean[]) => boolean) => {
+    const found: MessageLean[] = [];
+    const read = async (some: number[]) => {
+      for (const docs of await inParallel(some, (w) => lean(model.find({ tb: `${String(customerId)}:${w}` })))) found.push(...docs.filter(keep));
+    };
+    let next = 0;
+    for (; next < weeks.length && !enough(found); next += THREAD_WEEKS_AT_ONCE) await read(weeks.slice(next, next + THREAD_WEEKS_AT_ONCE));
+    if (next > 0 && next < weeks.length && weeks[next] === weeks[next - 1]! - 1) await read([weeks[next]!]);
+    return found.sort(newestFirst);
+  };
+  /** Every week from `from` down to `to`, newest first. */
+  const weeksBetween = (from: number, to: number) => Array.from({ length: Math.max(0, from - to + 1) }, (_, k) => from - k);
   return {
-    byId: async (id: Types.ObjectId | string): Promise<MessageLean | null> => (await lean(model.find({ _id: new Types.ObjectId(id) }).limit(1)))[0] ?? null,
-    /** Several by `_id`, in the order asked (null where gone): parallel lookups, never `$in`. */
-    byIds: (ids: (Types.ObjectId | string)[]): Promise<(MessageLean | null)[]> =>
-      inParallel(ids, async (id) => (await lean(model.find({ _id: new Types.ObjectId(id) }).limit(1)))[0] ?? null),
-    /** The message a provider id names (delivery receipts; email threading: an email's providerId is its Message-ID). */
-    byProviderId: async (providerId: string): Promise<MessageLean | null> => (await lean(model.find({ providerId }).limit(1)))[0] ?? null,
+    /** Index: `_id`. */
+    byId,
+    /** Index: `_id`. */
+    exists: async (id: Types.ObjectId | string): Promise<boolean> => Boolean(await model.exists({ _id: new Types.ObjectId(id) })),
+    /** Several by `_id`, in the order asked (null where gone): parallel lookups, never `$in`. Index: `_id`. */
+    byIds: (ids: (Types.ObjectId | string)[]): Promise<(MessageLean | null)[]> => inParallel(ids, byId),
+    /** The message a dedupeKey names (a retried reply, an auto-reply of a closed period). Index: unique `dedupeKey`. */
+    byDedupeKey: (dedupeKey: string): Promise<MessageLean | null> => one({ dedupeKey }),
+    /** The message a provider id names (delivery receipts; email threading: an email's providerId is its Message-ID). Index: `providerId`. */
+    byProviderId: (providerId: string): Promise<MessageLean | null> => one({ providerId }),
+    /** Whether our outbound message with this provider id on this channel exists. Index: `providerId`. */
+    hasOutbound: async (providerId: string, channel: Channel): Promise<boolean> => Boolean(await model.exists({ providerId, channel, direction: 'out' })),
     /** Inserts a built inbound message document (inboundMessageDocument) as it is; a duplicate key rejects. */
     async insertInbound(doc: MessageRecord): Promise<void> {
       await weeks.register([String(doc.tb)]);
       await model.collection.insertOne(doc);
     },
-    /**
-     * Inserts built inbound message documents, unordered: one duplicate key does not stop the others (the driver's
-     * bulk error lists which failed, by index).
-     */
+    /** Inserts built inbound message documents as they are, unordered; duplicate keys reject with the driver's bulk write error (the rest are stored). */
     async insertInboundMany(docs: MessageRecord[]): Promise<void> {
       await weeks.register(docs.map((d) => String(d.tb)));
       await model.collection.insertMany(docs, { ordered: false });
     },
+    /** Stores a message we write and returns it as stored; a used dedupeKey rejects (unique `dedupeKey`). */
+    insert: async (doc: NewMessage): Promise<MessageLean> => (await model.create(doc)).toObject() as MessageLean,
+    /** Counts a send attempt of an outbound message. Index: `_id`. */
+    async recordAttempt(id: Types.ObjectId | string, attempt: number): Promise<void> {
+      await model.updateOne({ _id: new Types.ObjectId(id) }, { $set: { 'delivery.attempts': attempt } });
+    },
+    /** A queued message the provider accepted: sent, with its provider id; null unless it was queued. Index: `_id`. */
+    markSent: (id: Types.ObjectId | string, providerId: string) =>
+      updateById(id, { $set: { providerId, 'delivery.status': 'sent', 'delivery.at': new Date(), 'delivery.error': null } }, { 'delivery.status': 'queued' }),
+    /** A queued message that will not go out: failed, with the reason; null unless it was queued. Index: `_id`. */
+    markFailed: (id: Types.ObjectId | string, reason: string) =>
+      updateById(id, { $set: { 'delivery.status': 'failed', 'delivery.error': reason.slice(0, 500), 'delivery.at': new Date() } }, { 'delivery.status': 'queued' }),
+    /** A failed outbound message goes back to queued with its attempts reset; null unless it was one. Index: `_id`. */
+    requeueFailed: (id: Types.ObjectId | string) =>
+      updateById(id, { $set: { 'delivery.status': 'queued', 'delivery.at': new Date(), 'delivery.attempts': 0 }, $unset: { 'delivery.error': 1 } },
+        { direction: 'out', kind: 'message', 'delivery.status': 'failed' }),
+    /**
+     * Applies a provider's receipt to our outbound message with that provider id on that channel, if its status is
+     * one of `from` (checked on the document the equality selected); the stored message after it, or null.
+     * Index: `providerId`.
+     */
+    recordDeliveryStatus: (ref: { providerId: string; channel: Channel }, from: DeliveryStatus[], delivery: DeliveryUpdate) =>
+      model.findOneAndUpdate(
+        { providerId: ref.providerId, channel: ref.channel, direction: 'out', 'delivery.status': { $in: from } },
+        { $set: { 'delivery.status': delivery.status, 'delivery.at': delivery.at, 'delivery.error': delivery.error } },
+        { new: true },
+      ).lean<MessageLean | null>(),
+    /**
+     * The customer's newest inbound message (kind message) on `channel` created after `after` (the WhatsApp window:
+     * only the last 24 hours count). Index: `tb`, the weeks from `after` to now, not the customer's history.
+     */
+    lastInboundAfter: async (customerId: Types.ObjectId, channel: Channel, after: Date): Promise<MessageLean | null> => {
+      const keep = (d: MessageLean) => d.direction === 'in' && d.kind === 'message' && d.channel === channel && d.createdAt > after;
+      return (await walkWeeks(customerId, weeksBetween(weekOf(new Date()), weekOf(after) - 1), keep, (found) => found.length > 0))[0] ?? null;
+    },
+    /**
+     * The conversation's newest inbound message on `channel` (email threading). Index: `tb`, the customer's registered
+     * weeks from the conversation's last inbound message back, ending soon after the first match (at the latest at its
+     * opening). `registered` false (a customer from before weeks were registered): by `conversationId`, sorted here.
+     */
+    async lastInboundIn(c: ConversationSpan, channel: Channel, registered: boolean): Promise<MessageLean | null> {
+      const keep = (d: MessageLean) => d.direction === 'in' && d.channel === channel && d.conversationId.equals(c._id);
+      if (!registered) return (await lean(model.find({ conversationId: c._id, direction: 'in', channel }))).sort(newestFirst)[0] ?? null;
+      const [top, stop] = [weekOf(c.lastInboundAt ?? new Date()), weekOf(c.openedAt) - 1];
+      const span = (await weeks.of(c.customerId)).filter((w) => w <= top && w >= stop);
+      return (await walkWeeks(c.customerId, span, keep, (found) => found.length > 0))[0] ?? null;
+    },
     /** Every message, in batches of one cursor pass (maintenance jobs, never requests). */
     eachBatch: (size: number, fn: (docs: MessageLean[]) => Promise<void>) => eachBatch(model, {}, { kind: 1, text: 1, subject: 1, createdAt: 1, customerId: 1 }, size, fn),
-    /**
-     * One page of a customer's unified thread, newest first, strictly before `before` (createdAt, then _id).
-     * `weeks`: the customer's registered weeks, newest first (thread_weeks): their buckets (`tb`, one equality each)
-     * are read eight at a time until the page is full, plus the week just below it (a message's bucket is taken a
-     * moment before its createdAt is stamped, so it can sit one week early). `weeks` null (a customer from before
-     * weeks were registered): by the customer id (correct; the cost grows with that customer's history).
-     */
-    /** The customer's registered thread weeks, newest first (for threadPage). */
+    /** The customer's registered thread weeks, newest first (for threadPage). Index: thread_weeks `c`. */
     threadWeeks: (customerId: Types.ObjectId) => weeks.of(customerId),
-    async threadPage(customerId: Types.ObjectId, opts: { limit: number; before?: { at: Date; id: Types.ObjectId }; weeks: number[] | null }): Promise<MessageLean[]> {
-      const older = (d: MessageLean) => !opts.before || d.createdAt < opts.before.at || (d.createdAt.getTime() === opts.before.at.getTime() && String(d._id) < String(opts.before.id));
-      const page = (docs: MessageLean[]) => docs.filter(older).sort(newestFirst).slice(0, opts.limit + 1);
-      if (!opts.weeks) return page(await lean(model.find({ customerId })));
-      const top = weekOf(opts.before?.at ?? new Date());
-      const weeks = opts.weeks.filter((w) => w <= top);
-      const found: MessageLean[] = [];
-      const read = async (some: number[]) => {
-        for (const docs of await inParallel(some, (w) => lean(model.find({ tb: `${String(customerId)}:${w}` })))) found.push(...docs.filter(older));
-      };
-      let next = 0;
-      for (; next < weeks.length && found.length <= opts.limit; next += THREAD_WEEKS_AT_ONCE) await read(weeks.slice(next, next + THREAD_WEEKS_AT_ONCE));
-      if (next < weeks.length && weeks[next] === weeks[next - 1]! - 1) await read([weeks[next]!]);
-      return page(found);
+    /**
+     * One page of a customer's unified thread, newest first, strictly before `before` (createdAt, then _id when
+     * given), only the messages `only` names when given (a web chat visitor's history). `weeks`: the customer's
+     * registered weeks, newest first (threadWeeks): only their buckets are read, until the page is full. Index: `tb`.
+     * `weeks` null (a customer from before weeks were registered): by the customer id (index `customerId`;
+     * correct, the cost grows with that customer's history).
+     */
+    async threadPage(customerId: Types.ObjectId, opts: {
+      limit: number; before?: { at: Date; id?: Types.ObjectId }; weeks: number[] | null; only?: { kind: MessageLean['kind']; channel: Channel };
+    }): Promise<MessageLean[]> {
+      const { before, only } = opts;
+      const older = (d: MessageLean) => !before || d.createdAt < before.at || (Boolean(before.id) && d.createdAt.getTime() === before.at.getTime() && String(d._id) < String(before.id));
+      const keep = (d: MessageLean) => older(d) && (!only || (d.kind === only.kind && d.channel === only.channel));
+      if (!opts.weeks) return (await lean(model.find({ customerId }))).filter(keep).sort(newestFirst).slice(0, opts.limit + 1);
+      const top = weekOf(before?.at ?? new Date());
+      const found = await walkWeeks(customerId, opts.weeks.filter((w) => w <= top), keep, (docs) => docs.length > opts.limit);
+      return found.slice(0, opts.limit + 1);
     },
     /**
      * Gives a conversation's messages to another customer (merges and their undo), thread bucket included: one

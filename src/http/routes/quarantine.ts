@@ -13,10 +13,10 @@ export const quarantineRoutes = [
     query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
     responses: { 200: { description: 'quarantined items', schema: z.array(quarantineViewSchema) } },
     async handler({ query, deps }) {
-      const docs = await deps.models.Quarantine.find().sort({ createdAt: -1 }).limit(query.limit).lean();
+      const docs = await deps.models.quarantine.newest(query.limit);
       const body = docs.map((d) => ({
         id: String(d._id), channel: d.channel, source: d.source, reason: d.reason, from: d.from ?? undefined,
-        subject: d.subject ?? undefined, size: d.size, excerpt: d.excerpt ?? '', createdAt: (d.createdAt as Date).toISOString(),
+        subject: d.subject ?? undefined, size: d.size, excerpt: d.excerpt ?? '', createdAt: d.createdAt.toISOString(),
       }));
       return { status: 200, body };
     },

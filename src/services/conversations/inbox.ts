@@ -10,6 +10,7 @@ import { normalizeLabel } from '../../domain/labels';
 import type { EventPublisher } from '../events';
 import { assignedFacts, recordMetricEvents } from '../metrics/metrics';
 import { recordEvent, type AgentRef } from './replies';
+import { threadPageOf } from './threads';
 import { toConversationView, toMessageView } from './views';
 
 /** A request the inbox refuses; `status` maps onto HTTP in the API's error handler. */
@@ -95,12 +96,8 @@ export async function getCustomer(m: Models, id: string): Promise<CustomerView> 
 
 /** The unified thread: every message, note and event of the customer, all channels; newest page, oldest first. */
 export async function customerThread(m: Models, id: string, opts: { limit: number; before?: string }): Promise<{ items: MessageView[]; nextBefore: string | null }> {
-  const customerId = oid(id);
-  const [customer, weeks] = await Promise.all([m.customers.byId(customerId), m.messages.threadWeeks(customerId)]);
-  if (!customer) throw new InboxError('customer not found', 404);
-  const docs = await m.messages.threadPage(customerId, {
-    limit: opts.limit, before: opts.before ? decodeCursor(opts.before) : undefined, weeks: customer.threadWeeks === true ? weeks : null,
-  });
+  const docs = await threadPageOf(m, oid(id), { limit: opts.limit, before: opts.before ? decodeCursor(opts.before) : undefined });
+  if (!docs) throw new InboxError('customer not found', 404);
   const page = docs.slice(0, opts.limit);
   const oldest = page[page.length - 1];
   return {
@@ -182,13 +179,9 @@ export async function announce(m: Models, events: EventPublisher | null, convers
 /** A failed outbound message goes back to `queued` and gets a fresh job (the failed job id stays taken). */
 export async function retryMessage(m: Models, events: EventPublisher | null, queues: QueueSet, id: string): Promise<MessageView> {
   const messageId = oid(id);
-  const updated = await m.Message.findOneAndUpdate(
-    { _id: messageId, direction: 'out', kind: 'message', 'delivery.status': 'failed' },
-    { $set: { 'delivery.status': 'queued', 'delivery.at': new Date(), 'delivery.attempts': 0 }, $unset: { 'delivery.error': 1 } },
-    { new: true },
-  ).lean();
+  const updated = await m.messages.requeueFailed(messageId);
   if (!updated) {
-    const exists = await m.Message.exists({ _id: messageId });
+    const exists = await m.messages.exists(messageId);
     throw exists ? new InboxError('only a failed outbound message can be retried', 409) : new InboxError('message not found', 404);
   }
   await queues.outbound.add('send', { messageId: String(messageId) }, { jobId: `out_${String(messageId)}_r${randomUUID()}` });

@@ -54,27 +54,25 @@ export async function createReply(
   const now = new Date();
   let message;
   try {
-    message = (
-      await m.Message.create({
-        conversationId: conversation._id,
-        customerId: conversation.customerId,
-        direction: 'out',
-        kind: 'message',
-        channel,
-        author: { type: 'agent', id: input.agent.id, name: input.agent.name },
-        text: input.text,
-        attachments: input.attachments ?? [],
-        dedupeKey,
-        to: identity.address,
-        // Email replies carry threading headers; other channels keep the caller's hints (e.g. a WhatsApp template).
-        ...(channel === 'email' ? await emailReplyFields(m, conversation._id) : { threadHints: input.threadHints }),
-        delivery: { status: 'queued', at: now, attempts: 0 },
-        createdAt: now,
-      })
-    ).toObject();
+    message = await m.messages.insert({
+      conversationId: conversation._id,
+      customerId: conversation.customerId,
+      direction: 'out',
+      kind: 'message',
+      channel,
+      author: { type: 'agent', id: input.agent.id, name: input.agent.name },
+      text: input.text,
+      attachments: input.attachments ?? [],
+      dedupeKey,
+      to: identity.address,
+      // Email replies carry threading headers; other channels keep the caller's hints (e.g. a WhatsApp template).
+      ...(channel === 'email' ? await emailReplyFields(m, conversation) : { threadHints: input.threadHints }),
+      delivery: { status: 'queued', at: now, attempts: 0 },
+      createdAt: now,
+    });
   } catch (err) {
     if (!isDuplicateKey(err)) throw err;
-    const again = await m.Message.findOne({ dedupeKey }).lean();
+    const again = await m.messages.byDedupeKey(dedupeKey);
     if (!again || String(again.conversationId) !== String(conversation._id)) throw new ReplyError('duplicate client id', 409);
     await indexMessages(m, [again]); // the first attempt may have stopped before indexing it
     return { message: again, duplicate: true };
@@ -102,37 +100,33 @@ export async function createNote(
 ) {
   const conversation = await m.conversations.byId(input.conversationId);
   if (!conversation) throw new ReplyError('conversation not found', 404);
-  const message = (
-    await m.Message.create({
-      conversationId: conversation._id,
-      customerId: conversation.customerId,
-      direction: 'out',
-      kind: 'note',
-      channel: conversation.lastInboundChannel ?? 'webchat',
-      author: { type: 'agent', id: input.agent.id, name: input.agent.name },
-      text: input.text,
-      dedupeKey: `note:${randomUUID()}`,
-      delivery: { status: 'sent', at: new Date() },
-    })
-  ).toObject();
+  const message = await m.messages.insert({
+    conversationId: conversation._id,
+    customerId: conversation.customerId,
+    direction: 'out',
+    kind: 'note',
+    channel: conversation.lastInboundChannel ?? 'webchat',
+    author: { type: 'agent', id: input.agent.id, name: input.agent.name },
+    text: input.text,
+    dedupeKey: `note:${randomUUID()}`,
+    delivery: { status: 'sent', at: new Date() },
+  });
   await indexMessages(m, [message]);
   if (events) events.message(toMessageView(message), toConversationView(conversation));
   return message;
 }
 
 /** Records a conversation event (assigned, status changed ...) in the thread, visible to agents only. */
-export async function recordEvent(m: Models, conversation: { _id: unknown; customerId: unknown; lastInboundChannel?: unknown }, text: string, agent?: AgentRef) {
-  return (
-    await m.Message.create({
-      conversationId: conversation._id,
-      customerId: conversation.customerId,
-      direction: 'out',
-      kind: 'event',
-      channel: (conversation.lastInboundChannel as Channel | undefined) ?? 'webchat',
-      author: agent ? { type: 'agent', id: agent.id, name: agent.name } : { type: 'system' },
-      text,
-      dedupeKey: `event:${new Types.ObjectId()}`,
-      delivery: { status: 'sent', at: new Date() },
-    })
-  ).toObject();
+export async function recordEvent(m: Models, conversation: { _id: Types.ObjectId; customerId: Types.ObjectId; lastInboundChannel?: Channel }, text: string, agent?: AgentRef) {
+  return m.messages.insert({
+    conversationId: conversation._id,
+    customerId: conversation.customerId,
+    direction: 'out',
+    kind: 'event',
+    channel: conversation.lastInboundChannel ?? 'webchat',
+    author: agent ? { type: 'agent', id: agent.id, name: agent.name } : { type: 'system' },
+    text,
+    dedupeKey: `event:${new Types.ObjectId()}`,
+    delivery: { status: 'sent', at: new Date() },
+  });
 }

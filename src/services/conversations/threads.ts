@@ -14,10 +14,23 @@ import { toMessageView } from './views';
 export async function visitorHistory(m: Models, visitorId: string, opts: { before?: string; limit: number }): Promise<MessageView[]> {
   const identity = await m.identities.byId(identityId('webchat', visitorId));
   if (!identity) return [];
-  const filter: Record<string, unknown> = { customerId: identity.customerId, kind: 'message', channel: 'webchat' };
-  if (opts.before) filter.createdAt = { $lt: new Date(opts.before) };
-  const docs = await m.Message.find(filter).sort({ createdAt: -1, _id: -1 }).limit(opts.limit).lean();
-  return docs.reverse().map(toMessageView);
+  const docs = await threadPageOf(m, identity.customerId, {
+    limit: opts.limit, before: opts.before ? { at: new Date(opts.before) } : undefined, only: { kind: 'message', channel: 'webchat' },
+  });
+  return (docs ?? []).slice(0, opts.limit).reverse().map(toMessageView);
+}
+
+type PageOptions = Omit<Parameters<Models['messages']['threadPage']>[1], 'weeks'>;
+
+/**
+ * A page of a customer's unified thread, newest first, one more than `limit` when there is more (threadPage in
+ * src/store/messages.ts): the customer and their registered weeks are read together, then only those weeks; null
+ * when there is no such customer.
+ */
+export async function threadPageOf(m: Models, customerId: Types.ObjectId, opts: PageOptions) {
+  const [customer, weeks] = await Promise.all([m.customers.byId(customerId, ['threadWeeks']), m.messages.threadWeeks(customerId)]);
+  if (!customer) return null;
+  return m.messages.threadPage(customerId, { ...opts, weeks: customer.threadWeeks === true ? weeks : null });
 }
 
 /** Relays a visitor's typing state to the agents in their unresolved conversation's room. */

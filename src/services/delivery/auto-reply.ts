@@ -38,29 +38,27 @@ export async function maybeAutoReply(
   const periodEnd = nextOpening(settings.calendar, now)?.getTime() ?? 'never';
 
   const kind = identityKindOf(msg.channel);
-  const email = msg.channel === 'email' ? await emailReplyFields(m, c._id) : {};
+  const email = msg.channel === 'email' ? await emailReplyFields(m, c) : {};
   let message;
   try {
-    message = (
-      await m.Message.create({
-        _id: new Types.ObjectId(),
-        conversationId: c._id,
-        customerId: c.customerId,
-        direction: 'out',
-        kind: 'message',
-        channel: msg.channel,
-        author: { type: 'system', name: 'Auto-reply' },
-        text,
-        dedupeKey: `autoreply:${conversationId}:${periodEnd}`,
-        to: normalizeAddress(kind, msg.from.address),
-        threadHints: { ...email.threadHints, [AUTO_REPLY_HINT]: 'true' },
-        delivery: { status: 'queued', at: now, attempts: 0 },
-      })
-    ).toObject();
+    message = await m.messages.insert({
+      _id: new Types.ObjectId(),
+      conversationId: c._id,
+      customerId: c.customerId,
+      direction: 'out',
+      kind: 'message',
+      channel: msg.channel,
+      author: { type: 'system', name: 'Auto-reply' },
+      text,
+      dedupeKey: `autoreply:${conversationId}:${periodEnd}`,
+      to: normalizeAddress(kind, msg.from.address),
+      threadHints: { ...email.threadHints, [AUTO_REPLY_HINT]: 'true' },
+      delivery: { status: 'queued', at: now, attempts: 0 },
+    });
   } catch (err) {
     if (!isDuplicateKey(err)) throw err;
     // Sent before; if a crash came between storing and enqueueing, enqueue now (same job id: never twice).
-    const earlier = await m.Message.findOne({ dedupeKey: `autoreply:${conversationId}:${periodEnd}` }).lean();
+    const earlier = await m.messages.byDedupeKey(`autoreply:${conversationId}:${periodEnd}`);
     if (earlier?.delivery?.status === 'queued') await ctx.queues.outbound.add('send', { messageId: String(earlier._id) }, { jobId: `out_${String(earlier._id)}` });
     return { sent: false, reason: 'already sent in this closed period' };
   }

@@ -19,17 +19,11 @@ const earlier: Record<DeliveryReport['status'], DeliveryStatus[]> = {
  * already at that status or further) or 'unknown' (no outbound message with that provider id on that channel).
  */
 export async function applyDeliveryReport(m: Models, events: EventPublisher | null, report: DeliveryReport): Promise<'updated' | 'stale' | 'unknown'> {
-  const set: Record<string, unknown> = { 'delivery.status': report.status, 'delivery.at': report.at ?? new Date() };
-  set['delivery.error'] = report.status === 'failed' ? (report.error ?? 'delivery failed').slice(0, 500) : null;
-  const updated = await m.Message.findOneAndUpdate(
-    { providerId: report.providerId, channel: report.channel, direction: 'out', 'delivery.status': { $in: earlier[report.status] } },
-    { $set: set },
-    { new: true },
-  ).lean();
+  const error = report.status === 'failed' ? (report.error ?? 'delivery failed').slice(0, 500) : null;
+  const updated = await m.messages.recordDeliveryStatus(report, earlier[report.status], { status: report.status, at: report.at ?? new Date(), error });
   if (updated) {
     await publishMessageUpdate(m, events, updated);
     return 'updated';
   }
-  const exists = await m.Message.exists({ providerId: report.providerId, channel: report.channel, direction: 'out' });
-  return exists ? 'stale' : 'unknown';
+  return (await m.messages.hasOutbound(report.providerId, report.channel)) ? 'stale' : 'unknown';
 }

@@ -13,7 +13,7 @@ export type AdapterRegistry = Partial<Record<Channel, ChannelAdapter>>;
  * Throws to let BullMQ retry; PermanentSendError marks the message failed at once.
  */
 export async function deliver(m: Models, events: EventPublisher | null, adapters: AdapterRegistry, messageId: string, attempt: number) {
-  const message = await m.Message.findById(messageId).lean();
+  const message = await m.messages.byId(messageId);
   if (!message) throw new PermanentSendError(`message ${messageId} not found`);
   if (message.providerId || message.delivery?.status !== 'queued') return { skipped: true };
   const adapter = adapters[message.channel as Channel];
@@ -31,24 +31,16 @@ export async function deliver(m: Models, events: EventPublisher | null, adapters
     threadHints: (message.threadHints as Record<string, string> | undefined) ?? undefined,
     author: { id: message.author?.id ?? '', name: message.author?.name ?? '' },
   };
-  await m.Message.updateOne({ _id: message._id }, { $set: { 'delivery.attempts': attempt } });
+  await m.messages.recordAttempt(message._id, attempt);
   const { providerId } = await adapter.send(outbound);
-  const updated = await m.Message.findOneAndUpdate(
-    { _id: message._id, 'delivery.status': 'queued' },
-    { $set: { providerId, 'delivery.status': 'sent', 'delivery.at': new Date(), 'delivery.error': null } },
-    { new: true },
-  ).lean();
+  const updated = await m.messages.markSent(message._id, providerId);
   if (updated) await publishMessageUpdate(m, events, updated);
   return { skipped: false, providerId };
 }
 
 /** After the last attempt (or a permanent error): failed, with the reason kept for the agent. */
 export async function markFailed(m: Models, events: EventPublisher | null, messageId: string, reason: string) {
-  const updated = await m.Message.findOneAndUpdate(
-    { _id: messageId, 'delivery.status': 'queued' },
-    { $set: { 'delivery.status': 'failed', 'delivery.error': reason.slice(0, 500), 'delivery.at': new Date() } },
-    { new: true },
-  ).lean();
+  const updated = await m.messages.markFailed(messageId, reason);
   if (updated) await publishMessageUpdate(m, events, updated);
 }
 

@@ -1,4 +1,4 @@
-import type { Types } from 'mongoose';
+import { Types } from 'mongoose';
 import type { WhatsAppTemplates } from '../../domain/whatsapp-templates';
 import type { Models } from '../../store';
 
@@ -12,6 +12,7 @@ export type WhatsAppRoute = 'twilio' | 'wwebjs';
 
 export interface WindowState {
   open: boolean;
+  /** The customer's last WhatsApp message to us within the window (null: none, the window is closed). */
   lastInboundAt: Date | null;
   closesAt: Date | null;
 }
@@ -23,17 +24,10 @@ export function windowAt(lastInboundAt: Date | null, now: Date): WindowState {
   return { open: now.getTime() < closesAt.getTime(), lastInboundAt, closesAt };
 }
 
-/** The customer's last inbound WhatsApp message time (the customer/createdAt index serves it). */
-export async function lastInboundWhatsApp(m: Models, customerId: Types.ObjectId | string): Promise<Date | null> {
-  const last = await m.Message.findOne({ customerId, channel: 'whatsapp', direction: 'in', kind: 'message' })
-    .sort({ createdAt: -1, _id: -1 })
-    .select({ createdAt: 1 })
-    .lean();
-  return (last?.createdAt as Date | undefined) ?? null;
-}
-
+/** The window as of `now`: only the customer's WhatsApp messages of the last 24 hours are read (a few week buckets). */
 export async function whatsappWindow(m: Models, customerId: Types.ObjectId | string, now = new Date()): Promise<WindowState> {
-  return windowAt(await lastInboundWhatsApp(m, customerId), now);
+  const last = await m.messages.lastInboundAfter(new Types.ObjectId(customerId), 'whatsapp', new Date(now.getTime() - WINDOW_MS));
+  return windowAt(last?.createdAt ?? null, now);
 }
 
 export const OUTSIDE_WINDOW =

@@ -1,6 +1,6 @@
 import type { Types } from 'mongoose';
 import type { InboundMessage } from '../../domain/messages';
-import type { Models } from '../../store';
+import type { ConversationDoc, Models } from '../../store';
 
 /**
  * Which conversation an inbound email belongs to, before the default rule (the customer's open conversation):
@@ -44,8 +44,9 @@ async function namedConversation(m: Models, msg: InboundMessage, customerId: Typ
  * Threading fields of an agent's email reply: In-Reply-To/References of the customer's last mail in the
  * conversation and its subject, read by channels/email/adapter.ts from threadHints.
  */
-export async function emailReplyFields(m: Models, conversationId: unknown): Promise<{ threadHints?: Record<string, string>; subject?: string }> {
-  const last = await m.Message.findOne({ conversationId, direction: 'in', channel: 'email' }).sort({ createdAt: -1 }).lean();
+export async function emailReplyFields(m: Models, conversation: ConversationDoc): Promise<{ threadHints?: Record<string, string>; subject?: string }> {
+  const customer = await m.customers.byId(conversation.customerId, ['threadWeeks']);
+  const last = await m.messages.lastInboundIn(conversation, 'email', customer?.threadWeeks === true);
   const meta = last?.email as { messageId?: string; references?: string[] } | undefined;
   if (!last || !meta) return {};
   const references = [...(meta.references ?? []), ...(meta.messageId ? [meta.messageId] : [])].slice(-20);

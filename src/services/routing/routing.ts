@@ -78,7 +78,7 @@ export async function routeConversation(d: RoutingDeps, conversationId: string, 
   const c = await d.models.conversations.byId(conversationId);
   if (!c || c.status === 'resolved') return;
   if (openingMessageId && Types.ObjectId.isValid(openingMessageId)) {
-    const msg = await d.models.Message.findById(openingMessageId, { text: 1 }).lean();
+    const msg = await d.models.messages.byId(openingMessageId);
     if (msg) await applyDetectedLanguage(d.models, c.customerId as Types.ObjectId, msg.text);
   }
   if (c.assigneeId) {
