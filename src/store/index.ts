@@ -1,9 +1,9 @@
 import type { Connection, Model } from 'mongoose';
 import { storeOptions } from './connection';
 import { tuneEmbeddedStore } from './embedded-tuning';
-import { agentModel } from './agents';
+import { agentModel, agentRepo } from './agents';
 import { auditModel } from './audit';
-import { cannedModel } from './canned';
+import { cannedModel, cannedRepo } from './canned';
 import { conversationModel, conversationRepo, type ConversationDoc } from './conversations';
 import { customerModel, customerRepo, type CustomerDoc } from './customers';
 import { identityModel, identityRepo, type IdentityDoc } from './identities';
@@ -12,8 +12,8 @@ import { metricBucketModel, metricMonthModel } from './metric-buckets';
 import { metricEventModel, metricEventRepo, type MetricEventDoc } from './metric-events';
 import { quarantineModel } from './quarantine';
 import { searchPostingModel, searchPostingRepo } from './search-postings';
-import { teamModel } from './teams';
-import { teamPolicyModel } from './sla';
+import { teamModel, teamRepo } from './teams';
+import { teamPolicyModel, teamPolicyRepo } from './sla';
 
 export { gridFsBlobStore, type BlobStore } from './attachments';
 export { connectStore, isDuplicateKey, STORE_MAX_IN_FLIGHT, type Db, type StoreOptions } from './connection';
@@ -36,15 +36,19 @@ export function models(db: Connection) {
     Message: messageModel(db),
     messages: messageRepo(messageModel(db) as unknown as Model<MessageDoc>),
     Agent: agentModel(db),
+    agents: agentRepo(agentModel(db)),
     Team: teamModel(db),
+    teams: teamRepo(teamModel(db)),
     Audit: auditModel(db),
     Canned: cannedModel(db),
+    canned: cannedRepo(cannedModel(db)),
     Quarantine: quarantineModel(db),
     MetricEvent: metricEventModel(db),
     metricEvents: metricEventRepo(metricEventModel(db) as unknown as Model<MetricEventDoc>),
     MetricBucket: metricBucketModel(db),
     MetricMonth: metricMonthModel(db),
     TeamPolicy: teamPolicyModel(db),
+    teamPolicies: teamPolicyRepo(teamPolicyModel(db)),
     SearchPosting: searchPostingModel(db),
     searchPostings: searchPostingRepo(searchPostingModel(db)),
   };
