@@ -8,7 +8,7 @@ import { conversationModel, conversationRepo, type ConversationDoc } from './con
 import { customerModel, customerRepo, type CustomerDoc } from './customers';
 import { identityModel, identityRepo, type IdentityDoc } from './identities';
 import { messageModel, messageRepo, type MessageDoc } from './messages';
-import { metricBucketModel, metricMonthModel } from './metric-buckets';
+import { metricBucketModel, metricBucketRepo, metricMonthModel } from './metric-buckets';
 import { metricEventModel, metricEventRepo, type MetricEventDoc } from './metric-events';
 import { quarantineModel } from './quarantine';
 import { searchPostingModel, searchPostingRepo } from './search-postings';
@@ -47,6 +47,7 @@ export function models(db: Connection) {
     metricEvents: metricEventRepo(metricEventModel(db) as unknown as Model<MetricEventDoc>),
     MetricBucket: metricBucketModel(db),
     MetricMonth: metricMonthModel(db),
+    metricBuckets: metricBucketRepo(metricBucketModel(db), metricMonthModel(db)),
     TeamPolicy: teamPolicyModel(db),
     teamPolicies: teamPolicyRepo(teamPolicyModel(db)),
     SearchPosting: searchPostingModel(db),
