@@ -40,11 +40,21 @@ for (const [file, imports] of graph) {
 
 // Store access: collections that have moved into repositories are reached only through them. A file outside
 // src/store that names such a model (or reaches it through Models) is refused.
-const repositoryOnly = [/\bconversationModel\b/, /\.Conversation\./];
+const repositoryOnly = [
+  { patterns: [/\bconversationModel\b/, /\.Conversation\./], model: 'conversations', repository: 'src/store/conversations.ts' },
+  { patterns: [/\bagentModel\b/, /\.Agent\./], model: 'agents', repository: 'Models.agents, src/store/agents.ts' },
+  { patterns: [/\bteamModel\b/, /\.Team\./], model: 'teams', repository: 'Models.teams, src/store/teams.ts' },
+  { patterns: [/\bteamPolicyModel\b/, /\.TeamPolicy\./], model: 'team policies', repository: 'Models.teamPolicies, src/store/sla.ts' },
+  { patterns: [/\bcannedModel\b/, /\.Canned\./], model: 'canned responses', repository: 'Models.canned, src/store/canned.ts' },
+  { patterns: [/\bmetricEventModel\b/, /\.MetricEvent\./], model: 'metric events', repository: 'Models.metricEvents, src/store/metric-events.ts' },
+  { patterns: [/\bmetricBucketModel\b/, /\.MetricBucket\./, /\bmetricMonthModel\b/, /\.MetricMonth\./], model: 'metric buckets', repository: 'Models.metricBuckets, src/store/metric-buckets.ts' },
+];
 for (const file of graph.keys()) {
   if (file.startsWith('src/store/') || !/^(src|channels|workers)\//.test(file)) continue;
   const text = readFileSync(file, 'utf8');
-  for (const pattern of repositoryOnly) if (pattern.test(text)) problems.push(`store: ${file} reaches the conversations model (${pattern}); use the repository (src/store/conversations.ts)`);
+  for (const { patterns, model, repository } of repositoryOnly) {
+    for (const pattern of patterns) if (pattern.test(text)) problems.push(`store: ${file} reaches the ${model} model (${pattern}); use the repository (${repository})`);
+  }
 }
 
 // Cycles: depth-first search with colours.
