@@ -47,6 +47,12 @@ const repositoryOnly = [
   { collection: 'audit', repository: 'src/store/audit.ts, `audit` on Models', patterns: [/\bauditModel\b/, /\.Audit\./] },
   { collection: 'messages', repository: 'src/store/messages.ts, `messages` on Models', patterns: [/\bmessageModel\b/, /\.Message\b/] },
   { collection: 'quarantine', repository: 'src/store/quarantine.ts, `quarantine` on Models', patterns: [/\bquarantineModel\b/, /\.Quarantine\b/] },
+  { collection: 'agents', repository: 'src/store/agents.ts, `agents` on Models', patterns: [/\bagentModel\b/, /\.Agent\./] },
+  { collection: 'teams', repository: 'src/store/teams.ts, `teams` on Models', patterns: [/\bteamModel\b/, /\.Team\./] },
+  { collection: 'team policies', repository: 'src/store/sla.ts, `teamPolicies` on Models', patterns: [/\bteamPolicyModel\b/, /\.TeamPolicy\./] },
+  { collection: 'canned responses', repository: 'src/store/canned.ts, `canned` on Models', patterns: [/\bcannedModel\b/, /\.Canned\./] },
+  { collection: 'metric events', repository: 'src/store/metric-events.ts, `metricEvents` on Models', patterns: [/\bmetricEventModel\b/, /\.MetricEvent\./] },
+  { collection: 'metric buckets', repository: 'src/store/metric-buckets.ts, `metricBuckets` on Models', patterns: [/\bmetricBucketModel\b/, /\.MetricBucket\./, /\bmetricMonthModel\b/, /\.MetricMonth\./] },
 ];
 for (const file of graph.keys()) {
   if (file.startsWith('src/store/') || !/^(src|channels|workers)\//.test(file)) continue;

@@ -9,7 +9,7 @@ import { createAgent, DuplicateError } from '../src/services/agents/agents';
 import { ingest } from '../src/services/ingest/ingest';
 import { redisConnection } from '../src/queues';
 import { wireSearch } from '../src/services/search/search-index';
-import { connectStore, ensureIndexes, isDuplicateKey, models, type Models } from '../src/store';
+import { connectStore, ensureIndexes, models, type Models } from '../src/store';
 
 // The seed signs nothing, so placeholder secrets only satisfy the config schema when the caller has none.
 const placeholder = 'seed-does-not-sign-anything-000000000000';
@@ -21,7 +21,7 @@ const config = loadConfig({
 });
 
 async function ensureAgent(m: Models, input: { email: string; name: string; role: Role; password?: string; teamIds?: string[] }) {
-  const existing = await m.Agent.findOne({ email: input.email.toLowerCase() }).lean();
+  const existing = await m.agents.byEmail(input.email.toLowerCase());
   if (existing) return { created: false, password: undefined };
   const password = input.password ?? randomBytes(12).toString('base64url');
   try {
@@ -31,15 +31,6 @@ async function ensureAgent(m: Models, input: { email: string; name: string; role
     if (err instanceof DuplicateError) return { created: false, password: undefined }; // created concurrently
     throw err;
   }
-}
-
-async function ensureTeam(m: Models, name: string): Promise<string> {
-  try {
-    await m.Team.updateOne({ name }, { $setOnInsert: { name } }, { upsert: true });
-  } catch (err) {
-    if (!isDuplicateKey(err)) throw err;
-  }
-  return String((await m.Team.findOne({ name }).lean())!._id);
 }
 
 const minutesAgo = (n: number) => new Date(Date.now() - n * 60_000).toISOString();
@@ -76,7 +67,7 @@ async function main() {
     const m = models(db);
     // The demo messages are indexed for search like any ingest: postings in the store, term counts in Redis.
     wireSearch(m, { redis, prefix: config.QUEUE_PREFIX });
-    const teamId = await ensureTeam(m, 'Destek');
+    const teamId = String(await m.teams.ensure('Destek'));
     const adminEmail = process.env.SEED_ADMIN_EMAIL ?? 'admin@kanal.local';
     const admin = await ensureAgent(m, { email: adminEmail, name: 'Yönetici', role: 'admin', password: process.env.SEED_ADMIN_PASSWORD, teamIds: [teamId] });
     const supervisor = await ensureAgent(m, { email: 'supervisor@kanal.local', name: 'Selin Kaya', role: 'supervisor', teamIds: [teamId] });

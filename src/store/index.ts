@@ -1,19 +1,19 @@
 import type { Connection, Model } from 'mongoose';
 import { storeOptions } from './connection';
 import { tuneEmbeddedStore } from './embedded-tuning';
-import { agentModel } from './agents';
+import { agentModel, agentRepo } from './agents';
 import { auditModel, auditRepo, type AuditDoc } from './audit';
-import { cannedModel } from './canned';
+import { cannedModel, cannedRepo } from './canned';
 import { conversationModel, conversationRepo, type ConversationDoc } from './conversations';
 import { customerModel, customerRepo, type CustomerDoc } from './customers';
 import { identityModel, identityRepo, type IdentityDoc } from './identities';
 import { messageModel, messageRepo, type MessageDoc } from './messages';
-import { metricBucketModel, metricMonthModel } from './metric-buckets';
+import { metricBucketModel, metricBucketRepo, metricMonthModel } from './metric-buckets';
 import { metricEventModel, metricEventRepo, type MetricEventDoc } from './metric-events';
 import { quarantineModel, quarantineRepo, type QuarantineDoc } from './quarantine';
 import { searchPostingModel, searchPostingRepo } from './search-postings';
-import { teamModel } from './teams';
-import { teamPolicyModel } from './sla';
+import { teamModel, teamRepo } from './teams';
+import { teamPolicyModel, teamPolicyRepo } from './sla';
 import { threadWeekModel } from './thread-weeks';
 
 export { gridFsBlobStore, type BlobStore } from './attachments';
@@ -38,17 +38,22 @@ export function models(db: Connection) {
     Message: messageModel(db),
     messages: messageRepo(messageModel(db) as unknown as Model<MessageDoc>),
     Agent: agentModel(db),
+    agents: agentRepo(agentModel(db)),
     Team: teamModel(db),
+    teams: teamRepo(teamModel(db)),
     Audit: auditModel(db),
     audit: auditRepo(auditModel(db) as unknown as Model<AuditDoc>),
     Canned: cannedModel(db),
+    canned: cannedRepo(cannedModel(db)),
     Quarantine: quarantineModel(db),
     quarantine: quarantineRepo(quarantineModel(db) as unknown as Model<QuarantineDoc>),
     MetricEvent: metricEventModel(db),
     metricEvents: metricEventRepo(metricEventModel(db) as unknown as Model<MetricEventDoc>),
     MetricBucket: metricBucketModel(db),
     MetricMonth: metricMonthModel(db),
+    metricBuckets: metricBucketRepo(metricBucketModel(db), metricMonthModel(db)),
     TeamPolicy: teamPolicyModel(db),
+    teamPolicies: teamPolicyRepo(teamPolicyModel(db)),
     SearchPosting: searchPostingModel(db),
     searchPostings: searchPostingRepo(searchPostingModel(db)),
   };

@@ -1,4 +1,5 @@
 import { Schema, Types, type Connection, type InferSchemaType, type Model } from 'mongoose';
+import { isDuplicateKey } from './connection';
 
 export const METRIC_EVENT_TYPES = ['inbound', 'opened', 'reopened', 'assigned', 'response', 'resolved', 'queued', 'dequeued', 'sla'] as const;
 export type MetricEventType = (typeof METRIC_EVENT_TYPES)[number];
@@ -34,7 +35,8 @@ const metricEventSchema = new Schema(
   },
   { versionKey: false },
 );
-// Serves: recomputeBuckets(from, to) (events by time range; an operator's rebuild, not a hot path).
+// Serves: eachInTimeRange (recomputeBuckets: an operator's rebuild, not a hot path). On MongoDB a range scan of this
+// index; on FerretDB ranges are not pushed down, so the rebuild reads every event once (maintenance only).
 metricEventSchema.index({ at: 1 });
 // Serves: one conversation's facts (the CSV's SLA outcome per row, audits, tests).
 metricEventSchema.index({ conversationId: 1, at: 1 });
@@ -44,11 +46,38 @@ const define = (db: Connection) => db.model('MetricEvent', metricEventSchema, 'm
 /** The model on this connection (registered once per connection). */
 export const metricEventModel = (db: Connection) => (db.models.MetricEvent as ReturnType<typeof define> | undefined) ?? define(db);
 
-/** Queries of `metric_events` that have moved into the store layer (the rest still goes through the model). */
+/** A stored fact as reads return it. */
+export type StoredMetricEvent = MetricEventDoc & { _id: string };
+
+/**
+ * Every query and write of `metric_events`. Facts are appended by their derived `_id` (idempotent), read per
+ * conversation by equality, and read by time only by the maintenance rebuild. Facts are keyed by what they are
+ * about, not by time, so there is no equality that selects a time range: the rebuild's range stays a cursor.
+ */
 export function metricEventRepo(model: Model<MetricEventDoc>) {
   return {
-    /** One conversation's facts (a conversation has a few). */
+    /** Index: `conversationId, at`. One conversation's facts (a conversation has a few). */
     ofConversation: (conversationId: Types.ObjectId | string) =>
-      model.find({ conversationId: new Types.ObjectId(conversationId) }).lean<(MetricEventDoc & { _id: string })[]>(),
+      model.find({ conversationId: new Types.ObjectId(conversationId) }).lean<StoredMetricEvent[]>(),
+    /**
+     * Index: `_id` (unique). Appends facts through the driver (as given, no casting); a fact already stored is kept
+     * as it was (duplicate keys of an unordered insert are ignored, anything else throws).
+     */
+    async insertNew(events: readonly { _id: string; type: MetricEventType; at: Date }[]): Promise<void> {
+      if (!events.length) return;
+      try {
+        await model.collection.insertMany(events as never[], { ordered: false });
+      } catch (err) {
+        const writeErrors = (err as { writeErrors?: Array<{ code?: number; err?: { code?: number } }> }).writeErrors;
+        const onlyDuplicates = Array.isArray(writeErrors) && writeErrors.length > 0 && writeErrors.every((e) => (e.err?.code ?? e.code) === 11000);
+        if (!onlyDuplicates && !isDuplicateKey(err)) throw err;
+      }
+    },
+    /**
+     * Index: `at` on MongoDB; on FerretDB the range runs in Go over every event. Maintenance only (recomputeBuckets,
+     * an operator's rebuild), never a request: the facts in [from, to) from one driver cursor, unsorted.
+     */
+    eachInTimeRange: (from: Date, to: Date): AsyncIterable<StoredMetricEvent> =>
+      model.collection.find({ at: { $gte: from, $lt: to } }) as unknown as AsyncIterable<StoredMetricEvent>,
   };
 }

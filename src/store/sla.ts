@@ -1,4 +1,5 @@
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import { inParallel } from './parallel';
 
 /** One SLA breach on a conversation; `key` (`<kind>:<due ms>`) keeps a retried breach job from adding it twice. */
 const breachSchema = new Schema({ key: String, kind: String, dueAt: Date, at: Date }, { _id: false });
@@ -44,3 +45,25 @@ export type TeamPolicyDoc = InferSchemaType<typeof teamPolicySchema>;
 const define = (db: Connection) => db.model('TeamPolicy', teamPolicySchema, 'teampolicies');
 /** The model on this connection (registered once per connection). */
 export const teamPolicyModel = (db: Connection) => (db.models.TeamPolicy as ReturnType<typeof define> | undefined) ?? define(db);
+
+/** A stored team policy (`_id`: a team id, or 'default'). */
+export type StoredTeamPolicy = TeamPolicyDoc & { _id: string };
+export type TeamPolicyField = 'calendar' | 'autoReply' | 'sla';
+
+/** Every query and write of `teampolicies`: all by `_id` (one document per team that has its own settings). */
+export function teamPolicyRepo(model: ReturnType<typeof teamPolicyModel>) {
+  return {
+    /** Index: `_id`, one lookup per key in parallel (never `$in`, a scan on FerretDB); in the order asked, null where none. */
+    byKeys: (keys: string[]): Promise<(StoredTeamPolicy | null)[]> => inParallel(keys, (key) => model.findById(key).lean<StoredTeamPolicy | null>()),
+    /**
+     * Index: none, and none needed: no filter, the first document answers. Whether any team (or the default) has
+     * settings; the collection holds at most one document per team.
+     */
+    any: async (): Promise<boolean> => Boolean(await model.exists({})),
+    /** Index: `_id`. Stores one setting of a key (creating its document); null removes the setting. */
+    async set(key: string, field: TeamPolicyField, value: unknown): Promise<void> {
+      await model.updateOne({ _id: key }, { $set: { [field]: value } }, { upsert: true });
+    },
+  };
+}
+export type TeamPolicyRepo = ReturnType<typeof teamPolicyRepo>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { createAgent, createTeam, listAgents, listTeams } from '../../services/agents/agents';
+import { createAgent, createTeam, listAgents, listTeams, teamsExist } from '../../services/agents/agents';
 import { HttpError } from '../errors';
 import { objectId, route } from '../route';
 import { agentViewSchema, err, roleSchema, teamViewSchema } from '../schemas';
@@ -21,10 +21,7 @@ export const adminRoutes = [
     summary: 'Create an agent', body: createAgentBody,
     responses: { 201: { description: 'the agent', schema: agentViewSchema }, 400: err('unknown team'), 409: err('duplicate email') },
     async handler({ body, deps }) {
-      const ids = body.teamIds ?? [];
-      if (ids.length && (await deps.models.Team.countDocuments({ _id: { $in: ids } })) !== new Set(ids).size) {
-        throw new HttpError(400, 'unknown team in teamIds');
-      }
+      if (!(await teamsExist(deps.models, body.teamIds ?? []))) throw new HttpError(400, 'unknown team in teamIds');
       return { status: 201, body: await createAgent(deps.models, { ...body, role: body.role as 'agent' }) };
     },
   }),

@@ -1,9 +1,10 @@
 import { Types } from 'mongoose';
 import { z } from 'zod';
-import { toAgentView } from '../../services/agents/agents';
+import { teamsExist } from '../../services/agents/agents';
 import { getConversationView, getCustomer } from '../../services/conversations/inbox';
 import { setCustomerLanguage } from '../../services/identity/language';
-import { changeRouting, requestDrain, routingDeps } from '../../services/routing/routing';
+import { setAssignmentPolicy, updateAgentProfile } from '../../services/routing/profiles';
+import { changeRouting, routingDeps } from '../../services/routing/routing';
 import { wallboard } from '../../services/routing/wallboard';
 import { HttpError } from '../errors';
 import { idParams, objectId, route } from '../route';
@@ -52,16 +53,10 @@ export const routingRoutes = [
     params: idParams, body: patchAgentBody,
     responses: { 200: { description: 'the agent', schema: agentViewSchema }, 400: err('unknown team'), 404: err('agent not found') },
     async handler({ params, body, deps }) {
-      const ids = body.teamIds;
-      if (ids?.length && (await deps.models.Team.countDocuments({ _id: { $in: ids } })) !== new Set(ids).size) throw new HttpError(400, 'unknown team in teamIds');
-      const set = { ...body, ...(ids ? { teamIds: ids.map((t) => new Types.ObjectId(t)) } : {}) };
-      const before = await deps.models.Agent.findById(params.id, { teamIds: 1 }).lean();
-      if (!before) throw new HttpError(404, 'agent not found');
-      await deps.models.Agent.updateOne({ _id: before._id }, { $set: set }); // no findAndModify: see services/presence.ts
-      const after = await deps.models.Agent.findById(params.id).lean();
-      // More capacity, new skills or a new team may let waiting conversations through.
-      await requestDrain(deps.queues.routing, [...(before.teamIds ?? []), ...(after?.teamIds ?? [])].map(String));
-      return { status: 200, body: toAgentView(after) };
+      if (!(await teamsExist(deps.models, body.teamIds ?? []))) throw new HttpError(400, 'unknown team in teamIds');
+      const agent = await updateAgentProfile(deps.models, deps.queues.routing, params.id, body);
+      if (!agent) throw new HttpError(404, 'agent not found');
+      return { status: 200, body: agent };
     },
   }),
   route({
@@ -70,10 +65,9 @@ export const routingRoutes = [
     params: idParams, body: patchTeamBody,
     responses: { 200: { description: 'the team', schema: teamViewSchema }, 404: err('team not found') },
     async handler({ params, body, deps }) {
-      const team = await deps.models.Team.findByIdAndUpdate(params.id, { $set: body }, { new: true }).lean();
+      const team = await setAssignmentPolicy(deps.models, deps.queues.routing, params.id, body.assignmentPolicy);
       if (!team) throw new HttpError(404, 'team not found');
-      await requestDrain(deps.queues.routing, [params.id]);
-      return { status: 200, body: { id: String(team._id), name: team.name, assignmentPolicy: team.assignmentPolicy } };
+      return { status: 200, body: team };
     },
   }),
   route({

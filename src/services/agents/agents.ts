@@ -40,7 +40,7 @@ export async function createAgent(
 ): Promise<AgentView> {
   const passwordHash = await argon2.hash(input.password, { type: argon2.argon2id });
   try {
-    const doc = await m.Agent.create({
+    const doc = await m.agents.create({
       email: input.email.trim().toLowerCase(),
       name: input.name,
       passwordHash,
@@ -49,7 +49,7 @@ export async function createAgent(
       languages: input.languages ?? [],
       ...(input.capacity === undefined ? {} : { capacity: input.capacity }),
     });
-    return toAgentView(doc.toObject());
+    return toAgentView(doc);
   } catch (err) {
     if (isDuplicateKey(err)) throw new DuplicateError('an agent with this email already exists');
     throw err;
@@ -62,7 +62,7 @@ const getDummyHash = () => (dummyHash ??= argon2.hash(new Types.ObjectId().toHex
 
 /** The agent for these credentials, or null (unknown email, wrong password, disabled: indistinguishable). */
 export async function verifyPassword(m: Models, email: string, password: string): Promise<AgentView | null> {
-  const agent = await m.Agent.findOne({ email: email.trim().toLowerCase() }).select('+passwordHash').lean();
+  const agent = await m.agents.byEmailWithPasswordHash(email.trim().toLowerCase());
   const hash = agent?.passwordHash ?? (await getDummyHash());
   let ok = false;
   try {
@@ -75,13 +75,12 @@ export async function verifyPassword(m: Models, email: string, password: string)
 }
 
 export async function findActiveAgent(m: Models, id: string): Promise<AgentView | null> {
-  if (!Types.ObjectId.isValid(id)) return null;
-  const agent = await m.Agent.findById(id).lean();
+  const agent = await m.agents.byId(id);
   return agent && !agent.disabled ? toAgentView(agent) : null;
 }
 
 export async function listAgents(m: Models): Promise<AgentView[]> {
-  return (await m.Agent.find().sort({ name: 1 }).lean()).map(toAgentView);
+  return (await m.agents.all()).map(toAgentView);
 }
 
 export interface TeamView {
@@ -90,11 +89,11 @@ export interface TeamView {
   assignmentPolicy: string;
 }
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const toTeamView = (t: any): TeamView => ({ id: String(t._id), name: t.name, assignmentPolicy: t.assignmentPolicy });
+export const toTeamView = (t: any): TeamView => ({ id: String(t._id), name: t.name, assignmentPolicy: t.assignmentPolicy });
 
 export async function createTeam(m: Models, name: string): Promise<TeamView> {
   try {
-    return toTeamView((await m.Team.create({ name })).toObject());
+    return toTeamView(await m.teams.create(name));
   } catch (err) {
     if (isDuplicateKey(err)) throw new DuplicateError('a team with this name already exists');
     throw err;
@@ -102,5 +101,8 @@ export async function createTeam(m: Models, name: string): Promise<TeamView> {
 }
 
 export async function listTeams(m: Models): Promise<TeamView[]> {
-  return (await m.Team.find().sort({ name: 1 }).lean()).map(toTeamView);
+  return (await m.teams.all()).map(toTeamView);
 }
+
+/** Whether every id names a team (agents' `teamIds` may only name existing teams). */
+export const teamsExist = (m: Models, ids: string[]): Promise<boolean> => m.teams.allExist(ids);

@@ -22,7 +22,7 @@ const toView = (c: any): CannedView => ({ id: String(c._id), shortcut: c.shortcu
 export const normalizeShortcut = (s: string) => s.trim().replace(/^\//, '').toLocaleLowerCase('tr-TR');
 
 export async function listCanned(m: Models): Promise<CannedView[]> {
-  return (await m.Canned.find().sort({ shortcut: 1 }).limit(500).lean()).map(toView);
+  return (await m.canned.list(500)).map(toView);
 }
 
 async function unique<T>(write: () => Promise<T>): Promise<T> {
@@ -35,18 +35,16 @@ async function unique<T>(write: () => Promise<T>): Promise<T> {
 }
 
 export async function createCanned(m: Models, input: CannedInput, by: string): Promise<CannedView> {
-  const doc = await unique(() => m.Canned.create({ ...input, shortcut: normalizeShortcut(input.shortcut), createdBy: by }));
-  return toView(doc.toObject());
+  return toView(await unique(() => m.canned.create({ ...input, shortcut: normalizeShortcut(input.shortcut), createdBy: by })));
 }
 
 export async function updateCanned(m: Models, id: string, input: Partial<CannedInput>): Promise<CannedView> {
   const set = { ...input, ...(input.shortcut ? { shortcut: normalizeShortcut(input.shortcut) } : {}) };
-  const doc = await unique(() => m.Canned.findOneAndUpdate({ _id: oid(id) }, { $set: set }, { new: true }).lean());
+  const doc = await unique(() => m.canned.update(oid(id), set));
   if (!doc) throw new InboxError('canned response not found', 404);
   return toView(doc);
 }
 
 export async function deleteCanned(m: Models, id: string): Promise<void> {
-  const res = await m.Canned.deleteOne({ _id: oid(id) });
-  if (res.deletedCount === 0) throw new InboxError('canned response not found', 404);
+  if (!(await m.canned.remove(oid(id)))) throw new InboxError('canned response not found', 404);
 }

@@ -13,14 +13,11 @@ export interface AgentSettings {
 const defaults: AgentSettings = { language: 'tr', sound: true };
 
 export async function getSettings(m: Models, agentId: string): Promise<AgentSettings> {
-  const a = await m.Agent.findById(oid(agentId), { settings: 1 }).lean();
-  return { ...defaults, ...(a?.settings ?? {}) } as AgentSettings;
+  return { ...defaults, ...((await m.agents.settingsOf(oid(agentId))) ?? {}) } as AgentSettings;
 }
 
 export async function updateSettings(m: Models, agentId: string, patch: Partial<AgentSettings>): Promise<AgentSettings> {
-  const set: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(patch)) if (v !== undefined) set[`settings.${k}`] = v;
-  if (Object.keys(set).length) await m.Agent.updateOne({ _id: oid(agentId) }, { $set: set });
+  await m.agents.setSettings(oid(agentId), patch);
   return getSettings(m, agentId);
 }
 

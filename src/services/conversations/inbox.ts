@@ -128,7 +128,7 @@ export async function assignConversation(
   const privileged = actor.role !== 'agent';
   let assignee: { _id: unknown; name: string } | null = null;
   if (input.assigneeId) {
-    const a = await m.Agent.findById(oid(input.assigneeId, 'assigneeId')).lean();
+    const a = await m.agents.byId(oid(input.assigneeId, 'assigneeId'));
     if (!a || a.disabled) throw new InboxError('assignee not found or disabled', 400);
     assignee = a;
   }
@@ -140,7 +140,7 @@ export async function assignConversation(
   }
   const set: Record<string, unknown> = { assigneeId: assignee ? assignee._id : null };
   if (input.teamId !== undefined) {
-    if (input.teamId && !(await m.Team.exists({ _id: oid(input.teamId, 'teamId') }))) throw new InboxError('team not found', 400);
+    if (input.teamId && !(await m.teams.exists(oid(input.teamId, 'teamId')))) throw new InboxError('team not found', 400);
     set.teamId = input.teamId ? new Types.ObjectId(input.teamId) : null;
   }
   const updated = await m.conversations.updateById(conversationId, { $set: set });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { Models } from '../../store';
+import { inParallel, type Models } from '../../store';
 import { binOf } from './metrics-histogram';
 import { invalidateEntries, readEntries, writeEntry, type CachedCollection } from './metrics-read-cache';
 import { metricsFeedKey, type MetricEvent } from './metrics';
@@ -45,7 +45,7 @@ export const monthRollupId = (team: string, agent: string, month: string) => `${
 async function writeMonthRollup(m: Models, docId: string, d: HourEntry) {
   const { day, teamId, agentId, channel } = bucketDims(docId);
   const slot = { id: monthRollupId(teamId, agentId, day.slice(0, 7)), path: `c.${channel}.${day}`, packed: packEntry(d) };
-  await m.MetricMonth.collection.updateOne({ _id: slot.id } as never, { $set: { [slot.path]: slot.packed } }, { upsert: true });
+  await m.metricBuckets.setMonthEntry(slot.id, slot.path, slot.packed);
   return slot;
 }
 
@@ -241,7 +241,7 @@ async function writeDirty(m: Models, redis: Redis, prefix: string): Promise<numb
       const entry = entryFromHash((hashes?.[i]?.[1] as Record<string, string>) ?? {});
       const field = hour === 'd' ? 'd' : `h.${hour}`;
       const packed = packEntry(entry);
-      await m.MetricBucket.collection.updateOne({ _id: docId } as never, { $set: { [field]: packed }, $setOnInsert: bucketDims(docId) }, { upsert: true });
+      await m.metricBuckets.setBucketEntries(docId, { [field]: packed }, bucketDims(docId));
       writeEntry(cache, prefix, 'bucket', docId, field, packed);
       if (hour === 'd') {
         const month = await writeMonthRollup(m, docId, entry);
@@ -282,9 +282,9 @@ async function recomputeLocked(m: Models, redis: Redis, prefix: string, fromDate
   const to = Math.ceil(toDate.getTime() / HOUR_MS) * HOUR_MS;
   const entries = new Map<string, { docId: string; hour: Slot; entry: HourEntry }>();
   let count = 0;
-  const cursor = m.MetricEvent.collection.find({ at: { $gte: new Date(from), $lt: new Date(to) } });
   const markers = redis.pipeline();
-  for await (const doc of cursor) {
+  // The one read of facts by time: a maintenance cursor (see eachInTimeRange), not a request path.
+  for await (const doc of m.metricEvents.eachInTimeRange(new Date(from), new Date(to))) {
     const e = doc as unknown as MetricEvent;
     count++;
     markers.set(k.marker(e._id), '1', 'EX', MARKER_TTL_S); // a late feed of this fact must not count it again
@@ -302,8 +302,8 @@ async function recomputeLocked(m: Models, redis: Redis, prefix: string, fromDate
   const days: string[] = [];
   for (let d = Math.floor(from / (24 * HOUR_MS)) * 24 * HOUR_MS; d < to; d += 24 * HOUR_MS) days.push(dayOf(d));
   const docs = new Map<string, Record<string, HourEntry>>();
-  for (const d of await m.MetricBucket.collection.find({ day: { $in: days } }).toArray()) {
-    const doc = d as unknown as StoredBucket & { _id: string; day: string };
+  // One `day` equality per day in parallel (never `$in`: FerretDB would read every bucket document).
+  for (const doc of (await inParallel(days, (day) => m.metricBuckets.ofDay(day))).flat()) {
     const start = Date.parse(`${doc.day}T00:00:00Z`);
     const kept = Object.entries(doc.h ?? {}).filter(([hour]) => start + Number(hour) * HOUR_MS < from || start + Number(hour) * HOUR_MS >= to);
     docs.set(doc._id, Object.fromEntries(kept.map(([hour, e]) => [hour, unpackEntry(e) ?? emptyEntry()])));
@@ -317,7 +317,7 @@ async function recomputeLocked(m: Models, redis: Redis, prefix: string, fromDate
   for (const [_id, h] of docs) {
     const d = Object.values(h).reduce((acc, e) => mergeEntry(acc, e), emptyEntry());
     const packed = Object.fromEntries(Object.entries(h).map(([hour, e]) => [hour, packEntry(e)]));
-    await m.MetricBucket.collection.updateOne({ _id } as never, { $set: { h: packed, d: packEntry(d) }, $setOnInsert: bucketDims(_id) }, { upsert: true });
+    await m.metricBuckets.setBucketEntries(_id, { h: packed, d: packEntry(d) }, bucketDims(_id));
     rebuilt.push(['bucket', _id], ['month', (await writeMonthRollup(m, _id, d)).id]);
   }
   await invalidateEntries(redis, prefix, rebuilt);

@@ -30,7 +30,7 @@ const BATCH = 200;
 export async function* conversationCsv(m: Models, f: ReportFilter): AsyncGenerator<string> {
   yield UTF8_BOM + csvLine(CSV_COLUMNS);
   const clock = metricsClock(m);
-  const [teams, agents] = await Promise.all([m.Team.find({}, { name: 1 }).lean(), m.Agent.find({}, { name: 1 }).lean()]);
+  const [teams, agents] = await Promise.all([m.teams.all(), m.agents.all()]);
   const teamName = new Map(teams.map((t) => [String(t._id), t.name]));
   const agentName = new Map(agents.map((a) => [String(a._id), a.name]));
   // Day by day through the range (one equality read per day, so the cost follows the range, not the history).

@@ -42,9 +42,8 @@ function entriesOf(doc: unknown): Record<string, string> {
   return out;
 }
 
-function collection(m: Models, kind: CachedCollection) {
-  return kind === 'bucket' ? m.MetricBucket.collection : m.MetricMonth.collection;
-}
+/** The stored document behind a cached one, by `_id`. */
+const storedDocument = (m: Models, kind: CachedCollection, id: string) => (kind === 'bucket' ? m.metricBuckets.bucketById(id) : m.metricBuckets.monthById(id));
 
 /**
  * The entries of each document (none when it does not exist) from Redis, loading those Redis lacks; with
@@ -69,7 +68,7 @@ export async function readEntries(m: Models, redis: Redis, prefix: string, kind:
   });
   const missing = ids.map((id, i) => ({ id, i })).filter(({ i }) => out[i]![COMPLETE] === undefined);
   if (missing.length) {
-    const docs = await Promise.all(missing.map(({ id }) => collection(m, kind).findOne({ _id: id } as never)));
+    const docs = await Promise.all(missing.map(({ id }) => storedDocument(m, kind, id)));
     const fill = redis.pipeline();
     missing.forEach(({ id, i }, j) => {
       // Values flushed since the store read are newer than the document's: keep them.

@@ -68,13 +68,7 @@ export const metricsFeedKey = (prefix: string) => `${prefix}:metrics:feed`;
  */
 export async function recordMetricEvents(m: Models, events: MetricEvent[]): Promise<void> {
   if (!events.length) return;
-  try {
-    await m.MetricEvent.collection.insertMany(events as never[], { ordered: false });
-  } catch (err) {
-    const writeErrors = (err as { writeErrors?: Array<{ code?: number; err?: { code?: number } }> }).writeErrors;
-    const onlyDuplicates = Array.isArray(writeErrors) && writeErrors.length > 0 && writeErrors.every((e) => (e.err?.code ?? e.code) === 11000);
-    if (!onlyDuplicates && !/E11000|duplicate key|UNIQUE constraint/.test(String((err as Error).message))) throw err;
-  }
+  await m.metricEvents.insertNew(events);
   const w = wirings.get(m);
   if (w?.redis) await w.redis.rpush(metricsFeedKey(w.prefix), ...events.map((e) => JSON.stringify(e)));
 }

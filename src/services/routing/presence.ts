@@ -16,17 +16,17 @@ const graceText = (ms: number) => (ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1
  */
 export async function setPresence(d: RoutingDeps, agentId: string, presence: Presence): Promise<{ presence: Presence; since: string } | null> {
   const since = new Date();
-  // updateOne, not findOneAndUpdate: the agent schema hides passwordHash, and FerretDB's findAndModify
-  // supports no projection. The conditional write still decides alone who changed the presence.
-  const res = await d.models.Agent.updateOne({ _id: new Types.ObjectId(agentId), presence: { $ne: presence } }, { $set: { presence, presenceSince: since } });
-  const updated = res.modifiedCount ? await d.models.Agent.findById(agentId, { teamIds: 1 }).lean() : null;
-  if (!updated) {
-    const current = await d.models.Agent.findById(agentId, { presence: 1, presenceSince: 1 }).lean();
+  // A conditional updateOne, not findOneAndUpdate (the agent schema hides passwordHash, and FerretDB's
+  // findAndModify supports no projection): the write still decides alone who changed the presence.
+  const changed = await d.models.agents.setPresence(agentId, presence, since);
+  const teams = changed ? await d.models.agents.teamIdsOf(agentId) : null;
+  if (!teams) {
+    const current = await d.models.agents.byId(agentId);
     return current ? { presence: current.presence as Presence, since: (current.presenceSince ?? since).toISOString() } : null;
   }
   d.events?.toRoom(Rooms.inbox, AgentEvents.agentPresence, { agentId, presence, since: since.toISOString() });
   supervisorsChanged(d.events);
-  const teamIds = (updated.teamIds ?? []).map(String);
+  const teamIds = teams.map(String);
   if (presence === 'online') await requestDrain(d.queue, teamIds);
   if (presence === 'offline') {
     await d.queue.add('offline', { kind: 'offline', agentId, since: since.getTime() }, { delay: d.offlineGraceMs, jobId: `offline_${agentId}_${since.getTime()}` });
@@ -39,7 +39,7 @@ export async function setPresence(d: RoutingDeps, agentId: string, presence: Pre
  * conversations is unassigned (conditionally: only if still theirs), the decision recorded, and routed again.
  */
 export async function requeueOfflineAgent(d: RoutingDeps, agentId: string, since: number): Promise<number> {
-  const agent = await d.models.Agent.findById(agentId).lean();
+  const agent = await d.models.agents.byId(agentId);
   if (!agent || agent.presence !== 'offline' || (agent.presenceSince && agent.presenceSince.getTime() !== since)) return 0;
   const agentOid = new Types.ObjectId(agentId);
   const open = await d.models.conversations.assignedTo(agentOid, 'open');

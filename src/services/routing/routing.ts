@@ -61,9 +61,9 @@ async function announce(d: RoutingDeps, conversation: Lean, text: string, custom
 
 /** The team this conversation is routed in: its own, or the configured default (written to the conversation). */
 async function teamOf(d: RoutingDeps, c: Lean): Promise<Lean | null> {
-  if (c.teamId) return d.models.Team.findById(c.teamId).lean();
+  if (c.teamId) return d.models.teams.byId(c.teamId);
   if (!d.defaultTeam) return null;
-  const team = await d.models.Team.findOne({ name: d.defaultTeam }).lean();
+  const team = await d.models.teams.byName(d.defaultTeam);
   if (!team) return null;
   await d.models.conversations.updateById(c._id, { $set: { teamId: team._id } }, { teamId: null });
   c.teamId = team._id;
@@ -106,7 +106,7 @@ async function noteQueued(d: RoutingDeps, teamId: string): Promise<void> {
   const ids = await d.state.queued(teamId, 0, NOTE_DEPTH);
   const fresh = new Set(await d.state.firstNotes(teamId, ids));
   if (!fresh.size) return;
-  const team = await d.models.Team.findById(teamId).lean();
+  const team = await d.models.teams.byId(teamId);
   if (!team) return;
   const agents = await teamCandidates(d, teamId);
   for (const [i, id] of ids.entries()) {
@@ -121,7 +121,7 @@ async function noteQueued(d: RoutingDeps, teamId: string): Promise<void> {
 
 /** Online/away/offline agents of a team with their current load (capacity checks need every one). */
 async function teamCandidates(d: RoutingDeps, teamId: string): Promise<Candidate[]> {
-  const agents = await d.models.Agent.find({ teamIds: new Types.ObjectId(teamId), disabled: { $ne: true } }).lean();
+  const agents = await d.models.agents.activeOfTeam(teamId);
   const loads = await d.state.loads(agents.map((a) => String(a._id)));
   return agents.map((a) => ({
     id: String(a._id), name: a.name, presence: a.presence ?? 'offline', languages: a.languages ?? [], skills: a.skills ?? [],
@@ -151,7 +151,7 @@ export async function drainTeam(d: RoutingDeps, teamId: string): Promise<void> {
 
 /** One pass over the head of the queue, in order; stops as soon as no agent of the team has free capacity. */
 async function drainPass(d: RoutingDeps, teamId: string): Promise<void> {
-  const team = await d.models.Team.findById(teamId).lean();
+  const team = await d.models.teams.byId(teamId);
   if (!team) return;
   const policy = team.assignmentPolicy as AssignmentPolicy;
   if (policy === 'manual') return;
@@ -236,8 +236,7 @@ export async function afterConversationChange(d: RoutingDeps, conversationId: st
     await d.queue.add('route', { kind: 'route', conversationId }); // back in line (and recorded as queued)
   }
   if (prev && prev !== owner) {
-    const freed = await d.models.Agent.findById(prev, { teamIds: 1 }).lean();
-    for (const t of freed?.teamIds ?? []) teams.add(String(t));
+    for (const t of (await d.models.agents.teamIdsOf(prev)) ?? []) teams.add(String(t));
   }
   supervisorsChanged(d.events);
   if (teams.size) await requestDrain(d.queue, teams);
@@ -258,7 +257,7 @@ export async function changeRouting(d: RoutingDeps, conversationId: string, set:
  * Runs under every team's drain lock, so no claim is in flight while the counters are replaced.
  */
 export async function reconcile(d: RoutingDeps): Promise<{ counted: number; requeued: number }> {
-  const teams = await d.models.Team.find({}, { _id: 1 }).lean();
+  const teams = await d.models.teams.all();
   const held: [string, string][] = [];
   try {
     for (const t of teams) {

@@ -9,10 +9,7 @@ export interface Wallboard {
 
 /** The supervisor wallboard: every team's queue, every active agent's presence and load, who views what. */
 export async function wallboard(m: Models, state: RoutingState): Promise<Wallboard> {
-  const [teams, agents] = await Promise.all([
-    m.Team.find().sort({ name: 1 }).lean(),
-    m.Agent.find({ disabled: { $ne: true } }).sort({ name: 1 }).lean(),
-  ]);
+  const [teams, agents] = await Promise.all([m.teams.all(), m.agents.active()]);
   const [stats, loads, viewers] = await Promise.all([
     state.queueStats(teams.map((t) => String(t._id))),
     state.loads(agents.map((a) => String(a._id))),

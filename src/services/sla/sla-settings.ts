@@ -1,4 +1,3 @@
-import { Types } from 'mongoose';
 import type { z } from 'zod';
 import { ALWAYS_OPEN, calendarSchema, type BusinessCalendar } from '../../domain/business-hours';
 import { autoReplySchema, slaPolicySchema, type AutoReplyConfig, type SlaPolicy } from '../../domain/sla';
@@ -38,8 +37,8 @@ async function load(m: Models, keys: string[]): Promise<Map<string, TeamSettings
   const now = Date.now();
   const missing = keys.filter((k) => !((cache.get(k)?.at ?? 0) > now - CACHE_MS));
   if (missing.length) {
-    const docs = await m.TeamPolicy.find({ _id: { $in: missing } }).lean();
-    for (const k of missing) cache.set(k, { at: now, value: parsed(docs.find((d) => d._id === k)) });
+    const docs = await m.teamPolicies.byKeys(missing);
+    missing.forEach((k, i) => cache.set(k, { at: now, value: parsed(docs[i]) }));
   }
   return new Map(keys.map((k) => [k, cache.get(k)!.value]));
 }
@@ -49,7 +48,7 @@ const anyCache = new WeakMap<Models, { at: number; value: boolean }>();
 export async function anySettings(m: Models): Promise<boolean> {
   const hit = anyCache.get(m);
   if (hit && hit.at > Date.now() - CACHE_MS) return hit.value;
-  const value = Boolean(await m.TeamPolicy.exists({}));
+  const value = await m.teamPolicies.any();
   anyCache.set(m, { at: Date.now(), value });
   return value;
 }
@@ -80,7 +79,7 @@ export async function effectiveSettings(m: Models, teamId: unknown): Promise<Eff
 
 async function checkKey(m: Models, key: string): Promise<void> {
   if (key === DEFAULT_KEY) return;
-  if (!Types.ObjectId.isValid(key) || !(await m.Team.exists({ _id: new Types.ObjectId(key) }))) throw new SettingsError('team not found', 404);
+  if (!(await m.teams.exists(key))) throw new SettingsError('team not found', 404);
 }
 
 /** One team's own setting (null when it uses the default). */
@@ -92,7 +91,7 @@ export async function getSetting<N extends SettingName>(m: Models, key: string, 
 /** Stores an already validated setting; null removes it (the team falls back to the default). */
 export async function putSetting<N extends SettingName>(m: Models, key: string, name: N, value: TeamSettings[N]): Promise<TeamSettings[N]> {
   await checkKey(m, key);
-  await m.TeamPolicy.updateOne({ _id: key }, { $set: { [name]: value } }, { upsert: true });
+  await m.teamPolicies.set(key, name, value);
   caches.get(m)?.delete(key);
   anyCache.delete(m);
   return value;
