@@ -10,6 +10,7 @@ import { startHub } from '../src/hub';
 import { createAgent } from '../src/services/agents/agents';
 import { envInt, round } from './lib';
 import { conversationModel } from '../src/store/conversations';
+import { collectionsOf } from '../src/store/collections';
 
 const CONVERSATIONS = envInt('BENCH_CONSOLE_CONVERSATIONS', 50_000, 100, 1_000_000);
 const THREAD = envInt('BENCH_CONSOLE_THREAD', 5_000, 10, 100_000);
@@ -54,7 +55,7 @@ export async function runConsoleBench(opts: { mongoBase: string; redisUrl: strin
     const seedStart = performance.now();
     // Seed with raw insertMany in big batches: 1 customer per 10 conversations, one customer with THREAD messages.
     const customers = Array.from({ length: Math.ceil(CONVERSATIONS / 10) }, (_, i) => ({ _id: new Types.ObjectId(), name: `Müşteri ${i}`, tags: [], attributes: {}, createdAt: new Date() }));
-    for (let i = 0; i < customers.length; i += BATCH) await m.Customer.collection.insertMany(customers.slice(i, i + BATCH), { ordered: false });
+    for (let i = 0; i < customers.length; i += BATCH) await collectionsOf(m).Customer.collection.insertMany(customers.slice(i, i + BATCH), { ordered: false });
     const t0 = Date.now() - CONVERSATIONS * 1000;
     const statuses = ['open', 'pending', 'resolved', 'resolved'] as const;
     for (let i = 0; i < CONVERSATIONS; i += BATCH) {
@@ -84,7 +85,7 @@ export async function runConsoleBench(opts: { mongoBase: string; redisUrl: strin
           dedupeKey: `bench:${opts.runId}:${n}`, providerId: null, delivery: { status: n % 2 ? 'delivered' : 'received', attempts: 0, at }, createdAt: at, updatedAt: at,
         };
       });
-      await m.Message.collection.insertMany(docs, { ordered: false });
+      await collectionsOf(m).Message.collection.insertMany(docs, { ordered: false });
     }
     // Seeded around the repository (bulk inserts): the inbox index is built from the store, as at a first start.
     await m.conversations.rebuildIndex();
@@ -105,7 +106,7 @@ export async function runConsoleBench(opts: { mongoBase: string; redisUrl: strin
     const inboxApi = await timeIt(() => get(`/conversations?limit=${PAGE}`));
     const inboxDriver = await timeIt(() => conversationModel(hub.deps.db).collection.find({}).sort({ lastActivityAt: -1, _id: -1 }).limit(PAGE + 1).toArray());
     const threadApi = await timeIt(() => get(`/customers/${heavy}/thread?limit=${PAGE}`));
-    const threadDriver = await timeIt(() => m.Message.collection.find({ customerId: heavy }).sort({ createdAt: -1, _id: -1 }).limit(PAGE + 1).toArray());
+    const threadDriver = await timeIt(() => collectionsOf(m).Message.collection.find({ customerId: heavy }).sort({ createdAt: -1, _id: -1 }).limit(PAGE + 1).toArray());
     const inbox = { apiMs: round(inboxApi, 1)!, driverMs: round(inboxDriver, 1)!, ratio: round(inboxApi / inboxDriver, 2) };
     const thread = { apiMs: round(threadApi, 1)!, driverMs: round(threadDriver, 1)!, ratio: round(threadApi / threadDriver, 2) };
     const targetRatioMax = 3;

@@ -13,6 +13,7 @@ import { SMTPServer } from 'smtp-server';
 import { connectStore, ensureIndexes, models } from '../src/store';
 import { startChildHub } from './hub';
 import { benchText, cpuMsOf, deleteKeys, envInt, freePort, pidListeningOn, pool, round, sleep, waitUntil, STORE_OPTIONS } from './lib';
+import { collectionsOf } from '../src/store/collections';
 
 const N = envInt('BENCH_EMAIL_N', 400, 10, 100_000);
 const CONNECTIONS = envInt('BENCH_EMAIL_CONNECTIONS', 8, 1, 100);
@@ -100,7 +101,7 @@ export async function runEmailBench(opts: { mongoBase: string; redisUrl: string;
     );
     const pid = hub.pids[0]!;
     log(`email: hub child ${pid} up at ${hub.url}, SMTP listener on ${smtpPort}`);
-    const stored = () => m.Message.countDocuments({ channel: 'email', direction: 'in' });
+    const stored = () => collectionsOf(m).Message.countDocuments({ channel: 'email', direction: 'in' });
     await sleep(1000); // let start-up allocations settle before calling the hub idle
     const idleRss = rssOf(pid);
 
@@ -137,7 +138,7 @@ export async function runEmailBench(opts: { mongoBase: string; redisUrl: string;
     const tb = performance.now();
     try {
       await transport.sendMail(big);
-      await waitUntil(() => m.Message.exists({ dedupeKey: `email:<bench-${runId}-big@kanal.bench>` }), 60_000, 'the 10 MB mail stored', 20);
+      await waitUntil(() => collectionsOf(m).Message.exists({ dedupeKey: `email:<bench-${runId}-big@kanal.bench>` }), 60_000, 'the 10 MB mail stored', 20);
     } finally {
       clearInterval(sampler);
     }

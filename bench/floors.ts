@@ -4,6 +4,7 @@ import { createQueues, enqueueInbound, QueueNames, redisConnection, type Inbound
 import { connectStore, models, type Db } from '../src/store';
 import { inboundFor, messageDocFor, now, pool, round, waitUntil, STORE_OPTIONS } from './lib';
 import { conversationModel } from '../src/store/conversations';
+import { collectionsOf } from '../src/store/collections';
 
 export interface FloorOpts {
   runId: string;
@@ -68,7 +69,7 @@ async function withDb<T>(uri: string, fn: (db: Db) => Promise<T>): Promise<T> {
 export async function driverInsertFloor(o: FloorOpts): Promise<{ rate: number; ms: number; errors: number }> {
   return withDb(`${o.mongoBase}/kb_${o.runId}_fi`, async (db) => {
     const m = models(db);
-    await m.Message.init();
+    await collectionsOf(m).Message.init();
     const coll = db.getClient().db(db.name).collection('messages');
     const conv = Array.from({ length: o.visitors }, () => ({ conversationId: new Types.ObjectId(), customerId: new Types.ObjectId() }));
     const docs = Array.from({ length: o.n }, (_, i) => {
@@ -86,7 +87,7 @@ export async function driverInsertFloor(o: FloorOpts): Promise<{ rate: number; m
 /** One open conversation per visitor (plain driver) and the message documents to write into them. */
 async function seedOpenConversations(db: Db, o: FloorOpts, tag?: string) {
   const m = models(db);
-  await Promise.all([m.Message.init(), conversationModel(db).init()]);
+  await Promise.all([collectionsOf(m).Message.init(), conversationModel(db).init()]);
   const client = db.getClient().db(db.name);
   const messages = client.collection('messages');
   const conversations = client.collection('conversations');

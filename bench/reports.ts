@@ -19,6 +19,7 @@ import { bucketDims, emptyEntry, HOUR_MS, incrementsOf, mergeEntry, monthRollupI
 import { reportSummary, type ReportFilter } from '../src/services/metrics/metrics-report';
 import { connectStore, models } from '../src/store';
 import { deleteKeys, envInt, round, STORE_OPTIONS } from './lib';
+import { collectionsOf } from '../src/store/collections';
 
 const DAYS = 90;
 const SMALL = envInt('BENCH_REPORTS_SMALL', 10_000, 100, 1_000_000);
@@ -117,12 +118,12 @@ export async function runReportsBench(opts: { mongoBase: string; redisUrl: strin
     const prefix = `kb:${opts.runId}_rp${label}`;
     try {
       const m = models(db);
-      await m.MetricBucket.init();
+      await collectionsOf(m).MetricBucket.init();
       const t0 = performance.now();
       const docs = [...buildBuckets(messages, end, teams, agents).values()];
       // Stored as the flusher stores them: every entry packed into one string.
       const stored = docs.map((doc) => ({ ...doc, h: Object.fromEntries(Object.entries(doc.h).map(([hour, e]) => [hour, packEntry(e)])), d: packEntry(doc.d!) }));
-      for (let i = 0; i < stored.length; i += 500) await m.MetricBucket.collection.insertMany(stored.slice(i, i + 500) as never[], { ordered: false });
+      for (let i = 0; i < stored.length; i += 500) await collectionsOf(m).MetricBucket.collection.insertMany(stored.slice(i, i + 500) as never[], { ordered: false });
       // The month rollups the flusher keeps beside the day rollups (what reports read).
       const months = new Map<string, { _id: string; c: Record<string, Record<string, string>> }>();
       for (const doc of stored) {
@@ -131,7 +132,7 @@ export async function runReportsBench(opts: { mongoBase: string; redisUrl: strin
         months.set(id, month);
         (month.c[doc.channel] ??= {})[doc.day] = doc.d;
       }
-      await m.MetricMonth.collection.insertMany([...months.values()] as never[], { ordered: false });
+      await collectionsOf(m).MetricMonth.collection.insertMany([...months.values()] as never[], { ordered: false });
       const seedSeconds = round((performance.now() - t0) / 1000, 1)!;
       result.seeded[label] = { messages, bucketDocuments: docs.length, seedSeconds };
       opts.log(`reports: seeded ${messages} messages over ${DAYS} days as ${docs.length} bucket documents in ${seedSeconds} s`);

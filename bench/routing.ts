@@ -16,6 +16,7 @@ import { RoutingState } from '../src/services/routing/routing-state';
 import { connectStore, ensureIndexes, models } from '../src/store';
 import { deleteKeys, envInt, pool, round, STORE_OPTIONS } from './lib';
 import { conversationModel } from '../src/store/conversations';
+import { collectionsOf } from '../src/store/collections';
 
 const N = envInt('BENCH_ROUTING_N', 500, 10, 100_000);
 const AGENTS = envInt('BENCH_ROUTING_AGENTS', 20, 1, 1000);
@@ -40,15 +41,15 @@ export async function runRoutingBench(opts: { mongoBase: string; redisUrl: strin
   try {
     await ensureIndexes(db);
     const m = models(db);
-    const team = await m.Team.create({ name: 'Bench', assignmentPolicy: 'least-busy' });
+    const team = await collectionsOf(m).Team.create({ name: 'Bench', assignmentPolicy: 'least-busy' });
     for (let i = 0; i < AGENTS; i++) {
       const a = await createAgent(m, { email: `rt${i}-${opts.runId}@kanal.bench`, name: `Agent ${i}`, password: 'bench-password-1', role: 'agent', teamIds: [String(team._id)], capacity: N });
-      await m.Agent.updateOne({ _id: a.id }, { $set: { presence: 'online', presenceSince: new Date() } });
+      await collectionsOf(m).Agent.updateOne({ _id: a.id }, { $set: { presence: 'online', presenceSince: new Date() } });
     }
     // Seeded directly: this phase measures routing, not ingest.
     const now = Date.now();
     const customers = Array.from({ length: N }, (_, i) => ({ _id: new Types.ObjectId(), name: `Müşteri ${i}`, language: i % 2 ? 'tr' : 'en', languageSource: 'detected', tags: [], attributes: {} }));
-    await m.Customer.collection.insertMany(customers);
+    await collectionsOf(m).Customer.collection.insertMany(customers);
     const conversations = customers.map((c, i) => ({
       _id: new Types.ObjectId(), customerId: c._id, openKey: String(c._id), status: 'open', assigneeId: null, teamId: team._id, priority: 0, requiredSkills: [],
       openedAt: new Date(now + i), lastActivityAt: new Date(now + i), waitingSince: new Date(now + i), labels: [], lastInboundChannel: 'webchat',

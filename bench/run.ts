@@ -22,6 +22,7 @@ import { bullmqFloor, driverInsertFloor, ingestStoreMinFloor, storeOpRates } fro
 import { startChildHub, startInProcessHub, type RunningHub } from './hub';
 import { cpuMsOf, deleteKeys, envInt, machine, pidListeningOn, round, STORE_OPTIONS } from './lib';
 import { profileIngest, type IngestProfile } from './profile';
+import { collectionsOf } from '../src/store/collections';
 
 const N = envInt('BENCH_N', 3000, 10, 200_000);
 const SOCKETS = envInt('BENCH_SOCKETS', 200, 1, 2000);
@@ -92,7 +93,7 @@ async function e2eWith(kind: 'child' | 'in-process', n: number, latencySeconds: 
     const r = await runE2E({
       cpu,
       url: hub.url, runId, sockets: SOCKETS, n, window: WINDOW, maxSeconds: MAX_SECONDS, latencySeconds, visitorLimit: VISITOR_LIMIT, agent,
-      countStored: () => m.Message.countDocuments({ dedupeKey: { $regex: `^webchat:[^:]+:${runId}-m[0-9]+$` } }),
+      countStored: () => collectionsOf(m).Message.countDocuments({ dedupeKey: { $regex: `^webchat:[^:]+:${runId}-m[0-9]+$` } }),
       phaseTimeoutMs: 60_000, log,
     });
     return { ...r, hub: kind === 'child' ? `child processes: ${roles.join(' + ')}` : hub.kind };

@@ -21,6 +21,7 @@ import type { IdentityKind } from '../src/store/identities';
 import { conversationModel, dayOf } from '../src/store/conversations';
 import { threadBucket } from '../src/store/messages';
 import { threadWeekId, threadWeekModel } from '../src/store/thread-weeks';
+import { collectionsOf } from '../src/store/collections';
 
 // ---------------------------------------------------------------- randomness
 
@@ -605,8 +606,8 @@ export async function seedCustomers(
   const t0 = performance.now();
   const stats: SeedStats = { customers: 0, identities: 0, conversations: 0, messages: 0, seconds: 0, insertErrors: 0 };
   const collections = {
-    Customer: m.Customer.collection, Identity: m.Identity.collection, Conversation: conversationModel(m.Customer.db).collection, Message: m.Message.collection,
-    ThreadWeek: threadWeekModel(m.Customer.db).collection,
+    Customer: collectionsOf(m).Customer.collection, Identity: collectionsOf(m).Identity.collection, Conversation: conversationModel(collectionsOf(m).Customer.db).collection, Message: collectionsOf(m).Message.collection,
+    ThreadWeek: threadWeekModel(collectionsOf(m).Customer.db).collection,
   };
   const buffers: Record<keyof typeof collections, Doc[]> = { Customer: [], Identity: [], Conversation: [], Message: [], ThreadWeek: [] };
   const running = new Set<Promise<void>>();

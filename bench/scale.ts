@@ -29,6 +29,7 @@ import {
 import { attachInboxIndex, inboxIndex, type InboxIndex } from '../src/store';
 import { conversationModel } from '../src/store/conversations';
 import { rebuildSearchIndex, wireSearch } from '../src/services/search/search-index';
+import { collectionsOf } from '../src/store/collections';
 
 const MESSAGES = envInt('KANAL_SCALE_MESSAGES', 1_000_000, 1000, 20_000_000);
 const SEED = envInt('KANAL_SCALE_SEED', 1, 0, 2 ** 31);
@@ -164,16 +165,16 @@ async function removeLeftovers(m: Models, identities: { kind: IdentityKind; addr
   const identityIds: Types.ObjectId[] = [];
   await pool(identities.length, 4, async (i) => {
     const _id = identityId(identities[i]!.kind, identities[i]!.address);
-    const doc = await m.Identity.findById(_id, { customerId: 1 }).lean();
+    const doc = await collectionsOf(m).Identity.findById(_id, { customerId: 1 }).lean();
     if (doc) { identityIds.push(_id); customerIds.push(doc.customerId as Types.ObjectId); }
   });
   if (!customerIds.length) return;
-  const conversations = await conversationModel(m.Customer.db).find({ customerId: { $in: customerIds } }, { _id: 1 }).lean();
+  const conversations = await conversationModel(collectionsOf(m).Customer.db).find({ customerId: { $in: customerIds } }, { _id: 1 }).lean();
   const conversationIds = conversations.map((c) => c._id);
-  const messages = conversationIds.length ? await m.Message.deleteMany({ conversationId: { $in: conversationIds } }) : { deletedCount: 0 };
-  await conversationModel(m.Customer.db).deleteMany({ _id: { $in: conversationIds } });
-  await m.Customer.deleteMany({ _id: { $in: customerIds } });
-  await m.Identity.deleteMany({ _id: { $in: identityIds } });
+  const messages = conversationIds.length ? await collectionsOf(m).Message.deleteMany({ conversationId: { $in: conversationIds } }) : { deletedCount: 0 };
+  await conversationModel(collectionsOf(m).Customer.db).deleteMany({ _id: { $in: conversationIds } });
+  await collectionsOf(m).Customer.deleteMany({ _id: { $in: customerIds } });
+  await collectionsOf(m).Identity.deleteMany({ _id: { $in: identityIds } });
   log(`scale: removed the measurements' ${customerIds.length} customers, ${conversationIds.length} conversations, ${messages.deletedCount} messages in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
 
@@ -319,16 +320,16 @@ export async function runScaleBench(opts: {
     // Every builder against its schema, before anything is written: a field the schema gained shows up here.
     const sample = buildCustomer(plan, 0);
     const problems = [
-      ...checkComplete(m.Team, teams[0]!).map((p) => `team: ${p}`),
-      ...checkComplete(m.Agent, agents[0]!).map((p) => `agent: ${p}`),
-      ...checkComplete(m.Customer, sample.customer).map((p) => `customer: ${p}`),
-      ...sample.identities.flatMap((d) => checkComplete(m.Identity, d).map((p) => `identity: ${p}`)),
+      ...checkComplete(collectionsOf(m).Team, teams[0]!).map((p) => `team: ${p}`),
+      ...checkComplete(collectionsOf(m).Agent, agents[0]!).map((p) => `agent: ${p}`),
+      ...checkComplete(collectionsOf(m).Customer, sample.customer).map((p) => `customer: ${p}`),
+      ...sample.identities.flatMap((d) => checkComplete(collectionsOf(m).Identity, d).map((p) => `identity: ${p}`)),
       ...sample.conversations.flatMap((d) => checkComplete(conversationModel(db), d).map((p) => `conversation: ${p}`)),
-      ...sample.messages.flatMap((d) => checkComplete(m.Message, d).map((p) => `message: ${p}`)),
+      ...sample.messages.flatMap((d) => checkComplete(collectionsOf(m).Message, d).map((p) => `message: ${p}`)),
     ];
     if (problems.length) throw new Error(`seed documents do not match the schema: ${[...new Set(problems)].join(', ')}`);
-    await m.Team.collection.insertMany(teams, { ordered: false });
-    await m.Agent.collection.insertMany(agents, { ordered: false });
+    await collectionsOf(m).Team.collection.insertMany(teams, { ordered: false });
+    await collectionsOf(m).Agent.collection.insertMany(agents, { ordered: false });
 
     hub = await startChildHub({
       mongoUri, redisUrl: opts.redisUrl, prefix, concurrency: CONCURRENCY,
@@ -398,7 +399,7 @@ export async function runScaleBench(opts: {
     };
 
     /** Null while the store answers a read of the 4 teams within a minute, else why not. */
-    const storeStalled = () => withTimeout(m.Team.findOne({}).lean(), 60_000, 'a read of the teams collection').then(() => null, (err: Error) => err.message);
+    const storeStalled = () => withTimeout(collectionsOf(m).Team.findOne({}).lean(), 60_000, 'a read of the teams collection').then(() => null, (err: Error) => err.message);
     let probe = 0;
     const measureSize = async (label: string, fraction: number, seed: SeedStats | null): Promise<SizeResult> => {
       const skipped: string[] = [];
@@ -452,7 +453,7 @@ export async function runScaleBench(opts: {
         probes = Array.from({ length: 40 }, (_, i) => ({ kind: 'email' as const, address: `probe${i}.${opts.runId}@scale.kanal.bench` }));
         for (const p of probes) {
           const { customerId } = await resolveCustomer(m, p.kind, p.address);
-          await m.Customer.updateOne({ _id: customerId }, { $set: { lastSeenAt: new Date(Date.now() - 86_400_000) } });
+          await collectionsOf(m).Customer.updateOne({ _id: customerId }, { $set: { lastSeenAt: new Date(Date.now() - 86_400_000) } });
         }
         added.push(...probes);
       }
@@ -478,7 +479,7 @@ export async function runScaleBench(opts: {
               await withTimeout(pool(keys.length, 4, async (i) => {
                 if (performance.now() - t0 > STORED_CHECK_MS) return;
                 storedChecked++;
-                if (await m.Message.exists({ _id: messageIdFor(keys[i]!) })) found++;
+                if (await collectionsOf(m).Message.exists({ _id: messageIdFor(keys[i]!) })) found++;
               }), STORED_CHECK_MS + 30_000, 'stored check').catch((err: Error) => log(`scale [${label}] ingest: ${err.message}`));
               storedCheckMs = performance.now() - t0;
               return found;

@@ -38,8 +38,8 @@ for (const [file, imports] of graph) {
   }
 }
 
-// Store access: collections that have moved into repositories are reached only through them. A file outside
-// src/store that names such a model (or reaches it through Models) is refused.
+// Store access: every collection is reached through its repository (models(db) hands out nothing else). A file
+// outside src/store that imports the models (src/store/collections.ts) or names one is refused.
 const repositoryOnly = [
   { collection: 'conversations', repository: 'src/store/conversations.ts', patterns: [/\bconversationModel\b/, /\.Conversation\./] },
   { collection: 'customers', repository: 'src/store/customers.ts, `customers` on Models', patterns: [/\bcustomerModel\b/, /\.Customer\./] },
@@ -54,8 +54,9 @@ const repositoryOnly = [
   { collection: 'metric events', repository: 'src/store/metric-events.ts, `metricEvents` on Models', patterns: [/\bmetricEventModel\b/, /\.MetricEvent\./] },
   { collection: 'metric buckets', repository: 'src/store/metric-buckets.ts, `metricBuckets` on Models', patterns: [/\bmetricBucketModel\b/, /\.MetricBucket\./, /\bmetricMonthModel\b/, /\.MetricMonth\./] },
 ];
-for (const file of graph.keys()) {
+for (const [file, imports] of graph) {
   if (file.startsWith('src/store/') || !/^(src|channels|workers)\//.test(file)) continue;
+  if (imports.includes('src/store/collections.ts')) problems.push(`store: ${file} imports src/store/collections.ts (models for tests and tools); use the repositories of models(db)`);
   const text = readFileSync(file, 'utf8');
   for (const { collection, repository, patterns } of repositoryOnly) {
     for (const pattern of patterns) if (pattern.test(text)) problems.push(`store: ${file} reaches the ${collection} model (${pattern}); use the repository (${repository})`);

@@ -14,7 +14,7 @@ import { quarantineModel, quarantineRepo, type QuarantineDoc } from './quarantin
 import { searchPostingModel, searchPostingRepo } from './search-postings';
 import { teamModel, teamRepo } from './teams';
 import { teamPolicyModel, teamPolicyRepo } from './sla';
-import { threadWeekModel } from './thread-weeks';
+import { collections, rememberConnection } from './collections';
 
 export { gridFsBlobStore, type BlobStore } from './attachments';
 export { connectStore, isDuplicateKey, STORE_MAX_IN_FLIGHT, type Db, type StoreOptions } from './connection';
@@ -27,36 +27,28 @@ export { inboundMessageDocument, threadBucket, type MessageRecord } from './mess
 export type { CustomerRecord } from './customers';
 export { indexedFields, scanCounters } from './embedded-tuning';
 
-/** All models of one database connection. */
+/**
+ * The repositories of one database connection: every query and write of every collection (one module per
+ * collection in src/store). Models themselves are not handed out (src/store/collections.ts, for tests and tools).
+ */
 export function models(db: Connection) {
-  return {
-    Customer: customerModel(db),
+  const repos = {
     customers: customerRepo(customerModel(db) as unknown as Model<CustomerDoc>),
-    Identity: identityModel(db),
     identities: identityRepo(identityModel(db) as unknown as Model<IdentityDoc>),
     conversations: conversationRepo(conversationModel(db) as unknown as Model<ConversationDoc>),
-    Message: messageModel(db),
     messages: messageRepo(messageModel(db) as unknown as Model<MessageDoc>),
-    Agent: agentModel(db),
     agents: agentRepo(agentModel(db)),
-    Team: teamModel(db),
     teams: teamRepo(teamModel(db)),
-    Audit: auditModel(db),
-    audit: auditRepo(auditModel(db) as unknown as Model<AuditDoc>),
-    Canned: cannedModel(db),
-    canned: cannedRepo(cannedModel(db)),
-    Quarantine: quarantineModel(db),
-    quarantine: quarantineRepo(quarantineModel(db) as unknown as Model<QuarantineDoc>),
-    MetricEvent: metricEventModel(db),
-    metricEvents: metricEventRepo(metricEventModel(db) as unknown as Model<MetricEventDoc>),
-    MetricBucket: metricBucketModel(db),
-    MetricMonth: metricMonthModel(db),
-    metricBuckets: metricBucketRepo(metricBucketModel(db), metricMonthModel(db)),
-    TeamPolicy: teamPolicyModel(db),
     teamPolicies: teamPolicyRepo(teamPolicyModel(db)),
-    SearchPosting: searchPostingModel(db),
+    audit: auditRepo(auditModel(db) as unknown as Model<AuditDoc>),
+    canned: cannedRepo(cannedModel(db)),
+    quarantine: quarantineRepo(quarantineModel(db) as unknown as Model<QuarantineDoc>),
+    metricEvents: metricEventRepo(metricEventModel(db) as unknown as Model<MetricEventDoc>),
+    metricBuckets: metricBucketRepo(metricBucketModel(db), metricMonthModel(db)),
     searchPostings: searchPostingRepo(searchPostingModel(db)),
   };
+  rememberConnection(repos, db);
+  return repos;
 }
 export type Models = ReturnType<typeof models>;
 
@@ -65,7 +57,7 @@ export type Models = ReturnType<typeof models>;
  * FerretDB on PostgreSQL, makes them usable by its pushed-down filters (src/store/embedded-tuning.ts).
  */
 export async function ensureIndexes(db: Connection): Promise<void> {
-  const all = [...Object.values(models(db)).filter((m) => typeof m === 'function'), conversationModel(db), threadWeekModel(db)] as unknown as Model<never>[];
+  const all = Object.values(collections(db)) as unknown as Model<never>[];
   await Promise.all(all.map((m) => m.init()));
   const { embeddedPostgresqlUrl } = storeOptions(db);
   if (embeddedPostgresqlUrl) await tuneEmbeddedStore(embeddedPostgresqlUrl, db.name, all);

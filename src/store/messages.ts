@@ -5,7 +5,7 @@ import type { DeliveryStatus } from '../domain/views';
 import { eachBatch } from './batches';
 import { inParallel } from './parallel';
 import { CHANNELS } from '../domain/channels';
-import { threadWeeksOf, weekOf } from './thread-weeks';
+import { threadWeeksOf, weekOf, weekStart } from './thread-weeks';
 
 const attachmentSchema = new Schema(
   { name: String, contentType: String, size: Number, url: String, storageKey: String },
@@ -108,8 +108,8 @@ export function inboundMessageDocument(msg: InboundMessage, ids: { _id: Types.Ob
 }
 const withoutUndefined = <T extends Record<string, unknown>>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
-/** Week buckets read in parallel per round trip of a thread page. */
-const THREAD_WEEKS_AT_ONCE = 8;
+/** How far a message's createdAt may follow the instant its bucket was taken (see walkWeeks). */
+const BUCKET_SKEW_MS = 60_000;
 /** A message's thread bucket (`tb`): its customer and the week of its createdAt. */
 export const threadBucket = (customerId: unknown, at: Date) => `${String(customerId)}:${weekOf(at)}`;
 
@@ -158,19 +158,23 @@ export function messageRepo(model: Model<MessageDoc>) {
   const updateById = (id: Types.ObjectId | string, update: UpdateQuery<MessageDoc>, guard: Record<string, unknown>) =>
     model.findOneAndUpdate({ _id: new Types.ObjectId(id), ...guard }, update, { new: true }).lean<MessageLean | null>();
   /**
-   * A customer's week buckets (`weeks`, newest first), eight at a time, keeping what `keep` accepts, newest first;
-   * once `enough(found)` holds, the walk reads just the next week if it is the one right below (a message's bucket
-   * is taken a moment before its createdAt is stamped, so it can sit one week early) and ends. Index: `tb`.
+   * The `need` newest messages `keep` accepts among a customer's week buckets (`weeks`, newest first; index `tb`),
+   * newest first (more may come along). Weeks are read two, then four, then eight at a time: a busy customer's page
+   * is in its latest week or two (every document costs FerretDB about half a millisecond to decode), a quiet one's is
+   * spread over weeks and comes in a few round trips. The walk ends when the `need`-th message is newer than every
+   * unread bucket can hold: a bucket holds its week's messages, and a message whose bucket was taken a moment before
+   * its createdAt crossed into the next week (BUCKET_SKEW_MS) sits one bucket early.
    */
-  const walkWeeks = async (customerId: Types.ObjectId, weeks: number[], keep: (d: MessageLean) => boolean, enough: (found: MessageLean[]) => boolean) => {
-    const found: MessageLean[] = [];
-    const read = async (some: number[]) => {
+  const walkWeeks = async (customerId: Types.ObjectId, weeks: number[], keep: (d: MessageLean) => boolean, need: number) => {
+    let found: MessageLean[] = [];
+    const complete = (oldestRead: number) => found.length >= need && found[need - 1]!.createdAt.getTime() >= weekStart(oldestRead) + BUCKET_SKEW_MS;
+    for (let next = 0, group = 2; next < weeks.length; next += group, group = Math.min(group * 2, 8)) {
+      const some = weeks.slice(next, next + group);
       for (const docs of await inParallel(some, (w) => lean(model.find({ tb: `${String(customerId)}:${w}` })))) found.push(...docs.filter(keep));
-    };
-    let next = 0;
-    for (; next < weeks.length && !enough(found); next += THREAD_WEEKS_AT_ONCE) await read(weeks.slice(next, next + THREAD_WEEKS_AT_ONCE));
-    if (next > 0 && next < weeks.length && weeks[next] === weeks[next - 1]! - 1) await read([weeks[next]!]);
-    return found.sort(newestFirst);
+      found = found.sort(newestFirst);
+      if (complete(some[some.length - 1]!)) break;
+    }
+    return found;
   };
   /** Every week from `from` down to `to`, newest first. */
   const weeksBetween = (from: number, to: number) => Array.from({ length: Math.max(0, from - to + 1) }, (_, k) => from - k);
@@ -198,7 +202,11 @@ export function messageRepo(model: Model<MessageDoc>) {
       await model.collection.insertMany(docs, { ordered: false });
     },
     /** Stores a message we write and returns it as stored; a used dedupeKey rejects (unique `dedupeKey`). */
-    insert: async (doc: NewMessage): Promise<MessageLean> => (await model.create(doc)).toObject() as MessageLean,
+    insert: async (doc: NewMessage): Promise<MessageLean> => {
+      // One instant for createdAt and the thread bucket, so the message sits in its own week's bucket.
+      const createdAt = doc.createdAt ?? new Date();
+      return (await model.create({ ...doc, createdAt, tb: threadBucket(doc.customerId, createdAt) })).toObject() as MessageLean;
+    },
     /** Counts a send attempt of an outbound message. Index: `_id`. */
     async recordAttempt(id: Types.ObjectId | string, attempt: number): Promise<void> {
       await model.updateOne({ _id: new Types.ObjectId(id) }, { $set: { 'delivery.attempts': attempt } });
@@ -230,7 +238,7 @@ export function messageRepo(model: Model<MessageDoc>) {
      */
     lastInboundAfter: async (customerId: Types.ObjectId, channel: Channel, after: Date): Promise<MessageLean | null> => {
       const keep = (d: MessageLean) => d.direction === 'in' && d.kind === 'message' && d.channel === channel && d.createdAt > after;
-      return (await walkWeeks(customerId, weeksBetween(weekOf(new Date()), weekOf(after) - 1), keep, (found) => found.length > 0))[0] ?? null;
+      return (await walkWeeks(customerId, weeksBetween(weekOf(new Date()), weekOf(after) - 1), keep, 1))[0] ?? null;
     },
     /**
      * The conversation's newest inbound message on `channel` (email threading). Index: `tb`, the customer's registered
@@ -242,7 +250,7 @@ export function messageRepo(model: Model<MessageDoc>) {
       if (!registered) return (await lean(model.find({ conversationId: c._id, direction: 'in', channel }))).sort(newestFirst)[0] ?? null;
       const [top, stop] = [weekOf(c.lastInboundAt ?? new Date()), weekOf(c.openedAt) - 1];
       const span = (await weeks.of(c.customerId)).filter((w) => w <= top && w >= stop);
-      return (await walkWeeks(c.customerId, span, keep, (found) => found.length > 0))[0] ?? null;
+      return (await walkWeeks(c.customerId, span, keep, 1))[0] ?? null;
     },
     /** Every message, in batches of one cursor pass (maintenance jobs, never requests). */
     eachBatch: (size: number, fn: (docs: MessageLean[]) => Promise<void>) => eachBatch(model, {}, { kind: 1, text: 1, subject: 1, createdAt: 1, customerId: 1 }, size, fn),
@@ -263,7 +271,7 @@ export function messageRepo(model: Model<MessageDoc>) {
       const keep = (d: MessageLean) => older(d) && (!only || (d.kind === only.kind && d.channel === only.channel));
       if (!opts.weeks) return (await lean(model.find({ customerId }))).filter(keep).sort(newestFirst).slice(0, opts.limit + 1);
       const top = weekOf(before?.at ?? new Date());
-      const found = await walkWeeks(customerId, opts.weeks.filter((w) => w <= top), keep, (docs) => docs.length > opts.limit);
+      const found = await walkWeeks(customerId, opts.weeks.filter((w) => w <= top), keep, opts.limit + 1);
       return found.slice(0, opts.limit + 1);
     },
     /**

@@ -32,6 +32,8 @@ export const threadWeekModel = (db: Connection) => (db.models.ThreadWeek as Retu
 const WEEK_MS = 7 * 24 * 3600 * 1000;
 /** Weeks since the epoch of a time: the thread's bucket unit. */
 export const weekOf = (at: Date) => Math.floor(at.getTime() / WEEK_MS);
+/** When a week (weekOf) begins, in epoch milliseconds. */
+export const weekStart = (week: number) => week * WEEK_MS;
 export const threadWeekId = (customerId: unknown, week: number) => idForKey('thread-week', `${String(customerId)}:${week}`);
 
 /** Buckets this process has registered: later messages of that customer and week skip the write. */

@@ -7,6 +7,7 @@ import { testConfig } from '../helpers/env';
 import { startTestHub } from '../helpers/hub';
 import { webchatMessage } from '../helpers/messages';
 import { waitFor } from '../helpers/process';
+import { collectionsOf } from '../../src/store/collections';
 
 // Desktop notifications in Chromium against a real hub: a customer message notifies the agent while the tab is
 // hidden, for unassigned conversations and their own, never for a colleague's or while the tab is visible.
@@ -51,7 +52,7 @@ afterAll(async () => {
 test('a hidden tab notifies for unassigned and own conversations only; a visible tab does not', async () => {
   const send = async (id: string, visitor: string, text: string) => {
     await enqueueInbound(hub.deps.queues, { ...webchatMessage(id, visitor, text), from: { address: visitor, name: 'Zeynep Kaya' } });
-    return waitFor(async () => hub.deps.models.Message.findOne({ text }).lean());
+    return waitFor(async () => collectionsOf(hub.deps.models).Message.findOne({ text }).lean());
   };
   // visible: nothing
   const first = await send('n1', 'notify-v1', 'Merhaba, görünür sekme');
@@ -65,8 +66,8 @@ test('a hidden tab notifies for unassigned and own conversations only; a visible
   expect((await shown())[0]).toEqual({ title: expect.stringContaining('Zeynep'), body: 'Siparişim nerede?' });
 
   // hidden, assigned to a colleague: silent; assigned to me: notified
-  const can = await hub.deps.models.Agent.findOne({ email: 'can@example.com' }).lean();
-  const ece = await hub.deps.models.Agent.findOne({ email: 'ece@example.com' }).lean();
+  const can = await collectionsOf(hub.deps.models).Agent.findOne({ email: 'can@example.com' }).lean();
+  const ece = await collectionsOf(hub.deps.models).Agent.findOne({ email: 'ece@example.com' }).lean();
   const admin = { id: String(ece!._id), name: 'Test', role: 'admin' as const, teamIds: [] };
   const assign = (to: unknown) => assignConversation(hub.deps.models, hub.deps.events, admin, String(first!.conversationId), { assigneeId: String(to) });
   await assign(can!._id);

@@ -2,6 +2,7 @@ import { Types } from 'mongoose';
 import { createAgent } from '../../src/services/agents/agents';
 import { testConfig } from '../helpers/env';
 import { startTestHub } from '../helpers/hub';
+import { collectionsOf } from '../../src/store/collections';
 
 let hub: Awaited<ReturnType<typeof startTestHub>>;
 const tokens: Record<'agent' | 'supervisor' | 'admin', string> = { agent: '', supervisor: '', admin: '' };
@@ -21,7 +22,7 @@ beforeAll(async () => {
     tokens[role] = (await login(`${role}@kanal.test`, PASSWORD)).body.token!;
   }
   await createAgent(hub.deps.models, { email: 'off@kanal.test', name: 'Off', password: PASSWORD, role: 'agent' });
-  await hub.deps.models.Agent.updateOne({ email: 'off@kanal.test' }, { $set: { disabled: true } });
+  await collectionsOf(hub.deps.models).Agent.updateOne({ email: 'off@kanal.test' }, { $set: { disabled: true } });
 });
 afterAll(async () => {
   await hub.stop();

@@ -6,6 +6,7 @@ import { ingest } from '../../src/services/ingest/ingest';
 import { testConfig } from '../helpers/env';
 import { startTestHub } from '../helpers/hub';
 import { waitFor } from '../helpers/process';
+import { collectionsOf } from '../../src/store/collections';
 
 let hub: Awaited<ReturnType<typeof startTestHub>>;
 const PASSWORD = 'doğru-parola-123';
@@ -35,7 +36,7 @@ let ayse: { customerId: string; conversationId: string };
 
 beforeAll(async () => {
   hub = await startTestHub(testConfig('apiconv'));
-  const team = await hub.deps.models.Team.create({ name: 'Destek' });
+  const team = await collectionsOf(hub.deps.models).Team.create({ name: 'Destek' });
   for (const [name, role] of [['ali', 'agent'], ['veli', 'agent'], ['selin', 'supervisor'], ['kapali', 'agent']] as const) {
     const a = await createAgent(hub.deps.models, { email: `${name}@kanal.test`, name, password: PASSWORD, role, teamIds: name === 'ali' ? [String(team._id)] : [] });
     const res = await fetch(`${hub.url}/api/auth/login`, {
@@ -43,7 +44,7 @@ beforeAll(async () => {
     });
     who[name] = { id: a.id, token: ((await res.json()) as { token: string }).token };
   }
-  await hub.deps.models.Agent.updateOne({ email: 'kapali@kanal.test' }, { $set: { disabled: true } });
+  await collectionsOf(hub.deps.models).Agent.updateOne({ email: 'kapali@kanal.test' }, { $set: { disabled: true } });
   who.team = { id: String(team._id), token: '' };
 
   // Ayşe: web chat (with her email and phone given in the pre-chat form), then an email from the same address.
@@ -165,7 +166,7 @@ describe('replies', () => {
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ direction: 'out', kind: 'message', channel: 'sms', delivery: { status: 'queued' }, author: { type: 'agent', id: who.ali!.id } });
     const failed = await waitFor(async () => {
-      const m = await hub.deps.models.Message.findById(res.body.id).lean();
+      const m = await collectionsOf(hub.deps.models).Message.findById(res.body.id).lean();
       return m?.delivery?.status === 'failed' ? m : null;
     });
     expect(failed.delivery!.error).toBe('Twilio is not configured (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN)');
@@ -175,11 +176,11 @@ describe('replies', () => {
     expect(retry.status).toBe(202);
     expect(retry.body.delivery.status).toBe('queued');
     expect(retry.body.delivery.error).toBeUndefined();
-    await waitFor(async () => (await hub.deps.models.Message.findById(res.body.id).lean())?.delivery?.status === 'failed');
-    expect(await hub.deps.models.Message.countDocuments({ dedupeKey: /^out:/ })).toBe(1);
+    await waitFor(async () => (await collectionsOf(hub.deps.models).Message.findById(res.body.id).lean())?.delivery?.status === 'failed');
+    expect(await collectionsOf(hub.deps.models).Message.countDocuments({ dedupeKey: /^out:/ })).toBe(1);
 
     expect((await api('ali', 'POST', `/messages/${new Types.ObjectId()}/retry`)).status).toBe(404);
-    const inboundMsg = await hub.deps.models.Message.findOne({ direction: 'in' }).lean();
+    const inboundMsg = await collectionsOf(hub.deps.models).Message.findOne({ direction: 'in' }).lean();
     expect((await api('ali', 'POST', `/messages/${inboundMsg!._id}/retry`)).status).toBe(409);
   });
 
@@ -243,7 +244,7 @@ describe('assignment', () => {
     expect((await assign('selin', who.kapali!.id)).status).toBe(400);
     expect((await assign('selin', String(new Types.ObjectId()))).status).toBe(400);
     expect((await assign('selin', 'x')).status).toBe(400);
-    const events = await hub.deps.models.Message.find({ conversationId: ayse.conversationId, kind: 'event' }).lean();
+    const events = await collectionsOf(hub.deps.models).Message.find({ conversationId: ayse.conversationId, kind: 'event' }).lean();
     expect(events.map((e) => e.text)).toEqual(expect.arrayContaining(['ali assigned the conversation to ali', 'selin assigned the conversation to veli']));
   });
 });
@@ -269,7 +270,7 @@ describe('status', () => {
     expect(resolved.body.resolvedAt).toEqual(expect.any(String));
     const reopened = await status({ status: 'open' });
     expect(reopened.body).toMatchObject({ status: 'open', resolvedAt: null });
-    const events = await hub.deps.models.Message.find({ conversationId: ayse.conversationId, kind: 'event', text: /status/ }).lean();
+    const events = await collectionsOf(hub.deps.models).Message.find({ conversationId: ayse.conversationId, kind: 'event', text: /status/ }).lean();
     expect(events.map((e) => e.text)).toEqual(expect.arrayContaining([`ali set the status to snoozed until ${until}`, 'ali set the status to resolved']));
   });
 
@@ -284,7 +285,7 @@ describe('status', () => {
     expect((await snooze(1000)).body.status).toBe('snoozed');
     const woken = await waitFor(async () => ((await get()).body.status === 'open' ? (await get()).body : null), 15_000, 'the snooze to end');
     expect(woken.snoozedUntil).toBeNull();
-    const events = await hub.deps.models.Message.find({ conversationId: other.conversationId, kind: 'event', text: /Snooze ended/ }).lean();
+    const events = await collectionsOf(hub.deps.models).Message.find({ conversationId: other.conversationId, kind: 'event', text: /Snooze ended/ }).lean();
     expect(events).toHaveLength(1);
   });
 

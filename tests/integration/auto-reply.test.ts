@@ -9,6 +9,7 @@ import { startTestHub } from '../helpers/hub';
 import { webchatMessage } from '../helpers/messages';
 import { waitFor } from '../helpers/process';
 import { conversationModel } from '../../src/store/conversations';
+import { collectionsOf } from '../../src/store/collections';
 
 // The out-of-hours reply through the real pipeline: SMTP/web chat ingress -> inbound worker -> auto-reply ->
 // outbound worker -> SMTP relay (a local sink). "Closed" is made with holidays on today's and tomorrow's date, since
@@ -28,7 +29,7 @@ const texts = {
 };
 
 const m = () => hub.deps.models;
-const autoReplies = (conversationId: unknown) => m().Message.find({ conversationId, direction: 'out', kind: 'message', 'author.type': 'system' }).lean();
+const autoReplies = (conversationId: unknown) => collectionsOf(m()).Message.find({ conversationId, direction: 'out', kind: 'message', 'author.type': 'system' }).lean();
 /** Every inbound job (and so its after-ingest work) has completed. */
 async function drained() {
   await waitFor(async () => {
@@ -40,7 +41,7 @@ async function webchat(visitor: string, text: string) {
   const msg: InboundMessage = webchatMessage(`${visitor}-${Date.now()}-${Math.random()}`, visitor, text);
   await enqueueInbound(hub.deps.queues, msg);
   await drained();
-  const customer = await waitFor(() => m().Identity.findOne({ kind: 'webchat', address: visitor }).lean(), 5000, 'the visitor');
+  const customer = await waitFor(() => collectionsOf(m()).Identity.findOne({ kind: 'webchat', address: visitor }).lean(), 5000, 'the visitor');
   return (await conversationModel(hub.deps.db).findOne({ customerId: customer.customerId }).lean())!;
 }
 
@@ -68,7 +69,7 @@ describe('out-of-hours reply', () => {
     const c = await webchat('visitor-ar-1', 'Merhaba, iade nasıl yapılır?');
     const [reply] = await waitFor(async () => { const r = await autoReplies(c._id); return r.length ? r : null; }, 5000, 'the auto-reply');
     expect(reply!.text).toBe(texts.texts.tr);
-    await waitFor(async () => (await m().Message.findById(reply!._id).lean())?.delivery?.status === 'sent', 10_000, 'delivery');
+    await waitFor(async () => (await collectionsOf(m()).Message.findById(reply!._id).lean())?.delivery?.status === 'sent', 10_000, 'delivery');
 
     await webchat('visitor-ar-1', 'Orada kimse var mı?');
     expect(await autoReplies(c._id)).toHaveLength(1);
@@ -82,9 +83,9 @@ describe('out-of-hours reply', () => {
       from: 'Out Of Office <ooo@example.com>', to: 'destek@kanal.test', subject: 'Automatic reply: Siparişiniz',
       text: 'I am out of the office until Monday.', headers: { 'Auto-Submitted': 'auto-replied' },
     });
-    await waitFor(() => m().Identity.findOne({ kind: 'email', address: 'ooo@example.com' }).lean(), 10_000, 'the automatic mail');
+    await waitFor(() => collectionsOf(m()).Identity.findOne({ kind: 'email', address: 'ooo@example.com' }).lean(), 10_000, 'the automatic mail');
     await drained();
-    const ooo = await m().Identity.findOne({ kind: 'email', address: 'ooo@example.com' }).lean();
+    const ooo = await collectionsOf(m()).Identity.findOne({ kind: 'email', address: 'ooo@example.com' }).lean();
     const oooConv = await conversationModel(hub.deps.db).findOne({ customerId: ooo!.customerId }).lean();
     expect(await autoReplies(oooConv!._id)).toHaveLength(0);
 
@@ -103,7 +104,7 @@ describe('out-of-hours reply', () => {
   test('not sent inside business hours', async () => {
     expect((await admin.api('PUT', '/teams/default/calendar', openNow)).status).toBe(200);
     const c = await webchat('visitor-ar-2', 'Merhaba!');
-    expect(await m().Message.countDocuments({ conversationId: c._id })).toBe(1);
+    expect(await collectionsOf(m()).Message.countDocuments({ conversationId: c._id })).toBe(1);
     expect(await autoReplies(c._id)).toHaveLength(0);
   });
 

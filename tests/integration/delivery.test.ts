@@ -10,6 +10,7 @@ import { EventPublisher } from '../../src/services/events';
 import { createLogger } from '../../src/logger';
 import { testConfig } from '../helpers/env';
 import { deleteKeys } from '../helpers/sockets';
+import { collectionsOf } from '../../src/store/collections';
 
 // The outbound pipeline with a scripted SMS adapter: a stand-in for a provider, not for our own infrastructure.
 const config = testConfig('delivery');
@@ -65,7 +66,7 @@ async function replyAndSend(text: string) {
 
 async function finalDelivery(id: string) {
   for (let i = 0; i < 200; i++) {
-    const doc = await m.Message.findById(id).lean();
+    const doc = await collectionsOf(m).Message.findById(id).lean();
     if (doc && doc.delivery?.status !== 'queued') return doc;
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -133,17 +134,17 @@ describe('delivery receipts (status callbacks, acks, bounces)', () => {
     const sent = await finalDelivery(id);
     expect(await report(sent.providerId!, 'delivered')).toBe('updated');
     expect(await report(sent.providerId!, 'sent')).toBe('stale');
-    expect((await m.Message.findById(id).lean())!.delivery!.status).toBe('delivered');
+    expect((await collectionsOf(m).Message.findById(id).lean())!.delivery!.status).toBe('delivered');
     expect(await report(sent.providerId!, 'read')).toBe('updated');
     expect(await report(sent.providerId!, 'failed', 'too late')).toBe('stale');
-    expect((await m.Message.findById(id).lean())!.delivery!.status).toBe('read');
+    expect((await collectionsOf(m).Message.findById(id).lean())!.delivery!.status).toBe('read');
   });
 
   test('a failure receipt keeps the readable reason; an unknown provider id or channel is reported as unknown', async () => {
     const { id } = await replyAndSend('İade kodunuz: 4411');
     const sent = await finalDelivery(id);
     expect(await report(sent.providerId!, 'failed', 'Unreachable destination handset (30003)')).toBe('updated');
-    const doc = (await m.Message.findById(id).lean())!;
+    const doc = (await collectionsOf(m).Message.findById(id).lean())!;
     expect(doc.delivery).toMatchObject({ status: 'failed', error: 'Unreachable destination handset (30003)' });
     expect(await report('SM-never-sent', 'delivered')).toBe('unknown');
     expect(await applyDeliveryReport(m, null, { channel: 'whatsapp', providerId: sent.providerId!, status: 'read' })).toBe('unknown');
@@ -157,7 +158,7 @@ test('graceful shutdown: closing the workers lets an in-flight send finish and r
   for (let i = 0; i < 100 && calls.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
   expect(calls).toHaveLength(1); // the provider call is in flight now
   await workers.close();
-  const doc = await m.Message.findById(id).lean();
+  const doc = await collectionsOf(m).Message.findById(id).lean();
   expect(doc!.delivery?.status).toBe('sent');
   expect(doc!.providerId).toBe(`SM${sentCount}`);
 });

@@ -5,6 +5,7 @@ import { emailFixture } from '../helpers/email';
 import { testConfig } from '../helpers/env';
 import { startTestHub } from '../helpers/hub';
 import { waitFor } from '../helpers/process';
+import { collectionsOf } from '../../src/store/collections';
 
 // IMAP intake against a real Dovecot (Debian's dovecot-imapd) on a loopback port with a throwaway mailbox.
 jest.setTimeout(60_000); // a real IMAP server, a hub and a restart on a shared 2-core machine
@@ -30,7 +31,7 @@ const flagsOf = async () => {
   for await (const m of mailbox.fetch('1:*', { uid: true, flags: true })) out[m.uid] = [...(m.flags ?? [])].sort();
   return out;
 };
-const stored = (dedupeKey: string) => waitFor(() => hub!.deps.models.Message.findOne({ dedupeKey }).lean(), 20_000, dedupeKey);
+const stored = (dedupeKey: string) => waitFor(() => collectionsOf(hub!.deps.models).Message.findOne({ dedupeKey }).lean(), 20_000, dedupeKey);
 
 test('mail waiting in the mailbox is taken once and flagged; new mail arrives through IDLE; bad mail is quarantined and flagged', async () => {
   await mailbox.append('INBOX', emailFixture('gmail-tr-iso-8859-9.eml', { IN_REPLY_TO: '<x@example.com>' }));
@@ -56,13 +57,13 @@ test('mail waiting in the mailbox is taken once and flagged; new mail arrives th
   const third = await stored('email:<7A1B2C3D-APPLE-1@example.com>');
   expect(third.attachments.map((a) => a.contentType)).toEqual(['image/png']);
   await mailbox.append('INBOX', emailFixture('no-from.eml'));
-  const q = await waitFor(() => hub!.deps.models.Quarantine.findOne({ source: 'imap' }).lean(), 20_000, 'quarantine');
+  const q = await waitFor(() => collectionsOf(hub!.deps.models).Quarantine.findOne({ source: 'imap' }).lean(), 20_000, 'quarantine');
   expect(q.reason).toBe('no From address');
   await waitFor(async () => Object.values(await flagsOf()).filter((f) => f.includes(PROCESSED_KEYWORD)).length === 4, 20_000, 'all four flagged');
 
   // Nothing was read twice: one message per mail, one quarantine record.
-  expect(await hub!.deps.models.Message.countDocuments({ channel: 'email' })).toBe(3);
-  expect(await hub!.deps.models.Quarantine.countDocuments()).toBe(1);
+  expect(await collectionsOf(hub!.deps.models).Message.countDocuments({ channel: 'email' })).toBe(3);
+  expect(await collectionsOf(hub!.deps.models).Quarantine.countDocuments()).toBe(1);
 });
 
 test('after a restart, flagged mail is not read again; only new mail is taken', async () => {
@@ -73,6 +74,6 @@ test('after a restart, flagged mail is not read again; only new mail is taken', 
   const msg = await stored('email:<ooo-mehmet-1@example.com.tr>');
   expect(msg.email).toMatchObject({ autoSubmitted: true });
   await waitFor(async () => Object.values(await flagsOf()).every((f) => f.includes(PROCESSED_KEYWORD)), 20_000, 'all flagged');
-  expect(await hub!.deps.models.Message.countDocuments({ channel: 'email' })).toBe(4);
-  expect(await hub!.deps.models.Quarantine.countDocuments()).toBe(1);
+  expect(await collectionsOf(hub!.deps.models).Message.countDocuments({ channel: 'email' })).toBe(4);
+  expect(await collectionsOf(hub!.deps.models).Quarantine.countDocuments()).toBe(1);
 });

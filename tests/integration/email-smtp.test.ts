@@ -7,6 +7,7 @@ import { emailFixture, freePort, startSmtpSink } from '../helpers/email';
 import { testConfig } from '../helpers/env';
 import { startTestHub } from '../helpers/hub';
 import { waitFor } from '../helpers/process';
+import { collectionsOf } from '../../src/store/collections';
 
 // The email channel end to end on a real hub: real SMTP sessions to our listener (nodemailer as the client), the
 // real store and queues, and a local SMTP server as the relay receiving our replies.
@@ -46,7 +47,7 @@ const api = async <T>(method: string, path: string, body?: unknown): Promise<{ s
   return { status: res.status, body: (await res.json().catch(() => null)) as T };
 };
 const send = (raw: Buffer, to = 'support@kanal.test', from = 'someone@example.com') => client.sendMail({ envelope: { from, to: [to] }, raw });
-const stored = (dedupeKey: string) => waitFor(() => hub.deps.models.Message.findOne({ dedupeKey }).lean(), 15_000, dedupeKey);
+const stored = (dedupeKey: string) => waitFor(() => collectionsOf(hub.deps.models).Message.findOne({ dedupeKey }).lean(), 15_000, dedupeKey);
 
 test('mail in -> customer thread -> agent reply -> the relay gets a reply that threads; the customer answers into the same conversation', async () => {
   // 250 comes only once the message is queued, so it is in the store shortly after.
@@ -84,7 +85,7 @@ test('mail in -> customer thread -> agent reply -> the relay gets a reply that t
   expect(replyTo).toMatch(/^support\+c[0-9a-f]{40}@kanal\.test$/);
   expect(verifyToken(replyTo.split('+')[1]!.split('@')[0]!, SECRET)).toBe(String(inbound.conversationId));
   expect(mail.parsed.attachments.map((a) => [a.filename, a.content.equals(pdf)])).toEqual([['İade formu.pdf', true]]);
-  const sent = await waitFor(() => hub.deps.models.Message.findOne({ _id: reply.body.id, 'delivery.status': 'sent' }).lean(), 15_000, 'sent');
+  const sent = await waitFor(() => collectionsOf(hub.deps.models).Message.findOne({ _id: reply.body.id, 'delivery.status': 'sent' }).lean(), 15_000, 'sent');
   expect(sent.providerId).toBe(ourId);
 
   // The agent resolves; the customer's client answers to the Reply-To address: the same conversation reopens.
@@ -109,7 +110,7 @@ test('550 for recipients that are not ours, 552 above the size limit; nothing is
   await expect(send(raw, 'support@elsewhere.test')).rejects.toMatchObject({ responseCode: 550 });
   const big = Buffer.concat([raw.subarray(0, raw.indexOf('\r\n\r\n') + 4), Buffer.alloc(MAX + 10_000, 0x41)]);
   await expect(send(big)).rejects.toMatchObject({ responseCode: 552 });
-  expect(await hub.deps.models.Message.countDocuments({ dedupeKey: 'email:<b3c4d5e6-thunderbird-1@example.org>' })).toBe(0);
+  expect(await collectionsOf(hub.deps.models).Message.countDocuments({ dedupeKey: 'email:<b3c4d5e6-thunderbird-1@example.org>' })).toBe(0);
   // The +tag form of a support address is ours too.
   await send(raw, 'satis+kampanya@kanal.test');
   const msg = await stored('email:<b3c4d5e6-thunderbird-1@example.org>');
@@ -117,7 +118,7 @@ test('550 for recipients that are not ours, 552 above the size limit; nothing is
   // Redelivery of the same Message-ID changes nothing.
   await send(raw);
   await new Promise((r) => setTimeout(r, 300));
-  expect(await hub.deps.models.Message.countDocuments({ dedupeKey: 'email:<b3c4d5e6-thunderbird-1@example.org>' })).toBe(1);
+  expect(await collectionsOf(hub.deps.models).Message.countDocuments({ dedupeKey: 'email:<b3c4d5e6-thunderbird-1@example.org>' })).toBe(1);
 });
 
 test('a bounce marks our message failed with the reason and opens no conversation with the mailer-daemon', async () => {
@@ -125,14 +126,14 @@ test('a bounce marks our message failed with the reason and opens no conversatio
   const inbound = await stored('email:<AM0PR01MB1234outlook-tr@AM0PR01MB1234.eurprd01.prod.outlook.com>');
   expect(inbound.attachments).toEqual([expect.objectContaining({ name: 'Fatura_Şubat_İade.pdf', contentType: 'application/pdf' })]);
   const reply = await api<MessageView>('POST', `/conversations/${inbound.conversationId}/reply`, { text: 'Kontrol ediyoruz.' });
-  await waitFor(() => hub.deps.models.Message.findOne({ _id: reply.body.id, 'delivery.status': 'sent' }).lean(), 15_000, 'sent');
-  const customers = await hub.deps.models.Customer.countDocuments();
+  await waitFor(() => collectionsOf(hub.deps.models).Message.findOne({ _id: reply.body.id, 'delivery.status': 'sent' }).lean(), 15_000, 'sent');
+  const customers = await collectionsOf(hub.deps.models).Customer.countDocuments();
 
   await send(emailFixture('bounce-dsn.eml', { MESSAGE_ID: `<kanal.${reply.body.id}@kanal.test>`, BOUNCE_ID: '1' }), 'support@kanal.test', '');
-  const failed = await waitFor(() => hub.deps.models.Message.findOne({ _id: reply.body.id, 'delivery.status': 'failed' }).lean(), 15_000, 'failed');
+  const failed = await waitFor(() => collectionsOf(hub.deps.models).Message.findOne({ _id: reply.body.id, 'delivery.status': 'failed' }).lean(), 15_000, 'failed');
   expect(failed.delivery?.error).toContain('User unknown');
-  expect(await hub.deps.models.Customer.countDocuments()).toBe(customers);
-  expect(await hub.deps.models.Identity.countDocuments({ address: /mailer-daemon/i })).toBe(0);
+  expect(await collectionsOf(hub.deps.models).Customer.countDocuments()).toBe(customers);
+  expect(await collectionsOf(hub.deps.models).Identity.countDocuments({ address: /mailer-daemon/i })).toBe(0);
 });
 
 test('bad input is quarantined with a visible record for admins, never dropped or crashing the listener', async () => {
@@ -150,7 +151,7 @@ test('bad input is quarantined with a visible record for admins, never dropped o
     'MIME nesting too deep (40 multipart levels > 16)', 'bounce for a message we do not know', 'no From address',
   ]);
   expect(list.find((q) => q.reason === 'no From address')).toMatchObject({ subject: 'who am I', source: 'smtp' });
-  expect(await hub.deps.models.Message.countDocuments({ dedupeKey: { $in: ['email:<nofrom-1@example.net>', 'email:<bomb@example.com>'] } })).toBe(0);
+  expect(await collectionsOf(hub.deps.models).Message.countDocuments({ dedupeKey: { $in: ['email:<nofrom-1@example.net>', 'email:<bomb@example.com>'] } })).toBe(0);
 
   // Agents who are not admins do not see it.
   await createAgent(hub.deps.models, { email: 'can@kanal.test', name: 'Can', password: 'parola-parola-2', role: 'agent', teamIds: [] });

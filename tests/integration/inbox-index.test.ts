@@ -11,6 +11,7 @@ import { conversationModel } from '../../src/store/conversations';
 import { testConfig } from '../helpers/env';
 import { startTestHub } from '../helpers/hub';
 import { waitFor } from '../helpers/process';
+import { collectionsOf } from '../../src/store/collections';
 
 // The inbox index (src/store/inbox-index.ts) serves every inbox page and count. These tests hold it against the
 // store itself: whatever happened to the conversations, a view lists exactly the conversations the store says
@@ -25,7 +26,7 @@ const inbound = (address: string, text: string, channel: InboundMessage['channel
 
 beforeAll(async () => {
   hub = await startTestHub(testConfig('inboxindex'));
-  teamId = String((await hub.deps.models.Team.create({ name: 'Satış' }))._id);
+  teamId = String((await collectionsOf(hub.deps.models).Team.create({ name: 'Satış' }))._id);
   const a = await createAgent(hub.deps.models, { email: 'ali-ix@kanal.test', name: 'Ali', password: 'parola-parola-123', role: 'agent', teamIds: [teamId] });
   ali = { id: a.id, name: 'Ali', role: 'agent', teamIds: [teamId] };
 });
@@ -132,7 +133,7 @@ describe('the unified thread, read a week at a time', () => {
   /** A customer with `n` messages over ~30 weeks in two conversations (as merges and long histories leave them). */
   async function customerWithHistory(name: string, n: number) {
     const m = hub.deps.models;
-    const customer = await m.Customer.create({ name });
+    const customer = await collectionsOf(m).Customer.create({ name });
     const start = new Date(Date.now() - 30 * WEEK);
     const convs = await m.conversations.insertFixtures([0, 1].map((k) => ({
       customerId: customer._id, openKey: `resolved:${name}-${k}`, status: 'resolved' as const, openedAt: new Date(start.getTime() + k * 15 * WEEK),
@@ -140,7 +141,7 @@ describe('the unified thread, read a week at a time', () => {
     })));
     for (let i = 0; i < n; i++) {
       const createdAt = new Date(start.getTime() + Math.floor((i * 30 * WEEK) / n) + (i % 3 === 0 ? 0 : 1));
-      await m.Message.create({
+      await collectionsOf(m).Message.create({
         conversationId: convs[i < n / 2 ? 0 : 1]!._id, customerId: customer._id, direction: i % 2 ? 'out' : 'in', kind: 'message', channel: 'webchat',
         author: { type: i % 2 ? 'agent' : 'customer' }, text: `${name} ${i}`, dedupeKey: `thread-test:${name}:${i}`, delivery: { status: 'received' }, createdAt,
       });
@@ -166,12 +167,12 @@ describe('the unified thread, read a week at a time', () => {
     const m = hub.deps.models;
     const convs = await m.conversations.ofCustomer(id);
     const boundary = new Date(Math.ceil(Date.now() / WEEK) * WEEK - 5 * WEEK);
-    await m.Message.create({
+    await collectionsOf(m).Message.create({
       conversationId: convs[0]!._id, customerId: id, direction: 'in', kind: 'message', channel: 'webchat', author: { type: 'customer' },
       text: 'Haftalık sınırda', dedupeKey: 'thread-test:boundary', delivery: { status: 'received' }, createdAt: boundary,
       tb: `${id}:${Math.floor(boundary.getTime() / WEEK) - 1}`,
     });
-    const expected = (await m.Message.find({ customerId: id }).lean())
+    const expected = (await collectionsOf(m).Message.find({ customerId: id }).lean())
       .sort((a, b) => (a.createdAt as Date).getTime() - (b.createdAt as Date).getTime() || String(a._id).localeCompare(String(b._id)))
       .map((x) => x.text);
     expect(expected).toHaveLength(46);
@@ -182,9 +183,9 @@ describe('the unified thread, read a week at a time', () => {
     const id = await customerWithHistory('Eski', 12);
     const m = hub.deps.models;
     const bucketed = await wholeThread(id, 5);
-    await m.Message.updateMany({ customerId: id }, { $unset: { tb: 1 } });
+    await collectionsOf(m).Message.updateMany({ customerId: id }, { $unset: { tb: 1 } });
     expect(await wholeThread(id, 5)).toEqual([]); // buckets are all the bucketed path reads
-    await m.Customer.updateOne({ _id: id }, { $unset: { threadWeeks: 1 } });
+    await collectionsOf(m).Customer.updateOne({ _id: id }, { $unset: { threadWeeks: 1 } });
     expect(await wholeThread(id, 5)).toEqual(bucketed);
   });
 });

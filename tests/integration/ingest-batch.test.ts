@@ -6,6 +6,7 @@ import { testConfig } from '../helpers/env';
 import { startTestHub } from '../helpers/hub';
 import { webchatMessage } from '../helpers/messages';
 import { conversationModel } from '../../src/store/conversations';
+import { collectionsOf } from '../../src/store/collections';
 
 const config = testConfig('ingestbatch');
 let hub: Awaited<ReturnType<typeof startTestHub>>;
@@ -48,16 +49,16 @@ test('a mixed batch: new, already stored and repeated messages, several per cust
   // one customer and one conversation each
   expect(new Set([0, 3, 4, 6].map((i) => results[i]!.conversationId)).size).toBe(1);
   expect(new Set([1, 2, 5].map((i) => results[i]!.conversationId))).toEqual(new Set([stored.conversationId]));
-  expect(await m.Identity.countDocuments({ kind: 'webchat', address: a })).toBe(1);
+  expect(await collectionsOf(m).Identity.countDocuments({ kind: 'webchat', address: a })).toBe(1);
   expect(await conversationModel(hub.deps.db).countDocuments({ customerId: results[0]!.customerId })).toBe(1);
-  expect(await m.Message.countDocuments({ dedupeKey: { $in: batch.map((x) => x.dedupeKey) } })).toBe(6);
+  expect(await collectionsOf(m).Message.countDocuments({ dedupeKey: { $in: batch.map((x) => x.dedupeKey) } })).toBe(6);
   // events once per new message, none for the duplicates
   expect(rec.messages.map((e) => e.text).sort()).toEqual(['a1', 'a2', 'a3 şöyle', 'b1', 'b2 — son']);
   expect(rec.conversations.filter((c) => c.created)).toHaveLength(1);
   // timestamps and preview follow the latest message of each conversation
   for (const [idx, text] of [[6, 'a3 şöyle'], [5, 'b2 — son']] as const) {
     const conv = await conversationModel(hub.deps.db).findById(results[idx]!.conversationId).lean();
-    const latest = await m.Message.findOne({ conversationId: conv!._id }).sort({ createdAt: -1 }).lean();
+    const latest = await collectionsOf(m).Message.findOne({ conversationId: conv!._id }).sort({ createdAt: -1 }).lean();
     expect(latest!.text).toBe(text);
     expect(conv!.lastMessagePreview).toBe(text);
     expect(new Date(conv!.lastInboundAt!).getTime()).toBe(new Date(latest!.createdAt).getTime());
@@ -65,7 +66,7 @@ test('a mixed batch: new, already stored and repeated messages, several per cust
     expect(conv!.waitingSince).toBeTruthy();
   }
   // stored like ingest() stores them
-  const doc = await m.Message.findById(results[0]!.messageId).lean();
+  const doc = await collectionsOf(m).Message.findById(results[0]!.messageId).lean();
   expect(doc).toMatchObject({ direction: 'in', kind: 'message', channel: 'webchat', text: 'a1', attachments: [], delivery: { status: 'received' } });
   expect(doc!.createdAt).toBeInstanceOf(Date);
   expect(doc!.updatedAt).toBeInstanceOf(Date);
@@ -76,7 +77,7 @@ test('a mixed batch: new, already stored and repeated messages, several per cust
   expect(rerun.every((r) => r.duplicate)).toBe(true);
   expect(rerun.map((r) => r.messageId)).toEqual(results.map((r) => r.messageId));
   expect(again.messages).toHaveLength(0);
-  expect(await m.Message.countDocuments({ dedupeKey: { $in: batch.map((x) => x.dedupeKey) } })).toBe(6);
+  expect(await collectionsOf(m).Message.countDocuments({ dedupeKey: { $in: batch.map((x) => x.dedupeKey) } })).toBe(6);
 });
 
 test('concurrent batches for the same new customer create one identity, customer and conversation', async () => {
@@ -87,10 +88,10 @@ test('concurrent batches for the same new customer create one identity, customer
   expect(results.every((r) => !r.duplicate)).toBe(true);
   expect(new Set(results.map((r) => r.customerId)).size).toBe(1);
   expect(new Set(results.map((r) => r.conversationId)).size).toBe(1);
-  expect(await m.Identity.countDocuments({ kind: 'webchat', address })).toBe(1);
-  expect(await m.Customer.countDocuments({ _id: results[0]!.customerId })).toBe(1);
+  expect(await collectionsOf(m).Identity.countDocuments({ kind: 'webchat', address })).toBe(1);
+  expect(await collectionsOf(m).Customer.countDocuments({ _id: results[0]!.customerId })).toBe(1);
   expect(await conversationModel(hub.deps.db).countDocuments({ customerId: results[0]!.customerId })).toBe(1);
-  expect(await m.Message.countDocuments({ conversationId: results[0]!.conversationId })).toBe(30);
+  expect(await collectionsOf(m).Message.countDocuments({ conversationId: results[0]!.conversationId })).toBe(30);
 });
 
 test('a batch wakes a pending conversation and reopens a recently resolved one', async () => {
@@ -118,8 +119,8 @@ test('the same new messages in two concurrent batches are stored and announced o
     expect([x![i]!.duplicate, y![i]!.duplicate].filter((d) => !d)).toHaveLength(1);
   }
   expect(rec.messages).toHaveLength(batch.length);
-  expect(await m.Message.countDocuments({ dedupeKey: { $in: batch.map((b) => b.dedupeKey) } })).toBe(batch.length);
-  expect(await m.Customer.countDocuments({ _id: { $in: x!.map((r) => r.customerId) } })).toBe(3);
+  expect(await collectionsOf(m).Message.countDocuments({ dedupeKey: { $in: batch.map((b) => b.dedupeKey) } })).toBe(batch.length);
+  expect(await collectionsOf(m).Customer.countDocuments({ _id: { $in: x!.map((r) => r.customerId) } })).toBe(3);
 });
 
 test('with the worker\'s sender cache: a resolved conversation is not written to, the next one is used', async () => {

@@ -9,6 +9,7 @@ import { startTestHub } from '../helpers/hub';
 import { emailMessage, webchatMessage } from '../helpers/messages';
 import { waitFor } from '../helpers/process';
 import { conversationModel } from '../../src/store/conversations';
+import { collectionsOf } from '../../src/store/collections';
 
 const config = testConfig('ingest');
 let hub: Awaited<ReturnType<typeof startTestHub>>;
@@ -34,7 +35,7 @@ test('a message enqueued three times is stored once, in one conversation, with t
   // and the ingest path itself, run again directly (as a retried job would)
   const again = await ingest(hub.deps.models, null, m);
   expect(again.duplicate).toBe(true);
-  const stored = await hub.deps.models.Message.find({ dedupeKey: m.dedupeKey }).lean();
+  const stored = await collectionsOf(hub.deps.models).Message.find({ dedupeKey: m.dedupeKey }).lean();
   expect(stored).toHaveLength(1);
   expect(stored[0]!.text).toBe('Merhaba, siparişim nerede?');
   expect(await conversationModel(hub.deps.db).countDocuments({ customerId: stored[0]!.customerId })).toBe(1);
@@ -48,15 +49,15 @@ test('twenty concurrent first messages from one new address make one customer an
   );
   expect(new Set(results.map((r) => r.customerId)).size).toBe(1);
   expect(new Set(results.map((r) => r.conversationId)).size).toBe(1);
-  expect(await hub.deps.models.Identity.countDocuments({ kind: 'webchat', address })).toBe(1);
-  expect(await hub.deps.models.Message.countDocuments({ conversationId: results[0]!.conversationId })).toBe(20);
+  expect(await collectionsOf(hub.deps.models).Identity.countDocuments({ kind: 'webchat', address })).toBe(1);
+  expect(await collectionsOf(hub.deps.models).Message.countDocuments({ conversationId: results[0]!.conversationId })).toBe(20);
 });
 
 test('resolveCustomer under concurrency returns one customer id', async () => {
   const ids = await Promise.all(Array.from({ length: 10 }, () => resolveCustomer(hub.deps.models, 'email', 'Ayse@Example.COM')));
   expect(new Set(ids.map((r) => String(r.customerId))).size).toBe(1);
   expect(ids.filter((r) => r.created)).toHaveLength(1);
-  const identity = await hub.deps.models.Identity.findOne({ kind: 'email', address: 'ayse@example.com' }).lean();
+  const identity = await collectionsOf(hub.deps.models).Identity.findOne({ kind: 'email', address: 'ayse@example.com' }).lean();
   expect(identity).not.toBeNull();
 });
 
@@ -100,11 +101,11 @@ test('a pending conversation wakes up (open) when the customer writes', async ()
 });
 
 test('a malformed job fails without retries and without storing anything', async () => {
-  const before = await hub.deps.models.Message.countDocuments();
+  const before = await collectionsOf(hub.deps.models).Message.countDocuments();
   const job = await hub.deps.queues.inbound.add('ingest', { message: { channel: 'fax' } as never });
   await waitFor(async () => (await job.getState()) === 'failed');
   const failed = await hub.deps.queues.inbound.getJob(job.id!);
   expect(failed!.attemptsMade).toBe(1);
   expect(failed!.failedReason).toMatch(/invalid inbound message/);
-  expect(await hub.deps.models.Message.countDocuments()).toBe(before);
+  expect(await collectionsOf(hub.deps.models).Message.countDocuments()).toBe(before);
 });

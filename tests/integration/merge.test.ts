@@ -7,6 +7,7 @@ import { testConfig } from '../helpers/env';
 import { startTestHub } from '../helpers/hub';
 import { waitFor } from '../helpers/process';
 import { conversationModel } from '../../src/store/conversations';
+import { collectionsOf } from '../../src/store/collections';
 
 // Merging two customers through the API against a real hub with its inbound worker: everything moves, the audit
 // trail records who and what, the worker's sender cache follows the merge, and undo restores the before-state.
@@ -22,7 +23,7 @@ const msg = (channel: 'email' | 'sms', address: string, text: string): InboundMe
 /** Sends through the real queue and resolves with the stored message once the worker has ingested it. */
 async function send(m: InboundMessage) {
   await enqueueInbound(hub.deps.queues, m);
-  return waitFor(() => hub.deps.models.Message.findOne({ dedupeKey: m.dedupeKey }).lean(), 15_000, `ingest of ${m.text}`);
+  return waitFor(() => collectionsOf(hub.deps.models).Message.findOne({ dedupeKey: m.dedupeKey }).lean(), 15_000, `ingest of ${m.text}`);
 }
 
 beforeAll(async () => {
@@ -40,7 +41,7 @@ test('merge moves identities, conversations and messages; later messages follow;
   const target = String(email.customerId);
   const source = String(sms1.customerId);
   expect(target).not.toBe(source);
-  await hub.deps.models.Customer.updateOne({ _id: sms1.customerId }, { $set: { tags: ['vip'] } });
+  await collectionsOf(hub.deps.models).Customer.updateOne({ _id: sms1.customerId }, { $set: { tags: ['vip'] } });
 
   const merged = await api('POST', `/customers/${target}/merge`, { sourceId: source });
   expect(merged.status).toBe(200);

@@ -9,6 +9,7 @@ import { testConfig } from '../helpers/env';
 import { startTestHub } from '../helpers/hub';
 import { waitFor } from '../helpers/process';
 import { conversationModel } from '../../src/store/conversations';
+import { collectionsOf } from '../../src/store/collections';
 
 // Metrics on a seeded dataset with hand-computed expected values, in both clocks (docs/metrics.md).
 // Team "Destek" works Mon-Fri 09:00-17:00 Istanbul time (UTC+3 all year); every time below is Istanbul time.
@@ -110,9 +111,9 @@ const summary = (query: string) => supervisor.api<ReportSummary>('GET', `/report
 
 async function seed() {
   const m = hub.deps.models;
-  await m.Team.create({ _id: teamId, name: 'Destek' });
+  await collectionsOf(m).Team.create({ _id: teamId, name: 'Destek' });
   for (const s of seeds) {
-    const customer = await m.Customer.create({ name: s.name });
+    const customer = await collectionsOf(m).Customer.create({ name: s.name });
     const agentId = s.agent ? agents[s.agent]! : null;
     const replies = (s.replies ?? []).map(at);
     const conv = (await m.conversations.insertFixtures([{
@@ -230,7 +231,7 @@ describe('report summary on the seeded weekend', () => {
 
 describe('buckets', () => {
   const snapshot = async () =>
-    (await hub.deps.models.MetricBucket.collection.find({}).sort({ _id: 1 }).toArray()).map((d) => JSON.parse(JSON.stringify(d)));
+    (await collectionsOf(hub.deps.models).MetricBucket.collection.find({}).sort({ _id: 1 }).toArray()).map((d) => JSON.parse(JSON.stringify(d)));
 
   test('rebuilding from metric_events gives exactly the live-updated buckets', async () => {
     const live = await snapshot();
@@ -260,7 +261,7 @@ describe('buckets', () => {
     expect(await snapshot()).toEqual(live);
 
     // Reports read the buckets through a Redis copy: a rebuild without the late fact must not leave it there,
-    await m.MetricEvent.collection.deleteMany({ _id: { $in: late.map((f) => f._id) } } as never);
+    await collectionsOf(m).MetricEvent.collection.deleteMany({ _id: { $in: late.map((f) => f._id) } } as never);
     await recomputeBuckets(m, hub.deps.redis, prefix, new Date(FROM), new Date(TO));
     expect((await summary('&clock=business')).body.frt.count).toBe(11);
     // and losing the copy loses nothing: the report is rebuilt from the store.
@@ -323,7 +324,7 @@ describe('facts recorded by the hub itself', () => {
     expect((await agent.api('POST', `/conversations/${conversationId}/reply`, { text: 'Merhaba, bakıyorum.' })).status).toBe(202);
     expect((await agent.api('POST', `/conversations/${conversationId}/reply`, { text: 'Bir dakika lütfen.' })).status).toBe(202);
     expect((await agent.api('POST', `/conversations/${conversationId}/status`, { status: 'resolved' })).status).toBe(200);
-    const facts = await m.MetricEvent.find({ conversationId }).lean();
+    const facts = await collectionsOf(m).MetricEvent.find({ conversationId }).lean();
     // The second reply answered no waiting customer: not a response. The note never is.
     expect(facts.map((f) => f.type).sort()).toEqual(['assigned', 'dequeued', 'inbound', 'opened', 'resolved', 'response']);
     const response = facts.find((f) => f.type === 'response')!;

@@ -9,6 +9,7 @@ import { webchatMessage } from '../helpers/messages';
 import { waitFor } from '../helpers/process';
 import { loadsInStore, onlineAgent, settleRouting } from '../helpers/routing';
 import { conversationModel } from '../../src/store/conversations';
+import { collectionsOf } from '../../src/store/collections';
 
 // Least-busy with capacity 3: 100 conversations arrive at once for 5 agents, routed by two routing workers.
 const config = testConfig('routingcap', { ROUTING_DEFAULT_TEAM: 'Destek', WORKER_CONCURRENCY: '8' });
@@ -28,7 +29,7 @@ beforeAll(async () => {
   second = new Worker<RoutingJob>(QueueNames.routing, routingProcessor(routingDeps({ ...hub.deps, redis: secondRedis })), {
     connection: secondRedis, prefix: config.QUEUE_PREFIX, concurrency: 4,
   });
-  const team = await hub.deps.models.Team.create({ name: 'Destek', assignmentPolicy: 'least-busy' });
+  const team = await collectionsOf(hub.deps.models).Team.create({ name: 'Destek', assignmentPolicy: 'least-busy' });
   teamId = String(team._id);
   for (const name of ['Ayşe', 'Burak', 'Cem', 'Deniz', 'Elif']) agentIds.push((await onlineAgent(hub, name, teamId, { capacity: 3 })).id);
   sup = await signedInAgent(hub, 'sup@kanal.test', 'Selin', 'supervisor');
@@ -90,7 +91,7 @@ test('100 simultaneous conversations: 15 assigned, nobody above 3, the rest queu
 }, 240_000);
 
 test('every routing decision is recorded on the conversation as an event', async () => {
-  const events = await hub.deps.models.Message.find({ conversationId: order[order.length - 1], kind: 'event' }).sort({ createdAt: 1 }).lean();
+  const events = await collectionsOf(hub.deps.models).Message.find({ conversationId: order[order.length - 1], kind: 'event' }).sort({ createdAt: 1 }).lean();
   const texts = events.map((e) => e.text);
   expect(texts[0]).toMatch(/^Queued in team Destek at position \d+ \(least-busy: every eligible agent is at capacity\)$/);
   expect(texts[texts.length - 1]).toMatch(/^Routed to .+ by least-busy in team Destek: least busy \(load [0-2]\/3\)/);

@@ -8,6 +8,7 @@ import { webchatMessage } from '../helpers/messages';
 import { waitFor } from '../helpers/process';
 import { loadsInStore, onlineAgent, settleRouting } from '../helpers/routing';
 import { conversationModel } from '../../src/store/conversations';
+import { collectionsOf } from '../../src/store/collections';
 
 const config = testConfig('routingpol', { ROUTING_DEFAULT_TEAM: 'Genel' });
 let hub: Awaited<ReturnType<typeof startTestHub>>;
@@ -20,7 +21,7 @@ beforeAll(async () => {
   hub = await startTestHub(config, 'all');
   admin = await signedInAgent(hub, 'admin@kanal.test', 'Yönetici', 'admin');
   agent = await signedInAgent(hub, 'agent@kanal.test', 'Temsilci', 'agent');
-  teamId = String((await hub.deps.models.Team.create({ name: 'Genel' }))._id);
+  teamId = String((await collectionsOf(hub.deps.models).Team.create({ name: 'Genel' }))._id);
 }, 60_000);
 afterAll(async () => {
   await hub.stop();
@@ -30,7 +31,7 @@ afterAll(async () => {
 async function arrive(text: string) {
   const address = `pol-visitor-${++n}`;
   await enqueueInbound(hub.deps.queues, webchatMessage(`pol-${n}`, address, text));
-  const identity = await waitFor(() => hub.deps.models.Identity.findOne({ address }).lean(), 20_000, 'the customer');
+  const identity = await waitFor(() => collectionsOf(hub.deps.models).Identity.findOne({ address }).lean(), 20_000, 'the customer');
   const conversation = await waitFor(() => conversationModel(hub.deps.db).findOne({ customerId: identity.customerId }).lean(), 20_000, 'the conversation');
   return { customerId: String(identity.customerId), conversationId: String(conversation._id) };
 }
@@ -71,8 +72,8 @@ test('language: a Turkish message goes to the Turkish speaker, an English one to
   const enConv = await conversationModel(hub.deps.db).findById(en.conversationId).lean();
   expect(String(trConv!.assigneeId)).toBe(ayse.id);
   expect(String(enConv!.assigneeId)).toBe(john.id);
-  expect((await hub.deps.models.Customer.findById(tr.customerId).lean())).toMatchObject({ language: 'tr', languageSource: 'detected' });
-  const routed = await hub.deps.models.Message.findOne({ conversationId: tr.conversationId, kind: 'event' }).lean();
+  expect((await collectionsOf(hub.deps.models).Customer.findById(tr.customerId).lean())).toMatchObject({ language: 'tr', languageSource: 'detected' });
+  const routed = await collectionsOf(hub.deps.models).Message.findOne({ conversationId: tr.conversationId, kind: 'event' }).lean();
   expect(routed!.text).toMatch(/^Routed to Ayşe by least-busy in team Genel: .*speaks tr/);
 
   // An agent corrects the language: it sticks, and routing follows it.
@@ -86,11 +87,11 @@ test('language: a Turkish message goes to the Turkish speaker, an English one to
 
   // The customer writes Turkish again in a reopened conversation: detection runs, the agent's choice stays.
   expect((await admin.api('POST', `/conversations/${tr.conversationId}/status`, { status: 'resolved' })).status).toBe(200);
-  const identity = await hub.deps.models.Identity.findOne({ customerId: tr.customerId }).lean();
+  const identity = await collectionsOf(hub.deps.models).Identity.findOne({ customerId: tr.customerId }).lean();
   await enqueueInbound(hub.deps.queues, webchatMessage(`pol-again`, identity!.address, 'Merhaba tekrar, siparişim hâlâ gelmedi, ne zaman gelir?'));
   await waitFor(async () => (await conversationModel(hub.deps.db).findById(tr.conversationId).lean())?.status === 'open', 20_000, 'the reopen');
   await settleRouting(hub);
-  expect(await hub.deps.models.Customer.findById(tr.customerId).lean()).toMatchObject({ language: 'en', languageSource: 'agent' });
+  expect(await collectionsOf(hub.deps.models).Customer.findById(tr.customerId).lean()).toMatchObject({ language: 'en', languageSource: 'agent' });
   // Reopened with its assignee kept: it counts against John's capacity again.
   expect((await routingDeps(hub.deps).state.loads([john.id])).get(john.id)).toBe(2);
 }, 120_000);

@@ -10,6 +10,7 @@ import { waitFor } from '../helpers/process';
 import { settleRouting } from '../helpers/routing';
 import { connected, nextEvent } from '../helpers/sockets';
 import { conversationModel } from '../../src/store/conversations';
+import { collectionsOf } from '../../src/store/collections';
 
 // A short grace period so the re-queue after going offline happens within the test.
 const config = testConfig('routingpres', { ROUTING_DEFAULT_TEAM: 'Canlı', ROUTING_OFFLINE_GRACE_MS: '300' });
@@ -31,7 +32,7 @@ const board = async () => wallboardSchema.parse((await sup.api('GET', '/supervis
 
 beforeAll(async () => {
   hub = await startTestHub(config, 'all');
-  teamId = String((await hub.deps.models.Team.create({ name: 'Canlı', assignmentPolicy: 'least-busy' }))._id);
+  teamId = String((await collectionsOf(hub.deps.models).Team.create({ name: 'Canlı', assignmentPolicy: 'least-busy' }))._id);
   admin = await signedInAgent(hub, 'admin@kanal.test', 'Yönetici', 'admin');
   sup = await signedInAgent(hub, 'sup@kanal.test', 'Selin', 'supervisor');
   ali = await signedInAgent(hub, 'ali@kanal.test', 'Ali', 'agent');
@@ -101,7 +102,7 @@ test('an agent whose last socket goes is offline; after the grace period their o
   await offline;
   await waitFor(async () => !(await conversationModel(hub.deps.db).findById(conversationId).lean())?.assigneeId, 20_000, 'the re-queue');
   await settleRouting(hub);
-  const texts = (await hub.deps.models.Message.find({ conversationId, kind: 'event' }).sort({ createdAt: 1 }).lean()).map((m) => m.text);
+  const texts = (await collectionsOf(hub.deps.models).Message.find({ conversationId, kind: 'event' }).sort({ createdAt: 1 }).lean()).map((m) => m.text);
   expect(texts).toEqual([
     expect.stringMatching(/^Routed to Ali by least-busy in team Canlı: least busy \(load 0\/2\)/),
     'Re-queued: Ali has been offline for 300 ms',

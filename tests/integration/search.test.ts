@@ -8,6 +8,7 @@ import { signedInAgent } from '../helpers/agent-api';
 import { testConfig } from '../helpers/env';
 import { startTestHub } from '../helpers/hub';
 import { webchatMessage } from '../helpers/messages';
+import { collectionsOf } from '../../src/store/collections';
 
 // Search over the term index on the real store and Redis: messages and customers are written through the
 // production paths (ingest, the batch path, replies, notes, merges, renames), then found through the HTTP API.
@@ -130,7 +131,7 @@ test('a month dense with the leading word is walked day by day, still newest fir
     const msgs = times.map((_, n) => chat(`d${n}`, `v-dense${n % 2}`, `Yoğun ${n % 2}`, `yoğunluk testi ${n}`));
     const results = await ingestBatchSettled(m, null, msgs, times);
     expect(results.every((r) => !(r instanceof Error))).toBe(true);
-    const posting = await m.SearchPosting.findOne({ k: bucketKey('m', 'yogunluk', monthOf(times[0]!)) }).lean();
+    const posting = await collectionsOf(m).SearchPosting.findOne({ k: bucketKey('m', 'yogunluk', monthOf(times[0]!)) }).lean();
     expect(posting?.d).toMatch(/^m\|yogunluk\|\d{4}-\d{2}-\d{2}$/);
 
     const seen: number[] = [];
@@ -159,7 +160,7 @@ test('agent replies and notes are indexed; events are not', async () => {
   expect(await texts('faturanizi gonderdik')).toEqual(['Faturanızı yeniden gönderdik']);
   expect(await texts('MUHASEBE')).toEqual(['Muhasebe ekibine sorduk']);
   expect(await texts('olaykaydi')).toEqual([]);
-  expect(await m.SearchPosting.countDocuments({ k: bucketKey('m', 'olaykaydi', monthOf(new Date())) })).toBe(0);
+  expect(await collectionsOf(m).SearchPosting.countDocuments({ k: bucketKey('m', 'olaykaydi', monthOf(new Date())) })).toBe(0);
 });
 
 test('a retried ingest (single and batch) adds no postings and counts nothing twice', async () => {
@@ -167,13 +168,13 @@ test('a retried ingest (single and batch) adds no postings and counts nothing tw
   const msg = chat('dup1', 'v-dup', 'Tekrar Deneme', 'yinelenen benzersizkelime mesaj');
   const key = bucketKey('m', 'benzersizkelime', monthOf(new Date()));
   await ingest(m, null, msg);
-  expect(await m.SearchPosting.countDocuments({ k: key })).toBe(1);
+  expect(await collectionsOf(m).SearchPosting.countDocuments({ k: key })).toBe(1);
   const again = await ingest(m, null, msg);
   expect(again.duplicate).toBe(true);
   const batch = await ingestBatchSettled(m, null, [msg, msg]);
   expect(batch.every((x) => !(x instanceof Error) && x.duplicate)).toBe(true);
-  expect(await indexMessages(m, [(await m.Message.findById(again.messageId).lean())!])).toBe(0);
-  expect(await m.SearchPosting.countDocuments({ k: key })).toBe(1);
+  expect(await indexMessages(m, [(await collectionsOf(m).Message.findById(again.messageId).lean())!])).toBe(0);
+  expect(await collectionsOf(m).SearchPosting.countDocuments({ k: key })).toBe(1);
   expect((await termStats(m, 'm', ['benzersizkelime']))!.get('benzersizkelime')!.get(monthOf(new Date()))).toBe(1);
   expect(await texts('benzersizkelime')).toEqual(['yinelenen benzersizkelime mesaj']);
 });
@@ -204,7 +205,7 @@ test('a renamed customer is found by the new name, no longer by the old one', as
 
 test('rebuildSearchIndex restores postings and counts for data indexed before (or lost)', async () => {
   const m = hub.deps.models;
-  await m.SearchPosting.deleteMany({});
+  await collectionsOf(m).SearchPosting.deleteMany({});
   const { redis, config } = hub.deps;
   for (const k of await redis.keys(`${config.QUEUE_PREFIX}:search:df:*`)) await redis.del(k);
   expect(await texts('sipariş 10482')).toEqual([]);
@@ -215,7 +216,7 @@ test('rebuildSearchIndex restores postings and counts for data indexed before (o
   expect(await names('ilk')).toEqual(['İlker Şahin']);
   expect((await find('+90555111')).body.customers).toHaveLength(1);
   // Again: idempotent, no posting twice.
-  const before = await m.SearchPosting.countDocuments({});
+  const before = await collectionsOf(m).SearchPosting.countDocuments({});
   await rebuildSearchIndex(m, { batchSize: 50 });
-  expect(await m.SearchPosting.countDocuments({})).toBe(before);
+  expect(await collectionsOf(m).SearchPosting.countDocuments({})).toBe(before);
 });

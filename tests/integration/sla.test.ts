@@ -14,6 +14,7 @@ import { webchatMessage } from '../helpers/messages';
 import { waitFor } from '../helpers/process';
 import { connected, nextEvent } from '../helpers/sockets';
 import { conversationModel } from '../../src/store/conversations';
+import { collectionsOf } from '../../src/store/collections';
 
 // SLA clocks in business time, against a real hub (FerretDB, Redis, BullMQ workers, Socket.IO). The hub's clock is
 // the real one; tests that need "Friday 17:59" call the SLA service with an injected clock, and delayed jobs get
@@ -144,7 +145,7 @@ describe('SLA clocks in business time', () => {
     expect(await fireSlaJob(at(new Date()), { conversationId: id, kind: 'first_response', dueAt: TUESDAY_0959.getTime() })).toBe('stale');
     expect((await conv(id)).sla.breaches).toHaveLength(1);
     // The breach is a metric fact (SLA hit rate, docs/metrics.md), recorded once, against the assignee and team.
-    const facts = await hub.deps.models.MetricEvent.find({ type: 'sla', conversationId: new Types.ObjectId(id) }).lean();
+    const facts = await collectionsOf(hub.deps.models).MetricEvent.find({ type: 'sla', conversationId: new Types.ObjectId(id) }).lean();
     expect(facts).toEqual([expect.objectContaining({ target: 'firstResponse', outcome: 'breached', dueAt: TUESDAY_0959, agentId: new Types.ObjectId(agent.id), teamId: new Types.ObjectId(teamId) })]);
 
     const risk = await supervisor.api<AtRiskItem[]>('GET', '/supervisor/at-risk?withinMinutes=30');
@@ -178,7 +179,7 @@ describe('SLA clocks in business time', () => {
   });
 
   test('SLA outcomes reach the metrics once: stopped in time is a hit, stopped late a breach even before its job ran', async () => {
-    const facts = async (id: string) => hub.deps.models.MetricEvent.find({ type: 'sla', conversationId: new Types.ObjectId(id) }).lean();
+    const facts = async (id: string) => collectionsOf(hub.deps.models).MetricEvent.find({ type: 'sla', conversationId: new Types.ObjectId(id) }).lean();
     const replyAt = async (id: string, when: Date) => {
       await hub.deps.models.conversations.updateById(id, { $set: { firstResponseAt: when }, $unset: { waitingSince: 1 } });
       await syncSla(at(when), id);

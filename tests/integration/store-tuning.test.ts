@@ -1,6 +1,7 @@
 import { Types } from 'mongoose';
 import { connectStore, ensureIndexes, idForKey, models, scanCounters, type Db } from '../../src/store';
 import { testConfig } from '../helpers/env';
+import { collectionsOf } from '../../src/store/collections';
 
 // npm test runs on FerretDB 1.24 over PostgreSQL (scripts/services.mjs); these tests prove that the store layer makes
 // its lookups index-served there. They fail if the GIN tuning or the plan cache setting is switched off.
@@ -39,7 +40,7 @@ test('lookups by _id and by an indexed field are served by GIN indexes, with no 
     _id: idForKey('identity', `email:user${i}@example.com`),
     kind: 'email', address: `user${i}@example.com`, customerId: customers[i % customers.length], verified: false,
   }));
-  for (let i = 0; i < docs.length; i += 1000) await m.Identity.insertMany(docs.slice(i, i + 1000), { ordered: false });
+  for (let i = 0; i < docs.length; i += 1000) await collectionsOf(m).Identity.insertMany(docs.slice(i, i + 1000), { ordered: false });
 
   const fields = ['_id', 'customerId'];
   const before = await countersUntil(fields, () => true);
@@ -52,8 +53,8 @@ test('lookups by _id and by an indexed field are served by GIN indexes, with no 
   const lookups = 12;
   for (let i = 0; i < lookups; i += 1) {
     const doc = docs[(i * 331) % docs.length]!;
-    expect((await m.Identity.findById(doc._id).lean())?.address).toBe(doc.address);
-    expect(await m.Identity.find({ customerId: customers[i] }).lean()).toHaveLength(docs.length / customers.length);
+    expect((await collectionsOf(m).Identity.findById(doc._id).lean())?.address).toBe(doc.address);
+    expect(await collectionsOf(m).Identity.find({ customerId: customers[i] }).lean()).toHaveLength(docs.length / customers.length);
   }
   const after = await countersUntil(fields, (c) => c.indexScans._id! >= before!.indexScans._id! + lookups && c.indexScans.customerId! >= before!.indexScans.customerId! + lookups);
   expect(after!.indexScans._id! - before!.indexScans._id!).toBeGreaterThanOrEqual(lookups);

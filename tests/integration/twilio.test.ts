@@ -5,6 +5,7 @@ import { testConfig } from '../helpers/env';
 import { startTestHub } from '../helpers/hub';
 import { freePort, waitFor } from '../helpers/process';
 import { hexSid, inboundForm, signedPost, TwilioStandin } from '../helpers/twilio-standin';
+import { collectionsOf } from '../../src/store/collections';
 
 // The hub behind a proxy: Twilio is told https://kanal.example.com, signs against it, and the proxy forwards to us.
 const PUBLIC_URL = 'https://kanal.example.com';
@@ -24,7 +25,7 @@ async function api<T = any>(method: string, path: string, body?: unknown) {
   return { status: res.status, body: (await res.json().catch(() => null)) as T };
 }
 
-const messagesOf = (q: Record<string, unknown>) => hub.deps.models.Message.find(q).lean();
+const messagesOf = (q: Record<string, unknown>) => collectionsOf(hub.deps.models).Message.find(q).lean();
 
 beforeAll(async () => {
   await standin.start();
@@ -63,7 +64,7 @@ describe('inbound webhooks', () => {
     const wa = await receive('whatsapp:+905321110001', 'WhatsApp’tan yazıyorum', { WaId: '905321110001', ProfileName: 'Ayşe Yılmaz' });
     expect(wa.stored).toMatchObject({ channel: 'whatsapp', author: { type: 'customer', name: 'Ayşe Yılmaz' } });
     expect(String(wa.stored.customerId)).toBe(String(sms.stored.customerId));
-    const identities = await hub.deps.models.Identity.find({ customerId: sms.stored.customerId }).lean();
+    const identities = await collectionsOf(hub.deps.models).Identity.find({ customerId: sms.stored.customerId }).lean();
     expect(identities.map((i) => [i.kind, i.address])).toEqual([['phone', '+905321110001']]);
   });
 
@@ -106,7 +107,7 @@ describe('inbound webhooks', () => {
       expect(res.status).toBe(400);
       expect(((await res.json()) as { error: string }).error).toMatch(message);
     }
-    expect(await hub.deps.models.Identity.countDocuments({ address: '+905321110004' })).toBe(0);
+    expect(await collectionsOf(hub.deps.models).Identity.countDocuments({ address: '+905321110004' })).toBe(0);
   });
 
   test('MMS media is fetched with the account credentials and stored; media over the limit becomes a visible note', async () => {
@@ -136,7 +137,7 @@ describe('outbound through the twilio SDK and status callbacks', () => {
     const reply = await api('POST', `/conversations/${stored.conversationId}/reply`, { text: 'Kontrol ediyorum, İstanbul deposunda.' });
     expect(reply.status).toBe(202);
     const done = await waitFor(async () => {
-      const m = await hub.deps.models.Message.findById(reply.body.id).lean();
+      const m = await collectionsOf(hub.deps.models).Message.findById(reply.body.id).lean();
       return m?.delivery?.status === 'delivered' ? m : undefined;
     });
     const sent = standin.sent.find((s) => s.sid === done.providerId)!;
@@ -154,7 +155,7 @@ describe('outbound through the twilio SDK and status callbacks', () => {
     expect(await standin.callback(done.providerId!, 'sent')).toBe(204);
     const forged = await signedPost(hub.url + '/webhooks/twilio/status', { MessageSid: done.providerId!, MessageStatus: 'failed' }, 'x'.repeat(32), PUBLIC_URL + '/webhooks/twilio/status');
     expect(forged.status).toBe(403);
-    expect((await hub.deps.models.Message.findById(reply.body.id).lean())?.delivery?.status).toBe('delivered');
+    expect((await collectionsOf(hub.deps.models).Message.findById(reply.body.id).lean())?.delivery?.status).toBe('delivered');
   });
 
   test('an undelivered callback shows the mapped reason in the thread', async () => {
@@ -162,7 +163,7 @@ describe('outbound through the twilio SDK and status callbacks', () => {
     standin.scripts.set('+905321110011', { finalStatus: 'undelivered', errorCode: 30003 });
     const reply = await api('POST', `/conversations/${stored.conversationId}/reply`, { text: 'Size ulaşamadık' });
     const failed = await waitFor(async () => {
-      const m = await hub.deps.models.Message.findById(reply.body.id).lean();
+      const m = await collectionsOf(hub.deps.models).Message.findById(reply.body.id).lean();
       return m?.delivery?.status === 'failed' ? m : undefined;
     });
     expect(failed.delivery?.error).toBe('the phone is unreachable (off or out of coverage) (Twilio 30003)');
@@ -173,14 +174,14 @@ describe('outbound through the twilio SDK and status callbacks', () => {
     standin.scripts.set('+905321110012', { error: { status: 400, code: 21610, message: 'Attempt to send to unsubscribed recipient' } });
     const reply = await api('POST', `/conversations/${stored.conversationId}/reply`, { text: 'Abonelikten çıktınız' });
     const failed = await waitFor(async () => {
-      const m = await hub.deps.models.Message.findById(reply.body.id).lean();
+      const m = await collectionsOf(hub.deps.models).Message.findById(reply.body.id).lean();
       return m?.delivery?.status === 'failed' ? m : undefined;
     });
     expect(failed.delivery?.error).toBe('the customer has opted out (replied STOP); they must send START first (Twilio 21610)');
     expect(failed.delivery?.attempts).toBe(1);
     standin.scripts.delete('+905321110012'); // the customer sent START
     expect((await api('POST', `/messages/${reply.body.id}/retry`)).status).toBeLessThan(300);
-    await waitFor(async () => (await hub.deps.models.Message.findById(reply.body.id).lean())?.delivery?.status === 'delivered' || undefined);
+    await waitFor(async () => (await collectionsOf(hub.deps.models).Message.findById(reply.body.id).lean())?.delivery?.status === 'delivered' || undefined);
   });
 });
 
@@ -195,7 +196,7 @@ describe('WhatsApp over Twilio: the 24-hour window', () => {
     const reply = await api('POST', `/conversations/${stored.conversationId}/reply`, { text: 'Buyurun', channel: 'whatsapp' });
     expect(reply.status).toBe(202);
     const sent = await waitFor(async () => {
-      const m = await hub.deps.models.Message.findById(reply.body.id).lean();
+      const m = await collectionsOf(hub.deps.models).Message.findById(reply.body.id).lean();
       return m?.providerId ? standin.sent.find((s) => s.sid === m.providerId) : undefined;
     });
     expect(sent.form).toMatchObject({ To: 'whatsapp:+905321110020', From: 'whatsapp:+908501234568', Body: 'Buyurun' });
@@ -214,12 +215,12 @@ describe('WhatsApp over Twilio: the 24-hour window', () => {
   test('outside the window: the reply is refused with 422, the picker says why, and a template goes out instead', async () => {
     const { stored } = await receive('whatsapp:+905321110022', 'Dün yazmıştım', { WaId: '905321110022', ProfileName: 'Işıl' });
     // (through the driver: mongoose treats createdAt as immutable)
-    await hub.deps.models.Message.collection.updateOne({ _id: stored._id }, { $set: { createdAt: new Date(Date.now() - WINDOW_MS - 60_000) } });
-    const before = await hub.deps.models.Message.countDocuments({ conversationId: stored.conversationId });
+    await collectionsOf(hub.deps.models).Message.collection.updateOne({ _id: stored._id }, { $set: { createdAt: new Date(Date.now() - WINDOW_MS - 60_000) } });
+    const before = await collectionsOf(hub.deps.models).Message.countDocuments({ conversationId: stored.conversationId });
     const refused = await api('POST', `/conversations/${stored.conversationId}/reply`, { text: 'Merhaba', channel: 'whatsapp' });
     expect(refused.status).toBe(422);
     expect(refused.body.error).toMatch(/outside the 24-hour WhatsApp window.*template/);
-    expect(await hub.deps.models.Message.countDocuments({ conversationId: stored.conversationId })).toBe(before);
+    expect(await collectionsOf(hub.deps.models).Message.countDocuments({ conversationId: stored.conversationId })).toBe(before);
     const channels = await api('GET', `/customers/${stored.customerId}/channels`);
     expect(channels.body.find((c: any) => c.channel === 'whatsapp')).toMatchObject({
       available: false, reason: expect.stringMatching(/24-hour/), windowClosesAt: null, templates: ['siparis_hazir'],
@@ -233,7 +234,7 @@ describe('WhatsApp over Twilio: the 24-hour window', () => {
     expect(tpl.status).toBe(202);
     expect(tpl.body.text).toBe('Merhaba Işıl, TR-42 numaralı siparişiniz hazır.');
     const sent = await waitFor(async () => {
-      const m = await hub.deps.models.Message.findById(tpl.body.id).lean();
+      const m = await collectionsOf(hub.deps.models).Message.findById(tpl.body.id).lean();
       return m?.providerId ? standin.sent.find((s) => s.sid === m.providerId) : undefined;
     });
     expect(sent.form).toMatchObject({ To: 'whatsapp:+905321110022', ContentSid: TEMPLATE_SID, ContentVariables: '{"1":"Işıl","2":"TR-42"}' });

@@ -8,6 +8,7 @@ import { testConfig } from '../helpers/env';
 import { connected, nextEvent } from '../helpers/sockets';
 import { startTestHub } from '../helpers/hub';
 import { waitUntil } from '../helpers/process';
+import { collectionsOf } from '../../src/store/collections';
 
 type TestHub = Awaited<ReturnType<typeof startTestHub>>;
 type Ack = { ok?: true; clientId?: string; error?: string; messages?: Array<Record<string, unknown>> };
@@ -44,7 +45,7 @@ async function visitor(body: Record<string, unknown> = {}) {
   await connected(socket);
   return { ...s, socket };
 }
-const stored = (visitorId: string) => hub.deps.models.Message.find({ dedupeKey: new RegExp(`^webchat:${visitorId}:`) }).lean();
+const stored = (visitorId: string) => collectionsOf(hub.deps.models).Message.find({ dedupeKey: new RegExp(`^webchat:${visitorId}:`) }).lean();
 
 test('a session gives a token and a visitor id; the same token gets the same visitor; bad input is a 400', async () => {
   const first = await session({ name: 'Ayşe Yılmaz', email: 'ayse@example.com' });
@@ -83,7 +84,7 @@ test('a visitor message is acked only once enqueued and stored with its Turkish 
   await waitUntil(async () => (await stored(v.visitorId)).length === 1, 10_000, 'the message to be stored');
   const [m] = await stored(v.visitorId);
   expect(m).toMatchObject({ direction: 'in', channel: 'webchat', text: 'Merhaba, siparişim ne zaman gelir? ğüşıöç', providerId: 'c1' });
-  const customer = await hub.deps.models.Customer.findById(m!.customerId).lean();
+  const customer = await collectionsOf(hub.deps.models).Customer.findById(m!.customerId).lean();
   expect(customer?.name).toBe('Çağrı Öztürk');
 });
 
@@ -143,8 +144,8 @@ test('an agent reply reaches the visitor socket, is marked sent, and is in the h
   });
   await hub.deps.queues.outbound.add('send', { messageId: String(message._id) });
   expect(await got).toMatchObject({ id: String(message._id), direction: 'out', text: 'Kargonuz yarın teslim edilecek.', authorName: 'Zeynep', status: 'sent' });
-  await waitUntil(async () => (await hub.deps.models.Message.findById(message._id).lean())?.delivery?.status === 'sent', 10_000, 'status sent');
-  expect((await hub.deps.models.Message.findById(message._id).lean())?.providerId).toBe(`webchat:${message._id}`);
+  await waitUntil(async () => (await collectionsOf(hub.deps.models).Message.findById(message._id).lean())?.delivery?.status === 'sent', 10_000, 'status sent');
+  expect((await collectionsOf(hub.deps.models).Message.findById(message._id).lean())?.providerId).toBe(`webchat:${message._id}`);
 
   v.socket.disconnect();
   const again = await session({ token: v.token });

@@ -11,6 +11,7 @@ import { startTestHub } from '../helpers/hub';
 import { freePort, waitFor } from '../helpers/process';
 import { connected, nextEvent } from '../helpers/sockets';
 import { StandinClient } from '../helpers/wwebjs-standin';
+import { collectionsOf } from '../../src/store/collections';
 
 // The production session module and session process wiring, with a stand-in whatsapp-web.js Client and the real
 // RemoteAuth + wwebjs-mongo store on FerretDB.
@@ -68,7 +69,7 @@ const openSocket = async (who: string) => {
   return s;
 };
 
-const inbound = (providerId: string) => waitFor(async () => hub.deps.models.Message.findOne({ providerId, direction: 'in' }).lean());
+const inbound = (providerId: string) => waitFor(async () => collectionsOf(hub.deps.models).Message.findOne({ providerId, direction: 'in' }).lean());
 const customer = '905321234567@c.us';
 
 test('QR -> paired -> messages in -> reply out with acks -> disconnected -> paired again without a QR', async () => {
@@ -93,9 +94,9 @@ test('QR -> paired -> messages in -> reply out with acks -> disconnected -> pair
   const text = clients[0]!.receive({ from: customer, body: 'Merhaba, İade süreci nasıl işliyor?', notifyName: 'Ayşe Işık' });
   const stored = await inbound(text.id._serialized);
   expect(stored).toMatchObject({ channel: 'whatsapp', text: 'Merhaba, İade süreci nasıl işliyor?', threadHints: { route: 'wwebjs', chat: customer } });
-  const identity = await hub.deps.models.Identity.findOne({ customerId: stored.customerId }).lean();
+  const identity = await collectionsOf(hub.deps.models).Identity.findOne({ customerId: stored.customerId }).lean();
   expect(identity).toMatchObject({ kind: 'phone', address: '+905321234567' });
-  expect((await hub.deps.models.Customer.findById(stored.customerId).lean())?.name).toBe('Ayşe Işık');
+  expect((await collectionsOf(hub.deps.models).Customer.findById(stored.customerId).lean())?.name).toBe('Ayşe Işık');
 
   const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(100, 3)]);
   const ogg = Buffer.concat([Buffer.from('OggS'), Buffer.alloc(100, 4)]);
@@ -115,7 +116,7 @@ test('QR -> paired -> messages in -> reply out with acks -> disconnected -> pair
   const group = clients[0]!.receive({ from: '120363025555555555@g.us', author: '905329999999@c.us', body: 'grup mesajı' });
   const status = clients[0]!.receive({ from: 'status@broadcast', body: 'durum' });
   await new Promise((r) => setTimeout(r, 300));
-  expect(await hub.deps.models.Message.countDocuments({ providerId: { $in: [group.id._serialized, status.id._serialized] } })).toBe(0);
+  expect(await collectionsOf(hub.deps.models).Message.countDocuments({ providerId: { $in: [group.id._serialized, status.id._serialized] } })).toBe(0);
 
   // The channel picker marks the route unofficial and has no 24-hour window for it.
   const channels = await api('ali', 'GET', `/customers/${stored.customerId}/channels`);
@@ -125,18 +126,18 @@ test('QR -> paired -> messages in -> reply out with acks -> disconnected -> pair
   const reply = await api('ali', 'POST', `/conversations/${stored.conversationId}/reply`, { text: 'İade formunu gönderiyorum.' });
   expect(reply.status).toBe(202);
   const sent = await waitFor(async () => {
-    const m = await hub.deps.models.Message.findById(reply.body.id).lean();
+    const m = await collectionsOf(hub.deps.models).Message.findById(reply.body.id).lean();
     return m?.delivery?.status === 'sent' ? m : undefined;
   });
   const out = clients[0]!.sent.find((s) => s.id === sent.providerId)!;
   expect(out).toMatchObject({ chatId: customer, content: 'İade formunu gönderiyorum.' });
   clients[0]!.ack(out.id, 2);
-  await waitFor(async () => (await hub.deps.models.Message.findById(reply.body.id).lean())?.delivery?.status === 'delivered' || undefined);
+  await waitFor(async () => (await collectionsOf(hub.deps.models).Message.findById(reply.body.id).lean())?.delivery?.status === 'delivered' || undefined);
   clients[0]!.ack(out.id, 3);
-  await waitFor(async () => (await hub.deps.models.Message.findById(reply.body.id).lean())?.delivery?.status === 'read' || undefined);
+  await waitFor(async () => (await collectionsOf(hub.deps.models).Message.findById(reply.body.id).lean())?.delivery?.status === 'read' || undefined);
   clients[0]!.ack(out.id, 2); // late receipt: no step back
   await new Promise((r) => setTimeout(r, 200));
-  expect((await hub.deps.models.Message.findById(reply.body.id).lean())?.delivery?.status).toBe('read');
+  expect((await collectionsOf(hub.deps.models).Message.findById(reply.body.id).lean())?.delivery?.status).toBe('read');
 
   // The phone drops the session: state disconnected, then a new client restores the pairing from the store.
   const disconnected = nextEvent<{ state: string; reason?: string }>(admin, 'whatsapp.session', (p) => p.state === 'disconnected');
@@ -161,7 +162,7 @@ test('a reply right after the session drops is sent once the session is back', a
   clients[2]!.drop('NAVIGATION'); // a send meanwhile gets 503 from the control endpoint and is retried by the queue
   const reply = await api('ali', 'POST', `/conversations/${stored.conversationId}/reply`, { text: 'Merhaba' });
   const sent = await waitFor(async () => {
-    const m = await hub.deps.models.Message.findById(reply.body.id).lean();
+    const m = await collectionsOf(hub.deps.models).Message.findById(reply.body.id).lean();
     return m?.delivery?.status === 'sent' ? m : undefined;
   });
   expect(clients[3]!.sent.map((s) => s.id)).toContain(sent.providerId);

@@ -5,6 +5,7 @@ import { testConfig } from '../helpers/env';
 import { deleteKeys } from '../helpers/sockets';
 import { spawnKanal, stopProcess, waitUntil } from '../helpers/process';
 import { conversationModel } from '../../src/store/conversations';
+import { collectionsOf } from '../../src/store/collections';
 
 // A worker killed with SIGKILL mid-batch: its active jobs' locks expire, a new worker picks them up, and the
 // unique keys make the re-run of a half-done job harmless.
@@ -45,20 +46,20 @@ test('SIGKILL in the middle of a batch loses and duplicates nothing once a new w
   }
   const first = spawnKanal('worker', config);
   children.push(first);
-  await waitUntil(async () => (await m.Message.countDocuments()) >= TOTAL / 5, 60_000, 'the first worker to store some messages');
+  await waitUntil(async () => (await collectionsOf(m).Message.countDocuments()) >= TOTAL / 5, 60_000, 'the first worker to store some messages');
   first.kill('SIGKILL');
   await new Promise((r) => first.once('exit', r));
-  const storedAtKill = await m.Message.countDocuments();
+  const storedAtKill = await collectionsOf(m).Message.countDocuments();
   expect(storedAtKill).toBeLessThan(TOTAL); // it really died mid-batch
 
   const second = spawnKanal('worker', config);
   children.push(second);
-  await waitUntil(async () => (await m.Message.countDocuments()) === TOTAL && (await queues.inbound.getActiveCount()) === 0 && (await queues.inbound.getWaitingCount()) === 0, 90_000, 'all messages to be stored');
+  await waitUntil(async () => (await collectionsOf(m).Message.countDocuments()) === TOTAL && (await queues.inbound.getActiveCount()) === 0 && (await queues.inbound.getWaitingCount()) === 0, 90_000, 'all messages to be stored');
 
-  const keys = (await m.Message.find({}, { dedupeKey: 1 }).lean()).map((d) => d.dedupeKey);
+  const keys = (await collectionsOf(m).Message.find({}, { dedupeKey: 1 }).lean()).map((d) => d.dedupeKey);
   expect(new Set(keys).size).toBe(TOTAL);
-  expect(await m.Identity.countDocuments()).toBe(CUSTOMERS);
-  expect(await m.Customer.countDocuments()).toBe(CUSTOMERS);
+  expect(await collectionsOf(m).Identity.countDocuments()).toBe(CUSTOMERS);
+  expect(await collectionsOf(m).Customer.countDocuments()).toBe(CUSTOMERS);
   expect(await conversationModel(db).countDocuments()).toBe(CUSTOMERS);
   // Every conversation knows its latest inbound message (the post-insert step also completed after the crash).
   const withoutTimestamps = await conversationModel(db).countDocuments({ lastInboundAt: null });
