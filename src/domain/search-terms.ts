@@ -17,11 +17,14 @@ export const MIN_PREFIX = 3;
 
 const TURKISH: Record<string, string> = { ı: 'i', ş: 's', ğ: 'g', ü: 'u', ö: 'o', ç: 'c' };
 
-/** Lowercase and fold (see above); keeps separators, so callers can split or compare whole strings. */
+/**
+ * Lowercase and fold (see above); keeps separators, so callers can split or compare whole strings. U+0000 becomes
+ * U+FFFD, as the store writes it (src/store/nul-guard.ts): a term holding it stays storable and still matches.
+ */
 export function foldText(text: string): string {
   let out = '';
   // İ/I first (toLowerCase would turn İ into "i̇" and I into i without Turkish rules), then fold ı→i with the rest.
-  for (const ch of text.replace(/[İI]/g, 'ı').toLowerCase()) out += TURKISH[ch] ?? ch;
+  for (const ch of text.replace(/[İI]/g, 'ı').replace(/\u0000/g, '\uFFFD').toLowerCase()) out += TURKISH[ch] ?? ch;
   return out.normalize('NFKD').replace(/\p{M}+/gu, '');
 }
 

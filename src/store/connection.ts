@@ -1,4 +1,8 @@
 import mongoose from 'mongoose';
+import { nulGuard } from './nul-guard';
+
+// Every schema's documents, updates and filters leave out U+0000, which PostgreSQL refuses (src/store/nul-guard.ts).
+mongoose.plugin(nulGuard);
 
 export type Db = mongoose.Connection;
 

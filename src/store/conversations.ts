@@ -5,6 +5,7 @@ import type { ConversationStatus } from '../domain/views';
 import { isDuplicateKey } from './connection';
 import { matches, type Cursor, type InboxIndex, type ViewFilter } from './inbox-index';
 import { inParallel } from './parallel';
+import { withoutNul } from './nul-guard';
 import { addSlaFields } from './sla';
 
 const conversationSchema = new Schema(
@@ -270,7 +271,7 @@ export function conversationRepo(model: Model<ConversationDoc>) {
           $max: { lastInboundAt: touch.at, lastActivityAt: touch.at },
           $min: { waitingSince: touch.earliest },
           $set: {
-            lastInboundChannel: touch.channel, lastMessagePreview: touch.preview, updatedAt: new Date(),
+            lastInboundChannel: touch.channel, lastMessagePreview: withoutNul(touch.preview), updatedAt: new Date(),
             ...(touch.wake ? { status: 'open', snoozedUntil: null } : {}),
           },
         },

@@ -5,6 +5,7 @@ import type { DeliveryStatus } from '../domain/views';
 import { eachBatch } from './batches';
 import { inParallel } from './parallel';
 import { CHANNELS } from '../domain/channels';
+import { withoutNul } from './nul-guard';
 import { threadWeeksOf, weekOf, weekStart } from './thread-weeks';
 
 const attachmentSchema = new Schema(
@@ -194,12 +195,12 @@ export function messageRepo(model: Model<MessageDoc>) {
     /** Inserts a built inbound message document (inboundMessageDocument) as it is; a duplicate key rejects. */
     async insertInbound(doc: MessageRecord): Promise<void> {
       await weeks.register([String(doc.tb)]);
-      await model.collection.insertOne(doc);
+      await model.collection.insertOne(withoutNul(doc));
     },
     /** Inserts built inbound message documents as they are, unordered; duplicate keys reject with the driver's bulk write error (the rest are stored). */
     async insertInboundMany(docs: MessageRecord[]): Promise<void> {
       await weeks.register(docs.map((d) => String(d.tb)));
-      await model.collection.insertMany(docs, { ordered: false });
+      await model.collection.insertMany(docs.map(withoutNul), { ordered: false });
     },
     /** Stores a message we write and returns it as stored; a used dedupeKey rejects (unique `dedupeKey`). */
     insert: async (doc: NewMessage): Promise<MessageLean> => {

@@ -156,6 +156,17 @@ describe.each(entries)('%s', (_name, run) => {
     expect(rec.messages).toEqual([a.messageId]);
   });
 
+  test('U+0000 anywhere (text, subject, sender name and address, Message-ID) is stored as U+FFFD, not lost', async () => {
+    const address = `nul-${uid()}\u0000@mail.example`;
+    const msg = { ...emailMessage(`${uid()}\u0000`, address, 'sipariş\u0000 10482'), subject: 'Konu\u0000', from: { address, name: 'Ayşe\u0000 Yılmaz' } };
+    const r = await one(msg);
+    const stored = await hub.deps.models.messages.byId(r.messageId);
+    expect([stored?.text, stored?.subject, stored?.providerId?.includes('\uFFFD')]).toEqual(['sipariş\uFFFD 10482', 'Konu\uFFFD', true]);
+    expect((await hub.deps.models.customers.byId(r.customerId))?.name).toBe('Ayşe\uFFFD Yılmaz');
+    expect((await hub.deps.models.conversations.byId(r.conversationId))?.lastMessagePreview).toBe('sipariş\uFFFD 10482');
+    expect(await one(msg)).toMatchObject({ duplicate: true, messageId: r.messageId }); // and a redelivery finds it
+  });
+
   test('identity race: concurrent first messages from one new address make one customer and one conversation', async () => {
     const address = `race-${uid()}`;
     const results = (await Promise.all(Array.from({ length: 12 }, (_, i) => one(webchatMessage(uid(), address, `yarış ${i}`)))));
