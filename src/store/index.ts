@@ -22,6 +22,7 @@ export type { IdentityKind } from './identities';
 export { idForKey } from './keys';
 export { attachInboxIndex, onConversationWritten, type ConversationDoc, type ConversationRepo } from './conversations';
 export { inboxIndex, type Cursor, type InboxIndex, type ViewFilter } from './inbox-index';
+export { attachThreadCache, threadCache, type ThreadCache } from './thread-cache';
 export { inParallel } from './parallel';
 export { inboundMessageDocument, threadBucket, type MessageRecord } from './messages';
 export type { CustomerRecord } from './customers';

@@ -6,6 +6,7 @@ import { eachBatch } from './batches';
 import { inParallel } from './parallel';
 import { CHANNELS } from '../domain/channels';
 import { withoutNul } from './nul-guard';
+import { threadCacheOf } from './thread-cache';
 import { threadWeeksOf, weekOf, weekStart } from './thread-weeks';
 
 const attachmentSchema = new Schema(
@@ -66,6 +67,10 @@ messageSchema.index({ tb: 1 });
 // the inbound paths register theirs in the repository (insertInbound, ...).
 messageSchema.pre('save', async function registerThreadWeek() {
   if (this.isNew && this.tb) await threadWeeksOf(this.db).register([this.tb]);
+});
+// ... and, once saved, joins its bucket where the thread cache holds it (src/store/thread-cache.ts).
+messageSchema.post('save', async function cacheInThread() {
+  await threadCacheOf(this.db)?.added([this.toObject()]);
 });
 messageSchema.pre('insertMany', async function registerThreadWeeks(this: Model<MessageDoc>, next: () => void, docs: { tb?: string | null }[]) {
   await threadWeeksOf(this.db).register(docs.flatMap((d) => (d.tb ? [d.tb] : [])));
@@ -157,7 +162,16 @@ export function messageRepo(model: Model<MessageDoc>) {
   const byId = (id: Types.ObjectId | string) => one({ _id: new Types.ObjectId(id) });
   /** One guarded single-document write by `_id`; the stored document after it, or null when the guard failed. */
   const updateById = (id: Types.ObjectId | string, update: UpdateQuery<MessageDoc>, guard: Record<string, unknown>) =>
-    model.findOneAndUpdate({ _id: new Types.ObjectId(id), ...guard }, update, { new: true }).lean<MessageLean | null>();
+    changed(model.findOneAndUpdate({ _id: new Types.ObjectId(id), ...guard }, update, { new: true }).lean<MessageLean | null>());
+  /** A changed message (null: nothing changed): its bucket is read from the store next time (thread-cache.ts). */
+  const changed = async (write: Promise<MessageLean | null>) => {
+    const doc = await write;
+    if (doc) await threadCacheOf(model.db)?.forget([doc.tb]);
+    return doc;
+  };
+  /** Buckets by `tb` equality, through the thread cache where one is attached. */
+  const readBucket = (bucket: string) => lean(model.find({ tb: bucket }));
+  const readBuckets = (buckets: string[]) => threadCacheOf(model.db)?.buckets(buckets, readBucket) ?? inParallel(buckets, readBucket);
   /**
    * The `need` newest messages `keep` accepts among a customer's week buckets (`weeks`, newest first; index `tb`),
    * newest first (more may come along). Weeks are read two, then four, then eight at a time: a busy customer's page
@@ -171,7 +185,7 @@ export function messageRepo(model: Model<MessageDoc>) {
     const complete = (oldestRead: number) => found.length >= need && found[need - 1]!.createdAt.getTime() >= weekStart(oldestRead) + BUCKET_SKEW_MS;
     for (let next = 0, group = 2; next < weeks.length; next += group, group = Math.min(group * 2, 8)) {
       const some = weeks.slice(next, next + group);
-      for (const docs of await inParallel(some, (w) => lean(model.find({ tb: `${String(customerId)}:${w}` })))) found.push(...docs.filter(keep));
+      for (const docs of await readBuckets(some.map((w) => `${String(customerId)}:${w}`))) found.push(...docs.filter(keep));
       found = found.sort(newestFirst);
       if (complete(some[some.length - 1]!)) break;
     }
@@ -195,12 +209,21 @@ export function messageRepo(model: Model<MessageDoc>) {
     /** Inserts a built inbound message document (inboundMessageDocument) as it is; a duplicate key rejects. */
     async insertInbound(doc: MessageRecord): Promise<void> {
       await weeks.register([String(doc.tb)]);
-      await model.collection.insertOne(withoutNul(doc));
+      const stored = withoutNul(doc);
+      await model.collection.insertOne(stored);
+      await threadCacheOf(model.db)?.added([stored]);
     },
     /** Inserts built inbound message documents as they are, unordered; duplicate keys reject with the driver's bulk write error (the rest are stored). */
     async insertInboundMany(docs: MessageRecord[]): Promise<void> {
       await weeks.register(docs.map((d) => String(d.tb)));
-      await model.collection.insertMany(docs.map(withoutNul), { ordered: false });
+      const stored = docs.map(withoutNul);
+      try {
+        await model.collection.insertMany(stored, { ordered: false });
+      } catch (err) {
+        await threadCacheOf(model.db)?.forget(stored.map((d) => d.tb)); // some were stored: their buckets are read again
+        throw err;
+      }
+      await threadCacheOf(model.db)?.added(stored);
     },
     /** Stores a message we write and returns it as stored; a used dedupeKey rejects (unique `dedupeKey`). */
     insert: async (doc: NewMessage): Promise<MessageLean> => {
@@ -210,7 +233,7 @@ export function messageRepo(model: Model<MessageDoc>) {
     },
     /** Counts a send attempt of an outbound message. Index: `_id`. */
     async recordAttempt(id: Types.ObjectId | string, attempt: number): Promise<void> {
-      await model.updateOne({ _id: new Types.ObjectId(id) }, { $set: { 'delivery.attempts': attempt } });
+      await changed(model.findOneAndUpdate({ _id: new Types.ObjectId(id) }, { $set: { 'delivery.attempts': attempt } }, { new: true }).lean<MessageLean | null>());
     },
     /** A queued message the provider accepted: sent, with its provider id; null unless it was queued. Index: `_id`. */
     markSent: (id: Types.ObjectId | string, providerId: string) =>
@@ -228,11 +251,11 @@ export function messageRepo(model: Model<MessageDoc>) {
      * Index: `providerId`.
      */
     recordDeliveryStatus: (ref: { providerId: string; channel: Channel }, from: DeliveryStatus[], delivery: DeliveryUpdate) =>
-      model.findOneAndUpdate(
+      changed(model.findOneAndUpdate(
         { providerId: ref.providerId, channel: ref.channel, direction: 'out', 'delivery.status': { $in: from } },
         { $set: { 'delivery.status': delivery.status, 'delivery.at': delivery.at, 'delivery.error': delivery.error } },
         { new: true },
-      ).lean<MessageLean | null>(),
+      ).lean<MessageLean | null>()),
     /**
      * The customer's newest inbound message (kind message) on `channel` created after `after` (the WhatsApp window:
      * only the last 24 hours count). Index: `tb`, the weeks from `after` to now, not the customer's history.
@@ -283,6 +306,7 @@ export function messageRepo(model: Model<MessageDoc>) {
       const docs = await lean(model.find({ conversationId }));
       await weeks.register(docs.map((d) => threadBucket(customerId, d.createdAt)));
       await inParallel(docs, (d) => model.updateOne({ _id: d._id }, { $set: { customerId, tb: threadBucket(customerId, d.createdAt) } }));
+      await threadCacheOf(model.db)?.forget(docs.flatMap((d) => [d.tb, threadBucket(customerId, d.createdAt)]));
       return docs.length;
     },
   };

@@ -158,6 +158,22 @@ export async function indexNewCustomer(
 }
 
 /**
+ * Indexes customers and messages written in bulk without the repositories (an import, the scale benchmark's seed),
+ * from the documents in hand: no store read. Idempotent, counted in the Redis directory like ingest's postings.
+ */
+export async function indexImported(
+  m: Models,
+  docs: { customers: { customer: CustomerLean; identities: { kind: string; address: string }[] }[]; messages: IndexableMessage[] },
+): Promise<number> {
+  const customers: Tagged[] = [];
+  for (const { customer, identities } of docs.customers) {
+    const at = new Date(customer.createdAt ?? Date.now());
+    for (const term of await termsOfCustomer(m, customer, identities)) customers.push({ term, posting: posting('c', term, customer._id, at) });
+  }
+  return (await write(m, 'c', customers)) + (await write(m, 'm', docs.messages.flatMap(messagePostings)));
+}
+
+/**
  * Reindexes everything that existed before the index (or after a lost Redis directory): customers and messages,
  * read in batches through one cursor per collection (one pass, no per-batch query), postings written idempotently.
  * With `resetCounts`, the Redis directory is cleared first and every posting is counted again (counts written by
