@@ -62,7 +62,7 @@ test('a write during a fill is never lost: the racing fill is not kept', async (
   });
   expect(loads).toBe(1); // the stale fill was refused, so the store is read again
   expect(again!.map((d) => d.text).sort()).toEqual(['a', 'b']);
-  const [third] = await cache.buckets([bucket], async () => {
+  const [third] = await cache.buckets([bucket], async (): Promise<(typeof a)[]> => {
     loads++;
     return [];
   });
