@@ -41,7 +41,7 @@ const teamPolicySchema = new Schema(
   { timestamps: true, minimize: false },
 );
 
-export type TeamPolicyDoc = InferSchemaType<typeof teamPolicySchema>;
+type TeamPolicyDoc = InferSchemaType<typeof teamPolicySchema>;
 const define = (db: Connection) => db.model('TeamPolicy', teamPolicySchema, 'teampolicies');
 /** The model on this connection (registered once per connection). */
 export const teamPolicyModel = (db: Connection) => (db.models.TeamPolicy as ReturnType<typeof define> | undefined) ?? define(db);
@@ -66,4 +66,3 @@ export function teamPolicyRepo(model: ReturnType<typeof teamPolicyModel>) {
     },
   };
 }
-export type TeamPolicyRepo = ReturnType<typeof teamPolicyRepo>;

@@ -107,8 +107,6 @@ export interface HourEntry {
   b: Record<string, Record<string, number>>;
   v?: Record<string, number>;
 }
-/** A bucket document as stored: its hours and day rollup packed (packEntry). */
-export interface StoredBucket { h?: Record<string, string>; d?: string }
 export const emptyEntry = (): HourEntry => ({ n: {}, s: {}, b: {} });
 
 /**
