@@ -26,8 +26,8 @@ const define = (db: Connection) => db.model('Audit', auditSchema, 'audit');
 /** The model on this connection (registered once per connection). */
 export const auditModel = (db: Connection) => (db.models.Audit as ReturnType<typeof define> | undefined) ?? define(db);
 
-/** A stored audit entry as the repository returns it. */
-type StoredAudit = AuditDoc & { _id: Types.ObjectId };
+/** A stored audit entry as the repository returns it (`before`, Mixed in the schema: what NewAudit gave). */
+type StoredAudit = Omit<AuditDoc, 'before'> & { _id: Types.ObjectId; before: object };
 /** Who did an action. */
 export type AuditActor = { id: string; name: string };
 /** A new entry: the action, who did it, the record it changed and what reverses it. */

@@ -1,6 +1,6 @@
 import { Schema, Types, type Connection, type Model, type UpdateQuery } from 'mongoose';
 import { CHANNELS, type Channel } from '../domain/channels';
-import type { SlaClocks } from '../domain/sla';
+import type { SlaBreach, SlaClocks } from '../domain/sla';
 import type { ConversationStatus } from '../domain/views';
 import { isDuplicateKey } from './connection';
 import { matches, type Cursor, type InboxIndex, type ViewFilter } from './inbox-index';
@@ -51,8 +51,8 @@ conversationSchema.index({ status: 1, lastActivityAt: -1 });
 // Serves: an agent's conversations in one status (presence grace, capacity rebuild): `assignedTo`.
 conversationSchema.index({ assigneeId: 1, status: 1, lastActivityAt: -1 });
 
-export interface SlaBreach { key: string; kind: string; dueAt: Date; at: Date }
-export type ConversationSla = Partial<SlaClocks> & { rev?: number; breaches?: SlaBreach[] };
+/** The conversation's `sla`: its clocks, compare-and-set counter and breaches (`key`: `<kind>:<due ms>`). */
+export type ConversationSla = Partial<SlaClocks> & { rev?: number; breaches?: (SlaBreach & { key: string })[] };
 
 /** A stored conversation, as every read returns it. */
 export interface StoredConversation {

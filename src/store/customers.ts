@@ -31,8 +31,8 @@ const define = (db: Connection) => db.model('Customer', customerSchema);
 /** The model on this connection (registered once per connection). */
 export const customerModel = (db: Connection) => (db.models.Customer as ReturnType<typeof define> | undefined) ?? define(db);
 
-/** A stored customer as the repository returns it. */
-export type StoredCustomer = CustomerDoc & { _id: Types.ObjectId; createdAt?: Date };
+/** A stored customer as the repository returns it (`attributes`, Mixed in the schema: free key-value pairs). */
+export type StoredCustomer = Omit<CustomerDoc, 'attributes'> & { _id: Types.ObjectId; createdAt?: Date; attributes: Record<string, unknown> };
 /** A customer as read with only some fields (`_id` always comes). */
 export type CustomerFields<K extends keyof CustomerDoc> = Pick<StoredCustomer, '_id' | K>;
 /** The contact fields a merge fills and its undo restores. */
@@ -101,6 +101,7 @@ export function customerRepo(model: Model<CustomerDoc>) {
       await model.updateOne({ _id: id }, { $set: { mergedInto, openConversationId } });
     },
     /** Every customer, in batches of one cursor pass (maintenance jobs, never requests). */
-    eachBatch: (size: number, fn: (docs: StoredCustomer[]) => Promise<void>) => eachBatch(model, {}, { name: 1, email: 1, phone: 1, createdAt: 1 }, size, fn),
+    eachBatch: (size: number, fn: (docs: CustomerFields<'name' | 'email' | 'phone' | 'createdAt'>[]) => Promise<void>) =>
+      eachBatch(model, {}, { name: 1, email: 1, phone: 1, createdAt: 1 }, size, fn),
   };
 }

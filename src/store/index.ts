@@ -20,11 +20,14 @@ export { gridFsBlobStore, type BlobStore } from './attachments';
 export { connectStore, isDuplicateKey, STORE_MAX_IN_FLIGHT, type Db, type StoreOptions } from './connection';
 export type { IdentityKind } from './identities';
 export { idForKey } from './keys';
-export { attachInboxIndex, onConversationWritten, type StoredConversation } from './conversations';
+export { attachInboxIndex, onConversationWritten, type ConversationSla, type StoredConversation } from './conversations';
 export { inboxIndex, type Cursor, type InboxIndex, type ViewFilter } from './inbox-index';
 export { inParallel } from './parallel';
 export { inboundMessageDocument, threadBucket, type StoredMessage } from './messages';
-export type { StoredCustomer } from './customers';
+export type { StoredAgent } from './agents';
+export type { StoredCanned } from './canned';
+export type { CustomerFields, StoredCustomer } from './customers';
+export type { StoredTeam } from './teams';
 export { indexedFields, scanCounters } from './embedded-tuning';
 
 /**

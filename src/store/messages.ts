@@ -1,6 +1,6 @@
 import { Schema, Types, type Connection, type InferSchemaType, type Model, type UpdateQuery } from 'mongoose';
 import type { Channel } from '../domain/channels';
-import type { Attachment, InboundMessage } from '../domain/messages';
+import type { Attachment, EmailMeta, InboundMessage } from '../domain/messages';
 import type { DeliveryStatus } from '../domain/views';
 import { eachBatch } from './batches';
 import { inParallel } from './parallel';
@@ -113,8 +113,20 @@ const BUCKET_SKEW_MS = 60_000;
 /** A message's thread bucket (`tb`): its customer and the week of its createdAt. */
 export const threadBucket = (customerId: unknown, at: Date) => `${String(customerId)}:${weekOf(at)}`;
 
-/** A stored message as the repository returns it. */
-export type StoredMessage = MessageDoc & { _id: Types.ObjectId; createdAt: Date };
+/**
+ * A stored message as the repository returns it. Typed where the schema cannot say it: `author` and `delivery` are
+ * always there (their `type` and `status` are required), attachments are as written (Attachment), and the Mixed
+ * `email` and `threadHints` hold EmailMeta and the channel's hints.
+ */
+export type StoredMessage = Omit<MessageDoc, 'author' | 'delivery' | 'attachments' | 'email' | 'threadHints'> & {
+  _id: Types.ObjectId;
+  createdAt: Date;
+  author: NonNullable<MessageDoc['author']>;
+  delivery: NonNullable<MessageDoc['delivery']>;
+  attachments: Attachment[];
+  email?: EmailMeta | null;
+  threadHints?: Record<string, string> | null;
+};
 const newestFirst = (a: StoredMessage, b: StoredMessage) => b.createdAt.getTime() - a.createdAt.getTime() || String(b._id).localeCompare(String(a._id));
 
 /** A message we write (reply, note, event, auto-reply); the schema fills in the rest (kind's default, tb, timestamps). */
@@ -252,7 +264,8 @@ export function messageRepo(model: Model<MessageDoc>) {
       return (await walkWeeks(c.customerId, span, keep, 1))[0] ?? null;
     },
     /** Every message, in batches of one cursor pass (maintenance jobs, never requests). */
-    eachBatch: (size: number, fn: (docs: StoredMessage[]) => Promise<void>) => eachBatch(model, {}, { kind: 1, text: 1, subject: 1, createdAt: 1, customerId: 1 }, size, fn),
+    eachBatch: (size: number, fn: (docs: Pick<StoredMessage, '_id' | 'kind' | 'text' | 'subject' | 'createdAt' | 'customerId'>[]) => Promise<void>) =>
+      eachBatch(model, {}, { kind: 1, text: 1, subject: 1, createdAt: 1, customerId: 1 }, size, fn),
     /** The customer's registered thread weeks, newest first (for threadPage). Index: thread_weeks `c`. */
     threadWeeks: (customerId: Types.ObjectId) => weeks.of(customerId),
     /**

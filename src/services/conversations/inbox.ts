@@ -87,7 +87,7 @@ export async function getCustomer(m: Models, id: string): Promise<CustomerView> 
     phone: c.phone ?? undefined,
     language: c.language ?? undefined,
     tags: c.tags ?? [],
-    attributes: (c.attributes as Record<string, unknown>) ?? {},
+    attributes: c.attributes ?? {},
     lastSeenAt: c.lastSeenAt?.toISOString(),
     createdAt: (c.createdAt as Date | undefined)?.toISOString(),
     identities: identities.map((i) => ({ kind: i.kind, address: i.address, verified: Boolean(i.verified) })),

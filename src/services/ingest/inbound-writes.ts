@@ -335,7 +335,7 @@ async function execute(m: Models, events: EventPublisher | null, planned: Planne
       const view = toConversationView(conv, it.customer?.name ?? undefined);
       events.conversation(view, Boolean(it.createdConversation) && !announced.has(view.id));
       announced.add(view.id);
-      events.message(toMessageView(it.message), view);
+      events.message(toMessageView(it.message!), view);
     }
   }
   // Duplicates too: a retry after a crash records what the first attempt could not (facts are keyed).
