@@ -394,7 +394,7 @@ export async function runScaleBench(opts: {
       let postings = 0;
       for (let k = from; k < to; k += 200) {
         const bundles = Array.from({ length: Math.min(200, to - k) }, (_, j) => buildCustomer(plan, k + j));
-        postings += await indexImported(m, { customers: bundles.map((b) => ({ customer: b.customer, identities: b.identities as { kind: string; address: string }[] })), messages: bundles.flatMap((b) => b.messages.map((x) => ({ _id: x._id, kind: x.kind as string, text: x.text as string, subject: x.subject as string | undefined, createdAt: x.createdAt as Date }))) });
+        postings += await indexImported(m, { customers: bundles.map((b) => ({ customer: { _id: b.customerId, name: b.customer.name as string | undefined, email: b.customer.email as string | undefined, phone: b.customer.phone as string | undefined, createdAt: b.customer.createdAt as Date }, identities: b.addresses })), messages: bundles.flatMap((b) => b.messages.map((x) => ({ _id: x._id, kind: x.kind as string, text: x.text as string, subject: x.subject as string | undefined, createdAt: x.createdAt as Date }))) });
         if (deadline && Date.now() > deadline) throw new Error(`indexing stopped at the deadline at customer ${k}`);
       }
       const d2 = performance.now();

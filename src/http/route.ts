@@ -6,7 +6,7 @@ import type { Role } from '../domain/views';
 import type { AgentView } from '../services/agents/agents';
 import { currentAgent, requireAgent } from './auth';
 
-/** Who may call a route: anyone, any signed-in agent, supervisors and admins, or admins. */
+/** Who may call a route: everyone, any signed-in agent, supervisors and admins, or admins. */
 export type Access = 'public' | 'agent' | 'supervisor' | 'admin';
 const rolesFor: Record<Access, readonly Role[] | undefined> = {
   public: undefined,

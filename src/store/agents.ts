@@ -28,7 +28,7 @@ agentSchema.index({ email: 1 }, { unique: true });
 // Serves: the agents of a team (routing candidates): activeOfTeam. Multikey: one entry per team of the agent.
 agentSchema.index({ teamIds: 1 });
 
-export type AgentDoc = InferSchemaType<typeof agentSchema>;
+type AgentDoc = InferSchemaType<typeof agentSchema>;
 const define = (db: Connection) => db.model('Agent', agentSchema);
 /** The model on this connection (registered once per connection). */
 export const agentModel = (db: Connection) => (db.models.Agent as ReturnType<typeof define> | undefined) ?? define(db);
@@ -100,4 +100,3 @@ export function agentRepo(model: AgentModel) {
     },
   };
 }
-export type AgentRepo = ReturnType<typeof agentRepo>;

@@ -21,12 +21,13 @@ const auditSchema = new Schema(
 // Serves: a customer's audit history in the sidebar, newest first: `ofSubject`.
 auditSchema.index({ subjectId: 1, at: -1 });
 
-export type AuditDoc = InferSchemaType<typeof auditSchema>;
+type AuditDoc = InferSchemaType<typeof auditSchema>;
 const define = (db: Connection) => db.model('Audit', auditSchema, 'audit');
 /** The model on this connection (registered once per connection). */
 export const auditModel = (db: Connection) => (db.models.Audit as ReturnType<typeof define> | undefined) ?? define(db);
 
-type AuditLean = AuditDoc & { _id: Types.ObjectId };
+/** A stored audit entry as the repository returns it (`before`, Mixed in the schema: what NewAudit gave). */
+type StoredAudit = Omit<AuditDoc, 'before'> & { _id: Types.ObjectId; before: object };
 /** Who did an action. */
 export type AuditActor = { id: string; name: string };
 /** A new entry: the action, who did it, the record it changed and what reverses it. */
@@ -41,13 +42,12 @@ export function auditRepo(model: Model<AuditDoc>) {
      * Marks an action undone, once: the entry if this call did it, null if it was undone already, is of another
      * action or does not exist (index: `_id`; action and undoneAt are checked on that one document).
      */
-    claimUndo: (id: Types.ObjectId, action: string, actor: AuditActor): Promise<AuditLean | null> =>
-      model.findOneAndUpdate({ _id: id, action, undoneAt: null }, { $set: { undoneAt: new Date(), undoneBy: actor } }, { new: true }).lean<AuditLean | null>(),
+    claimUndo: (id: Types.ObjectId, action: string, actor: AuditActor): Promise<StoredAudit | null> =>
+      model.findOneAndUpdate({ _id: id, action, undoneAt: null }, { $set: { undoneAt: new Date(), undoneBy: actor } }, { new: true }).lean<StoredAudit | null>(),
     /** Whether the entry exists (index: `_id`). */
     exists: async (id: Types.ObjectId): Promise<boolean> => Boolean(await model.exists({ _id: id })),
     /** The newest `limit` entries about one record, newest first (index: `subjectId, at`; ordered here). */
-    ofSubject: async (subjectId: Types.ObjectId, limit = 50): Promise<AuditLean[]> =>
-      (await model.find({ subjectId }).lean<AuditLean[]>()).sort((a, b) => b.at.getTime() - a.at.getTime()).slice(0, limit),
+    ofSubject: async (subjectId: Types.ObjectId, limit = 50): Promise<StoredAudit[]> =>
+      (await model.find({ subjectId }).lean<StoredAudit[]>()).sort((a, b) => b.at.getTime() - a.at.getTime()).slice(0, limit),
   };
 }
-export type AuditRepo = ReturnType<typeof auditRepo>;

@@ -15,7 +15,7 @@ const cannedSchema = new Schema(
 // Serves: one shortcut means one response (create and update refuse a second one).
 cannedSchema.index({ shortcut: 1 }, { unique: true });
 
-export type CannedDoc = InferSchemaType<typeof cannedSchema>;
+type CannedDoc = InferSchemaType<typeof cannedSchema>;
 const define = (db: Connection) => db.model('Canned', cannedSchema, 'canned');
 /** The model on this connection (registered once per connection). */
 export const cannedModel = (db: Connection) => (db.models.Canned as ReturnType<typeof define> | undefined) ?? define(db);
@@ -44,4 +44,3 @@ export function cannedRepo(model: ReturnType<typeof cannedModel>) {
     remove: async (id: Types.ObjectId): Promise<boolean> => (await model.deleteOne({ _id: id })).deletedCount > 0,
   };
 }
-export type CannedRepo = ReturnType<typeof cannedRepo>;

@@ -1,6 +1,6 @@
 import { Schema, Types, type Connection, type Model, type UpdateQuery } from 'mongoose';
 import { CHANNELS, type Channel } from '../domain/channels';
-import type { SlaClocks } from '../domain/sla';
+import type { SlaBreach, SlaClocks } from '../domain/sla';
 import type { ConversationStatus } from '../domain/views';
 import { isDuplicateKey } from './connection';
 import { matches, type Cursor, type InboxIndex, type ViewFilter } from './inbox-index';
@@ -52,11 +52,11 @@ conversationSchema.index({ status: 1, lastActivityAt: -1 });
 // Serves: an agent's conversations in one status (presence grace, capacity rebuild): `assignedTo`.
 conversationSchema.index({ assigneeId: 1, status: 1, lastActivityAt: -1 });
 
-export interface SlaBreach { key: string; kind: string; dueAt: Date; at: Date }
-export type ConversationSla = Partial<SlaClocks> & { rev?: number; breaches?: SlaBreach[] };
+/** The conversation's `sla`: its clocks, compare-and-set counter and breaches (`key`: `<kind>:<due ms>`). */
+export type ConversationSla = Partial<SlaClocks> & { rev?: number; breaches?: (SlaBreach & { key: string })[] };
 
 /** A stored conversation, as every read returns it. */
-export interface ConversationDoc {
+export interface StoredConversation {
   _id: Types.ObjectId;
   customerId: Types.ObjectId;
   openKey: string;
@@ -87,7 +87,7 @@ const define = (db: Connection) => db.model('Conversation', conversationSchema);
 export const conversationModel = (db: Connection) => (db.models.Conversation as ReturnType<typeof define> | undefined) ?? define(db);
 
 /** Called with the stored document after every write through the repository (the inbox index keeps in step). */
-export type ConversationListener = (doc: ConversationDoc) => Promise<void>;
+export type ConversationListener = (doc: StoredConversation) => Promise<void>;
 const listenersOf = new WeakMap<Connection, Set<ConversationListener>>();
 
 /** Registers a listener for every conversation written through this connection's repository; returns its removal. */
@@ -125,15 +125,15 @@ export type Guard = Record<string, unknown>;
  * history. Inbox pages and counts come from the inbox index (src/store/inbox-index.ts), kept in step by the
  * listeners every write here calls.
  */
-export function conversationRepo(model: Model<ConversationDoc>) {
+export function conversationRepo(model: Model<StoredConversation>) {
   const db = model.db;
-  const notify = async (doc: ConversationDoc | null): Promise<ConversationDoc | null> => {
+  const notify = async (doc: StoredConversation | null): Promise<StoredConversation | null> => {
     if (doc) for (const listener of listenersOf.get(db) ?? []) await listener(doc);
     return doc;
   };
-  const lean = (q: { lean<T>(): Promise<T> }) => q.lean<ConversationDoc | null>();
+  const lean = (q: { lean<T>(): Promise<T> }) => q.lean<StoredConversation | null>();
   /** One guarded single-document write by `_id`; the stored document after it, or null when the guard failed. */
-  const updateById = async (id: Types.ObjectId | string, update: UpdateQuery<ConversationDoc>, guard: Guard = {}) =>
+  const updateById = async (id: Types.ObjectId | string, update: UpdateQuery<StoredConversation>, guard: Guard = {}) =>
     notify(await lean(model.findOneAndUpdate({ _id: new Types.ObjectId(id), ...guard }, update, { new: true })));
 
   const index = () => {
@@ -143,7 +143,7 @@ export function conversationRepo(model: Model<ConversationDoc>) {
   };
 
   /** Compares a few rows of a page with the store and applies the stored document where they differ. */
-  const verifySample = async (ix: InboxIndex, rows: ConversationDoc[]) => {
+  const verifySample = async (ix: InboxIndex, rows: StoredConversation[]) => {
     const sample = [...rows].sort(() => Math.random() - 0.5).slice(0, VERIFY_PER_PAGE);
     const stored = await inParallel(sample, (r) => lean(model.findById(new Types.ObjectId(String(r._id)))), 2);
     for (const [i, doc] of stored.entries()) {
@@ -159,9 +159,9 @@ export function conversationRepo(model: Model<ConversationDoc>) {
      * answering, a few of the page's rows are compared with the store and repaired if a write's index update was
      * lost. `next` continues after the page.
      */
-    async page(f: ViewFilter, limit: number, cursor?: Cursor): Promise<{ items: ConversationDoc[]; next: Cursor | null }> {
+    async page(f: ViewFilter, limit: number, cursor?: Cursor): Promise<{ items: StoredConversation[]; next: Cursor | null }> {
       const ix = index();
-      const items: ConversationDoc[] = [];
+      const items: StoredConversation[] = [];
       const seen = new Set<string>(); // an entry moved by a concurrent write can come twice
       let more = false;
       for await (const found of ix.ids(f, cursor, limit + 1)) {
@@ -176,7 +176,7 @@ export function conversationRepo(model: Model<ConversationDoc>) {
           cached[chunk.indexOf(entry)] = doc as unknown as Record<string, unknown> | null;
         }
         for (const row of cached) {
-          const doc = row as unknown as ConversationDoc | null;
+          const doc = row as unknown as StoredConversation | null;
           if (!doc || !matches(doc, f)) continue;
           if (items.length === limit) {
             more = true;
@@ -218,37 +218,37 @@ export function conversationRepo(model: Model<ConversationDoc>) {
       return n;
     },
 
-    byId: async (id: Types.ObjectId | string): Promise<ConversationDoc | null> =>
+    byId: async (id: Types.ObjectId | string): Promise<StoredConversation | null> =>
       Types.ObjectId.isValid(id) ? lean(model.findById(new Types.ObjectId(id))) : null,
     /** Several by `_id` at once, in the order asked (null where gone): parallel lookups, never `$in` (a scan). */
-    byIds: (ids: (Types.ObjectId | string)[]): Promise<(ConversationDoc | null)[]> =>
+    byIds: (ids: (Types.ObjectId | string)[]): Promise<(StoredConversation | null)[]> =>
       inParallel(ids, (id) => lean(model.findById(new Types.ObjectId(id)))),
     exists: async (id: Types.ObjectId | string): Promise<boolean> =>
       Types.ObjectId.isValid(id) && Boolean(await model.exists({ _id: new Types.ObjectId(id) })),
     /** The customer's unresolved conversation (open, pending or snoozed), by the unique openKey. */
-    unresolvedOf: (customerId: Types.ObjectId | string): Promise<ConversationDoc | null> => lean(model.findOne({ openKey: String(customerId) })),
+    unresolvedOf: (customerId: Types.ObjectId | string): Promise<StoredConversation | null> => lean(model.findOne({ openKey: String(customerId) })),
     /** All conversations of a customer, newest opened first (a customer has a bounded number). */
-    ofCustomer: async (customerId: Types.ObjectId | string, limit = 1000): Promise<ConversationDoc[]> => {
-      const docs = await model.find({ customerId: new Types.ObjectId(customerId) }).lean<ConversationDoc[]>();
+    ofCustomer: async (customerId: Types.ObjectId | string, limit = 1000): Promise<StoredConversation[]> => {
+      const docs = await model.find({ customerId: new Types.ObjectId(customerId) }).lean<StoredConversation[]>();
       return docs.sort((a, b) => b.openedAt.getTime() - a.openedAt.getTime()).slice(0, limit);
     },
     /**
      * Conversations in an unresolved status (few at any time: what the team has in hand). Not for `resolved`,
      * which grows with history; the inbox index pages through that.
      */
-    inStatus: (status: Exclude<ConversationStatus, 'resolved'>): Promise<ConversationDoc[]> => model.find({ status }).lean<ConversationDoc[]>(),
+    inStatus: (status: Exclude<ConversationStatus, 'resolved'>): Promise<StoredConversation[]> => model.find({ status }).lean<StoredConversation[]>(),
     /** Conversations opened on one UTC day (`YYYY-MM-DD`), in opening order. */
-    openedOn: async (day: string): Promise<ConversationDoc[]> =>
-      (await model.find({ openedDay: day }).lean<ConversationDoc[]>())
+    openedOn: async (day: string): Promise<StoredConversation[]> =>
+      (await model.find({ openedDay: day }).lean<StoredConversation[]>())
         .sort((a, b) => a.openedAt.getTime() - b.openedAt.getTime() || String(a._id).localeCompare(String(b._id))),
     /** An agent's conversations in one status. */
-    assignedTo: (agentId: Types.ObjectId | string, status: ConversationStatus): Promise<ConversationDoc[]> =>
-      model.find({ assigneeId: new Types.ObjectId(agentId), status }).lean<ConversationDoc[]>(),
+    assignedTo: (agentId: Types.ObjectId | string, status: ConversationStatus): Promise<StoredConversation[]> =>
+      model.find({ assigneeId: new Types.ObjectId(agentId), status }).lean<StoredConversation[]>(),
     /** Every conversation in `_id` order, in batches (rebuilding derived state, exports); no sort in the store. */
-    async *all(batch = 500): AsyncGenerator<ConversationDoc[]> {
-      let buffer: ConversationDoc[] = [];
-      for await (const doc of model.find({}).lean<ConversationDoc[]>().cursor({ batchSize: batch })) {
-        buffer.push(doc as unknown as ConversationDoc);
+    async *all(batch = 500): AsyncGenerator<StoredConversation[]> {
+      let buffer: StoredConversation[] = [];
+      for await (const doc of model.find({}).lean<StoredConversation[]>().cursor({ batchSize: batch })) {
+        buffer.push(doc as unknown as StoredConversation);
         if (buffer.length >= batch) {
           yield buffer;
           buffer = [];
@@ -264,7 +264,7 @@ export function conversationRepo(model: Model<ConversationDoc>) {
      * up. Idempotent, so a retried job can run it again. Through the driver, not the model: it runs for nearly every
      * message, and mongoose's casting cost more than the command (updatedAt is set here instead).
      */
-    async recordInbound(id: Types.ObjectId, touch: { at: Date; earliest: Date; channel: Channel; preview: string; wake: boolean }, guard: Guard = {}): Promise<ConversationDoc | null> {
+    async recordInbound(id: Types.ObjectId, touch: { at: Date; earliest: Date; channel: Channel; preview: string; wake: boolean }, guard: Guard = {}): Promise<StoredConversation | null> {
       const doc = await model.collection.findOneAndUpdate(
         { _id: id, ...guard },
         {
@@ -277,10 +277,10 @@ export function conversationRepo(model: Model<ConversationDoc>) {
         },
         { returnDocument: 'after' },
       );
-      return notify(doc as unknown as ConversationDoc | null);
+      return notify(doc as unknown as StoredConversation | null);
     },
     /** Like updateById, returning the document as it was before the write (what the write changed). */
-    async updateByIdReturningBefore(id: Types.ObjectId | string, update: UpdateQuery<ConversationDoc>, guard: Guard = {}): Promise<ConversationDoc | null> {
+    async updateByIdReturningBefore(id: Types.ObjectId | string, update: UpdateQuery<StoredConversation>, guard: Guard = {}): Promise<StoredConversation | null> {
       // No projection: FerretDB 1.24's findAndModify does not support `fields`.
       const before = await lean(model.findOneAndUpdate({ _id: new Types.ObjectId(id), ...guard }, update, { new: false }));
       if (before) await notify(await lean(model.findById(before._id)));
@@ -290,7 +290,7 @@ export function conversationRepo(model: Model<ConversationDoc>) {
      * Opens the customer's unresolved conversation unless one exists (race-safe on the unique openKey): the stored
      * one, and whether this call created it.
      */
-    async openFor(customerId: Types.ObjectId, at: Date): Promise<{ conversation: ConversationDoc; created: boolean }> {
+    async openFor(customerId: Types.ObjectId, at: Date): Promise<{ conversation: StoredConversation; created: boolean }> {
       const openKey = String(customerId);
       const fresh = new Types.ObjectId();
       try {
@@ -310,7 +310,7 @@ export function conversationRepo(model: Model<ConversationDoc>) {
      * Makes a resolved conversation the customer's unresolved one again; null if it is not resolved any more or the
      * customer has another unresolved conversation (the unique openKey refuses the second).
      */
-    async reopen(id: Types.ObjectId, customerId: Types.ObjectId, set: Partial<ConversationDoc> = {}): Promise<ConversationDoc | null> {
+    async reopen(id: Types.ObjectId, customerId: Types.ObjectId, set: Partial<StoredConversation> = {}): Promise<StoredConversation | null> {
       try {
         return await updateById(id, { $set: { openKey: String(customerId), status: 'open', resolvedAt: null, snoozedUntil: null, ...set } }, { status: 'resolved' });
       } catch (err) {
@@ -319,14 +319,13 @@ export function conversationRepo(model: Model<ConversationDoc>) {
       }
     },
     /** Test and benchmark fixtures: inserts stored documents as they are, and tells the listeners. */
-    async insertFixtures(docs: Partial<ConversationDoc>[]): Promise<ConversationDoc[]> {
-      const inserted = (await model.insertMany(docs, { ordered: false })).map((d) => d.toObject() as ConversationDoc);
+    async insertFixtures(docs: Partial<StoredConversation>[]): Promise<StoredConversation[]> {
+      const inserted = (await model.insertMany(docs, { ordered: false })).map((d) => d.toObject() as StoredConversation);
       await inParallel(inserted, (d) => notify(d));
       return inserted;
     },
   };
 }
-export type ConversationRepo = ReturnType<typeof conversationRepo>;
 
 /** The UTC day of a time, `YYYY-MM-DD` (conversation `openedDay`). */
 export const dayOf = (at: Date): string => at.toISOString().slice(0, 10);

@@ -26,16 +26,15 @@ const customerSchema = new Schema(
   { timestamps: true, minimize: false },
 );
 
-export type CustomerDoc = InferSchemaType<typeof customerSchema>;
+type CustomerDoc = InferSchemaType<typeof customerSchema>;
 const define = (db: Connection) => db.model('Customer', customerSchema);
 /** The model on this connection (registered once per connection). */
 export const customerModel = (db: Connection) => (db.models.Customer as ReturnType<typeof define> | undefined) ?? define(db);
 
-type CustomerLean = CustomerDoc & { _id: Types.ObjectId; createdAt?: Date };
-/** A stored customer as the repository returns it. */
-export type CustomerRecord = CustomerLean;
+/** A stored customer as the repository returns it (`attributes`, Mixed in the schema: free key-value pairs). */
+export type StoredCustomer = Omit<CustomerDoc, 'attributes'> & { _id: Types.ObjectId; createdAt?: Date; attributes: Record<string, unknown> };
 /** A customer as read with only some fields (`_id` always comes). */
-export type CustomerFields<K extends keyof CustomerDoc> = Pick<CustomerLean, '_id' | K>;
+export type CustomerFields<K extends keyof CustomerDoc> = Pick<StoredCustomer, '_id' | K>;
 /** The contact fields a merge fills and its undo restores. */
 export type CustomerContact = { name?: string | null; email?: string | null; phone?: string | null; tags?: string[]; openConversationId?: Types.ObjectId | null };
 /** What a first contact stores on a new customer (from the sender's address and profile). */
@@ -46,7 +45,7 @@ export type NewCustomer = { name?: string; language?: string; email?: string; ph
  * down to PostgreSQL on FerretDB. Guards (`languageSource`, `email`) are extra conditions on that one document.
  */
 export function customerRepo(model: Model<CustomerDoc>) {
-  const lean = <T = CustomerLean>(q: { lean<R>(): Promise<R> }) => q.lean<T | null>();
+  const lean = <T = StoredCustomer>(q: { lean<R>(): Promise<R> }) => q.lean<T | null>();
   const projection = (fields?: readonly string[]) => (fields ? Object.fromEntries(fields.map((f) => [f, 1])) : undefined);
   const read = <K extends keyof CustomerDoc>(id: Types.ObjectId | string, fields?: readonly K[]) =>
     lean<CustomerFields<K>>(model.findById(new Types.ObjectId(id), projection(fields)));
@@ -66,7 +65,7 @@ export function customerRepo(model: Model<CustomerDoc>) {
      * Creates the customer of a first contact unless it exists (index: `_id`, unique), marking it seen: the stored
      * document. Two racing first contacts: the loser gets a duplicate-key error and reads the winner's.
      */
-    createIfAbsent: async (id: Types.ObjectId, fields: NewCustomer, seenAt: Date): Promise<CustomerLean | null> =>
+    createIfAbsent: async (id: Types.ObjectId, fields: NewCustomer, seenAt: Date): Promise<StoredCustomer | null> =>
       lean(model.findOneAndUpdate({ _id: id }, { $setOnInsert: fields, $set: { lastSeenAt: seenAt } }, { upsert: true, new: true })),
     /** Moves lastSeenAt forward to `at` (never back) (index: `_id`). */
     async touchLastSeen(id: Types.ObjectId, at: Date): Promise<void> {
@@ -77,7 +76,7 @@ export function customerRepo(model: Model<CustomerDoc>) {
       await model.updateOne({ _id: id, languageSource: { $ne: 'agent' } }, { $set: { language, languageSource: 'detected' } });
     },
     /** An agent sets (or clears, with null) the language; the stored document after, null if gone (index: `_id`). */
-    setLanguage: (id: Types.ObjectId, language: string | null): Promise<CustomerLean | null> =>
+    setLanguage: (id: Types.ObjectId, language: string | null): Promise<StoredCustomer | null> =>
       lean(model.findOneAndUpdate(
         { _id: id },
         language ? { $set: { language, languageSource: 'agent' } } : { $unset: { language: 1, languageSource: 1 } },
@@ -88,7 +87,7 @@ export function customerRepo(model: Model<CustomerDoc>) {
       await model.updateOne({ _id: id, email: { $exists: false } }, { $set: { email } });
     },
     /** Renames the customer: the document as it was before, null if gone (index: `_id`). */
-    rename: (id: Types.ObjectId, name: string): Promise<CustomerLean | null> => lean(model.findOneAndUpdate({ _id: id }, { $set: { name } })),
+    rename: (id: Types.ObjectId, name: string): Promise<StoredCustomer | null> => lean(model.findOneAndUpdate({ _id: id }, { $set: { name } })),
     /** Caches the customer's unresolved conversation (its openKey stays the truth) (index: `_id`). */
     async setOpenConversation(id: Types.ObjectId, conversationId: Types.ObjectId | null): Promise<void> {
       await model.updateOne({ _id: id }, { $set: { openConversationId: conversationId } });
@@ -102,7 +101,7 @@ export function customerRepo(model: Model<CustomerDoc>) {
       await model.updateOne({ _id: id }, { $set: { mergedInto, openConversationId } });
     },
     /** Every customer, in batches of one cursor pass (maintenance jobs, never requests). */
-    eachBatch: (size: number, fn: (docs: CustomerLean[]) => Promise<void>) => eachBatch(model, {}, { name: 1, email: 1, phone: 1, createdAt: 1 }, size, fn),
+    eachBatch: (size: number, fn: (docs: CustomerFields<'name' | 'email' | 'phone' | 'createdAt'>[]) => Promise<void>) =>
+      eachBatch(model, {}, { name: 1, email: 1, phone: 1, createdAt: 1 }, size, fn),
   };
 }
-export type CustomerRepo = ReturnType<typeof customerRepo>;

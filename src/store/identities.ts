@@ -21,17 +21,18 @@ identitySchema.index({ kind: 1, address: 1 }, { unique: true });
 // `ofCustomerAndKind`, `reassign`.
 identitySchema.index({ customerId: 1 });
 
-export type IdentityDoc = InferSchemaType<typeof identitySchema>;
+type IdentityDoc = InferSchemaType<typeof identitySchema>;
 const define = (db: Connection) => db.model('Identity', identitySchema);
 /** The model on this connection (registered once per connection). */
 export const identityModel = (db: Connection) => (db.models.Identity as ReturnType<typeof define> | undefined) ?? define(db);
 
-type IdentityLean = IdentityDoc & { _id: Types.ObjectId; createdAt?: Date; updatedAt?: Date };
+/** A stored identity as the repository returns it. */
+type StoredIdentity = IdentityDoc & { _id: Types.ObjectId; createdAt?: Date; updatedAt?: Date };
 /** What a new identity stores besides its `_id` (derived from kind and address: src/store/keys.ts). */
 export type NewIdentity = { kind: IdentityKind; address: string; customerId: Types.ObjectId; verified: boolean };
 
 /** Verified first, then the most recently updated: the address a reply goes to. */
-const preferred = (a: IdentityLean, b: IdentityLean) =>
+const preferred = (a: StoredIdentity, b: StoredIdentity) =>
   Number(Boolean(b.verified)) - Number(Boolean(a.verified)) || (b.updatedAt?.getTime() ?? 0) - (a.updatedAt?.getTime() ?? 0);
 
 /**
@@ -39,34 +40,34 @@ const preferred = (a: IdentityLean, b: IdentityLean) =>
  * or by `customerId` (a customer has a handful, so ordering them happens here, not in the store).
  */
 export function identityRepo(model: Model<IdentityDoc>) {
-  const lean = (q: { lean<T>(): Promise<T> }) => q.lean<IdentityLean | null>();
+  const lean = (q: { lean<T>(): Promise<T> }) => q.lean<StoredIdentity | null>();
   const find = (customerId: Types.ObjectId | string, kind?: IdentityKind) =>
-    model.find({ customerId: new Types.ObjectId(customerId), ...(kind ? { kind } : {}) }).lean<IdentityLean[]>();
+    model.find({ customerId: new Types.ObjectId(customerId), ...(kind ? { kind } : {}) }).lean<StoredIdentity[]>();
   return {
     /** One identity (index: `_id`). */
-    byId: (id: Types.ObjectId): Promise<IdentityLean | null> => lean(model.findById(id)),
+    byId: (id: Types.ObjectId): Promise<StoredIdentity | null> => lean(model.findById(id)),
     /** Several (index: `_id`), in the order asked (null where gone): parallel lookups, never `$in` (a scan on FerretDB). */
-    byIds: (ids: Types.ObjectId[]): Promise<(IdentityLean | null)[]> => inParallel(ids, (id) => lean(model.findById(id))),
+    byIds: (ids: Types.ObjectId[]): Promise<(StoredIdentity | null)[]> => inParallel(ids, (id) => lean(model.findById(id))),
     /** Whether the identity exists (index: `_id`). */
     exists: async (id: Types.ObjectId): Promise<boolean> => Boolean(await model.exists({ _id: id })),
     /**
      * Inserts the identity unless it exists (index: `_id`): the stored one, which decides the customer. Two racing
      * inserts: the loser gets a duplicate-key error and reads the winner's.
      */
-    createIfAbsent: (id: Types.ObjectId, fields: NewIdentity): Promise<IdentityLean | null> =>
+    createIfAbsent: (id: Types.ObjectId, fields: NewIdentity): Promise<StoredIdentity | null> =>
       lean(model.findOneAndUpdate({ _id: id }, { $setOnInsert: fields }, { upsert: true, new: true })),
     /** Inserts the identity unless it exists (index: `_id`): whether this call inserted it (no document read back). */
     insertIfAbsent: async (id: Types.ObjectId, fields: NewIdentity): Promise<boolean> =>
       (await model.updateOne({ _id: id }, { $setOnInsert: fields }, { upsert: true })).upsertedCount === 1,
     /** A customer's identities, oldest first; `limit` caps the read (index: `customerId`). */
-    ofCustomer: async (customerId: Types.ObjectId | string, limit?: number): Promise<IdentityLean[]> => {
+    ofCustomer: async (customerId: Types.ObjectId | string, limit?: number): Promise<StoredIdentity[]> => {
       const docs = await (limit === undefined ? find(customerId) : find(customerId).limit(limit));
       return docs.sort((a, b) => (a.createdAt?.getTime() ?? 0) - (b.createdAt?.getTime() ?? 0));
     },
     /** A customer's identities, verified first, then the most recently updated (index: `customerId`). */
-    preferredOf: async (customerId: Types.ObjectId | string): Promise<IdentityLean[]> => (await find(customerId)).sort(preferred),
+    preferredOf: async (customerId: Types.ObjectId | string): Promise<StoredIdentity[]> => (await find(customerId)).sort(preferred),
     /** The customer's preferred identity of one kind, null if it has none (index: `customerId`). */
-    ofCustomerAndKind: async (customerId: Types.ObjectId | string, kind: IdentityKind): Promise<IdentityLean | null> =>
+    ofCustomerAndKind: async (customerId: Types.ObjectId | string, kind: IdentityKind): Promise<StoredIdentity | null> =>
       (await find(customerId, kind)).sort(preferred)[0] ?? null,
     /** Moves every identity of one customer to another (a merge) (index: `customerId`). */
     async reassign(from: Types.ObjectId, to: Types.ObjectId): Promise<void> {

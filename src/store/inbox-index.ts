@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { ConversationStatus } from '../domain/views';
 
-/** What the index reads of a stored conversation (src/store/conversations.ts ConversationDoc has it all). */
+/** What the index reads of a stored conversation (src/store/conversations.ts StoredConversation has it all). */
 export interface IndexedConversation {
   _id: unknown;
   status: ConversationStatus;

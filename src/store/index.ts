@@ -2,15 +2,15 @@ import type { Connection, Model } from 'mongoose';
 import { storeOptions } from './connection';
 import { tuneEmbeddedStore } from './embedded-tuning';
 import { agentModel, agentRepo } from './agents';
-import { auditModel, auditRepo, type AuditDoc } from './audit';
+import { auditModel, auditRepo } from './audit';
 import { cannedModel, cannedRepo } from './canned';
-import { conversationModel, conversationRepo, type ConversationDoc } from './conversations';
-import { customerModel, customerRepo, type CustomerDoc } from './customers';
-import { identityModel, identityRepo, type IdentityDoc } from './identities';
-import { messageModel, messageRepo, type MessageDoc } from './messages';
+import { conversationModel, conversationRepo, type StoredConversation } from './conversations';
+import { customerModel, customerRepo } from './customers';
+import { identityModel, identityRepo } from './identities';
+import { messageModel, messageRepo } from './messages';
 import { metricBucketModel, metricBucketRepo, metricMonthModel } from './metric-buckets';
-import { metricEventModel, metricEventRepo, type MetricEventDoc } from './metric-events';
-import { quarantineModel, quarantineRepo, type QuarantineDoc } from './quarantine';
+import { metricEventModel, metricEventRepo } from './metric-events';
+import { quarantineModel, quarantineRepo } from './quarantine';
 import { searchPostingModel, searchPostingRepo } from './search-postings';
 import { teamModel, teamRepo } from './teams';
 import { teamPolicyModel, teamPolicyRepo } from './sla';
@@ -20,12 +20,15 @@ export { gridFsBlobStore, type BlobStore } from './attachments';
 export { connectStore, isDuplicateKey, STORE_MAX_IN_FLIGHT, type Db, type StoreOptions } from './connection';
 export type { IdentityKind } from './identities';
 export { idForKey } from './keys';
-export { attachInboxIndex, onConversationWritten, type ConversationDoc, type ConversationRepo } from './conversations';
+export { attachInboxIndex, onConversationWritten, type ConversationSla, type StoredConversation } from './conversations';
 export { inboxIndex, type Cursor, type InboxIndex, type ViewFilter } from './inbox-index';
 export { attachThreadCache, threadCache, type ThreadCache } from './thread-cache';
 export { inParallel } from './parallel';
-export { inboundMessageDocument, threadBucket, type MessageRecord } from './messages';
-export type { CustomerRecord } from './customers';
+export { inboundMessageDocument, threadBucket, type StoredMessage } from './messages';
+export type { StoredAgent } from './agents';
+export type { StoredCanned } from './canned';
+export type { CustomerFields, StoredCustomer } from './customers';
+export type { StoredTeam } from './teams';
 export { indexedFields, scanCounters } from './embedded-tuning';
 
 /**
@@ -34,17 +37,18 @@ export { indexedFields, scanCounters } from './embedded-tuning';
  */
 export function models(db: Connection) {
   const repos = {
-    customers: customerRepo(customerModel(db) as unknown as Model<CustomerDoc>),
-    identities: identityRepo(identityModel(db) as unknown as Model<IdentityDoc>),
-    conversations: conversationRepo(conversationModel(db) as unknown as Model<ConversationDoc>),
-    messages: messageRepo(messageModel(db) as unknown as Model<MessageDoc>),
+    customers: customerRepo(customerModel(db)),
+    identities: identityRepo(identityModel(db)),
+    // The schema's inferred type has neither `_id` nor `sla` (added by addSlaFields): StoredConversation is the stored document.
+    conversations: conversationRepo(conversationModel(db) as unknown as Model<StoredConversation>),
+    messages: messageRepo(messageModel(db)),
     agents: agentRepo(agentModel(db)),
     teams: teamRepo(teamModel(db)),
     teamPolicies: teamPolicyRepo(teamPolicyModel(db)),
-    audit: auditRepo(auditModel(db) as unknown as Model<AuditDoc>),
+    audit: auditRepo(auditModel(db)),
     canned: cannedRepo(cannedModel(db)),
-    quarantine: quarantineRepo(quarantineModel(db) as unknown as Model<QuarantineDoc>),
-    metricEvents: metricEventRepo(metricEventModel(db) as unknown as Model<MetricEventDoc>),
+    quarantine: quarantineRepo(quarantineModel(db)),
+    metricEvents: metricEventRepo(metricEventModel(db)),
     metricBuckets: metricBucketRepo(metricBucketModel(db), metricMonthModel(db)),
     searchPostings: searchPostingRepo(searchPostingModel(db)),
   };

@@ -1,6 +1,6 @@
 import { Schema, Types, type Connection, type InferSchemaType, type Model, type UpdateQuery } from 'mongoose';
 import type { Channel } from '../domain/channels';
-import type { Attachment, InboundMessage } from '../domain/messages';
+import type { Attachment, EmailMeta, InboundMessage } from '../domain/messages';
 import type { DeliveryStatus } from '../domain/views';
 import { eachBatch } from './batches';
 import { inParallel } from './parallel';
@@ -79,7 +79,7 @@ messageSchema.pre('insertMany', async function registerThreadWeeks(this: Model<M
 // Serves: one conversation's messages.
 messageSchema.index({ conversationId: 1, createdAt: -1 });
 
-export type MessageDoc = InferSchemaType<typeof messageSchema>;
+type MessageDoc = InferSchemaType<typeof messageSchema>;
 const define = (db: Connection) => db.model('Message', messageSchema);
 /** The model on this connection (registered once per connection). */
 export const messageModel = (db: Connection) => (db.models.Message as ReturnType<typeof define> | undefined) ?? define(db);
@@ -88,7 +88,7 @@ export const messageModel = (db: Connection) => (db.models.Message as ReturnType
  * The stored document of an inbound message: the one builder both inbound write paths use (ingest() and the
  * batch), written through the driver as it is. Undefined fields are left out (the driver would store null).
  */
-export function inboundMessageDocument(msg: InboundMessage, ids: { _id: Types.ObjectId; conversationId: Types.ObjectId; customerId: Types.ObjectId }, receivedAt: Date): MessageRecord {
+export function inboundMessageDocument(msg: InboundMessage, ids: { _id: Types.ObjectId; conversationId: Types.ObjectId; customerId: Types.ObjectId }, receivedAt: Date): StoredMessage {
   const doc: Record<string, unknown> = {
     ...ids,
     direction: 'in',
@@ -110,7 +110,7 @@ export function inboundMessageDocument(msg: InboundMessage, ids: { _id: Types.Ob
   if (msg.subject !== undefined) doc.subject = msg.subject;
   if (msg.threadHints !== undefined) doc.threadHints = msg.threadHints;
   if (msg.email !== undefined) doc.email = msg.email;
-  return doc as MessageRecord; // what the schema describes, written raw (the driver adds nothing)
+  return doc as StoredMessage; // what the schema describes, written raw (the driver adds nothing)
 }
 const withoutUndefined = <T extends Record<string, unknown>>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
@@ -119,10 +119,21 @@ const BUCKET_SKEW_MS = 60_000;
 /** A message's thread bucket (`tb`): its customer and the week of its createdAt. */
 export const threadBucket = (customerId: unknown, at: Date) => `${String(customerId)}:${weekOf(at)}`;
 
-export type MessageLean = MessageDoc & { _id: Types.ObjectId; createdAt: Date };
-/** A stored message as the repository returns it. */
-export type MessageRecord = MessageLean;
-const newestFirst = (a: MessageLean, b: MessageLean) => b.createdAt.getTime() - a.createdAt.getTime() || String(b._id).localeCompare(String(a._id));
+/**
+ * A stored message as the repository returns it. Typed where the schema cannot say it: `author` and `delivery` are
+ * always there (their `type` and `status` are required), attachments are as written (Attachment), and the Mixed
+ * `email` and `threadHints` hold EmailMeta and the channel's hints.
+ */
+export type StoredMessage = Omit<MessageDoc, 'author' | 'delivery' | 'attachments' | 'email' | 'threadHints'> & {
+  _id: Types.ObjectId;
+  createdAt: Date;
+  author: NonNullable<MessageDoc['author']>;
+  delivery: NonNullable<MessageDoc['delivery']>;
+  attachments: Attachment[];
+  email?: EmailMeta | null;
+  threadHints?: Record<string, string> | null;
+};
+const newestFirst = (a: StoredMessage, b: StoredMessage) => b.createdAt.getTime() - a.createdAt.getTime() || String(b._id).localeCompare(String(a._id));
 
 /** A message we write (reply, note, event, auto-reply); the schema fills in the rest (kind's default, tb, timestamps). */
 export interface NewMessage {
@@ -157,14 +168,14 @@ export type ConversationSpan = { _id: Types.ObjectId; customerId: Types.ObjectId
  */
 export function messageRepo(model: Model<MessageDoc>) {
   const weeks = threadWeeksOf(model.db);
-  const lean = (q: { lean<T>(): Promise<T> }) => q.lean<MessageLean[]>();
-  const one = async (filter: Record<string, unknown>): Promise<MessageLean | null> => (await lean(model.find(filter).limit(1)))[0] ?? null;
+  const lean = (q: { lean<T>(): Promise<T> }) => q.lean<StoredMessage[]>();
+  const one = async (filter: Record<string, unknown>): Promise<StoredMessage | null> => (await lean(model.find(filter).limit(1)))[0] ?? null;
   const byId = (id: Types.ObjectId | string) => one({ _id: new Types.ObjectId(id) });
   /** One guarded single-document write by `_id`; the stored document after it, or null when the guard failed. */
   const updateById = (id: Types.ObjectId | string, update: UpdateQuery<MessageDoc>, guard: Record<string, unknown>) =>
-    changed(model.findOneAndUpdate({ _id: new Types.ObjectId(id), ...guard }, update, { new: true }).lean<MessageLean | null>());
+    changed(model.findOneAndUpdate({ _id: new Types.ObjectId(id), ...guard }, update, { new: true }).lean<StoredMessage | null>());
   /** A changed message (null: nothing changed): its bucket is read from the store next time (thread-cache.ts). */
-  const changed = async (write: Promise<MessageLean | null>) => {
+  const changed = async (write: Promise<StoredMessage | null>) => {
     const doc = await write;
     if (doc) await threadCacheOf(model.db)?.forget([doc.tb]);
     return doc;
@@ -180,8 +191,8 @@ export function messageRepo(model: Model<MessageDoc>) {
    * unread bucket can hold: a bucket holds its week's messages, and a message whose bucket was taken a moment before
    * its createdAt crossed into the next week (BUCKET_SKEW_MS) sits one bucket early.
    */
-  const walkWeeks = async (customerId: Types.ObjectId, weeks: number[], keep: (d: MessageLean) => boolean, need: number) => {
-    let found: MessageLean[] = [];
+  const walkWeeks = async (customerId: Types.ObjectId, weeks: number[], keep: (d: StoredMessage) => boolean, need: number) => {
+    let found: StoredMessage[] = [];
     const complete = (oldestRead: number) => found.length >= need && found[need - 1]!.createdAt.getTime() >= weekStart(oldestRead) + BUCKET_SKEW_MS;
     for (let next = 0, group = 2; next < weeks.length; next += group, group = Math.min(group * 2, 8)) {
       const some = weeks.slice(next, next + group);
@@ -199,22 +210,22 @@ export function messageRepo(model: Model<MessageDoc>) {
     /** Index: `_id`. */
     exists: async (id: Types.ObjectId | string): Promise<boolean> => Boolean(await model.exists({ _id: new Types.ObjectId(id) })),
     /** Several by `_id`, in the order asked (null where gone): parallel lookups, never `$in`. Index: `_id`. */
-    byIds: (ids: (Types.ObjectId | string)[]): Promise<(MessageLean | null)[]> => inParallel(ids, byId),
+    byIds: (ids: (Types.ObjectId | string)[]): Promise<(StoredMessage | null)[]> => inParallel(ids, byId),
     /** The message a dedupeKey names (a retried reply, an auto-reply of a closed period). Index: unique `dedupeKey`. */
-    byDedupeKey: (dedupeKey: string): Promise<MessageLean | null> => one({ dedupeKey }),
+    byDedupeKey: (dedupeKey: string): Promise<StoredMessage | null> => one({ dedupeKey }),
     /** The message a provider id names (delivery receipts; email threading: an email's providerId is its Message-ID). Index: `providerId`. */
-    byProviderId: (providerId: string): Promise<MessageLean | null> => one({ providerId }),
+    byProviderId: (providerId: string): Promise<StoredMessage | null> => one({ providerId }),
     /** Whether our outbound message with this provider id on this channel exists. Index: `providerId`. */
     hasOutbound: async (providerId: string, channel: Channel): Promise<boolean> => Boolean(await model.exists({ providerId, channel, direction: 'out' })),
     /** Inserts a built inbound message document (inboundMessageDocument) as it is; a duplicate key rejects. */
-    async insertInbound(doc: MessageRecord): Promise<void> {
+    async insertInbound(doc: StoredMessage): Promise<void> {
       await weeks.register([String(doc.tb)]);
       const stored = withoutNul(doc);
       await model.collection.insertOne(stored);
       await threadCacheOf(model.db)?.added([stored]);
     },
     /** Inserts built inbound message documents as they are, unordered; duplicate keys reject with the driver's bulk write error (the rest are stored). */
-    async insertInboundMany(docs: MessageRecord[]): Promise<void> {
+    async insertInboundMany(docs: StoredMessage[]): Promise<void> {
       await weeks.register(docs.map((d) => String(d.tb)));
       const stored = docs.map(withoutNul);
       try {
@@ -226,14 +237,14 @@ export function messageRepo(model: Model<MessageDoc>) {
       await threadCacheOf(model.db)?.added(stored);
     },
     /** Stores a message we write and returns it as stored; a used dedupeKey rejects (unique `dedupeKey`). */
-    insert: async (doc: NewMessage): Promise<MessageLean> => {
+    insert: async (doc: NewMessage): Promise<StoredMessage> => {
       // One instant for createdAt and the thread bucket, so the message sits in its own week's bucket.
       const createdAt = doc.createdAt ?? new Date();
-      return (await model.create({ ...doc, createdAt, tb: threadBucket(doc.customerId, createdAt) })).toObject() as MessageLean;
+      return (await model.create({ ...doc, createdAt, tb: threadBucket(doc.customerId, createdAt) })).toObject() as StoredMessage;
     },
     /** Counts a send attempt of an outbound message. Index: `_id`. */
     async recordAttempt(id: Types.ObjectId | string, attempt: number): Promise<void> {
-      await changed(model.findOneAndUpdate({ _id: new Types.ObjectId(id) }, { $set: { 'delivery.attempts': attempt } }, { new: true }).lean<MessageLean | null>());
+      await changed(model.findOneAndUpdate({ _id: new Types.ObjectId(id) }, { $set: { 'delivery.attempts': attempt } }, { new: true }).lean<StoredMessage | null>());
     },
     /** A queued message the provider accepted: sent, with its provider id; null unless it was queued. Index: `_id`. */
     markSent: (id: Types.ObjectId | string, providerId: string) =>
@@ -255,13 +266,13 @@ export function messageRepo(model: Model<MessageDoc>) {
         { providerId: ref.providerId, channel: ref.channel, direction: 'out', 'delivery.status': { $in: from } },
         { $set: { 'delivery.status': delivery.status, 'delivery.at': delivery.at, 'delivery.error': delivery.error } },
         { new: true },
-      ).lean<MessageLean | null>()),
+      ).lean<StoredMessage | null>()),
     /**
      * The customer's newest inbound message (kind message) on `channel` created after `after` (the WhatsApp window:
      * only the last 24 hours count). Index: `tb`, the weeks from `after` to now, not the customer's history.
      */
-    lastInboundAfter: async (customerId: Types.ObjectId, channel: Channel, after: Date): Promise<MessageLean | null> => {
-      const keep = (d: MessageLean) => d.direction === 'in' && d.kind === 'message' && d.channel === channel && d.createdAt > after;
+    lastInboundAfter: async (customerId: Types.ObjectId, channel: Channel, after: Date): Promise<StoredMessage | null> => {
+      const keep = (d: StoredMessage) => d.direction === 'in' && d.kind === 'message' && d.channel === channel && d.createdAt > after;
       return (await walkWeeks(customerId, weeksBetween(weekOf(new Date()), weekOf(after) - 1), keep, 1))[0] ?? null;
     },
     /**
@@ -269,15 +280,16 @@ export function messageRepo(model: Model<MessageDoc>) {
      * weeks from the conversation's last inbound message back, ending soon after the first match (at the latest at its
      * opening). `registered` false (a customer from before weeks were registered): by `conversationId`, sorted here.
      */
-    async lastInboundIn(c: ConversationSpan, channel: Channel, registered: boolean): Promise<MessageLean | null> {
-      const keep = (d: MessageLean) => d.direction === 'in' && d.channel === channel && d.conversationId.equals(c._id);
+    async lastInboundIn(c: ConversationSpan, channel: Channel, registered: boolean): Promise<StoredMessage | null> {
+      const keep = (d: StoredMessage) => d.direction === 'in' && d.channel === channel && d.conversationId.equals(c._id);
       if (!registered) return (await lean(model.find({ conversationId: c._id, direction: 'in', channel }))).sort(newestFirst)[0] ?? null;
       const [top, stop] = [weekOf(c.lastInboundAt ?? new Date()), weekOf(c.openedAt) - 1];
       const span = (await weeks.of(c.customerId)).filter((w) => w <= top && w >= stop);
       return (await walkWeeks(c.customerId, span, keep, 1))[0] ?? null;
     },
     /** Every message, in batches of one cursor pass (maintenance jobs, never requests). */
-    eachBatch: (size: number, fn: (docs: MessageLean[]) => Promise<void>) => eachBatch(model, {}, { kind: 1, text: 1, subject: 1, createdAt: 1, customerId: 1 }, size, fn),
+    eachBatch: (size: number, fn: (docs: Pick<StoredMessage, '_id' | 'kind' | 'text' | 'subject' | 'createdAt' | 'customerId'>[]) => Promise<void>) =>
+      eachBatch(model, {}, { kind: 1, text: 1, subject: 1, createdAt: 1, customerId: 1 }, size, fn),
     /** The customer's registered thread weeks, newest first (for threadPage). Index: thread_weeks `c`. */
     threadWeeks: (customerId: Types.ObjectId) => weeks.of(customerId),
     /**
@@ -288,11 +300,11 @@ export function messageRepo(model: Model<MessageDoc>) {
      * correct, the cost grows with that customer's history).
      */
     async threadPage(customerId: Types.ObjectId, opts: {
-      limit: number; before?: { at: Date; id?: Types.ObjectId }; weeks: number[] | null; only?: { kind: MessageLean['kind']; channel: Channel };
-    }): Promise<MessageLean[]> {
+      limit: number; before?: { at: Date; id?: Types.ObjectId }; weeks: number[] | null; only?: { kind: StoredMessage['kind']; channel: Channel };
+    }): Promise<StoredMessage[]> {
       const { before, only } = opts;
-      const older = (d: MessageLean) => !before || d.createdAt < before.at || (Boolean(before.id) && d.createdAt.getTime() === before.at.getTime() && String(d._id) < String(before.id));
-      const keep = (d: MessageLean) => older(d) && (!only || (d.kind === only.kind && d.channel === only.channel));
+      const older = (d: StoredMessage) => !before || d.createdAt < before.at || (Boolean(before.id) && d.createdAt.getTime() === before.at.getTime() && String(d._id) < String(before.id));
+      const keep = (d: StoredMessage) => older(d) && (!only || (d.kind === only.kind && d.channel === only.channel));
       if (!opts.weeks) return (await lean(model.find({ customerId }))).filter(keep).sort(newestFirst).slice(0, opts.limit + 1);
       const top = weekOf(before?.at ?? new Date());
       const found = await walkWeeks(customerId, opts.weeks.filter((w) => w <= top), keep, opts.limit + 1);
@@ -311,4 +323,3 @@ export function messageRepo(model: Model<MessageDoc>) {
     },
   };
 }
-export type MessageRepo = ReturnType<typeof messageRepo>;

@@ -68,4 +68,3 @@ export function metricBucketRepo(buckets: ReturnType<typeof metricBucketModel>, 
     },
   };
 }
-export type MetricBucketRepo = ReturnType<typeof metricBucketRepo>;

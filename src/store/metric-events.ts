@@ -41,7 +41,7 @@ metricEventSchema.index({ at: 1 });
 // Serves: one conversation's facts (the CSV's SLA outcome per row, audits, tests).
 metricEventSchema.index({ conversationId: 1, at: 1 });
 
-export type MetricEventDoc = InferSchemaType<typeof metricEventSchema>;
+type MetricEventDoc = InferSchemaType<typeof metricEventSchema>;
 const define = (db: Connection) => db.model('MetricEvent', metricEventSchema, 'metric_events');
 /** The model on this connection (registered once per connection). */
 export const metricEventModel = (db: Connection) => (db.models.MetricEvent as ReturnType<typeof define> | undefined) ?? define(db);

@@ -23,10 +23,11 @@ const quarantineSchema = new Schema(
 );
 // No secondary index: every read and write goes by `_id` (see quarantineRepo).
 
-export type QuarantineDoc = InferSchemaType<typeof quarantineSchema>;
-export type QuarantineLean = QuarantineDoc & { _id: Types.ObjectId; createdAt: Date };
+type QuarantineDoc = InferSchemaType<typeof quarantineSchema>;
+/** A stored quarantine record as the repository returns it. */
+type StoredQuarantine = QuarantineDoc & { _id: Types.ObjectId; createdAt: Date };
 /** What a channel hands over for quarantine. */
-export interface QuarantineRecord { channel: string; source: string; reason: string; from?: string; subject?: string; size: number; excerpt: string }
+export interface NewQuarantine { channel: string; source: string; reason: string; from?: string; subject?: string; size: number; excerpt: string }
 
 const define = (db: Connection) => db.model('Quarantine', quarantineSchema, 'quarantine');
 /** The model on this connection (registered once per connection). */
@@ -68,7 +69,7 @@ export function quarantineRepo(model: Model<QuarantineDoc>) {
     state.known = Math.max(state.known, lo);
     return lo;
   };
-  const insert = async (record: QuarantineRecord): Promise<void> => {
+  const insert = async (record: NewQuarantine): Promise<void> => {
     for (;;) {
       const seq = (await highest()) + 1;
       try {
@@ -82,18 +83,17 @@ export function quarantineRepo(model: Model<QuarantineDoc>) {
   };
   return {
     /** Stores a record at the next free place. Index: `_id`. */
-    add(record: QuarantineRecord): Promise<void> {
+    add(record: NewQuarantine): Promise<void> {
       const done = state.tail.then(() => insert(record));
       state.tail = done.catch(() => undefined);
       return done;
     },
     /** The newest records, newest first (the admin list). Index: `_id`. */
-    async newest(limit: number): Promise<QuarantineLean[]> {
+    async newest(limit: number): Promise<StoredQuarantine[]> {
       const top = await highest();
       const places = Array.from({ length: Math.min(limit, top) }, (_, i) => top - i);
-      const docs = await inParallel(places, (seq) => model.findById(idOf(seq)).lean<QuarantineLean | null>());
-      return docs.filter((d): d is QuarantineLean => d !== null);
+      const docs = await inParallel(places, (seq) => model.findById(idOf(seq)).lean<StoredQuarantine | null>());
+      return docs.filter((d): d is StoredQuarantine => d !== null);
     },
   };
 }
-export type QuarantineRepo = ReturnType<typeof quarantineRepo>;

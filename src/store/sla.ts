@@ -41,13 +41,16 @@ const teamPolicySchema = new Schema(
   { timestamps: true, minimize: false },
 );
 
-export type TeamPolicyDoc = InferSchemaType<typeof teamPolicySchema>;
+type TeamPolicyDoc = InferSchemaType<typeof teamPolicySchema>;
 const define = (db: Connection) => db.model('TeamPolicy', teamPolicySchema, 'teampolicies');
 /** The model on this connection (registered once per connection). */
 export const teamPolicyModel = (db: Connection) => (db.models.TeamPolicy as ReturnType<typeof define> | undefined) ?? define(db);
 
-/** A stored team policy (`_id`: a team id, or 'default'). */
-export type StoredTeamPolicy = TeamPolicyDoc & { _id: string };
+/**
+ * A stored team policy (`_id`: a team id, or 'default'). Its settings are Mixed and stored as given: readers validate
+ * them (src/services/sla/sla-settings.ts).
+ */
+export type StoredTeamPolicy = Omit<TeamPolicyDoc, TeamPolicyField> & { _id: string } & Record<TeamPolicyField, unknown>;
 export type TeamPolicyField = 'calendar' | 'autoReply' | 'sla';
 
 /** Every query and write of `teampolicies`: all by `_id` (one document per team that has its own settings). */
@@ -66,4 +69,3 @@ export function teamPolicyRepo(model: ReturnType<typeof teamPolicyModel>) {
     },
   };
 }
-export type TeamPolicyRepo = ReturnType<typeof teamPolicyRepo>;

@@ -13,7 +13,7 @@ const teamSchema = new Schema(
 // Serves: team lookup by name (the default routing team, seeding): byName, ensure.
 teamSchema.index({ name: 1 }, { unique: true });
 
-export type TeamDoc = InferSchemaType<typeof teamSchema>;
+type TeamDoc = InferSchemaType<typeof teamSchema>;
 const define = (db: Connection) => db.model('Team', teamSchema);
 /** The model on this connection (registered once per connection). */
 export const teamModel = (db: Connection) => (db.models.Team as ReturnType<typeof define> | undefined) ?? define(db);
@@ -61,4 +61,3 @@ export function teamRepo(model: ReturnType<typeof teamModel>) {
       Types.ObjectId.isValid(id) ? one(model.findOneAndUpdate({ _id: new Types.ObjectId(id) }, { $set: { assignmentPolicy } }, { new: true })) : Promise.resolve(null),
   };
 }
-export type TeamRepo = ReturnType<typeof teamRepo>;

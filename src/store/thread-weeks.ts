@@ -24,7 +24,8 @@ const threadWeekSchema = new Schema(
 // Serves: a customer's weeks (`of`): one equality, a few dozen documents a year, sorted in code.
 threadWeekSchema.index({ c: 1 });
 
-export type ThreadWeekDoc = { _id: Types.ObjectId; c: Types.ObjectId; w: number };
+/** A stored thread week (inserted as it is, through the driver). */
+type StoredThreadWeek = { _id: Types.ObjectId; c: Types.ObjectId; w: number };
 const define = (db: Connection) => db.model('ThreadWeek', threadWeekSchema);
 /** The model on this connection (registered once per connection). */
 export const threadWeekModel = (db: Connection) => (db.models.ThreadWeek as ReturnType<typeof define> | undefined) ?? define(db);
@@ -39,7 +40,7 @@ export const threadWeekId = (customerId: unknown, week: number) => idForKey('thr
 /** Buckets this process has registered: later messages of that customer and week skip the write. */
 const REMEMBERED_MAX = 50_000;
 
-function threadWeekRepo(model: Model<ThreadWeekDoc>) {
+function threadWeekRepo(model: Model<StoredThreadWeek>) {
   const remembered = new Set<string>();
   const remember = (key: string) => {
     remembered.add(key);
@@ -57,7 +58,7 @@ function threadWeekRepo(model: Model<ThreadWeekDoc>) {
      * not registered yet.
      */
     async register(buckets: string[]): Promise<void> {
-      const todo = new Map<string, ThreadWeekDoc>();
+      const todo = new Map<string, StoredThreadWeek>();
       for (const key of buckets) {
         if (remembered.has(key) || todo.has(key)) continue;
         const [customerId, week] = key.split(':') as [string, string];
@@ -80,6 +81,6 @@ const perConnection = new WeakMap<Connection, ThreadWeekRepo>();
 /** The one repository of a connection (its memory of registered buckets is shared by every writer of messages). */
 export function threadWeeksOf(db: Connection): ThreadWeekRepo {
   let repo = perConnection.get(db);
-  if (!repo) perConnection.set(db, (repo = threadWeekRepo(threadWeekModel(db) as unknown as Model<ThreadWeekDoc>)));
+  if (!repo) perConnection.set(db, (repo = threadWeekRepo(threadWeekModel(db))));
   return repo;
 }

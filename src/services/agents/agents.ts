@@ -1,7 +1,7 @@
 import argon2 from 'argon2';
 import { Types } from 'mongoose';
 import type { Role } from '../../domain/views';
-import { isDuplicateKey, type Models } from '../../store';
+import { isDuplicateKey, type Models, type StoredAgent, type StoredTeam } from '../../store';
 
 export interface AgentView {
   id: string;
@@ -16,8 +16,7 @@ export interface AgentView {
   skills?: string[];
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function toAgentView(a: any): AgentView {
+export function toAgentView(a: StoredAgent): AgentView {
   return {
     id: String(a._id),
     email: a.email,
@@ -88,8 +87,7 @@ export interface TeamView {
   name: string;
   assignmentPolicy: string;
 }
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const toTeamView = (t: any): TeamView => ({ id: String(t._id), name: t.name, assignmentPolicy: t.assignmentPolicy });
+export const toTeamView = (t: StoredTeam): TeamView => ({ id: String(t._id), name: t.name, assignmentPolicy: t.assignmentPolicy });
 
 export async function createTeam(m: Models, name: string): Promise<TeamView> {
   try {

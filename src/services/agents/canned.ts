@@ -1,4 +1,4 @@
-import { isDuplicateKey, type Models } from '../../store';
+import { isDuplicateKey, type Models, type StoredCanned } from '../../store';
 import { InboxError, oid } from '../conversations/inbox';
 
 export interface CannedView {
@@ -15,8 +15,7 @@ export interface CannedInput {
   language?: string;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const toView = (c: any): CannedView => ({ id: String(c._id), shortcut: c.shortcut, title: c.title, text: c.text, language: c.language ?? undefined });
+const toView = (c: StoredCanned): CannedView => ({ id: String(c._id), shortcut: c.shortcut, title: c.title, text: c.text, language: c.language ?? undefined });
 
 /** Shortcuts are compared lowercased the Turkish way, so /İade and /iade are the same shortcut. */
 export const normalizeShortcut = (s: string) => s.trim().replace(/^\//, '').toLocaleLowerCase('tr-TR');

@@ -1,7 +1,7 @@
 import type { Types } from 'mongoose';
 import type { Channel } from '../../domain/channels';
 import type { ConversationStatus } from '../../domain/views';
-import { isDuplicateKey, type ConversationDoc, type Models } from '../../store';
+import { isDuplicateKey, type StoredConversation, type Models } from '../../store';
 import { recordMetricEvents, resolvedFacts } from '../metrics/metrics';
 import { preview } from './views';
 
@@ -13,15 +13,13 @@ import { preview } from './views';
  */
 export const DEFAULT_REOPEN_WINDOW_MS = 4 * 24 * 3600 * 1000;
 
-type ConversationLean = ConversationDoc;
-
 export async function findOrOpenConversation(
   m: Models,
   customerId: Types.ObjectId,
   at: Date,
   reopenWindowMs = DEFAULT_REOPEN_WINDOW_MS,
   cachedId?: Types.ObjectId | null,
-): Promise<{ conversation: ConversationLean; created: boolean; reopened?: boolean }> {
+): Promise<{ conversation: StoredConversation; created: boolean; reopened?: boolean }> {
   const openKey = String(customerId);
   // Hot path: the customer document caches its unresolved conversation's id (an _id lookup on every store).
   if (cachedId) {
@@ -55,7 +53,7 @@ async function openConversation(m: Models, customerId: Types.ObjectId, at: Date,
  * move forward ($max), and waiting starts at the earliest unanswered message ($min on an absent field sets it).
  * Pending and snoozed conversations wake up on a customer message.
  */
-export async function touchInbound(m: Models, conversation: ConversationLean, at: Date, channel: Channel, text: string) {
+export async function touchInbound(m: Models, conversation: StoredConversation, at: Date, channel: Channel, text: string) {
   const wake = conversation.status === 'pending' || conversation.status === 'snoozed';
   return m.conversations.recordInbound(conversation._id, { at, earliest: at, channel, preview: preview(text), wake });
 }
@@ -77,7 +75,7 @@ export async function setStatus(
   id: Types.ObjectId,
   status: ConversationStatus,
   snoozedUntil?: Date,
-): Promise<ConversationLean | null> {
+): Promise<StoredConversation | null> {
   const now = new Date();
   const current = await m.conversations.byId(id);
   if (!current) return null;

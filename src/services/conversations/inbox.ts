@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Types } from 'mongoose';
 import type { Channel } from '../../domain/channels';
 import type { ConversationStatus, ConversationView, CustomerView, MessageView, Role } from '../../domain/views';
-import type { ConversationDoc, Models, ViewFilter } from '../../store';
+import type { StoredConversation, Models, ViewFilter } from '../../store';
 import { customerNames } from './customer-names';
 import type { QueueSet } from '../../queues';
 import { setStatus } from './conversations';
@@ -70,7 +70,7 @@ export async function getConversationView(m: Models, id: string): Promise<Conver
   return withName(m, c);
 }
 
-async function withName(m: Models, c: ConversationDoc): Promise<ConversationView> {
+async function withName(m: Models, c: StoredConversation): Promise<ConversationView> {
   return toConversationView(c, await m.customers.nameOf(c.customerId));
 }
 
@@ -87,7 +87,7 @@ export async function getCustomer(m: Models, id: string): Promise<CustomerView> 
     phone: c.phone ?? undefined,
     language: c.language ?? undefined,
     tags: c.tags ?? [],
-    attributes: (c.attributes as Record<string, unknown>) ?? {},
+    attributes: c.attributes ?? {},
     lastSeenAt: c.lastSeenAt?.toISOString(),
     createdAt: (c.createdAt as Date | undefined)?.toISOString(),
     identities: identities.map((i) => ({ kind: i.kind, address: i.address, verified: Boolean(i.verified) })),
@@ -166,7 +166,7 @@ export async function changeStatus(
 }
 
 /** Records the change in the thread (by `actor`, or the system) and tells every agent watching. */
-export async function announce(m: Models, events: EventPublisher | null, conversation: ConversationDoc, text: string, actor?: AgentRef) {
+export async function announce(m: Models, events: EventPublisher | null, conversation: StoredConversation, text: string, actor?: AgentRef) {
   const event = await recordEvent(m, conversation, text, actor);
   const view = await withName(m, conversation);
   if (events) {

@@ -1,13 +1,12 @@
-import type { Channel } from '../../domain/channels';
 import type { ConversationView, MessageView } from '../../domain/views';
+import type { StoredConversation, StoredMessage } from '../../store';
 import { toSlaView } from '../sla/sla-view';
 
 // Maps stored documents to the JSON views of src/domain/views.ts (one place, so API and events agree).
 const iso = (d: unknown): string | null => (d instanceof Date ? d.toISOString() : null);
 const idOrNull = (v: unknown): string | null => (v == null ? null : String(v));
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function toConversationView(c: any, customerName?: string): ConversationView {
+export function toConversationView(c: StoredConversation, customerName?: string): ConversationView {
   return {
     id: String(c._id),
     customerId: String(c.customerId),
@@ -16,7 +15,7 @@ export function toConversationView(c: any, customerName?: string): ConversationV
     assigneeId: idOrNull(c.assigneeId),
     teamId: idOrNull(c.teamId),
     priority: c.priority ?? 0,
-    lastInboundChannel: c.lastInboundChannel as Channel | undefined,
+    lastInboundChannel: c.lastInboundChannel,
     lastMessagePreview: c.lastMessagePreview,
     snoozedUntil: iso(c.snoozedUntil),
     openedAt: iso(c.openedAt)!,
@@ -31,8 +30,7 @@ export function toConversationView(c: any, customerName?: string): ConversationV
   };
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function toMessageView(m: any): MessageView {
+export function toMessageView(m: StoredMessage): MessageView {
   return {
     id: String(m._id),
     conversationId: String(m.conversationId),
@@ -44,7 +42,7 @@ export function toMessageView(m: any): MessageView {
     text: m.text ?? '',
     html: m.html ?? undefined,
     subject: m.subject ?? undefined,
-    attachments: (m.attachments ?? []).map((a: Record<string, unknown>) => ({
+    attachments: (m.attachments ?? []).map((a) => ({
       name: a.name, contentType: a.contentType, size: a.size, url: a.url ?? undefined, storageKey: a.storageKey ?? undefined,
     })),
     email: m.email ?? undefined,

@@ -1,7 +1,6 @@
-import type { Types } from 'mongoose';
 import { PermanentSendError, type ChannelAdapter, type OutboundMessage } from '../../domain/messages';
 import type { Channel } from '../../domain/channels';
-import type { Models } from '../../store';
+import type { Models, StoredMessage } from '../../store';
 import type { EventPublisher } from '../events';
 import { toConversationView, toMessageView } from '../conversations/views';
 
@@ -16,19 +15,19 @@ export async function deliver(m: Models, events: EventPublisher | null, adapters
   const message = await m.messages.byId(messageId);
   if (!message) throw new PermanentSendError(`message ${messageId} not found`);
   if (message.providerId || message.delivery?.status !== 'queued') return { skipped: true };
-  const adapter = adapters[message.channel as Channel];
+  const adapter = adapters[message.channel];
   if (!adapter) throw new PermanentSendError(`no adapter for channel ${message.channel}`);
 
   const outbound: OutboundMessage = {
     messageId: String(message._id),
     conversationId: String(message.conversationId),
-    channel: message.channel as Channel,
+    channel: message.channel,
     to: message.to!,
     text: message.text ?? '',
     html: message.html ?? undefined,
     subject: message.subject ?? undefined,
     attachments: (message.attachments ?? []).map((a) => ({ name: a.name ?? 'attachment', contentType: a.contentType ?? 'application/octet-stream', size: a.size ?? 0, storageKey: a.storageKey ?? undefined })),
-    threadHints: (message.threadHints as Record<string, string> | undefined) ?? undefined,
+    threadHints: message.threadHints ?? undefined,
     author: { id: message.author?.id ?? '', name: message.author?.name ?? '' },
   };
   await m.messages.recordAttempt(message._id, attempt);
@@ -44,9 +43,8 @@ export async function markFailed(m: Models, events: EventPublisher | null, messa
   if (updated) await publishMessageUpdate(m, events, updated);
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function publishMessageUpdate(m: Models, events: EventPublisher | null, message: any) {
+export async function publishMessageUpdate(m: Models, events: EventPublisher | null, message: StoredMessage) {
   if (!events) return;
-  const conversation = await m.conversations.byId(message.conversationId as Types.ObjectId);
+  const conversation = await m.conversations.byId(message.conversationId);
   if (conversation) events.message(toMessageView(message), toConversationView(conversation), true);
 }

@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import type { Channel } from '../../domain/channels';
-import { idForKey, isDuplicateKey, type CustomerRecord, type Models } from '../../store';
+import { idForKey, isDuplicateKey, type StoredCustomer, type Models } from '../../store';
 import type { IdentityKind } from '../../store/identities';
 import { indexCustomer, indexNewCustomer } from '../search/search-index';
 
@@ -34,7 +34,7 @@ export async function resolveCustomer(
   kind: IdentityKind,
   rawAddress: string,
   profile: { name?: string; verified?: boolean; language?: string } = {},
-): Promise<{ customerId: Types.ObjectId; created: boolean; customer: CustomerRecord | null }> {
+): Promise<{ customerId: Types.ObjectId; created: boolean; customer: StoredCustomer | null }> {
   const address = normalizeAddress(kind, rawAddress);
   const _id = identityId(kind, address);
   // Most messages come from known customers: plain reads then, and upserts (serialized writes on FerretDB's

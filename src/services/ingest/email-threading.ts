@@ -1,6 +1,6 @@
 import type { Types } from 'mongoose';
 import type { InboundMessage } from '../../domain/messages';
-import type { ConversationDoc, Models } from '../../store';
+import type { StoredConversation, Models } from '../../store';
 
 /**
  * Which conversation an inbound email belongs to, before the default rule (the customer's open conversation):
@@ -44,7 +44,7 @@ async function namedConversation(m: Models, msg: InboundMessage, customerId: Typ
  * Threading fields of an agent's email reply: In-Reply-To/References of the customer's last mail in the
  * conversation and its subject, read by channels/email/adapter.ts from threadHints.
  */
-export async function emailReplyFields(m: Models, conversation: ConversationDoc): Promise<{ threadHints?: Record<string, string>; subject?: string }> {
+export async function emailReplyFields(m: Models, conversation: StoredConversation): Promise<{ threadHints?: Record<string, string>; subject?: string }> {
   const customer = await m.customers.byId(conversation.customerId, ['threadWeeks']);
   const last = await m.messages.lastInboundIn(conversation, 'email', customer?.threadWeeks === true);
   const meta = last?.email as { messageId?: string; references?: string[] } | undefined;

@@ -1,6 +1,6 @@
 import type { Types } from 'mongoose';
 import type { InboundMessage } from '../../domain/messages';
-import { idForKey, inboundMessageDocument, isDuplicateKey, type ConversationDoc, type MessageRecord, type Models } from '../../store';
+import { idForKey, inboundMessageDocument, isDuplicateKey, type StoredConversation, type StoredMessage, type Models } from '../../store';
 import { findOrOpenConversation } from '../conversations/conversations';
 import { preview, toConversationView, toMessageView } from '../conversations/views';
 import type { EventPublisher } from '../events';
@@ -49,12 +49,12 @@ interface Item {
   identityKey: string;
   customerId?: Types.ObjectId;
   customer?: SenderCustomer;
-  conversation?: ConversationDoc;
+  conversation?: StoredConversation;
   /** The conversation as returned by the update that already recorded this message (see touchKnownSenders). */
-  touchedConversation?: ConversationDoc;
+  touchedConversation?: StoredConversation;
   createdConversation?: boolean;
   opened?: boolean;
-  message?: MessageRecord;
+  message?: StoredMessage;
   duplicate: boolean;
   /** A later copy of a dedupeKey already in this batch: its result is the first copy's, as a duplicate. */
   copyOf?: Item;
@@ -335,7 +335,7 @@ async function execute(m: Models, events: EventPublisher | null, planned: Planne
       const view = toConversationView(conv, it.customer?.name ?? undefined);
       events.conversation(view, Boolean(it.createdConversation) && !announced.has(view.id));
       announced.add(view.id);
-      events.message(toMessageView(it.message), view);
+      events.message(toMessageView(it.message!), view);
     }
   }
   // Duplicates too: a retry after a crash records what the first attempt could not (facts are keyed).
@@ -381,8 +381,8 @@ async function readBackDuplicates(m: Models, dupes: Item[], failed: Set<Item>): 
  * them), one update per conversation with its latest message (same update as touchInbound). `views` holds the
  * conversations as updated; `ok` the items whose update succeeded.
  */
-async function touchConversations(m: Models, done: Item[]): Promise<{ ok: Set<Item>; views: Map<string, ConversationDoc> }> {
-  const views = new Map<string, ConversationDoc>();
+async function touchConversations(m: Models, done: Item[]): Promise<{ ok: Set<Item>; views: Map<string, StoredConversation> }> {
+  const views = new Map<string, StoredConversation>();
   const touchedAlready = done.filter((it) => it.conversation && it.conversation === it.touchedConversation);
   for (const it of touchedAlready) views.set(String(it.conversation!._id), it.conversation!);
   // (an item without a conversation: it vanished, nothing to touch)
@@ -417,7 +417,7 @@ function bulkWriteErrors(err: unknown): Map<number, { code?: number; errmsg?: st
 }
 
 /** Conversations by `_id` (parallel lookups in the repository, never `$in`), each once, by id string. */
-async function conversationsByIds(m: Models, ids: Types.ObjectId[]): Promise<Map<string, ConversationDoc>> {
+async function conversationsByIds(m: Models, ids: Types.ObjectId[]): Promise<Map<string, StoredConversation>> {
   return new Map(present(await m.conversations.byIds(dedupeIds(ids))).map((c) => [String(c._id), c]));
 }
 

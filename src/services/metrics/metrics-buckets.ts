@@ -58,12 +58,15 @@ export function bucketDims(docId: string) {
 /** An hour of the day (0-23), or `d`: the document's whole-day rollup (the sum of its hours). */
 export type Slot = number | 'd';
 export interface Target { docId: string; hour: Slot; hourStart: number }
+/** What counting reads of a fact: as recorded (MetricEvent), or as stored, where an unset field may be absent or null. */
+type CountedFact = Pick<MetricEvent, 'type' | 'at' | 'channel'>
+  & { [K in 'teamId' | 'agentId' | 'first' | 'wallMs' | 'businessMs' | 'frtWallMs' | 'frtBusinessMs' | 'outcome']?: MetricEvent[K] | null };
 
 /**
  * The four bucket documents a fact lands in: (team | all) x (agent | all), on its channel; in each, its hour and
  * the day's rollup `d` (reports read `d` for days wholly in their range: 1/24 of the values).
  */
-export function targetsOf(e: Pick<MetricEvent, 'at' | 'teamId' | 'agentId' | 'channel'>): Target[] {
+export function targetsOf(e: Pick<CountedFact, 'at' | 'teamId' | 'agentId' | 'channel'>): Target[] {
   const at = new Date(e.at).getTime();
   const hourStart = Math.floor(at / HOUR_MS) * HOUR_MS;
   const hour = new Date(hourStart).getUTCHours();
@@ -78,9 +81,9 @@ export function targetsOf(e: Pick<MetricEvent, 'at' | 'teamId' | 'agentId' | 'ch
 }
 
 /** Hash fields a fact increments: `n.<metric>` counts, `s.<metric>` sums (ms), `b.<metric>.<bin>` histogram bins. */
-export function incrementsOf(e: MetricEvent): Array<[string, number]> {
+export function incrementsOf(e: CountedFact): Array<[string, number]> {
   const out: Array<[string, number]> = [];
-  const duration = (metric: string, value: number | undefined) => {
+  const duration = (metric: string, value: number | null | undefined) => {
     if (value === undefined || value === null || !Number.isFinite(value)) return;
     const v = Math.round(value);
     out.push([`n.${metric}`, 1], [`s.${metric}`, v], [`b.${metric}.${binOf(v)}`, 1]);
@@ -107,8 +110,6 @@ export interface HourEntry {
   b: Record<string, Record<string, number>>;
   v?: Record<string, number>;
 }
-/** A bucket document as stored: its hours and day rollup packed (packEntry). */
-export interface StoredBucket { h?: Record<string, string>; d?: string }
 export const emptyEntry = (): HourEntry => ({ n: {}, s: {}, b: {} });
 
 /**
@@ -284,8 +285,7 @@ async function recomputeLocked(m: Models, redis: Redis, prefix: string, fromDate
   let count = 0;
   const markers = redis.pipeline();
   // The one read of facts by time: a maintenance cursor (see eachInTimeRange), not a request path.
-  for await (const doc of m.metricEvents.eachInTimeRange(new Date(from), new Date(to))) {
-    const e = doc as unknown as MetricEvent;
+  for await (const e of m.metricEvents.eachInTimeRange(new Date(from), new Date(to))) {
     count++;
     markers.set(k.marker(e._id), '1', 'EX', MARKER_TTL_S); // a late feed of this fact must not count it again
     const incs = incrementsOf(e);

@@ -1,4 +1,4 @@
-import { inParallel, type ConversationDoc, type Models } from '../../store';
+import { inParallel, type StoredConversation, type Models } from '../../store';
 import { customerNames } from '../conversations/customer-names';
 import { metricsClock } from './metrics';
 import type { ReportFilter } from './metrics-report';
@@ -34,7 +34,7 @@ export async function* conversationCsv(m: Models, f: ReportFilter): AsyncGenerat
   const teamName = new Map(teams.map((t) => [String(t._id), t.name]));
   const agentName = new Map(agents.map((a) => [String(a._id), a.name]));
   // Day by day through the range (one equality read per day, so the cost follows the range, not the history).
-  const wanted = (c: ConversationDoc) => c.openedAt >= f.from && c.openedAt < f.to
+  const wanted = (c: StoredConversation) => c.openedAt >= f.from && c.openedAt < f.to
     && (!f.teamId || String(c.teamId) === String(f.teamId))
     && (!f.agentId || String(c.assigneeId) === String(f.agentId))
     && (!f.channel || c.lastInboundChannel === f.channel);
@@ -44,7 +44,7 @@ export async function* conversationCsv(m: Models, f: ReportFilter): AsyncGenerat
     }
   }
   const cursor = inRange();
-  let batch: ConversationDoc[] = [];
+  let batch: StoredConversation[] = [];
   const flush = async () => {
     const customerName = await customerNames(m, batch.map((c) => c.customerId));
     // SLA outcome per conversation from its own facts (one conversationId equality each; a conversation has few).

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { Types } from 'mongoose';
 import { ALWAYS_OPEN, businessMsBetween, type BusinessCalendar } from '../../domain/business-hours';
 import type { MetricEventType } from '../../store/metric-events';
-import type { Models } from '../../store';
+import type { Models, StoredConversation } from '../../store';
 
 /**
  * Per-message metric facts (docs/metrics.md). Services call the small `*Facts` recorders below at the moment
@@ -76,8 +76,11 @@ export async function recordMetricEvents(m: Models, events: MetricEvent[]): Prom
 /** One fact; the entry point for other modules (SLA outcomes, routing's queued/dequeued). */
 export const recordMetricEvent = (m: Models, event: MetricEvent) => recordMetricEvents(m, [event]);
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Conv = any;
+/**
+ * What the fact recorders read of a conversation. `queuedAt` (the start of a queue episode, docs/metrics.md) is read
+ * when present; nothing stores it yet, so the wait in queue runs from openedAt.
+ */
+type Conv = Pick<StoredConversation, '_id' | 'customerId' | 'teamId' | 'assigneeId' | 'openedAt' | 'lastInboundChannel'> & { queuedAt?: Date | null };
 const idOrNull = (v: unknown): Types.ObjectId | null =>
   v instanceof Types.ObjectId ? v : v && Types.ObjectId.isValid(String(v)) ? new Types.ObjectId(String(v)) : null;
 const ms = (from: Date, to: Date) => Math.max(0, to.getTime() - from.getTime());

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { Types } from 'mongoose';
 import type { Logger } from 'pino';
 import type { RoutingJob } from '../../queues';
-import type { Models } from '../../store';
+import type { Models, StoredConversation, StoredTeam } from '../../store';
 import type { EventPublisher } from '../events';
 import { applyDetectedLanguage } from '../identity/language';
 import { recordEvent } from '../conversations/replies';
@@ -36,9 +36,6 @@ export function routingDeps(d: { models: Models; redis: Redis; events: EventPubl
 const PASS_WINDOW = 20;
 const UNRESOLVED = ['open', 'pending', 'snoozed'] as const;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Lean = any;
-
 /** The enqueue hook of ingest: one job per opening (retries and redeliveries of the same opening are no-ops). */
 export async function enqueueRouting(queue: Queue<RoutingJob>, conversationId: string, openingMessageId: string): Promise<void> {
   await queue.add('route', { kind: 'route', conversationId, messageId: openingMessageId }, { jobId: `route_${conversationId}_${openingMessageId}` });
@@ -50,7 +47,7 @@ export async function requestDrain(queue: Queue<RoutingJob>, teamIds: Iterable<s
 }
 
 /** Records a routing decision on the conversation and tells the agents watching. */
-async function announce(d: RoutingDeps, conversation: Lean, text: string, customerName?: string | null) {
+async function announce(d: RoutingDeps, conversation: StoredConversation, text: string, customerName?: string | null) {
   const event = await recordEvent(d.models, conversation, text);
   if (!d.events) return;
   const name = customerName !== undefined ? customerName : await d.models.customers.nameOf(conversation.customerId);
@@ -60,7 +57,7 @@ async function announce(d: RoutingDeps, conversation: Lean, text: string, custom
 }
 
 /** The team this conversation is routed in: its own, or the configured default (written to the conversation). */
-async function teamOf(d: RoutingDeps, c: Lean): Promise<Lean | null> {
+async function teamOf(d: RoutingDeps, c: StoredConversation): Promise<StoredTeam | null> {
   if (c.teamId) return d.models.teams.byId(c.teamId);
   if (!d.defaultTeam) return null;
   const team = await d.models.teams.byName(d.defaultTeam);
@@ -162,7 +159,7 @@ async function drainPass(d: RoutingDeps, teamId: string): Promise<void> {
   let offset = 0;
   // Events are written in the background while the next decisions are made; all settle before the pass ends.
   const recording: Promise<unknown>[] = [];
-  const record = (c: Lean, text: string, name?: string | null) =>
+  const record = (c: StoredConversation, text: string, name?: string | null) =>
     recording.push(announce(d, c, text, name).catch((err: unknown) => d.logger.warn({ err, conversationId: String(c._id) }, 'routing event not recorded')));
   try {
   while (free()) {

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { Types } from 'mongoose';
 import { customerTerms, tokenize } from '../../domain/search-terms';
-import { inParallel, type Models } from '../../store';
+import { inParallel, type CustomerFields, type Models } from '../../store';
 import { monthOf, posting, postingId, type Posting, type PostingSpace } from '../../store/search-postings';
 
 /**
@@ -99,11 +99,8 @@ export async function indexMessages(m: Models, messages: IndexableMessage[]): Pr
   return write(m, 'm', messages.flatMap(messagePostings));
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type CustomerLean = any;
-
 /** A customer's terms: its name, email and phone, and the addresses of all its identities. */
-async function termsOfCustomer(m: Models, customer: CustomerLean, identities?: { kind: string; address: string }[]): Promise<string[]> {
+async function termsOfCustomer(m: Models, customer: CustomerFields<'name' | 'email' | 'phone'>, identities?: { kind: string; address: string }[]): Promise<string[]> {
   const ids = identities ?? (await m.identities.ofCustomer(customer._id, 50));
   const emails = [customer.email, ...ids.filter((i) => i.kind === 'email').map((i) => i.address)];
   const phones = [customer.phone, ...ids.filter((i) => i.kind === 'phone').map((i) => i.address)]
@@ -163,7 +160,7 @@ export async function indexNewCustomer(
  */
 export async function indexImported(
   m: Models,
-  docs: { customers: { customer: CustomerLean; identities: { kind: string; address: string }[] }[]; messages: IndexableMessage[] },
+  docs: { customers: { customer: { _id: Types.ObjectId; name?: string | null; email?: string | null; phone?: string | null; createdAt?: Date }; identities: { kind: string; address: string }[] }[]; messages: IndexableMessage[] },
 ): Promise<number> {
   const customers: Tagged[] = [];
   for (const { customer, identities } of docs.customers) {

@@ -162,13 +162,10 @@ function byId<T extends { _id: unknown }>(docs: (T | null)[]): Map<string, T> {
   return new Map(docs.flatMap((d) => (d ? [[String(d._id), d] as const] : [])));
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Lean = any;
-
 async function searchCustomers(m: Models, q: string, limit: number) {
   for (const terms of customerQueryTerms(q)) {
-    const { items } = await walk<Lean>(m, 'c', terms, limit, null, async (ids) => {
-      const docs: Map<string, Lean> = byId(await m.customers.byIds(ids));
+    const { items } = await walk(m, 'c', terms, limit, null, async (ids) => {
+      const docs = byId(await m.customers.byIds(ids));
       for (const [id, c] of docs) if (c.mergedInto) docs.delete(id); // merged into another: that one is the result
       return docs;
     });
@@ -185,8 +182,8 @@ export async function search(m: Models, q: string, limit = 20, cursor?: string):
   const after = cursor ? decodeCursor(cursor) : null;
   const [customers, messages] = await Promise.all([
     after ? Promise.resolve([]) : searchCustomers(m, q, limit),
-    walk<Lean>(m, 'm', messageQueryTerms(q), limit, after, async (ids) => {
-      const docs: Map<string, Lean> = byId(await m.messages.byIds(ids));
+    walk(m, 'm', messageQueryTerms(q), limit, after, async (ids) => {
+      const docs = byId(await m.messages.byIds(ids));
       for (const [id, d] of docs) if (d.kind !== 'message' && d.kind !== 'note') docs.delete(id);
       return docs;
     }),

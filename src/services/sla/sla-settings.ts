@@ -44,7 +44,7 @@ async function load(m: Models, keys: string[]): Promise<Map<string, TeamSettings
 }
 
 const anyCache = new WeakMap<Models, { at: number; value: boolean }>();
-/** False while no team (nor the default) has any setting: then the inbound hooks have nothing to do. */
+/** False while no team (nor the default) has a single setting: then the inbound hooks have nothing to do. */
 export async function anySettings(m: Models): Promise<boolean> {
   const hit = anyCache.get(m);
   if (hit && hit.at > Date.now() - CACHE_MS) return hit.value;

@@ -4,7 +4,7 @@ import {
   DUE_FIELD, SLA_KINDS, planClocks, sameClocks, type AtRiskItem, type SlaClocks, type SlaKind,
 } from '../../domain/sla';
 import type { QueueSet, SlaJob } from '../../queues';
-import type { Models } from '../../store';
+import type { ConversationSla, Models, StoredConversation } from '../../store';
 import { customerNames } from '../conversations/customer-names';
 import type { EventPublisher } from '../events';
 import { recordMetricEvents, slaOutcomes } from '../metrics/metrics';
@@ -34,11 +34,8 @@ const isClock = (kind: SlaJob['kind']): kind is SlaKind => (SLA_KINDS as readonl
 
 const LABEL: Record<SlaKind, string> = { first_response: 'first response', next_response: 'next response', resolution: 'resolution' };
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Lean = any;
-
-function clocksOf(c: Lean): SlaClocks {
-  const s = c.sla ?? {};
+function clocksOf(c: Pick<StoredConversation, 'sla'>): SlaClocks {
+  const s: ConversationSla = c.sla ?? {};
   return {
     firstResponseDueAt: s.firstResponseDueAt ?? null,
     nextResponseDueAt: s.nextResponseDueAt ?? null,
@@ -49,7 +46,7 @@ function clocksOf(c: Lean): SlaClocks {
   };
 }
 
-async function withName(m: Models, c: Lean) {
+async function withName(m: Models, c: StoredConversation) {
   return toConversationView(c, await m.customers.nameOf(c.customerId));
 }
 
