@@ -95,7 +95,8 @@ export function threadCache(redis: Redis, prefix: string): ThreadCache {
         }
         const seen = String(cached[2 * i + 1]?.[1] ?? '0');
         const docs = await load(b);
-        await redis.eval(FILL, 2, key(b), version(b), seen, BUCKET_TTL_S, ...docs.flatMap(encode)).catch(() => undefined);
+        // Not awaited: the page needs the documents, not the fill (a failed or refused fill only costs a later read).
+        void redis.eval(FILL, 2, key(b), version(b), seen, BUCKET_TTL_S, ...docs.flatMap(encode)).catch(() => undefined);
         return docs;
       }));
     },
