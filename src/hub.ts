@@ -12,6 +12,7 @@ import { Namespaces } from './domain/events';
 import { emailConfigShape } from './domain/email-config';
 import { mountApi } from './http';
 import { consoleStatic } from './http/console-static';
+import { hostGuard } from './http/host-guard';
 import { errorHandler } from './http/errors';
 import { healthRouter } from './http/health';
 import { createLogger } from './logger';
@@ -111,6 +112,7 @@ export async function startHub(config: Config, role: Role = 'all'): Promise<Hub>
     const app = express();
     app.disable('x-powered-by');
     app.set('trust proxy', 'loopback');
+    app.use(hostGuard);
     app.use(helmet({ contentSecurityPolicy: false }));
     app.use(healthRouter(deps));
     server = http.createServer(app);

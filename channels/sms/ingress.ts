@@ -30,11 +30,19 @@ function verified(req: Request, res: Response, settings: TwilioSettings, ctx: In
   return false;
 }
 
+/** Twilio posts its webhooks as forms; anything else (a JSON body, no body) is refused before it is read. */
+function formBody(req: Request, res: Response): boolean {
+  if (req.is('application/x-www-form-urlencoded')) return true;
+  res.status(415).json({ error: 'Twilio webhooks are application/x-www-form-urlencoded' });
+  return false;
+}
+
 /** Twilio webhooks: inbound SMS/MMS/WhatsApp messages and status callbacks of ours, both signature-checked. */
 export function mountTwilioIngress(ctx: IngressContext, settings: TwilioSettings): void {
   const form = express.urlencoded({ extended: false, limit: '256kb' });
 
   ctx.router.post(MESSAGES_PATH, form, async (req, res) => {
+    if (!formBody(req, res)) return;
     if (!verified(req, res, settings, ctx)) return;
     try {
       const { message, media } = normalizeTwilioMessage(req.body as Record<string, unknown>, settings.defaultRegion);
@@ -56,6 +64,7 @@ export function mountTwilioIngress(ctx: IngressContext, settings: TwilioSettings
   });
 
   ctx.router.post(STATUS_PATH, form, async (req, res) => {
+    if (!formBody(req, res)) return;
     if (!verified(req, res, settings, ctx)) return;
     const body = req.body as Record<string, string | undefined>;
     const sid = body.MessageSid ?? body.SmsSid;

@@ -37,6 +37,7 @@ export function normalizeTwilioMessage(form: Record<string, unknown>, defaultReg
   for (let i = 0; i < count; i++) {
     const url = field(`MediaUrl${i}`);
     if (!/^https?:\/\//.test(url)) throw new TwilioFormError(`MediaUrl${i} is missing`);
+    if (!URL.canParse(url)) throw new TwilioFormError(`MediaUrl${i} is not a valid URL`);
     media.push({ url, contentType: field(`MediaContentType${i}`) || 'application/octet-stream' });
   }
   const text = field('Body');

@@ -27,6 +27,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     // body-parser: malformed JSON, too large, bad charset ... (status set, message meant for clients)
     const e = err as { type?: string; status?: number; expose?: boolean; message?: string };
     if (e.type === 'entity.parse.failed') return send(400, { error: 'malformed JSON body' });
+    // The router decodes path parameters; a malformed %-sequence throws before any handler runs.
+    if (err instanceof URIError) return send(400, { error: 'malformed percent-encoding in the path' });
     if (typeof e.status === 'number' && e.status >= 400 && e.status < 500 && e.expose) return send(e.status, { error: e.message ?? 'bad request' });
     logger.error({ err, method: req.method, url: req.originalUrl }, 'unhandled API error');
     return send(500, { error: 'internal error' });

@@ -41,6 +41,8 @@ export interface RouteDef<P extends z.ZodType = z.ZodType, Q extends z.ZodType =
   query?: Q;
   body?: B;
   responses: Record<number, { description: string; schema?: z.ZodType }>;
+  /** The handler reads the request body itself as a stream (uploads): no JSON parsing, whatever the Content-Type. */
+  rawBody?: true;
   /** `streamed`: the handler wrote the response itself (file downloads). */
   handler(ctx: Ctx<z.output<P>, z.output<Q>, z.output<B>>): Promise<{ status: number; body?: unknown; streamed?: boolean }>;
 }
@@ -68,7 +70,7 @@ export function routerFor(defs: RouteDef[], deps: HubDeps): Router {
       body: def.body ?? z.any(),
     });
     const guards = def.access === 'public' ? [] : [requireAgent(deps, rolesFor[def.access])];
-    router[def.method](def.path, cookies, ...guards, json, async (req, res) => {
+    router[def.method](def.path, cookies, ...guards, ...(def.rawBody ? [] : [json]), async (req, res) => {
       const parsed = input.parse({ params: req.params, query: req.query, body: req.body });
       const out = await def.handler({ ...parsed, agent: currentAgent(res), deps, req, res });
       if (out.streamed) return;

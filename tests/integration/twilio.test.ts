@@ -6,6 +6,7 @@ import { startTestHub } from '../helpers/hub';
 import { freePort, waitFor } from '../helpers/process';
 import { hexSid, inboundForm, signedPost, TwilioStandin } from '../helpers/twilio-standin';
 import { collectionsOf } from '../../src/store/collections';
+import twilio from 'twilio';
 
 // The hub behind a proxy: Twilio is told https://kanal.example.com, signs against it, and the proxy forwards to us.
 const PUBLIC_URL = 'https://kanal.example.com';
@@ -58,6 +59,18 @@ async function receive(from: string, body: string, extra: Record<string, string>
 }
 
 describe('inbound webhooks', () => {
+  test('a signed webhook with a JSON body or a malformed media URL is a 4xx, never a 500', async () => {
+    const json = await fetch(hub.url + '/webhooks/twilio/messages', {
+      method: 'POST', body: JSON.stringify({ From: '+905321110009', Body: 'json' }),
+      headers: { 'content-type': 'application/json', 'x-twilio-signature': twilio.getExpectedTwilioSignature(standin.authToken, PUBLIC_URL + '/webhooks/twilio/messages', {}) },
+    });
+    expect(json.status).toBeGreaterThanOrEqual(400);
+    expect(json.status).toBeLessThan(500);
+    const media = await webhook('/webhooks/twilio/messages', inboundForm(standin, '+905321110009', 'resim', { NumMedia: '1', MediaUrl0: 'http://[', MediaContentType0: 'image/jpeg' }));
+    expect(media.status).toBeGreaterThanOrEqual(400);
+    expect(media.status).toBeLessThan(500);
+  });
+
   test('an SMS and a WhatsApp message from the same phone written two ways are one customer', async () => {
     const sms = await receive('+905321110001', 'Kargom nerede? İade istiyorum.');
     expect(sms.stored).toMatchObject({ channel: 'sms', direction: 'in', text: 'Kargom nerede? İade istiyorum.' });

@@ -16,7 +16,7 @@ export function contentDisposition(kind: 'inline' | 'attachment', name: string):
 
 export const attachmentRoutes = [
   route({
-    method: 'post', path: '/attachments', tag: 'attachments', access: 'agent',
+    method: 'post', path: '/attachments', tag: 'attachments', access: 'agent', rawBody: true,
     summary: 'Upload a file for a reply: the raw bytes as the body, its type as Content-Type, ?name= the file name',
     query: z.object({ name: z.string().trim().min(1).max(255) }),
     responses: { 201: { description: 'stored', schema: attachmentSchema }, 413: err('larger than ATTACHMENT_MAX_BYTES') },
