@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AddressObject, ParsedMail } from 'mailparser';
-import type { Attachment, InboundMessage } from '../../src/domain/messages';
+import { dedupeKeyOf, type Attachment, type InboundMessage } from '../../src/domain/messages';
 import { trimReplyHtml, trimReplyText } from './reply-trim';
 import { normalizeCid, sanitizeEmailHtml } from './sanitize';
 import { conversationFromRecipients, parseMessageIds } from './threading';
@@ -70,7 +70,7 @@ export function normalizeMail(mail: ParsedMail, opts: NormalizeOptions): Inbound
 
   return stripUndefined({
     channel: 'email' as const,
-    dedupeKey: `email:${dedupeId}`.slice(0, 512),
+    dedupeKey: dedupeKeyOf('email', dedupeId),
     providerId: messageId,
     from: stripUndefined({ address: sender.address.toLowerCase(), name: sender.name?.trim() ? sender.name.trim().slice(0, 200) : undefined }),
     text: text.visible.slice(0, MAX_TEXT),

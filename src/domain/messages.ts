@@ -1,7 +1,11 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { CHANNELS } from './channels';
 
 export const channelSchema = z.enum(CHANNELS);
+
+/** The longest dedupeKey the store keeps (see dedupeKeyOf). */
+const MAX_DEDUPE_KEY = 512;
 
 /** Email specifics of a message: the hidden quoted history, auto-reply marker and RFC 5322 threading ids. */
 export const emailMetaSchema = z.object({
@@ -27,8 +31,9 @@ export type Attachment = z.infer<typeof attachmentSchema>;
 export const inboundMessageSchema = z.object({
   channel: channelSchema,
   /** `<channel>:<provider message id>`; unique in the store, so redelivery never duplicates a message. */
-  dedupeKey: z.string().min(3).max(512),
-  providerId: z.string().max(512).optional(),
+  dedupeKey: z.string().min(3).max(MAX_DEDUPE_KEY),
+  /** The provider's id of the message (an email's Message-ID: up to a header line, 998 characters). */
+  providerId: z.string().max(998).optional(),
   /** The sender's address on this channel: email, E.164 phone, or a web chat visitor id. */
   from: z.object({
     address: z.string().min(1).max(320),
@@ -55,6 +60,17 @@ export const inboundMessageSchema = z.object({
   conversationId: z.string().regex(/^[0-9a-f]{24}$/).optional(),
 });
 export type InboundMessage = z.infer<typeof inboundMessageSchema>;
+
+/**
+ * `<channel>:<provider id>`, within the store's limit: a longer id keeps its start and ends with a SHA-256 of the
+ * whole id instead of being cut, so two ids that differ only past the limit stay two messages.
+ */
+export function dedupeKeyOf(channel: string, providerId: string): string {
+  const key = `${channel}:${providerId}`;
+  if (key.length <= MAX_DEDUPE_KEY) return key;
+  const hash = createHash('sha256').update(providerId).digest('hex');
+  return `${key.slice(0, MAX_DEDUPE_KEY - hash.length - 1)}~${hash}`;
+}
 export type InboundMessageInput = z.input<typeof inboundMessageSchema>;
 
 /** What a channel adapter is asked to send: small, self-contained, built from a stored message. */

@@ -49,6 +49,25 @@ const api = async <T>(method: string, path: string, body?: unknown): Promise<{ s
 const send = (raw: Buffer, to = 'support@kanal.test', from = 'someone@example.com') => client.sendMail({ envelope: { from, to: [to] }, raw });
 const stored = (dedupeKey: string) => waitFor(() => collectionsOf(hub.deps.models).Message.findOne({ dedupeKey }).lean(), 15_000, dedupeKey);
 
+test('three mails whose long Message-IDs differ only at their end are three messages, each answered 250 and stored', async () => {
+  const stem = `${'a'.repeat(590)}`;
+  const ids = ['1', '2', '3'].map((n) => `<${stem}${n}@uzun.example>`);
+  for (const [i, id] of ids.entries()) {
+    const raw = Buffer.from([
+      'From: Uzun Kimlik <uzun@example.com>', 'To: support@kanal.test', `Subject: Uzun ${i}`, `Message-ID: ${id}`,
+      'Date: Mon, 30 Nov 2026 09:00:00 +0300', 'Content-Type: text/plain; charset=utf-8', '', `Mesaj ${i}`, '',
+    ].join('\r\n'));
+    expect((await send(raw, 'support@kanal.test', 'uzun@example.com')).response).toMatch(/^250/);
+  }
+  const found = await waitFor(async () => {
+    const docs = await collectionsOf(hub.deps.models).Message.find({ providerId: { $in: ids } }).lean();
+    return docs.length === 3 ? docs : null;
+  }, 15_000, 'three long-id mails');
+  expect(found.map((d) => d.text).sort()).toEqual(['Mesaj 0', 'Mesaj 1', 'Mesaj 2']);
+  expect(new Set(found.map((d) => d.dedupeKey)).size).toBe(3);
+  expect(Math.max(...found.map((d) => d.dedupeKey.length))).toBeLessThanOrEqual(512);
+});
+
 test('mail in -> customer thread -> agent reply -> the relay gets a reply that threads; the customer answers into the same conversation', async () => {
   // 250 comes only once the message is queued, so it is in the store shortly after.
   const info = await send(emailFixture('gmail-tr-iso-8859-9.eml', { IN_REPLY_TO: '<unknown-earlier@example.com.tr>' }));
