@@ -61,6 +61,17 @@ test('the session cookie works as well as auth.token', async () => {
   s.disconnect();
 });
 
+test('the session cookie is refused from another site\'s page; a page of ours and an explicit token are not', async () => {
+  const cookie = `kanal_session=${tokens.ali}`;
+  await expect(connected(open(undefined, { cookie, origin: 'https://evil.example' }))).rejects.toThrow('cross-site');
+  const ours = open(undefined, { cookie, origin: hub.url! });
+  await connected(ours);
+  ours.disconnect();
+  const api = open({ token: tokens.ali! }, { origin: 'https://integration.example' });
+  await connected(api);
+  api.disconnect();
+});
+
 test('an agent receives message.created (inbox room) when a message is ingested with real events', async () => {
   const s = open({ token: tokens.ali! });
   await connected(s);
