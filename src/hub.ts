@@ -28,7 +28,7 @@ import { messageIdFor } from './services/ingest/ingest';
 import { calendarClock, wireMetrics } from './services/metrics/metrics';
 import { wireSearch } from './services/search/search-index';
 import { effectiveSettings } from './services/sla/sla-settings';
-import { attachInboxIndex, attachThreadCache, connectStore, ensureIndexes, gridFsBlobStore, inboxIndex, models, threadCache } from './store';
+import { attachInboxIndex, attachThreadCache, connectStore, ensureIndexes, gridFsBlobStore, inboxIndex, maintainStore, models, threadCache } from './store';
 import { startWorkers, type WorkerSet } from '../workers';
 
 export type Role = 'hub' | 'worker' | 'all';
@@ -87,6 +87,7 @@ export async function startHub(config: Config, role: Role = 'all'): Promise<Hub>
   const detachIndex = attachInboxIndex(db, inboxIndex(redis, config.QUEUE_PREFIX));
   // Thread pages read their weeks from a Redis cache the messages repository keeps (docs/architecture.md).
   const detachThreadCache = attachThreadCache(db, threadCache(redis, config.QUEUE_PREFIX));
+  const stopMaintenance = maintainStore(db, (err) => logger.warn({ err }, 'store statistics refresh failed'));
   const indexed = await deps.models.conversations.ensureIndexed();
   if (indexed !== false) logger.info({ conversations: indexed }, 'inbox index built from the store');
   // Business time in metrics: the team's calendar (or the default one) from the SLA settings.
@@ -159,7 +160,7 @@ export async function startHub(config: Config, role: Role = 'all'): Promise<Hub>
     deps, server, io, url,
     // Every step runs even if an earlier one fails (e.g. the store is already gone), so nothing is left open.
     async close() {
-      const steps = [...closers, async () => detachIndex(), async () => detachThreadCache(), () => queues.close(), () => redis.quit(), () => db.close()];
+      const steps = [...closers, async () => detachIndex(), async () => detachThreadCache(), async () => stopMaintenance(), () => queues.close(), () => redis.quit(), () => db.close()];
       for (const step of steps) await step().catch((err: unknown) => logger.warn({ err }, 'shutdown step failed'));
     },
   };

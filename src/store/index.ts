@@ -1,6 +1,6 @@
 import type { Connection, Model } from 'mongoose';
 import { storeOptions } from './connection';
-import { tuneEmbeddedStore } from './embedded-tuning';
+import { maintainEmbeddedStore, refreshEmbeddedStatistics, tuneEmbeddedStore } from './embedded-tuning';
 import { agentModel, agentRepo } from './agents';
 import { auditModel, auditRepo } from './audit';
 import { cannedModel, cannedRepo } from './canned';
@@ -66,4 +66,19 @@ export async function ensureIndexes(db: Connection): Promise<void> {
   await Promise.all(all.map((m) => m.init()));
   const { embeddedPostgresqlUrl } = storeOptions(db);
   if (embeddedPostgresqlUrl) await tuneEmbeddedStore(embeddedPostgresqlUrl, db.name, all);
+}
+
+/**
+ * On a local FerretDB on PostgreSQL, keeps the planner's statistics fresh every few minutes (its PostgreSQL may run
+ * without autovacuum: src/store/embedded-tuning.ts); a no-op on MongoDB. Returns the stop.
+ */
+export function maintainStore(db: Connection, onError: (err: unknown) => void): () => void {
+  const { embeddedPostgresqlUrl } = storeOptions(db);
+  return embeddedPostgresqlUrl ? maintainEmbeddedStore(embeddedPostgresqlUrl, db.name, onError) : () => {};
+}
+
+/** After writes that bypassed the repositories in bulk (imports, the scale benchmark's seed): fresh statistics. */
+export async function refreshStoreStatistics(db: Connection): Promise<void> {
+  const { embeddedPostgresqlUrl } = storeOptions(db);
+  if (embeddedPostgresqlUrl) await refreshEmbeddedStatistics(embeddedPostgresqlUrl, db.name);
 }

@@ -61,3 +61,27 @@ test('lookups by _id and by an indexed field are served by GIN indexes, with no 
   expect(after!.indexScans.customerId! - before!.indexScans.customerId!).toBeGreaterThanOrEqual(lookups);
   expect(after!.seqScan - before!.seqScan).toBeLessThan(lookups);
 });
+
+test('GIN indexes update in place (no pending list), tables are analyzed, and short lookups are never JIT-compiled', async () => {
+  const { default: pg } = await import('pg');
+  await collectionsOf(models(db)).Identity.collection.insertMany(Array.from({ length: 2000 }, (_, i) => ({ _id: idForKey('identity', `stats:${i}`), kind: 'email', address: `s${i}@example.com`, customerId: new Types.ObjectId() })));
+  const { refreshStoreStatistics } = await import('../../src/store');
+  await refreshStoreStatistics(db); // what the hub does every few minutes and a bulk import does after it
+  const client = new pg.Client({ connectionString: pgUrl });
+  await client.connect();
+  try {
+    const gin = await client.query<{ relname: string; reloptions: string[] | null }>(
+      `SELECT c.relname, c.reloptions FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname LIKE '%_kgin'`, [db.name]);
+    expect(gin.rows.length).toBeGreaterThan(10);
+    for (const r of gin.rows) expect([r.relname, r.reloptions]).toEqual([r.relname, ['fastupdate=off']]);
+    const analyzed = await client.query<{ relname: string; last_analyze: Date | null }>(
+      `SELECT relname, last_analyze FROM pg_stat_user_tables WHERE schemaname = $1`, [db.name]);
+    expect(analyzed.rows.length).toBeGreaterThan(0);
+    for (const r of analyzed.rows) expect([r.relname, r.last_analyze]).toEqual([r.relname, expect.any(Date)]);
+    const settings = await client.query<{ setconfig: string[] }>(
+      `SELECT setconfig FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase WHERE d.datname = current_database() AND s.setrole = 0`);
+    expect(settings.rows[0]?.setconfig).toEqual(expect.arrayContaining(['jit=off', 'max_parallel_workers_per_gather=0', 'plan_cache_mode=force_custom_plan']));
+  } finally {
+    await client.end();
+  }
+});
