@@ -112,7 +112,7 @@ export async function startHub(config: Config, role: Role = 'all'): Promise<Hub>
   if (role !== 'worker') {
     const app = express();
     app.disable('x-powered-by');
-    app.set('trust proxy', 'loopback');
+    app.set('trust proxy', trustProxy(config.TRUST_PROXY));
     app.use(hostGuard);
     app.use(helmet({ contentSecurityPolicy: false }));
     app.use(healthRouter(deps));
@@ -164,4 +164,12 @@ export async function startHub(config: Config, role: Role = 'all'): Promise<Hub>
       for (const step of steps) await step().catch((err: unknown) => logger.warn({ err }, 'shutdown step failed'));
     },
   };
+}
+
+/** Express's 'trust proxy' from TRUST_PROXY: a hop count, true/false, or addresses and subnets; unset trusts none. */
+function trustProxy(value: string | undefined): boolean | number | string {
+  if (!value) return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  if (value === 'true' || value === 'false') return value === 'true';
+  return value;
 }

@@ -8,6 +8,11 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
   PUBLIC_URL: z.url().optional(),
+  /**
+   * Which proxies may set X-Forwarded-For (Express 'trust proxy': 'loopback', a subnet list, a hop count); unset:
+   * none, the client address is the socket's (a forged header then changes nothing, e.g. for sign-in throttling).
+   */
+  TRUST_PROXY: z.string().optional(),
   MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://'),
   // The PostgreSQL database behind a local FerretDB (scripts/services.mjs sets it); never set with MongoDB.
   FERRETDB_POSTGRESQL_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://').optional(),

@@ -33,9 +33,14 @@ export async function tuneEmbeddedStore(postgresqlUrl: string, database: string,
           throw err;
         });
         if (res) created += 1;
-        // Indexes built before fastupdate was turned off: off now, and their pending list merged once.
-        await client.query(`ALTER INDEX ${ident(database)}.${ident(name)} SET (fastupdate = off)`);
-        await client.query(`SELECT gin_clean_pending_list(${literal(`${ident(database)}.${ident(name)}`)}::regclass)`);
+        // Indexes built before fastupdate was turned off: off now, and their pending list merged once (only then:
+        // the ALTER locks the index against writes for a moment).
+        const qualified = `${ident(database)}.${ident(name)}`;
+        const options = await client.query<{ reloptions: string[] | null }>(`SELECT reloptions FROM pg_class WHERE oid = ${literal(qualified)}::regclass`);
+        if (!options.rows[0]?.reloptions?.includes('fastupdate=off')) {
+          await client.query(`ALTER INDEX ${qualified} SET (fastupdate = off)`);
+          await client.query(`SELECT gin_clean_pending_list(${literal(qualified)}::regclass)`);
+        }
       }
     }
     await refreshStatistics(client, database);

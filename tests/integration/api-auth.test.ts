@@ -8,15 +8,15 @@ let hub: Awaited<ReturnType<typeof startTestHub>>;
 const tokens: Record<'agent' | 'supervisor' | 'admin', string> = { agent: '', supervisor: '', admin: '' };
 const PASSWORD = 'doğru-parola-123';
 
-async function login(email: string, password: string) {
-  const res = await fetch(`${hub.url}/api/auth/login`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }),
+async function login(email: string, password: string, forwardedFor?: string, base = hub.url!) {
+  const res = await fetch(`${base}/api/auth/login`, {
+    method: 'POST', headers: { 'content-type': 'application/json', ...(forwardedFor ? { 'x-forwarded-for': forwardedFor } : {}) }, body: JSON.stringify({ email, password }),
   });
   return { res, body: (await res.json()) as { token?: string; agent?: { id: string; role: string }; error?: string } };
 }
 
 beforeAll(async () => {
-  hub = await startTestHub(testConfig('apiauth'));
+  hub = await startTestHub(testConfig('apiauth', { TRUST_PROXY: 'loopback' })); // the tests' own proxy: X-Forwarded-For names the client
   for (const role of ['agent', 'supervisor', 'admin'] as const) {
     await createAgent(hub.deps.models, { email: `${role}@kanal.test`, name: `Test ${role}`, password: PASSWORD, role });
     tokens[role] = (await login(`${role}@kanal.test`, PASSWORD)).body.token!;
@@ -51,15 +51,34 @@ describe('login', () => {
     }
   });
 
-  test('ten failed sign-ins lock the email out (429 with Retry-After), even with the right password', async () => {
+  test('guessing one account from one address backs off (429 with Retry-After); the owner elsewhere is not locked out', async () => {
     await createAgent(hub.deps.models, { email: 'locked@kanal.test', name: 'Locked', password: PASSWORD, role: 'agent' });
-    for (let i = 0; i < 10; i++) expect((await login('locked@kanal.test', `guess-${i}`)).res.status).toBe(401);
+    let refused = 0;
+    for (let i = 0; i < 8; i++) {
+      const { res } = await login('locked@kanal.test', `guess-${i}`);
+      if (res.status === 429) refused++;
+      else expect(res.status).toBe(401);
+    }
+    expect(refused).toBeGreaterThan(0); // from the fifth failure on, each try waits longer
     const { res, body } = await login('locked@kanal.test', PASSWORD);
     expect(res.status).toBe(429);
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(body.error).toMatch(/too many failed sign-ins/);
-    // other accounts are unaffected
+    // the owner from another address, and other accounts, are unaffected
+    expect((await login('locked@kanal.test', PASSWORD, '198.51.100.7')).res.status).toBe(200);
     expect((await login('agent@kanal.test', PASSWORD)).res.status).toBe(200);
+  });
+
+  test('a forged X-Forwarded-For does not change the address without TRUST_PROXY', async () => {
+    const plain = await startTestHub(testConfig('apiauthnoproxy', { TRUST_PROXY: '' }), 'hub');
+    try {
+      await createAgent(plain.deps.models, { email: 'forged@kanal.test', name: 'Forged', password: PASSWORD, role: 'agent' });
+      const statuses: number[] = [];
+      for (let i = 0; i < 8; i++) statuses.push((await login('forged@kanal.test', `guess-${i}`, `203.0.113.${i}`, plain.url!)).res.status);
+      expect(statuses).toContain(429); // rotating the header did not make each try a new address
+    } finally {
+      await plain.stop();
+    }
   });
 
   test('malformed login body is a 400, not a 401', async () => {
