@@ -19,7 +19,7 @@ export const webchat: ChannelModule = {
       ctx.widgetNamespace.use((_socket, next) => next(new Error('unauthorized')));
     } else {
       mountSession(ctx.router, SESSION_PATH, { tokenSecret, identitySecret });
-      attachWidgetNamespace(ctx, tokenSecret);
+      attachWidgetNamespace(ctx, tokenSecret, identitySecret);
     }
     // Host sites load the bundle cross-origin; helmet's default Cross-Origin-Resource-Policy (same-origin) would block it.
     ctx.router.get(['/widget.js', '/widget.js.map'], (_req, res, next) => {

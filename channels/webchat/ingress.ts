@@ -47,11 +47,13 @@ const ackOf = (args: unknown[]): Ack => {
 const issues = (e: z.ZodError) => e.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; ');
 
 /** Authenticates widget sockets by their session token and handles the visitor's events. */
-export function attachWidgetNamespace(ctx: IngressContext, tokenSecret: string): void {
+export function attachWidgetNamespace(ctx: IngressContext, tokenSecret: string, identitySecret?: string): void {
   const nsp = ctx.widgetNamespace;
   nsp.use((socket, next) => {
     const session = verifyToken(socket.handshake.auth?.token, tokenSecret);
     if (!session) return next(new Error('unauthorized'));
+    // Strict identity mode holds on every connect: a token issued before it was turned on (unverified) no longer sends.
+    if (identitySecret && !session.verified) return next(new Error('identity required'));
     socket.data.session = session;
     next();
   });

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { io as connect, type Socket } from 'socket.io-client';
-import { identityHash } from '../../channels/webchat/token';
+import { identityHash, signToken } from '../../channels/webchat/token';
 import { jobIdFor } from '../../src/queues';
 import { createReply } from '../../src/services/conversations/replies';
 import { testConfig } from '../helpers/env';
@@ -191,6 +191,9 @@ test('strict identity mode: unsigned or wrongly signed sessions get 401, a good 
     await connected(s);
     expect(await ack(s, 'message:send', { clientId: 'k1', text: 'doğrulanmış müşteri' })).toEqual({ ok: true, clientId: 'k1' });
     s.disconnect();
+    // A token issued before strict mode was turned on (same token secret, not verified) no longer connects.
+    const earlier = signToken({ visitorId: 'v_earlier', verified: false, iat: Math.floor(Date.now() / 1000) }, strict.deps.config.WIDGET_TOKEN_SECRET);
+    await expect(connected(open(earlier, strict.url))).rejects.toThrow('identity required');
   } finally {
     await strict.stop();
   }
