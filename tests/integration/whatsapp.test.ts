@@ -45,6 +45,9 @@ beforeAll(async () => {
   config = testConfig('whatsapp', {
     WHATSAPP_ROUTE: 'wwebjs', WWEBJS_ACCOUNT: 'magaza', WWEBJS_CONTROL_URL: `http://127.0.0.1:${await freePort()}`,
     WWEBJS_CONTROL_TOKEN: randomBytes(32).toString('hex'), WWEBJS_DATA_DIR: dataDir, ATTACHMENT_MAX_BYTES: '4096',
+    // A reply while the session reconnects is retried until it is back: 8 attempts from 50 ms span ~13 s (the
+    // tests' default of 3 spans 350 ms, shorter than a reconnect on a loaded machine).
+    OUTBOUND_ATTEMPTS: '8',
   });
   hub = await startTestHub(config);
   for (const [name, role] of [['admin', 'admin'], ['ali', 'agent']] as const) {
@@ -128,7 +131,7 @@ test('QR -> paired -> messages in -> reply out with acks -> disconnected -> pair
   const sent = await waitFor(async () => {
     const m = await collectionsOf(hub.deps.models).Message.findById(reply.body.id).lean();
     return m?.delivery?.status === 'sent' ? m : undefined;
-  });
+  }, 20_000, 'the reply sent after the reconnect');
   const out = clients[0]!.sent.find((s) => s.id === sent.providerId)!;
   expect(out).toMatchObject({ chatId: customer, content: 'İade formunu gönderiyorum.' });
   clients[0]!.ack(out.id, 2);
