@@ -1,4 +1,4 @@
-import type { InboundMessageInput } from '../../src/domain/messages';
+import { dedupeKeyOf, type InboundMessageInput } from '../../src/domain/messages';
 import { toE164 } from '../phone';
 
 /** A webhook field Twilio always sends is missing or empty: the ingress answers 400 and stores nothing. */
@@ -47,7 +47,7 @@ export function normalizeTwilioMessage(form: Record<string, unknown>, defaultReg
   return {
     message: {
       channel,
-      dedupeKey: `${channel}:${sid}`,
+      dedupeKey: dedupeKeyOf(channel, sid),
       providerId: sid,
       from: { address, name: field('ProfileName') || undefined },
       text: [text, location].filter(Boolean).join('\n'),

@@ -1,7 +1,7 @@
 import type { Socket } from 'socket.io';
 import { z } from 'zod';
 import { Rooms, WidgetEvents } from '../../src/domain/events';
-import type { InboundMessage } from '../../src/domain/messages';
+import { dedupeKeyOf, type InboundMessage } from '../../src/domain/messages';
 import type { MessageView } from '../../src/domain/views';
 import type { IngressContext } from '../types';
 import { verifyToken, type WidgetTokenPayload } from './token';
@@ -84,7 +84,7 @@ function handleSocket(ctx: IngressContext, socket: Socket, session: WidgetTokenP
       const { clientId, text } = parsed.data;
       const message: InboundMessage = {
         channel: 'webchat',
-        dedupeKey: `webchat:${visitorId}:${clientId}`,
+        dedupeKey: dedupeKeyOf('webchat', `${visitorId}:${clientId}`),
         providerId: clientId,
         from: { address: visitorId, name: session.name, verified: session.verified },
         linkedIdentities: session.email ? [{ channel: 'email', address: session.email }] : undefined,

@@ -1,4 +1,4 @@
-import type { InboundMessageInput } from '../../src/domain/messages';
+import { dedupeKeyOf, type InboundMessageInput } from '../../src/domain/messages';
 import { tryE164 } from '../phone';
 
 /** The fields of a whatsapp-web.js Message we read (names as the library has them). */
@@ -57,7 +57,7 @@ export function normalizeWwebjsMessage(msg: WwebjsMessage, opts: { defaultRegion
   return {
     message: {
       channel: 'whatsapp',
-      dedupeKey: `whatsapp:${msg.id._serialized}`,
+      dedupeKey: dedupeKeyOf('whatsapp', msg.id._serialized),
       providerId: msg.id._serialized,
       from: { address, name: msg._data?.notifyName || undefined },
       text,

@@ -1,5 +1,4 @@
 import type { Socket } from 'socket.io';
-import { Types } from 'mongoose';
 import { z } from 'zod';
 import type { HubDeps } from '../deps';
 import { Rooms } from '../domain/events';

@@ -64,17 +64,13 @@ messageSchema.index({ providerId: 1 });
 // Serves: a customer's unified thread, a week at a time (`threadPage`).
 messageSchema.index({ tb: 1 });
 // Every message saved through the model (replies, notes, events) registers its thread week first; the raw inserts of
-// the inbound paths register theirs in the repository (insertInbound, ...).
+// the inbound path register theirs in the repository (insertInboundMany).
 messageSchema.pre('save', async function registerThreadWeek() {
   if (this.isNew && this.tb) await threadWeeksOf(this.db).register([this.tb]);
 });
 // ... and, once saved, joins its bucket where the thread cache holds it (src/store/thread-cache.ts).
 messageSchema.post('save', async function cacheInThread() {
   await threadCacheOf(this.db)?.added([this.toObject()]);
-});
-messageSchema.pre('insertMany', async function registerThreadWeeks(this: Model<MessageDoc>, next: () => void, docs: { tb?: string | null }[]) {
-  await threadWeeksOf(this.db).register(docs.flatMap((d) => (d.tb ? [d.tb] : [])));
-  next();
 });
 // Serves: one conversation's messages.
 messageSchema.index({ conversationId: 1, createdAt: -1 });
@@ -217,13 +213,6 @@ export function messageRepo(model: Model<MessageDoc>) {
     byProviderId: (providerId: string): Promise<StoredMessage | null> => one({ providerId }),
     /** Whether our outbound message with this provider id on this channel exists. Index: `providerId`. */
     hasOutbound: async (providerId: string, channel: Channel): Promise<boolean> => Boolean(await model.exists({ providerId, channel, direction: 'out' })),
-    /** Inserts a built inbound message document (inboundMessageDocument) as it is; a duplicate key rejects. */
-    async insertInbound(doc: StoredMessage): Promise<void> {
-      await weeks.register([String(doc.tb)]);
-      const stored = withoutNul(doc);
-      await model.collection.insertOne(stored);
-      await threadCacheOf(model.db)?.added([stored]);
-    },
     /** Inserts built inbound message documents as they are, unordered; duplicate keys reject with the driver's bulk write error (the rest are stored). */
     async insertInboundMany(docs: StoredMessage[]): Promise<void> {
       await weeks.register(docs.map((d) => String(d.tb)));

@@ -74,7 +74,12 @@ export function threadCache(redis: Redis, prefix: string): ThreadCache {
   const encode = (doc: { _id: unknown }) => [String(doc._id), EJSON.stringify(doc, { relaxed: false })];
   const byBucket = <T extends { tb?: string | null }>(docs: T[]) => {
     const out = new Map<string, T[]>();
-    for (const d of docs) if (d.tb) out.set(d.tb, [...(out.get(d.tb) ?? []), d]);
+    for (const d of docs) {
+      if (!d.tb) continue;
+      const list = out.get(d.tb);
+      if (list) list.push(d);
+      else out.set(d.tb, [d]);
+    }
     return out;
   };
   return {

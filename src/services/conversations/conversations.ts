@@ -1,5 +1,4 @@
 import type { Types } from 'mongoose';
-import type { Channel } from '../../domain/channels';
 import type { ConversationStatus } from '../../domain/views';
 import { isDuplicateKey, type StoredConversation, type Models } from '../../store';
 import { recordMetricEvents, resolvedFacts } from '../metrics/metrics';
@@ -46,16 +45,6 @@ async function openConversation(m: Models, customerId: Types.ObjectId, at: Date,
     // someone opened one meanwhile: use theirs below
   }
   return m.conversations.openFor(customerId, at);
-}
-
-/**
- * Timestamps after an inbound message, in one write. Idempotent, so a retried job can run it again: times only
- * move forward ($max), and waiting starts at the earliest unanswered message ($min on an absent field sets it).
- * Pending and snoozed conversations wake up on a customer message.
- */
-export async function touchInbound(m: Models, conversation: StoredConversation, at: Date, channel: Channel, text: string) {
-  const wake = conversation.status === 'pending' || conversation.status === 'snoozed';
-  return m.conversations.recordInbound(conversation._id, { at, earliest: at, channel, preview: preview(text), wake });
 }
 
 /**

@@ -378,7 +378,7 @@ async function readBackDuplicates(m: Models, dupes: Item[], failed: Set<Item>): 
 
 /**
  * Conversation timestamps for every stored message (new ones and duplicates, so a retry after a crash completes
- * them), one update per conversation with its latest message (same update as touchInbound). `views` holds the
+ * them), one update per conversation with its latest message (`conversations.recordInbound`). `views` holds the
  * conversations as updated; `ok` the items whose update succeeded.
  */
 async function touchConversations(m: Models, done: Item[]): Promise<{ ok: Set<Item>; views: Map<string, StoredConversation> }> {

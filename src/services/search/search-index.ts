@@ -109,6 +109,16 @@ async function termsOfCustomer(m: Models, customer: CustomerFields<'name' | 'ema
   return customerTerms({ name: customer.name, emails: [...new Set(emails)], phones });
 }
 
+/** A customer's postings (its terms above), dated by its creation unless `at` says otherwise. */
+async function customerPostings(
+  m: Models,
+  customer: Parameters<typeof termsOfCustomer>[1] & { createdAt?: Date | null },
+  identities?: { kind: string; address: string }[],
+  at = new Date(customer.createdAt ?? Date.now()),
+): Promise<Tagged[]> {
+  return (await termsOfCustomer(m, customer, identities)).map((term) => ({ term, posting: posting('c', term, customer._id, at) }));
+}
+
 /** The terms a customer is found by now (document and identities); [] if it does not exist. */
 export async function customerTermsOf(m: Models, customerId: Types.ObjectId | string): Promise<string[]> {
   const customer = await m.customers.byId(customerId);
@@ -127,9 +137,9 @@ export async function indexCustomer(
 ): Promise<number> {
   const customer = await m.customers.byId(customerId);
   if (!customer) return 0;
-  const terms = await termsOfCustomer(m, customer);
-  const at = new Date(customer.createdAt ?? Date.now());
-  const written = await write(m, 'c', terms.map((term) => ({ term, posting: posting('c', term, customer._id, at) })));
+  const tagged = await customerPostings(m, customer);
+  const terms = tagged.map((t) => t.term);
+  const written = await write(m, 'c', tagged);
   const stale = [...(opts.previousName ? customerTerms({ name: opts.previousName }) : []), ...(opts.staleTerms ?? [])];
   if (stale.length) {
     const now = new Set(terms);
@@ -150,8 +160,7 @@ export async function indexNewCustomer(
   profile: { name?: string | null; kind: string; address: string },
   at = new Date(),
 ): Promise<number> {
-  const terms = await termsOfCustomer(m, { _id: customerId, name: profile.name }, [{ kind: profile.kind, address: profile.address }]);
-  return write(m, 'c', terms.map((term) => ({ term, posting: posting('c', term, customerId, at) })));
+  return write(m, 'c', await customerPostings(m, { _id: customerId, name: profile.name }, [{ kind: profile.kind, address: profile.address }], at));
 }
 
 /**
@@ -163,10 +172,7 @@ export async function indexImported(
   docs: { customers: { customer: { _id: Types.ObjectId; name?: string | null; email?: string | null; phone?: string | null; createdAt?: Date }; identities: { kind: string; address: string }[] }[]; messages: IndexableMessage[] },
 ): Promise<number> {
   const customers: Tagged[] = [];
-  for (const { customer, identities } of docs.customers) {
-    const at = new Date(customer.createdAt ?? Date.now());
-    for (const term of await termsOfCustomer(m, customer, identities)) customers.push({ term, posting: posting('c', term, customer._id, at) });
-  }
+  for (const { customer, identities } of docs.customers) customers.push(...(await customerPostings(m, customer, identities)));
   return (await write(m, 'c', customers)) + (await write(m, 'm', docs.messages.flatMap(messagePostings)));
 }
 
@@ -200,8 +206,7 @@ export async function rebuildSearchIndex(
   await m.customers.eachBatch(size, async (customers) => {
     const tagged: Tagged[] = [];
     await inParallel(customers, async (c) => {
-      const at = new Date(c.createdAt ?? Date.now());
-      for (const term of await termsOfCustomer(m, c)) tagged.push({ term, posting: posting('c', term, c._id, at) });
+      tagged.push(...(await customerPostings(m, c)));
     });
     progress.postings += await persist('c', tagged);
     progress.customers += customers.length;
