@@ -28,7 +28,7 @@ import { messageIdFor } from './services/ingest/ingest';
 import { calendarClock, wireMetrics } from './services/metrics/metrics';
 import { wireSearch } from './services/search/search-index';
 import { effectiveSettings } from './services/sla/sla-settings';
-import { attachInboxIndex, attachThreadCache, connectStore, ensureIndexes, gridFsBlobStore, inboxIndex, maintainStore, models, threadCache } from './store';
+import { attachRedisState, connectStore, ensureIndexes, gridFsBlobStore, maintainStore, models } from './store';
 import { startWorkers, type WorkerSet } from '../workers';
 
 export type Role = 'hub' | 'worker' | 'all';
@@ -82,11 +82,10 @@ export async function startHub(config: Config, role: Role = 'all'): Promise<Hub>
   const events = new EventPublisher(redis, `${config.QUEUE_PREFIX}:socket.io`);
   const deps: HubDeps = { config, logger, db, models: models(db), redis, queues, events, blobs: gridFsBlobStore(db) };
   const closers: Array<() => Promise<void>> = [];
-  // Inbox pages and counts come from the inbox index in Redis, kept in step by every conversation write; built from
-  // the store when this Redis has none (one process builds it; docs/architecture.md, "Inbox index").
-  const detachIndex = attachInboxIndex(db, inboxIndex(redis, config.QUEUE_PREFIX));
-  // Thread pages read their weeks from a Redis cache the messages repository keeps (docs/architecture.md).
-  const detachThreadCache = attachThreadCache(db, threadCache(redis, config.QUEUE_PREFIX));
+  // Inbox pages and counts come from the inbox index in Redis and thread pages from the thread cache, both kept in
+  // step by the repositories' writes; the index is built from the store when this Redis has none (one process
+  // builds it; docs/architecture.md, "The store layer").
+  const detachRedisState = attachRedisState(db, redis, config.QUEUE_PREFIX);
   const stopMaintenance = maintainStore(db, (err) => logger.warn({ err }, 'store statistics refresh failed'));
   const indexed = await deps.models.conversations.ensureIndexed();
   if (indexed !== false) logger.info({ conversations: indexed }, 'inbox index built from the store');
@@ -160,7 +159,7 @@ export async function startHub(config: Config, role: Role = 'all'): Promise<Hub>
     deps, server, io, url,
     // Every step runs even if an earlier one fails (e.g. the store is already gone), so nothing is left open.
     async close() {
-      const steps = [...closers, async () => detachIndex(), async () => detachThreadCache(), async () => stopMaintenance(), () => queues.close(), () => redis.quit(), () => db.close()];
+      const steps = [...closers, async () => detachRedisState(), async () => stopMaintenance(), () => queues.close(), () => redis.quit(), () => db.close()];
       for (const step of steps) await step().catch((err: unknown) => logger.warn({ err }, 'shutdown step failed'));
     },
   };

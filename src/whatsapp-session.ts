@@ -13,7 +13,7 @@ import { storeAttachment } from './services/ingest/attachments';
 import { applyDeliveryReport } from './services/delivery/delivery-status';
 import { EventPublisher } from './services/events';
 import { sessionStatusKey } from './services/delivery/wa-session-status';
-import { connectStore, ensureIndexes, gridFsBlobStore, models, type BlobStore, type Models } from './store';
+import { attachRedisState, connectStore, ensureIndexes, gridFsBlobStore, models, type BlobStore, type Models } from './store';
 import { remoteAuthStore } from './store/wa-sessions';
 
 
@@ -45,6 +45,8 @@ export async function startWhatsAppSession(
   const db = await connectStore(config.MONGODB_URI, { embeddedPostgresqlUrl: config.FERRETDB_POSTGRESQL_URL });
   await ensureIndexes(db);
   const redis = redisConnection(config.REDIS_URL);
+  // Delivery receipts written here must reach the inbox index and the thread cache, as the hub's writes do.
+  const detachRedisState = attachRedisState(db, redis, config.QUEUE_PREFIX);
   const queues = createQueues(redis, config.QUEUE_PREFIX, { attempts: config.OUTBOUND_ATTEMPTS });
   const events = new EventPublisher(redis, `${config.QUEUE_PREFIX}:socket.io`);
   const blobs = gridFsBlobStore(db);
@@ -73,6 +75,7 @@ export async function startWhatsAppSession(
       await server.close();
       await session.stop();
       await queues.close();
+      detachRedisState();
       await redis.quit().catch(() => {});
       await db.close();
     },

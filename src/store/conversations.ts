@@ -104,7 +104,8 @@ const VERIFY_PER_PAGE = 3;
 
 /**
  * Keeps `index` in step with every conversation written through this connection and serves inbox pages and counts
- * from it. Each hub and worker process attaches one at start (src/hub.ts); returns the detachment.
+ * from it. Every process that writes attaches one at start (attachRedisState in src/store/index.ts); returns the
+ * detachment.
  */
 export function attachInboxIndex(db: Connection, index: InboxIndex): () => void {
   indexOf.set(db, index);

@@ -1,10 +1,13 @@
+import type { Redis } from 'ioredis';
 import type { Connection, Model } from 'mongoose';
 import { storeOptions } from './connection';
 import { maintainEmbeddedStore, refreshEmbeddedStatistics, tuneEmbeddedStore } from './embedded-tuning';
 import { agentModel, agentRepo } from './agents';
 import { auditModel, auditRepo } from './audit';
 import { cannedModel, cannedRepo } from './canned';
-import { conversationModel, conversationRepo, type StoredConversation } from './conversations';
+import { attachInboxIndex, conversationModel, conversationRepo, type StoredConversation } from './conversations';
+import { inboxIndex } from './inbox-index';
+import { attachThreadCache, threadCache } from './thread-cache';
 import { customerModel, customerRepo } from './customers';
 import { identityModel, identityRepo } from './identities';
 import { messageModel, messageRepo } from './messages';
@@ -81,4 +84,18 @@ export function maintainStore(db: Connection, onError: (err: unknown) => void): 
 export async function refreshStoreStatistics(db: Connection): Promise<void> {
   const { embeddedPostgresqlUrl } = storeOptions(db);
   if (embeddedPostgresqlUrl) await refreshEmbeddedStatistics(embeddedPostgresqlUrl, db.name);
+}
+
+/**
+ * Attaches what the repositories keep in Redis beside the store (the inbox index, the thread cache) to `db`: every
+ * process that writes through these repositories (hub, worker, the WhatsApp session) must, or the views go stale.
+ * Returns the detachment.
+ */
+export function attachRedisState(db: Connection, redis: Redis, prefix: string): () => void {
+  const detachIndex = attachInboxIndex(db, inboxIndex(redis, prefix));
+  const detachCache = attachThreadCache(db, threadCache(redis, prefix));
+  return () => {
+    detachCache();
+    detachIndex();
+  };
 }

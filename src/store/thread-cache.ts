@@ -58,7 +58,7 @@ function failed(replies: [Error | null, unknown][] | null): void {
 }
 
 const attached = new WeakMap<Connection, ThreadCache>();
-/** Makes the messages repository of `db` keep and read `cache` (each hub and worker process, src/hub.ts). */
+/** Makes the messages repository of `db` keep and read `cache` (every process that writes: attachRedisState). */
 export function attachThreadCache(db: Connection, cache: ThreadCache): () => void {
   attached.set(db, cache);
   return () => {

@@ -131,13 +131,16 @@ test('QR -> paired -> messages in -> reply out with acks -> disconnected -> pair
   const sent = await waitFor(async () => {
     const m = await collectionsOf(hub.deps.models).Message.findById(reply.body.id).lean();
     return m?.delivery?.status === 'sent' ? m : undefined;
-  }, 20_000, 'the reply sent after the reconnect');
+  });
   const out = clients[0]!.sent.find((s) => s.id === sent.providerId)!;
+  const threadStatus = async () => ((await api('ali', 'GET', `/customers/${stored.customerId}/thread`)).body as { items: { id: string; delivery: { status: string } }[] }).items.find((x) => x.id === reply.body.id)?.delivery.status;
+  expect(await threadStatus()).toBe('sent'); // the thread is read (and cached) before the receipts arrive
   expect(out).toMatchObject({ chatId: customer, content: 'İade formunu gönderiyorum.' });
   clients[0]!.ack(out.id, 2);
   await waitFor(async () => (await collectionsOf(hub.deps.models).Message.findById(reply.body.id).lean())?.delivery?.status === 'delivered' || undefined);
   clients[0]!.ack(out.id, 3);
   await waitFor(async () => (await collectionsOf(hub.deps.models).Message.findById(reply.body.id).lean())?.delivery?.status === 'read' || undefined);
+  expect(await threadStatus()).toBe('read'); // receipts written by the session process reach the cached thread
   clients[0]!.ack(out.id, 2); // late receipt: no step back
   await new Promise((r) => setTimeout(r, 200));
   expect((await collectionsOf(hub.deps.models).Message.findById(reply.body.id).lean())?.delivery?.status).toBe('read');
@@ -167,7 +170,7 @@ test('a reply right after the session drops is sent once the session is back', a
   const sent = await waitFor(async () => {
     const m = await collectionsOf(hub.deps.models).Message.findById(reply.body.id).lean();
     return m?.delivery?.status === 'sent' ? m : undefined;
-  });
+  }, 20_000, 'the reply sent after the reconnect');
   expect(clients[3]!.sent.map((s) => s.id)).toContain(sent.providerId);
 });
 
