@@ -9,7 +9,7 @@ import { createAgent, DuplicateError } from '../src/services/agents/agents';
 import { ingest } from '../src/services/ingest/ingest';
 import { redisConnection } from '../src/queues';
 import { wireSearch } from '../src/services/search/search-index';
-import { connectStore, ensureIndexes, models, type Models } from '../src/store';
+import { attachRedisState, connectStore, ensureIndexes, models, type Models } from '../src/store';
 
 // The seed signs nothing, so placeholder secrets only satisfy the config schema when the caller has none.
 const placeholder = 'seed-does-not-sign-anything-000000000000';
@@ -65,8 +65,10 @@ async function main() {
   try {
     await ensureIndexes(db);
     const m = models(db);
-    // The demo messages are indexed for search like any ingest: postings in the store, term counts in Redis.
+    // The demo messages are written like any ingest: search postings and term counts, and the inbox index and thread
+    // cache in Redis (a hub already running shows them at once).
     wireSearch(m, { redis, prefix: config.QUEUE_PREFIX });
+    attachRedisState(db, redis, config.QUEUE_PREFIX);
     const teamId = String(await m.teams.ensure('Destek'));
     const adminEmail = process.env.SEED_ADMIN_EMAIL ?? 'admin@kanal.local';
     const admin = await ensureAgent(m, { email: adminEmail, name: 'Yönetici', role: 'admin', password: process.env.SEED_ADMIN_PASSWORD, teamIds: [teamId] });
