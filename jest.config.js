@@ -3,7 +3,11 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/tests'],
+  // Channel tests live beside their channel (channels/<name>/*.test.ts); the conformance suite runs on every adapter.
+  roots: ['<rootDir>/tests', '<rootDir>/channels'],
+  // Every process registers the channels when it loads its config (src/config imports channels/index.ts); a test that
+  // imports one service alone gets the same registry here.
+  setupFiles: ['<rootDir>/tests/helpers/register-channels.ts'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }] },
   testTimeout: 30000,

@@ -11,7 +11,7 @@ export interface E2EOpts {
   /** No new max-rate sends after this many seconds (bounds the run when the hub is slow). */
   maxSeconds: number;
   latencySeconds: number;
-  /** The ingress' per-socket limit (channels/webchat: 20 messages / 10 s); the bench stays under it per socket. */
+  /** The hub's per-visitor send budget (WIDGET_RATE_SEND: 20 messages / 10 s); the bench stays under it per socket. */
   visitorLimit: { messages: number; windowMs: number };
   agent: { email: string; password: string };
   /**

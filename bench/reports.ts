@@ -13,7 +13,8 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { Types } from 'mongoose';
-import { CHANNELS } from '../src/domain/channels';
+import '../channels';
+import { channelNames } from '../src/domain/channels';
 import type { MetricEvent } from '../src/services/metrics/metrics';
 import { bucketDims, emptyEntry, HOUR_MS, incrementsOf, mergeEntry, monthRollupId, packEntry, targetsOf } from '../src/services/metrics/metrics-buckets';
 import { reportSummary, type ReportFilter } from '../src/services/metrics/metrics-report';
@@ -83,7 +84,7 @@ function buildBuckets(messages: number, end: number, teams: Types.ObjectId[], ag
     const team = Math.floor(rand() * TEAMS);
     const base = {
       conversationId: new Types.ObjectId(), teamId: teams[team]!, agentId: agents[team]![Math.floor(rand() * AGENTS_PER_TEAM)]!,
-      channel: CHANNELS[Math.floor(rand() * CHANNELS.length)]!,
+      channel: channelNames()[Math.floor(rand() * channelNames().length)]!,
     };
     let at = start + rand() * (end - start - 3 * 24 * HOUR_MS);
     add({ ...base, _id: '', type: 'opened', at: new Date(at) });

@@ -44,7 +44,7 @@ export async function runRoutingBench(opts: { mongoBase: string; redisUrl: strin
     const team = await collectionsOf(m).Team.create({ name: 'Bench', assignmentPolicy: 'least-busy' });
     for (let i = 0; i < AGENTS; i++) {
       const a = await createAgent(m, { email: `rt${i}-${opts.runId}@kanal.bench`, name: `Agent ${i}`, password: 'bench-password-1', role: 'agent', teamIds: [String(team._id)], capacity: N });
-      await collectionsOf(m).Agent.updateOne({ _id: a.id }, { $set: { presence: 'online', presenceSince: new Date() } });
+      await m.agents.setPresence(a.id, 'online', new Date());
     }
     // Seeded directly: this phase measures routing, not ingest.
     const now = Date.now();

@@ -1,10 +1,11 @@
 // `npm run bench`: phases run in order, each reported as ratios to a baseline measured in the same run (see
 // bench/README.md). `ingest`: web chat end to end (widget socket -> queue -> worker -> store -> agent socket)
 // against the floors of its two substrates (bare BullMQ, bare driver inserts); `console`: the agent console's
-// first pages on a large store; `email`: SMTP intake vs a bare smtp-server, and the hub's RSS with a 10 MB attachment.
+// first pages on a large store; `email`: SMTP intake vs a bare smtp-server, and the hub's RSS with a 10 MB attachment and with 20 maximal mails at once.
 // `routing`: routing decisions/s vs bare Redis Lua calls (bench/routing.ts).
 // `reports`: report generation time for 90 days at 1M vs 10k messages (bench/reports.ts).
 // `scale`: inbox, counts, thread, search, identity and ingest at empty, 10 % and 100 % of a year of history (bench/scale.ts).
+// `flood`: p99 of another visitor's messages, /api/me and /healthz while one visitor floods the widget (bench/flood.ts).
 // BENCH_ONLY=ingest,console,email,routing selects phases; `scale` runs only when named there.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -13,7 +14,9 @@ import { Redis } from 'ioredis';
 import { createAgent } from '../src/services/agents/agents';
 import { connectStore, ensureIndexes, models, type Db } from '../src/store';
 import { runConsoleBench } from './console';
+import { runCrmBench } from './crm';
 import { runEmailBench } from './email';
+import { runFloodBench } from './flood';
 import { runRoutingBench } from './routing';
 import { runReportsBench } from './reports';
 import { runScaleBench, SCALE_BUDGET_S } from './scale';
@@ -26,7 +29,7 @@ import { collectionsOf } from '../src/store/collections';
 
 const N = envInt('BENCH_N', 3000, 10, 200_000);
 const SOCKETS = envInt('BENCH_SOCKETS', 200, 1, 2000);
-// channels/webchat/ingress.ts RATE_LIMIT: 20 messages per 10 s per socket (a small margin is kept).
+// WIDGET_RATE_SEND: 20 messages per 10 s per visitor (a small margin is kept; the per-address budget is off, bench/hub.ts).
 const VISITOR_LIMIT = { messages: envInt('BENCH_VISITOR_LIMIT', 19, 1, 1_000_000), windowMs: envInt('BENCH_VISITOR_WINDOW_MS', 10_250, 1, 3_600_000) };
 const WINDOW = envInt('BENCH_WINDOW', 64, 1, 10_000);
 const CONCURRENCY = envInt('BENCH_CONCURRENCY', 16, 1, 1000);
@@ -42,10 +45,10 @@ const PROFILE_N = envInt('BENCH_PROFILE_N', 100, 0, 100_000);
 const PROFILE_PRELOAD = envInt('BENCH_PROFILE_PRELOAD', 0, 0, 1_000_000);
 const INPROCESS = process.env.BENCH_INPROCESS === '1';
 /** Each phase with the share of the default deadline it needs; a phase returns what goes under its name in the JSON. */
-const PHASE_BUDGET_S: Record<string, number> = { ingest: 175, console: 120, email: 90, routing: 60, reports: 420, scale: SCALE_BUDGET_S };
+const PHASE_BUDGET_S: Record<string, number> = { ingest: 175, console: 120, email: 300, routing: 60, reports: 420, flood: 600, scale: SCALE_BUDGET_S, crm: 900 };
 const ONLY = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',').map((p) => p.trim()) : null;
-/** Phases that run only when BENCH_ONLY names them (`scale` seeds a year of history: up to 90 minutes at 1M messages). */
-const OPT_IN = new Set(['scale']);
+/** Phases that run only when BENCH_ONLY names them (`scale` seeds a year of history: up to 90 minutes at 1M messages; `crm` seeds 100k customers). */
+const OPT_IN = new Set(['scale', 'crm']);
 const selected = (phase: string) => (ONLY ? ONLY.includes(phase) : !OPT_IN.has(phase));
 const DEADLINE_MS = envInt('BENCH_DEADLINE_MS', Object.keys(PHASE_BUDGET_S).filter(selected).reduce((t, p) => t + PHASE_BUDGET_S[p]! * 1000, 0), 10_000, 24 * 3_600_000);
 
@@ -216,7 +219,7 @@ async function main() {
   cleanups.push(async () => {
     const db = await connectStore(`${MONGO_BASE}/${dbName}`, STORE_OPTIONS);
     try {
-      for (const suffix of ['', '_fi', '_fm', '_fo', '_pr', '_ip', '_rpsmall', '_rplarge', '_scale']) await db.useDb(`${dbName}${suffix}`).dropDatabase().catch(() => {});
+      for (const suffix of ['', '_fi', '_fm', '_fo', '_pr', '_ip', '_rpsmall', '_rplarge', '_scale', '_flood', '_crm']) await db.useDb(`${dbName}${suffix}`).dropDatabase().catch(() => {});
     } finally {
       await db.close();
     }
@@ -230,6 +233,8 @@ async function main() {
     email: () => runEmailBench({ mongoBase: MONGO_BASE, redisUrl: REDIS_URL, runId, log }),
     routing: () => runRoutingBench({ mongoBase: MONGO_BASE, redisUrl: REDIS_URL, runId, log }),
     reports: () => runReportsBench({ mongoBase: MONGO_BASE, redisUrl: REDIS_URL, runId, log }),
+    flood: () => runFloodBench({ mongoBase: MONGO_BASE, redisUrl: REDIS_URL, runId, log, onCleanup: (fn) => cleanups.push(fn) }),
+    crm: () => runCrmBench({ mongoBase: MONGO_BASE, redisUrl: REDIS_URL, runId, log }),
     scale: () => runScaleBench({
       mongoBase: MONGO_BASE, redisUrl: REDIS_URL, runId, log, onCleanup: (fn) => cleanups.push(fn),
       deadline: Math.min(runDeadline, Date.now() + SCALE_BUDGET_S * 1000),

@@ -263,8 +263,8 @@ export function agentDoc(plan: ScalePlan, i: number, passwordHash: string): Doc 
   const at = new Date(plan.nowMs - YEAR - 30 * DAY);
   return {
     _id: a._id, email: a.email, name: a.name, passwordHash, role: i === plan.agents.length - 1 ? 'supervisor' : 'agent',
-    teamIds: [plan.teams[a.teamIndex]!._id], languages: a.languages, skills: [], capacity: 8, presence: 'offline', presenceSince: null,
-    disabled: false, settings: { language: 'tr', sound: true }, createdAt: at, updatedAt: at, __v: 0,
+    teamIds: [plan.teams[a.teamIndex]!._id], languages: a.languages, skills: [], capacity: 8,
+    disabled: false, createdAt: at, updatedAt: at, __v: 0,
   };
 }
 

@@ -1,8 +1,13 @@
 import type { Router } from 'express';
+import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import type { Namespace } from 'socket.io';
 import type { Readable } from 'node:stream';
-import type { Attachment, ChannelAdapter, DeliveryReport, InboundMessage } from '../src/domain/messages';
+import type { z } from 'zod';
+import type { SetupSection } from '../src/domain/channel-setup';
+import type { ChannelDescriptor } from '../src/domain/channels';
+import type { Attachment, ChannelAdapter, DeliveryReport, InboundMessageInput } from '../src/domain/messages';
+import type { RateDecision, VisitorAction, VisitorSubject } from '../src/domain/rate-limit';
 import type { MessageView } from '../src/domain/views';
 
 /**
@@ -13,9 +18,33 @@ export interface IngressContext {
   router: Router;
   /** Socket.IO namespace for channels with a client session (web chat). */
   widgetNamespace: Namespace;
-  enqueueInbound(message: InboundMessage): Promise<void>;
+  /**
+   * Fits the message to the one inbound schema and queues it; resolves once it is in Redis (acknowledge only then).
+   * Rejects with InvalidInboundError for a message that cannot be stored (refuse it: 4xx, SMTP 5xx or quarantine,
+   * error ack). Takes over the message's stored attachments: they are removed unless the message is queued.
+   */
+  enqueueInbound(message: InboundMessageInput): Promise<void>;
+  /** Removes attachments stored for a message that will not be handed to enqueueInbound (a failure before it). */
+  discardAttachments(attachments: Attachment[]): Promise<void>;
   /** The customer-visible thread of a web chat visitor (no notes or events), newest last. */
   visitorHistory(visitorId: string, opts: { before?: string; limit: number }): Promise<MessageView[]>;
+  /**
+   * Draws one `action` of a web chat visitor on its budgets (per visitor and per client address, kept in Redis so
+   * they hold across hub nodes). Ask before doing any work for the request.
+   */
+  rateLimit(action: VisitorAction, who: VisitorSubject): Promise<RateDecision>;
+  /**
+   * Milliseconds this hub node already knows `rateLimit` would refuse that request for (0: it does not know, ask
+   * `rateLimit`). Synchronous, no Redis call, counts nothing: lets a flood be refused before its body is even read.
+   */
+  rateLimitRefusal(action: VisitorAction, who: VisitorSubject): number;
+  /** The client address of a request Express did not see (a socket handshake), under TRUST_PROXY like `req.ip`. */
+  clientAddress(req: IncomingMessage): string;
+  /**
+   * Stores custom attributes the host site signed for a web chat user (strict identity mode) on that visitor's
+   * customer; the hub keeps only defined keys with values valid for their type.
+   */
+  signedAttributes?(visitorId: string, attributes: Record<string, unknown>): Promise<void>;
   /** Tells the agents watching this visitor's open conversation that the visitor is typing (or stopped). */
   visitorTyping(visitorId: string, typing: boolean): Promise<void>;
   /**
@@ -66,7 +95,18 @@ export interface AdapterContext {
   env: NodeJS.ProcessEnv;
 }
 
-export interface ChannelModule {
+/**
+ * A channel: one folder under channels/ exporting one of these, and one line in channels/index.ts. The core reads
+ * only this (and the descriptor part registered in src/domain/channels.ts); it never names a channel.
+ */
+export interface ChannelModule extends ChannelDescriptor {
+  /**
+   * The channel's environment settings, composed into the root config (src/config) and validated once at start.
+   * Its validated values reach the channel as strings in `ctx.env` and, typed, in `ReplyContext.settings`.
+   */
+  readonly config?: z.ZodRawShape;
+  /** The admin console's setup card for this channel, from the validated config and the hub's public URL. */
+  setup?(settings: Readonly<Record<string, unknown>>, publicUrl: string): SetupSection;
   createAdapter(ctx: AdapterContext): ChannelAdapter;
   mountIngress?(ctx: IngressContext): void | IngressHandle | Promise<void | IngressHandle>;
 }

@@ -52,6 +52,7 @@ const repositoryOnly = [
   { collection: 'team policies', repository: 'src/store/sla.ts, `teamPolicies` on Models', patterns: [/\bteamPolicyModel\b/, /\.TeamPolicy\./] },
   { collection: 'canned responses', repository: 'src/store/canned.ts, `canned` on Models', patterns: [/\bcannedModel\b/, /\.Canned\./] },
   { collection: 'metric events', repository: 'src/store/metric-events.ts, `metricEvents` on Models', patterns: [/\bmetricEventModel\b/, /\.MetricEvent\./] },
+  { collection: 'settings', repository: 'src/store/settings.ts, `settings` on Models', patterns: [/\bsettingModel\b/, /\.Setting\./] },
   { collection: 'metric buckets', repository: 'src/store/metric-buckets.ts, `metricBuckets` on Models', patterns: [/\bmetricBucketModel\b/, /\.MetricBucket\./, /\bmetricMonthModel\b/, /\.MetricMonth\./] },
 ];
 for (const [file, imports] of graph) {

@@ -1,4 +1,5 @@
-// Seeds a local hub: an admin, a "Destek" team, a supervisor, an agent and a few demo conversations.
+// Seeds a local hub: an admin, the default routing team (ROUTING_DEFAULT_TEAM, else "Destek"; least-busy), a
+// supervisor, an agent and a few demo conversations, queued for routing in that team (the worker routes them).
 // Idempotent: existing accounts are left alone and demo messages carry fixed dedupe keys, so running it again
 // changes nothing. Usage: MONGODB_URI=... node --import tsx scripts/seed.ts (npm run seed / npm start set it up).
 import { randomBytes } from 'node:crypto';
@@ -7,8 +8,12 @@ import type { InboundMessage } from '../src/domain/messages';
 import type { Role } from '../src/domain/views';
 import { createAgent, DuplicateError } from '../src/services/agents/agents';
 import { ingest } from '../src/services/ingest/ingest';
-import { redisConnection } from '../src/queues';
+import { createQueues, redisConnection } from '../src/queues';
+import { DEFAULT_TEAM_NAME, ensureDefaultTeam } from '../src/services/routing/default-team';
+import { enqueueRouting } from '../src/services/routing/routing';
 import { wireSearch } from '../src/services/search/search-index';
+import { calendarClock, wireMetrics } from '../src/services/metrics/metrics';
+import { effectiveSettings } from '../src/services/sla/sla-settings';
 import { attachRedisState, connectStore, ensureIndexes, models, type Models } from '../src/store';
 
 // The seed signs nothing, so placeholder secrets only satisfy the config schema when the caller has none.
@@ -62,19 +67,28 @@ const demo: InboundMessage[] = [
 async function main() {
   const db = await connectStore(config.MONGODB_URI, { embeddedPostgresqlUrl: config.FERRETDB_POSTGRESQL_URL });
   const redis = redisConnection(config.REDIS_URL);
+  const queues = createQueues(redis, config.QUEUE_PREFIX);
   try {
     await ensureIndexes(db);
     const m = models(db);
     // The demo messages are written like any ingest: search postings and term counts, and the inbox index and thread
     // cache in Redis (a hub already running shows them at once).
     wireSearch(m, { redis, prefix: config.QUEUE_PREFIX });
+    // Their metric facts go to the hub's bucket feed as live ones do: without it, reports never counted the demo's
+    // email and SMS messages (only web chat written later through a running hub).
+    wireMetrics(m, { redis, prefix: config.QUEUE_PREFIX, clock: calendarClock(async (teamId) => (await effectiveSettings(m, teamId)).calendar) });
     attachRedisState(db, redis, config.QUEUE_PREFIX);
-    const teamId = String(await m.teams.ensure('Destek'));
+    const teamName = config.ROUTING_DEFAULT_TEAM ?? DEFAULT_TEAM_NAME;
+    const teamId = String(await ensureDefaultTeam(m, teamName));
     const adminEmail = process.env.SEED_ADMIN_EMAIL ?? 'admin@kanal.local';
     const admin = await ensureAgent(m, { email: adminEmail, name: 'Yönetici', role: 'admin', password: process.env.SEED_ADMIN_PASSWORD, teamIds: [teamId] });
     const supervisor = await ensureAgent(m, { email: 'supervisor@kanal.local', name: 'Selin Kaya', role: 'supervisor', teamIds: [teamId] });
     const agent = await ensureAgent(m, { email: 'agent@kanal.local', name: 'Emre Demir', role: 'agent', teamIds: [teamId] });
-    for (const msg of demo) await ingest(m, null, msg);
+    for (const msg of demo) {
+      // As the inbound worker does: an opening is routed (by the hub's worker, into the default team).
+      const r = await ingest(m, null, msg);
+      if (r.opened) await enqueueRouting(queues.routing, r.conversationId, r.messageId);
+    }
 
     // Passwords are printed once, at creation; a generated one is never stored anywhere else.
     const lines = [
@@ -82,12 +96,13 @@ async function main() {
       ['supervisor', 'supervisor@kanal.local', supervisor, false],
       ['agent', 'agent@kanal.local', agent, false],
     ] as const;
-    console.log('Kanal seed done (team "Destek", demo conversations).');
+    console.log(`Kanal seed done (team "${teamName}", demo conversations).`);
     for (const [role, email, r, fromEnv] of lines) {
       if (!r.created) console.log(`  ${role.padEnd(10)} ${email} (exists, password unchanged)`);
       else console.log(`  ${role.padEnd(10)} ${email}  password: ${fromEnv ? '(from SEED_ADMIN_PASSWORD)' : r.password}`);
     }
   } finally {
+    await queues.close();
     redis.disconnect();
     await db.close();
   }

@@ -24,6 +24,8 @@ const services = await startServices();
 const env = {
   ...secrets,
   ...process.env,
+  // Routing works out of the box: conversations without a team go to this one (the seed and the hub create it).
+  ROUTING_DEFAULT_TEAM: process.env.ROUTING_DEFAULT_TEAM ?? 'Destek',
   REDIS_URL: services.redisUrl,
   MONGODB_URI: process.env.MONGODB_URI ?? `${services.mongoBase}/kanal`,
   ...(services.postgresqlUrl ? { FERRETDB_POSTGRESQL_URL: services.postgresqlUrl } : {}),

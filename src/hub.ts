@@ -1,7 +1,7 @@
 import http from 'node:http';
 import path from 'node:path';
 import { createAdapter } from '@socket.io/redis-adapter';
-import express from 'express';
+import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { Server } from 'socket.io';
 import { channelModules } from '../channels';
@@ -9,25 +9,34 @@ import type { AdapterContext } from '../channels/types';
 import type { Config } from './config';
 import type { HubDeps } from './deps';
 import { Namespaces } from './domain/events';
-import { emailConfigShape } from './domain/email-config';
 import { mountApi } from './http';
+import { csatPageRouter } from './http/csat-page';
+import { csatWiringFrom, wireCsat } from './services/csat/csat-wiring';
 import { consoleStatic } from './http/console-static';
 import { hostGuard } from './http/host-guard';
-import { errorHandler } from './http/errors';
+import { clientAddressOf } from './http/client-address';
+import { errorBody, errorHandler, HTTP_STATUS } from './http/errors';
 import { healthRouter } from './http/health';
 import { createLogger } from './logger';
-import { createQueues, enqueueInbound, redisConnection } from './queues';
+import { createQueues, publishingClient, redisConnection } from './queues';
+import { webhookDepsOf } from './services/webhooks/webhooks';
+import { webhookObserver } from './services/webhooks/webhook-observer';
 import { attachAgentNamespace } from './realtime/agents';
+import { backfillAttachmentKeysOnce } from './services/access/attachment-keys';
 import { EventPublisher } from './services/events';
 import { visitorHistory, visitorTyping } from './services/conversations/threads';
+import { applyWidgetAttributes } from './services/crm/attributes';
 import type { AdapterRegistry } from './services/delivery/delivery';
 import { applyDeliveryReport } from './services/delivery/delivery-status';
-import { storeAttachment } from './services/ingest/attachments';
+import { discardAttachments, storeAttachment } from './services/ingest/attachments';
+import { acceptInbound } from './services/ingest/inbound-intake';
 import { routingDeps } from './services/routing/routing';
 import { messageIdFor } from './services/ingest/ingest';
 import { calendarClock, wireMetrics } from './services/metrics/metrics';
 import { wireSearch } from './services/search/search-index';
 import { effectiveSettings } from './services/sla/sla-settings';
+import { visitorLimits } from './services/rate-limit/visitor-limits';
+import { keepSegmentStamps } from './services/crm/segment-stamps';
 import { attachRedisState, connectStore, ensureIndexes, gridFsBlobStore, maintainStore, models } from './store';
 import { startWorkers, type WorkerSet } from '../workers';
 
@@ -36,6 +45,8 @@ export type Role = 'hub' | 'worker' | 'all';
 export interface Hub {
   deps: HubDeps;
   server?: http.Server;
+  /** The Express app (tests read its route table). */
+  app?: Express;
   io?: Server;
   url?: string;
   close(): Promise<void>;
@@ -43,17 +54,11 @@ export interface Hub {
 
 const root = path.resolve(__dirname, '..');
 
-/** What channels read from the environment, with the secrets taken from the validated config. */
+/** What channels read from the environment: each channel's own validated settings (ChannelModule.config), as strings. */
 function channelEnv(config: Config): NodeJS.ProcessEnv {
-  const phone = {
-    TWILIO_ACCOUNT_SID: config.TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN: config.TWILIO_AUTH_TOKEN, TWILIO_API_BASE: config.TWILIO_API_BASE,
-    TWILIO_FROM_NUMBER: config.TWILIO_FROM_NUMBER, TWILIO_MESSAGING_SERVICE_SID: config.TWILIO_MESSAGING_SERVICE_SID,
-    TWILIO_WHATSAPP_FROM: config.TWILIO_WHATSAPP_FROM, PHONE_DEFAULT_REGION: config.PHONE_DEFAULT_REGION,
-    WHATSAPP_ROUTE: config.WHATSAPP_ROUTE, WWEBJS_GROUPS: config.WWEBJS_GROUPS, PUBLIC_URL: config.PUBLIC_URL,
-    WWEBJS_CONTROL_URL: config.WWEBJS_CONTROL_URL, WWEBJS_CONTROL_TOKEN: config.WWEBJS_CONTROL_TOKEN,
-  };
-  const email = Object.fromEntries(Object.keys(emailConfigShape).flatMap((k) => { const v = config[k as keyof Config]; return v === undefined ? [] : [[k, String(v)]]; }));
-  return { ...process.env, ...email, WIDGET_TOKEN_SECRET: config.WIDGET_TOKEN_SECRET, WIDGET_IDENTITY_SECRET: config.WIDGET_IDENTITY_SECRET, ...phone };
+  const keys = channelModules.flatMap((m) => Object.keys(m.config ?? {}));
+  const own = Object.fromEntries(keys.flatMap((k) => { const v = config[k as keyof Config]; return v === undefined ? [] : [[k, String(v)]]; }));
+  return { ...process.env, ...own, PUBLIC_URL: config.PUBLIC_URL };
 }
 
 export function buildAdapters(deps: Pick<HubDeps, 'events' | 'logger' | 'config' | 'blobs' | 'models'>): AdapterRegistry {
@@ -64,9 +69,7 @@ export function buildAdapters(deps: Pick<HubDeps, 'events' | 'logger' | 'config'
     logger: deps.logger,
     env: channelEnv(deps.config),
   };
-  const registry: AdapterRegistry = {};
-  for (const [channel, mod] of Object.entries(channelModules)) registry[channel as keyof AdapterRegistry] = mod!.createAdapter(ctx);
-  return registry;
+  return Object.fromEntries(channelModules.map((mod) => [mod.name, mod.createAdapter(ctx)]));
 }
 
 /** Starts one process of the hub: HTTP + Socket.IO + ingress ('hub'), BullMQ workers ('worker'), or both. */
@@ -79,37 +82,53 @@ export async function startHub(config: Config, role: Role = 'all'): Promise<Hub>
     attempts: config.OUTBOUND_ATTEMPTS,
     backoff: { type: 'exponential', delay: config.OUTBOUND_BACKOFF_MS },
   });
-  const events = new EventPublisher(redis, `${config.QUEUE_PREFIX}:socket.io`);
+  const unpublished = (err: unknown) => logger.warn({ err }, 'realtime event not published');
+  const events = new EventPublisher(publishingClient(redis, unpublished), `${config.QUEUE_PREFIX}:socket.io`);
   const deps: HubDeps = { config, logger, db, models: models(db), redis, queues, events, blobs: gridFsBlobStore(db) };
+  // Outgoing webhooks follow what is published (src/services/webhooks/webhook-observer.ts).
+  events.observe(webhookObserver(webhookDepsOf(deps)));
   const closers: Array<() => Promise<void>> = [];
   // Inbox pages and counts come from the inbox index in Redis and thread pages from the thread cache, both kept in
   // step by the repositories' writes; the index is built from the store when this Redis has none (one process
   // builds it; docs/architecture.md, "The store layer").
   const detachRedisState = attachRedisState(db, redis, config.QUEUE_PREFIX);
+  // A customer's unresolved conversation follows them into and out of segment views (src/services/crm/segment-stamps.ts).
+  const stopSegmentStamps = keepSegmentStamps(db, deps.models, events, logger);
   const stopMaintenance = maintainStore(db, (err) => logger.warn({ err }, 'store statistics refresh failed'));
   const indexed = await deps.models.conversations.ensureIndexed();
   if (indexed !== false) logger.info({ conversations: indexed }, 'inbox index built from the store');
+  // The customer directory (filters and sorts of the Customers page) lives in Redis the same way.
+  const directory = await deps.models.directory.ensureBuilt();
+  if (directory !== false) logger.info({ customers: directory }, 'customer directory built from the store');
   // Business time in metrics: the team's calendar (or the default one) from the SLA settings.
   // Search: the term directory (counts per term and month) lives in Redis (src/services/search/search-index.ts).
   wireSearch(deps.models, { redis, prefix: config.QUEUE_PREFIX });
+  // Survey links: signed with CSAT_LINK_SECRET, pointing at PUBLIC_URL (or this hub once it listens, below).
+  wireCsat(deps.models, csatWiringFrom(config));
   wireMetrics(deps.models, { redis, prefix: config.QUEUE_PREFIX, clock: calendarClock(async (teamId) => (await effectiveSettings(deps.models, teamId)).calendar) });
 
   let workers: WorkerSet | undefined;
   if (role !== 'hub') {
+    // In the background: a pass over older messages, once per store (src/services/access/attachment-keys.ts).
+    void backfillAttachmentKeysOnce(deps.models, logger).catch((err: unknown) => logger.warn({ err }, 'attachment key backfill failed'));
     workers = startWorkers({
       connection: redis, prefix: config.QUEUE_PREFIX, models: deps.models, events,
       adapters: buildAdapters(deps), concurrency: config.WORKER_CONCURRENCY, lockMs: config.WORKER_LOCK_MS, logger,
+      role, heartbeatMs: config.WORKER_HEARTBEAT_MS,
       routing: routingDeps(deps),
       queues,
+      blobs: deps.blobs,
+      webhooks: webhookDepsOf(deps),
     });
     closers.push(() => workers!.close());
   }
 
   let server: http.Server | undefined;
+  let app: Express | undefined;
   let io: Server | undefined;
   let url: string | undefined;
   if (role !== 'worker') {
-    const app = express();
+    app = express();
     app.disable('x-powered-by');
     app.set('trust proxy', trustProxy(config.TRUST_PROXY));
     app.use(hostGuard);
@@ -118,17 +137,29 @@ export async function startHub(config: Config, role: Role = 'all'): Promise<Hub>
     server = http.createServer(app);
     const pub = redis.duplicate();
     const sub = redis.duplicate();
-    io = new Server(server, { adapter: createAdapter(pub, sub, { key: `${config.QUEUE_PREFIX}:socket.io` }), serveClient: false });
-    mountApi(app, deps);
-    attachAgentNamespace(io.of(Namespaces.agents), deps);
+    io = new Server(server, { adapter: createAdapter(publishingClient(pub, unpublished), sub, { key: `${config.QUEUE_PREFIX}:socket.io` }), serveClient: false });
+    // Channel routes before the API's: a flood of widget session requests is answered without walking the API's
+    // route table (the channels' few routes cost an agent's request little).
     const channelRouter = express.Router();
-    for (const mod of Object.values(channelModules)) {
-      const handle = await mod!.mountIngress?.({
+    app.use(channelRouter);
+    mountApi(app, deps);
+    app.use(csatPageRouter(deps)); // the survey page behind the signed links (public, token-gated)
+    attachAgentNamespace(io.of(Namespaces.agents), deps);
+    const limits = visitorLimits(redis, config.QUEUE_PREFIX, {
+      session: config.WIDGET_RATE_SESSION, connect: config.WIDGET_RATE_CONNECT, send: config.WIDGET_RATE_SEND, history: config.WIDGET_RATE_HISTORY, typing: config.WIDGET_RATE_TYPING,
+    }, (err) => logger.warn({ err }, 'rate limiter unavailable: requests pass unlimited'));
+    for (const mod of channelModules) {
+      const handle = await mod.mountIngress?.({
         router: channelRouter,
         widgetNamespace: io.of(Namespaces.widget),
-        enqueueInbound: (message) => enqueueInbound(queues, message),
-        visitorHistory: (visitorId, opts) => visitorHistory(deps.models, visitorId, opts),
-        visitorTyping: (visitorId, typing) => visitorTyping(deps.models, events, visitorId, typing),
+        enqueueInbound: (message) => acceptInbound({ blobs: deps.blobs, queues, maxAttachmentBytes: config.ATTACHMENT_MAX_BYTES, logger }, message),
+        discardAttachments: (attachments) => discardAttachments(deps.blobs, attachments, logger),
+        visitorHistory: (visitorId, opts) => visitorHistory(deps.models, mod.name, visitorId, opts),
+        visitorTyping: (visitorId, typing) => visitorTyping(deps.models, events, mod.name, visitorId, typing),
+        signedAttributes: (visitorId, attributes) => applyWidgetAttributes(deps.models, visitorId, attributes),
+        rateLimit: (action, who) => limits.check(action, who),
+        rateLimitRefusal: (action, who) => limits.refusedFor(action, who),
+        clientAddress: clientAddressOf(app),
         storeAttachment: (input) => storeAttachment(deps.blobs, input, config.ATTACHMENT_MAX_BYTES),
         reportDelivery: (report) => applyDeliveryReport(deps.models, events, report),
         quarantine: (record) => deps.models.quarantine.add(record),
@@ -139,27 +170,28 @@ export async function startHub(config: Config, role: Role = 'all'): Promise<Hub>
       });
       if (handle) closers.unshift(() => handle.close()); // listeners and pollers stop before the store closes
     }
-    app.use(channelRouter);
     app.use(express.static(path.join(root, 'public'), { index: false, maxAge: '1h' }));
     app.use(consoleStatic(path.join(root, 'agent-ui', 'dist')));
-    app.use((_req, res) => res.status(404).json({ error: 'not found' }));
+    app.use((_req, res) => res.status(HTTP_STATUS.not_found).json(errorBody('not_found', 'not found')));
     app.use(errorHandler(logger)); // channel routes too answer errors as JSON, never an HTML stack page
     await new Promise<void>((resolve) => server!.listen(config.PORT, config.HOST, resolve));
     const addr = server.address();
     url = typeof addr === 'object' && addr ? `http://${config.HOST}:${addr.port}` : undefined;
+    if (!config.PUBLIC_URL && url) wireCsat(deps.models, csatWiringFrom(config, url));
     closers.unshift(async () => {
       // Stop taking new connections first, then let in-flight work finish.
       await new Promise<void>((resolve) => { io!.close(() => resolve()); });
+      // Best effort at shutdown: a connection that is already gone has nothing left to close.
       await Promise.all([pub.quit().catch(() => {}), sub.quit().catch(() => {})]);
       await new Promise<void>((resolve) => server!.close(() => resolve()));
     });
   }
 
   return {
-    deps, server, io, url,
+    deps, server, app, io, url,
     // Every step runs even if an earlier one fails (e.g. the store is already gone), so nothing is left open.
     async close() {
-      const steps = [...closers, async () => detachRedisState(), async () => stopMaintenance(), () => queues.close(), () => redis.quit(), () => db.close()];
+      const steps = [...closers, async () => stopSegmentStamps(), async () => detachRedisState(), async () => stopMaintenance(), () => queues.close(), () => redis.quit(), () => db.close()];
       for (const step of steps) await step().catch((err: unknown) => logger.warn({ err }, 'shutdown step failed'));
     },
   };

@@ -1,5 +1,6 @@
 import { loadConfigOrExit } from './config';
 import { startHub, type Role } from './hub';
+import { ensureDefaultTeam } from './services/routing/default-team';
 
 const role = (process.argv[2] ?? 'all') as Role;
 if (!['hub', 'worker', 'all'].includes(role)) {
@@ -11,6 +12,9 @@ async function main() {
   const config = loadConfigOrExit();
   const hub = await startHub(config, role);
   const log = hub.deps.logger;
+  // A default team named in the environment exists from the first start, with a policy that assigns: otherwise
+  // conversations would be routed to a team that is not there and wait unrouted.
+  if (config.ROUTING_DEFAULT_TEAM) await ensureDefaultTeam(hub.deps.models, config.ROUTING_DEFAULT_TEAM);
   log.info({ role, url: hub.url }, hub.url ? `Kanal ${role} listening on ${hub.url}` : `Kanal ${role} started`);
 
   let stopping = false;

@@ -6,12 +6,14 @@ import { wwebjsClientFactory, wwebjsMedia, type RemoteAuthOptions } from '../cha
 import { WhatsAppSession, type SessionSink, type SessionStatus, type WwebjsClient } from '../channels/whatsapp/session';
 import { ConfigError, type Config } from './config';
 import { AgentEvents } from './domain/events';
-import { inboundMessageSchema } from './domain/messages';
 import { createLogger } from './logger';
-import { createQueues, enqueueInbound, redisConnection, type QueueSet } from './queues';
+import { createQueues, publishingClient, redisConnection, type QueueSet } from './queues';
 import { storeAttachment } from './services/ingest/attachments';
+import { acceptInbound } from './services/ingest/inbound-intake';
 import { applyDeliveryReport } from './services/delivery/delivery-status';
 import { EventPublisher } from './services/events';
+import { webhookDepsOf } from './services/webhooks/webhooks';
+import { webhookObserver } from './services/webhooks/webhook-observer';
 import { sessionStatusKey } from './services/delivery/wa-session-status';
 import { attachRedisState, connectStore, ensureIndexes, gridFsBlobStore, models, type BlobStore, type Models } from './store';
 import { remoteAuthStore } from './store/wa-sessions';
@@ -24,7 +26,8 @@ export function hubSessionSink(d: { config: Config; redis: Redis; queues: QueueS
       await d.redis.set(sessionStatusKey(d.config.QUEUE_PREFIX, status.account), JSON.stringify(status));
       d.events.toAdmins(AgentEvents.whatsappSession, { ...status, unofficial: true });
     },
-    enqueueInbound: (message) => enqueueInbound(d.queues, inboundMessageSchema.parse(message)),
+    // The same intake as the hub's channels: fitted to the one inbound schema, attachments removed unless queued.
+    enqueueInbound: (message) => acceptInbound({ blobs: d.blobs, queues: d.queues, maxAttachmentBytes: d.config.ATTACHMENT_MAX_BYTES }, message),
     storeAttachment: (input) => storeAttachment(d.blobs, input, d.config.ATTACHMENT_MAX_BYTES),
     reportDelivery: (report) => applyDeliveryReport(d.models, d.events, report),
   };
@@ -48,7 +51,9 @@ export async function startWhatsAppSession(
   // Delivery receipts written here must reach the inbox index and the thread cache, as the hub's writes do.
   const detachRedisState = attachRedisState(db, redis, config.QUEUE_PREFIX);
   const queues = createQueues(redis, config.QUEUE_PREFIX, { attempts: config.OUTBOUND_ATTEMPTS });
-  const events = new EventPublisher(redis, `${config.QUEUE_PREFIX}:socket.io`);
+  const events = new EventPublisher(publishingClient(redis, (err) => logger.warn({ err }, 'realtime event not published')), `${config.QUEUE_PREFIX}:socket.io`);
+  const m = models(db);
+  events.observe(webhookObserver(webhookDepsOf({ config, models: m, redis, logger, queues, events })));
   const blobs = gridFsBlobStore(db);
   const dataPath = path.resolve(config.WWEBJS_DATA_DIR);
   mkdirSync(dataPath, { recursive: true });
@@ -58,7 +63,7 @@ export async function startWhatsAppSession(
     createClient: (opts.clientFactory ?? wwebjsClientFactory)({ account: config.WWEBJS_ACCOUNT, store, dataPath }),
     reconnectDelayMs: opts.reconnectDelayMs,
     makeMedia: wwebjsMedia,
-    sink: hubSessionSink({ config, redis, queues, models: models(db), blobs, events }),
+    sink: hubSessionSink({ config, redis, queues, models: m, blobs, events }),
     logger,
     defaultRegion: config.PHONE_DEFAULT_REGION,
     groups: config.WWEBJS_GROUPS === 'true',
@@ -76,7 +81,7 @@ export async function startWhatsAppSession(
       await session.stop();
       await queues.close();
       detachRedisState();
-      await redis.quit().catch(() => {});
+      await redis.quit().catch(() => {}); // best effort at shutdown: a connection already gone needs no closing
       await db.close();
     },
   };

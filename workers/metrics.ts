@@ -2,7 +2,8 @@ import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { QueueNames } from '../src/queues';
-import { flushMetrics } from '../src/services/metrics/metrics-buckets';
+import { flushMetrics, type FactObserver } from '../src/services/metrics/metrics-buckets';
+import { foldHealthFacts, reevaluateDueHealth } from '../src/services/crm/health';
 import type { Models } from '../src/store';
 
 /** How often facts are folded into buckets: reports lag live traffic by about this much. */
@@ -16,12 +17,14 @@ export function startMetricsWorker(opts: { connection: Redis; prefix: string; mo
   const queue = new Queue(QueueNames.metrics, { connection: opts.connection, prefix: opts.prefix });
   const ready = queue
     .upsertJobScheduler('metrics-flush', { every: METRICS_FLUSH_EVERY_MS }, { name: 'flush', opts: { removeOnComplete: true, removeOnFail: { count: 100 } } })
-    .catch((err: Error) => opts.logger.error({ err: err.message }, 'metrics scheduler not set up'));
-  const worker = new Worker(QueueNames.metrics, () => flushMetrics(opts.models, opts.connection, opts.prefix), {
+    .catch((err: unknown) => opts.logger.error({ err }, 'metrics scheduler not set up'));
+  // Customer health derives from the same facts, under the same lock (docs/metrics.md, "Customer health").
+  const health: FactObserver = { facts: (events) => foldHealthFacts(opts.models, events), passed: (now) => reevaluateDueHealth(opts.models, now) };
+  const worker = new Worker(QueueNames.metrics, () => flushMetrics(opts.models, opts.connection, opts.prefix, Date.now(), health), {
     connection: opts.connection, prefix: opts.prefix, concurrency: 1,
   });
-  worker.on('failed', (job, err) => opts.logger.warn({ queue: QueueNames.metrics, jobId: job?.id, err: err.message }, 'metrics flush failed'));
-  worker.on('error', (err) => opts.logger.error({ queue: QueueNames.metrics, err: err.message }, 'worker error'));
+  worker.on('failed', (job, err) => opts.logger.warn({ queue: QueueNames.metrics, jobId: job?.id, err }, 'metrics flush failed'));
+  worker.on('error', (err) => opts.logger.error({ queue: QueueNames.metrics, err }, 'worker error'));
   return {
     async close() {
       await ready;

@@ -1,5 +1,5 @@
 import { UnrecoverableError, type Job } from 'bullmq';
-import { PermanentSendError } from '../src/domain/messages';
+import { isRetryable } from '../src/domain/errors';
 import type { OutboundJob } from '../src/queues';
 import { deliver, markFailed, type AdapterRegistry } from '../src/services/delivery/delivery';
 import type { EventPublisher } from '../src/services/events';
@@ -12,9 +12,10 @@ export function outboundProcessor(m: Models, events: EventPublisher, adapters: A
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      if (err instanceof PermanentSendError || last) {
+      // PermanentSendError and every other error that says retrying cannot help: failed at once.
+      if (!isRetryable(err) || last) {
         await markFailed(m, events, job.data.messageId, reason);
-        throw new UnrecoverableError(reason);
+        throw Object.assign(new UnrecoverableError(reason), { cause: err });
       }
       throw err; // retried with exponential backoff
     }

@@ -3,21 +3,20 @@ import type { InboundMessage } from '../src/domain/messages';
 import type { SlaJob } from '../src/queues';
 import { maybeAutoReply } from '../src/services/delivery/auto-reply';
 import type { IngestResult } from '../src/services/ingest/ingest';
-import { afterConversationChange, type RoutingDeps } from '../src/services/routing/routing';
 import { fireSlaJob, syncSla, type SlaContext } from '../src/services/sla/sla';
 import { anySettings } from '../src/services/sla/sla-settings';
-import { endSnooze } from '../src/services/conversations/snooze';
+import { endSnooze, type ConversationEffects } from '../src/services/conversations/lifecycle';
+import { fireCsatJob } from '../src/services/csat/csat';
 
 /**
- * Queue `sla`, the conversation timers: a clock's due time or a snooze's end was reached; the services re-check
- * the conversation (stale jobs do nothing). A woken conversation is routed again when it has no assignee.
+ * Queue `sla`, the conversation timers: a clock's due time, a snooze's end, or a survey's send or reminder time was
+ * reached; the services re-check the conversation (stale jobs do nothing). A woken conversation goes back to its
+ * queue when it has no assignee.
  */
-export function slaProcessor(ctx: SlaContext, routing?: RoutingDeps) {
+export function slaProcessor(fx: ConversationEffects) {
   return async (job: Job<SlaJob>) => {
-    if (job.data.kind !== 'snooze_end') return fireSlaJob(ctx, job.data);
-    const outcome = await endSnooze(ctx, job.data);
-    if (outcome === 'woken' && routing) await afterConversationChange(routing, job.data.conversationId);
-    return outcome;
+    if (job.data.kind === 'csat_ask' || job.data.kind === 'csat_reminder') return fireCsatJob(fx, job.data);
+    return job.data.kind === 'snooze_end' ? endSnooze(fx, job.data) : fireSlaJob(fx, job.data);
   };
 }
 

@@ -1,18 +1,32 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { AdminTokens } from './AdminTokens';
+import { AuditLog } from './AuditLog';
+import { CannedResponses } from './CannedResponses';
 import { ChannelSetup } from './ChannelSetup';
+import { LabelSettings } from './LabelSettings';
 import { People } from './People';
 import { Reports } from './Reports';
+import { Retention } from './Retention';
+import { TeamPolicies } from './TeamPolicies';
 import { Wallboard } from './Wallboard';
+import { Webhooks } from './Webhooks';
 import type { Me } from './types';
 
-type Section = 'people' | 'channels' | 'wallboard' | 'reports';
-const PATHS: Record<Section, string> = { people: '/admin', channels: '/admin/channels', wallboard: '/supervisor', reports: '/supervisor/reports' };
+type Section = 'people' | 'hours' | 'canned' | 'labels' | 'channels' | 'tokens' | 'webhooks' | 'audit' | 'privacy' | 'wallboard' | 'reports';
+const PATHS: Record<Section, string> = {
+  people: '/admin', hours: '/admin/hours', canned: '/admin/canned', labels: '/admin/labels', channels: '/admin/channels', tokens: '/admin/tokens',
+  webhooks: '/admin/webhooks', audit: '/admin/audit', privacy: '/admin/privacy', wallboard: '/supervisor', reports: '/supervisor/reports',
+};
 const sectionOf = (path: string): Section => (Object.entries(PATHS).find(([, p]) => p === path)?.[0] as Section | undefined) ?? 'people';
 /** The management pages live under these paths; App opens this shell for them. */
 export const isManagePath = (path: string) => Object.values(PATHS).includes(path);
 
-/** Management: agents and teams, channel setup (admins), wallboard and reports (supervisors and admins). */
+/**
+ * Management: agents and teams, business hours with out-of-hours replies and SLA targets, canned responses, labels,
+ * channel setup, API tokens, webhooks, the audit log and data retention (admins), wallboard and reports
+ * (supervisors and admins). The audit log is admins' only: it shows settings of areas supervisors cannot open.
+ */
 export function Admin({ me, onClose }: { me: Me; onClose: () => void }) {
   const { t } = useTranslation();
   const [section, setSection] = useState<Section>(() => sectionOf(location.pathname));
@@ -30,7 +44,7 @@ export function Admin({ me, onClose }: { me: Me; onClose: () => void }) {
       </main>
     );
   }
-  const sections: Section[] = me.role === 'admin' ? ['wallboard', 'reports', 'people', 'channels'] : ['wallboard', 'reports', 'people'];
+  const sections: Section[] = me.role === 'admin' ? ['wallboard', 'reports', 'people', 'hours', 'canned', 'labels', 'channels', 'tokens', 'webhooks', 'audit', 'privacy'] : ['wallboard', 'reports', 'people'];
   const shown = sections.includes(section) ? section : 'people';
   const go = (s: Section) => {
     setSection(s);
@@ -49,7 +63,14 @@ export function Admin({ me, onClose }: { me: Me; onClose: () => void }) {
         <button type="button" onClick={onClose}>{t('backToInbox')}</button>
       </header>
       {shown === 'people' && <People me={me} />}
+      {shown === 'hours' && <TeamPolicies />}
+      {shown === 'canned' && <CannedResponses />}
+      {shown === 'labels' && <LabelSettings />}
       {shown === 'channels' && <ChannelSetup />}
+      {shown === 'tokens' && <AdminTokens />}
+      {shown === 'webhooks' && <Webhooks />}
+      {shown === 'audit' && <AuditLog />}
+      {shown === 'privacy' && <Retention />}
       {shown === 'wallboard' && <Wallboard />}
       {shown === 'reports' && <Reports />}
     </main>

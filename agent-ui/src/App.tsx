@@ -1,28 +1,39 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { AccountDialog } from './Account';
 import { api, query } from './api';
 import { Admin, isManagePath } from './Admin';
+import { Customers } from './Customers';
 import { Help } from './Help';
 import { Inbox } from './Inbox';
 import { Search } from './Search';
 import { closeLive, liveSocket } from './live';
 import { Login } from './Login';
+import { MACROS_PATH } from './MacroMenu';
+import { Macros } from './Macros';
 import { notifyNewMessage, rememberAssignee } from './notify';
 import { Presence } from './Presence';
 import { SettingsDialog } from './Settings';
 import { Thread } from './Thread';
-import type { ConversationView, Counts, Me, Settings, Team, UiMessage, View } from './types';
+import { MentionToast } from './MentionToast';
+import type { SegmentView } from '../../src/domain/segments';
+import { NO_TEAM, type ConversationView, type Counts, type Me, type Settings, type Team, type UiMessage, type View } from './types';
+import { rememberLanguage } from './console-language';
 
 const PAGE = 50;
 const conversationFromPath = () => /^\/c\/([0-9a-f]{24})$/.exec(location.pathname)?.[1];
 
 /** Does a conversation belong in the list the agent is looking at? (The same filter the list API applies.) */
+/** The Customers directory's path (served the console like every client route). */
+const CUSTOMERS_PATH = '/customers';
+
 function matches(view: View, c: ConversationView, me: Me): boolean {
   if (c.status !== view.status) return false;
   if (view.assignee === 'me' && c.assigneeId !== me.id) return false;
   if (view.assignee === 'unassigned' && c.assigneeId) return false;
   if (view.channel && c.lastInboundChannel !== view.channel) return false;
-  if (view.team && c.teamId !== view.team) return false;
+  if (view.team && (c.teamId ?? NO_TEAM) !== view.team) return false;
+  if (view.segment && !c.segments?.includes(view.segment)) return false;
   return true;
 }
 const byActivity = (a: ConversationView, b: ConversationView) => (a.lastActivityAt < b.lastActivityAt ? 1 : a.lastActivityAt > b.lastActivityAt ? -1 : 0);
@@ -32,7 +43,9 @@ export function App() {
   const [me, setMe] = useState<Me | null | undefined>(undefined);
   const [settings, setSettings] = useState<Settings>({ language: 'tr', sound: true });
   const [showSettings, setShowSettings] = useState(false);
+  const [showAccount, setShowAccount] = useState(false);
   const [teams, setTeams] = useState<Team[]>([]);
+  const [segmentViews, setSegmentViews] = useState<SegmentView[]>([]);
   const [view, setView] = useState<View>({ status: 'open' });
   const [items, setItems] = useState<ConversationView[]>([]);
   const [nextCursor, setNextCursor] = useState<string | null>(null);
@@ -42,6 +55,8 @@ export function App() {
   const [focusMessageId, setFocusMessageId] = useState<string | undefined>();
   const [showHelp, setShowHelp] = useState(false);
   const [adminOpen, setAdminOpen] = useState(() => isManagePath(location.pathname));
+  const [customersOpen, setCustomersOpen] = useState(() => location.pathname === CUSTOMERS_PATH);
+  const [macrosOpen, setMacrosOpen] = useState(() => location.pathname === MACROS_PATH);
   const searchRef = useRef<HTMLInputElement>(null);
   const [online, setOnline] = useState(true);
   const [error, setError] = useState('');
@@ -58,10 +73,18 @@ export function App() {
     if (!me) return;
     api<Settings>('/me/settings').then((s) => {
       setSettings(s);
+      rememberLanguage(s.language); // the next login page speaks it too
       void i18n.changeLanguage(s.language);
     }, () => {});
     api<Team[]>('/teams').then(setTeams, () => {});
   }, [me, i18n]);
+
+  // Segments shown as inbox views (names only: the counts come with the inbox counts). Again after the Customers
+  // page closes, where segments are made.
+  useEffect(() => {
+    if (!me || customersOpen) return;
+    api<SegmentView[]>('/segments?counts=false').then((all) => setSegmentViews(all.filter((s) => s.showAsView)), () => {});
+  }, [me, customersOpen]);
 
   useEffect(() => {
     document.documentElement.lang = i18n.language;
@@ -75,7 +98,7 @@ export function App() {
     const v = viewRef.current;
     try {
       const page = await api<{ items: ConversationView[]; nextCursor: string | null }>(
-        `/conversations${query({ status: v.status, assignee: v.assignee, channel: v.channel, team: v.team, limit: PAGE, cursor })}`,
+        `/conversations${query({ status: v.status, assignee: v.assignee, channel: v.channel, team: v.team, segment: v.segment, limit: PAGE, cursor })}`,
       );
       for (const c of page.items) rememberAssignee(c.id, c.assigneeId);
       setItems((prev) => (cursor ? [...prev, ...page.items.filter((c) => !prev.some((p) => p.id === c.id))] : page.items));
@@ -127,7 +150,13 @@ export function App() {
     socket.on('conversation.updated', onConversation);
     socket.on('message.created', onMessage);
     socket.on('connect', () => setOnline(true));
-    socket.on('disconnect', () => setOnline(false));
+    socket.on('disconnect', (reason) => {
+      setOnline(false);
+      // The hub closed the socket: this session was ended (signed out elsewhere, password changed, disabled).
+      if (reason === 'io server disconnect') {
+        api<Me>('/me').then(() => socket.connect(), () => { closeLive(); setMe(null); });
+      }
+    });
     return () => {
       clearTimeout(countsTimer);
       socket.off('conversation.created', onConversation);
@@ -140,6 +169,8 @@ export function App() {
     const onPop = () => {
       setSelectedId(conversationFromPath());
       setAdminOpen(isManagePath(location.pathname));
+      setCustomersOpen(location.pathname === CUSTOMERS_PATH);
+      setMacrosOpen(location.pathname === MACROS_PATH);
     };
     addEventListener('popstate', onPop);
     return () => removeEventListener('popstate', onPop);
@@ -151,7 +182,7 @@ export function App() {
     if (conversationFromPath() !== id) history.pushState(null, '', `/c/${id}`);
   }, []);
 
-  // Keyboard: j/k next/previous, Enter to the composer, e resolve, a assign to me, / search, ? help.
+  // Keyboard: j/k next/previous, Enter to the composer, e resolve, a assign to me, m macros, / search, ? help.
   const keyState = useRef({ items, selectedId, me, select });
   keyState.current = { items, selectedId, me, select };
   useEffect(() => {
@@ -171,6 +202,7 @@ export function App() {
         case 'Enter': if (el.closest('li.conv')) return; document.getElementById('composer-text')?.focus(); break;
         case 'e': act('status', { status: 'resolved' }); break;
         case 'a': if (who) act('assign', { assigneeId: who.id }); break;
+        case 'm': document.getElementById('macro-menu-button')?.click(); break;
         case '/': searchRef.current?.focus(); break;
         case '?': setShowHelp(true); break;
         default: return;
@@ -184,6 +216,7 @@ export function App() {
   async function saveSettings(next: Settings) {
     const saved = await api<Settings>('/me/settings', { body: next });
     setSettings(saved);
+    rememberLanguage(saved.language);
     await i18n.changeLanguage(saved.language);
   }
 
@@ -191,6 +224,18 @@ export function App() {
     await api('/auth/logout', { method: 'POST' }).catch(() => {});
     closeLive();
     setMe(null);
+  }
+
+  function closeCustomers() {
+    setCustomersOpen(false);
+    history.pushState(null, '', '/');
+  }
+  /** From the directory to the customer's newest conversation (the thread shows all of them). */
+  async function openCustomer(customerId: string) {
+    const conversations = await api<ConversationView[]>(`/customers/${customerId}/conversations`).catch(() => []);
+    if (!conversations[0]) return;
+    setCustomersOpen(false);
+    select(conversations[0].id);
   }
 
   if (me === undefined) return <p className="loading">{t('loading')}</p>;
@@ -206,25 +251,30 @@ export function App() {
         <span className="spacer" />
         <Presence />
         <span className="who">{me.name}</span>
+        <button type="button" aria-current={customersOpen ? 'page' : undefined} onClick={() => { setAdminOpen(false); setMacrosOpen(false); setCustomersOpen(true); history.pushState(null, '', CUSTOMERS_PATH); }}>{t('customersPage')}</button>
+        <button type="button" aria-current={macrosOpen ? 'page' : undefined} onClick={() => { setAdminOpen(false); setCustomersOpen(false); setMacrosOpen(true); history.pushState(null, '', MACROS_PATH); }}>{t('macros')}</button>
         {me.role !== 'agent' && (
-          <button type="button" onClick={() => { setAdminOpen(true); history.pushState(null, '', me.role === 'admin' ? '/admin' : '/supervisor'); }}>{t('manage')}</button>
+          <button type="button" onClick={() => { setCustomersOpen(false); setMacrosOpen(false); setAdminOpen(true); history.pushState(null, '', me.role === 'admin' ? '/admin' : '/supervisor'); }}>{t('manage')}</button>
         )}
         <button type="button" onClick={() => setShowHelp(true)} aria-label={t('shortcuts')}>?</button>
         <button type="button" onClick={() => setShowSettings(true)}>{t('settings')}</button>
+        <button type="button" onClick={() => setShowAccount(true)}>{t('account')}</button>
         <button type="button" onClick={signOut}>{t('signOut')}</button>
       </header>
       {error && <p role="alert" className="error banner">{t('error', { error })}</p>}
-      {adminOpen ? <Admin me={me} onClose={() => { setAdminOpen(false); history.pushState(null, '', '/'); }} /> : <>
+      {macrosOpen && !adminOpen ? <Macros me={me} onClose={() => { setMacrosOpen(false); history.pushState(null, '', '/'); }} /> : customersOpen && !adminOpen ? <Customers me={me} onClose={closeCustomers} onOpenCustomer={(id) => void openCustomer(id)} /> : adminOpen ? <Admin me={me} onClose={() => { setAdminOpen(false); history.pushState(null, '', '/'); }} /> : <>
       <Inbox
-        me={me} view={view} onView={setView} items={items} counts={counts} teams={teams}
+        me={me} view={view} onView={setView} items={items} counts={counts} teams={teams} segments={segmentViews}
         selectedId={selectedId} onSelect={select} hasMore={Boolean(nextCursor)} onMore={() => void loadList(nextCursor ?? undefined)}
       />
       <main id="thread" className="thread-pane" tabIndex={-1}>
         {selected ? <Thread key={selected.customerId} conversation={selected} me={me} teams={teams} focusMessageId={focusMessageId} onOpen={select} onCustomerChanged={() => void loadList()} /> : <p className="empty">{t('selectConversation')}</p>}
       </main>
       </>}
+      <MentionToast onOpen={select} />
       {showHelp && <Help onClose={() => setShowHelp(false)} />}
       {showSettings && <SettingsDialog settings={settings} onSave={saveSettings} onClose={() => setShowSettings(false)} />}
+      {showAccount && <AccountDialog me={me} onRenamed={(name) => setMe({ ...me, name })} canAdmin={me.role !== 'agent'} onClose={() => setShowAccount(false)} onSignedOutEverywhere={() => { closeLive(); setMe(null); }} />}
     </div>
   );
 }

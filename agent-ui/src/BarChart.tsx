@@ -14,7 +14,7 @@ export function BarChart({ title, bars }: { title: string; bars: { label: string
   const bw = Math.min(56, Math.max(2, slot * 0.7)); // a few wide categories must not become slabs
   const total = bars.reduce((s, b) => s + b.value, 0);
   const top = [...bars].sort((a, b) => b.value - a.value)[0];
-  const summary = `${total}${top && top.value ? ` · max ${top.label}: ${top.value}` : ''}`;
+  const summary = `${total}${top && top.value ? ` · ${t('chartMax')} ${top.label}: ${top.value}` : ''}`;
   const every = bars.length > 12 ? Math.ceil(bars.length / 12) : 1; // label every nth bar so labels do not collide
   return (
     <figure className="chart" aria-labelledby={id}>

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ChannelSetup as Setup } from '../../src/domain/channel-setup';
+import type { ChannelSetup as Setup, SetupSection } from '../../src/domain/channel-setup';
 import { api } from './api';
+import { useChannels } from './channels';
 import { CopyField } from './CopyField';
 import { WhatsAppSessions } from './WhatsAppSession';
 import { WidgetSetup } from './WidgetSetup';
@@ -11,10 +12,29 @@ const OnOff = ({ on }: { on: boolean }) => {
   return <strong className={on ? 'ok' : 'muted'}>{on ? t('configured') : t('notConfigured')}</strong>;
 };
 
+/** The card of a channel that describes its own setup (ChannelModule.setup on the hub): labels come in both languages. */
+function SectionCard({ section }: { section: SetupSection }) {
+  const { t, i18n } = useTranslation();
+  const say = (text: { tr: string; en: string }) => (i18n.language.startsWith('tr') ? text.tr : text.en);
+  const id = `setup-${section.channel}`;
+  return (
+    <section aria-labelledby={id} className="card">
+      <h2 id={id}>{t(`channel_${section.channel}`, { defaultValue: section.channel })}</h2>
+      <p><OnOff on={section.configured} /></p>
+      {!section.configured && section.hint && <p className="muted">{say(section.hint)}</p>}
+      <dl>
+        {section.items.filter((i) => !i.copy).map((i) => <div key={i.label.en}><dt>{say(i.label)}</dt><dd><code>{i.value}</code></dd></div>)}
+      </dl>
+      {section.items.filter((i) => i.copy).map((i) => <CopyField key={i.label.en} label={say(i.label)} value={i.value} />)}
+    </section>
+  );
+}
+
 /** Admin: what each channel needs, from GET /api/admin/channels (settings live in the hub's environment). */
 export function ChannelSetup() {
   const { t } = useTranslation();
   const [setup, setSetup] = useState<Setup | null | undefined>(undefined);
+  useChannels(); // the channels' labels, for the cards they describe themselves
   useEffect(() => void api<Setup>('/admin/channels').then(setSetup, () => setSetup(null)), []);
   if (setup === undefined) return <p>{t('loading')}</p>;
   if (setup === null) return <p role="status">{t('notAvailable')}</p>;
@@ -55,6 +75,7 @@ export function ChannelSetup() {
         <h2 id="setup-webchat">{t('webchatSetup')}</h2>
         <WidgetSetup snippet={webchat.snippet} strictIdentity={webchat.strictIdentity} />
       </section>
+      {setup.sections.map((s) => <SectionCard key={s.channel} section={s} />)}
     </div>
   );
 }

@@ -1,25 +1,25 @@
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from './api';
+import { api, ApiError } from './api';
 import { reasonText, useChannelOptions } from './channel-options';
 import { liveSocket } from './live';
+import { cannedList, type Canned } from './shared-lists';
 import { drafts } from './unread';
-import { CHANNEL_LIST, type Channel, type ConversationView, type Customer } from './types';
+import { useChannels } from './channels';
+import { useMentionPicker } from './mention-picker';
+import type { Channel, ConversationView, Customer } from './types';
 
-interface Canned { id: string; shortcut: string; title: string; text: string }
-let cannedCache: Promise<Canned[]> | undefined;
-const loadCanned = () => (cannedCache ??= api<Canned[]>('/canned').catch(() => []));
 /** The "/shortcut" being typed at the end of the text, if any. */
 const slashToken = (text: string) => /(?:^|\s)\/([\p{L}\p{N}_-]*)$/u.exec(text)?.[1];
 
-const kindOf = (c: Channel) => (c === 'email' ? 'email' : c === 'webchat' ? 'webchat' : 'phone');
 const clientId = () => `c${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}`;
 
 /** Reply (to the customer, on a channel) or private note (agents only): visibly different modes. */
-export function Composer({ conversation, customer, defaultChannel, lastWhatsAppInboundAt }: {
-  conversation: ConversationView; customer: Customer | null; defaultChannel?: Channel; lastWhatsAppInboundAt?: string;
+export function Composer({ conversation, customer, defaultChannel, lastInboundAt, meId }: {
+  conversation: ConversationView; customer: Customer | null; defaultChannel?: Channel; lastInboundAt?: string; meId: string;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const channels = useChannels();
   const [mode, setMode] = useState<'reply' | 'note'>('reply');
   const [text, setText] = useState(() => drafts.get(conversation.id));
   const [channel, setChannel] = useState<Channel | undefined>(defaultChannel);
@@ -30,8 +30,7 @@ export function Composer({ conversation, customer, defaultChannel, lastWhatsAppI
   const area = useRef<HTMLTextAreaElement>(null);
   const [files, setFiles] = useState<{ key: string; name: string }[]>([]);
   const [uploading, setUploading] = useState(false);
-  const [canned, setCanned] = useState<Canned[]>([]);
-  useEffect(() => void loadCanned().then(setCanned), []);
+  const canned = cannedList.useList();
   const token = slashToken(text);
   const suggestions = token === undefined ? [] : canned.filter((c) => c.shortcut.startsWith(token.toLocaleLowerCase('tr-TR')) || c.title.toLocaleLowerCase('tr-TR').includes(token.toLocaleLowerCase('tr-TR'))).slice(0, 6);
   const insert = (c: Canned) => {
@@ -42,26 +41,37 @@ export function Composer({ conversation, customer, defaultChannel, lastWhatsAppI
   };
 
   useEffect(() => setText(drafts.get(conversation.id)), [conversation.id]);
+  const mention = useMentionPicker(mode === 'note', text, meId);
+  const insertMention = (a: Parameters<typeof mention.pick>[0]) => {
+    const next = mention.pick(a);
+    setText(next);
+    drafts.set(conversation.id, next);
+    area.current?.focus();
+  };
 
-  // Availability comes from the hub (GET /api/customers/:id/channels), which knows the WhatsApp window and Twilio.
-  const options = useChannelOptions(customer?.id, lastWhatsAppInboundAt);
+  // Availability comes from the hub (GET /api/customers/:id/channels): each channel's own rules (Twilio set up, the
+  // WhatsApp window), with the reason in the agent's language.
+  const options = useChannelOptions(customer?.id, lastInboundAt);
   const why = (c: Channel) => {
     if (!options) return t('loading');
     // The hub could not say: offer the channels the customer has an address on and let the hub refuse the rest.
-    if (options === 'failed') return customer?.identities.some((i) => i.kind === kindOf(c)) ? '' : t('channelUnavailable', { channel: t(`channel_${c}`) });
+    if (options === 'failed') return customer?.identities.some((i) => i.kind === channels.find((x) => x.name === c)?.identityKind) ? '' : t('channelUnavailable', { channel: t(`channel_${c}`) });
     const o = options.find((x) => x.channel === c);
     if (!o) return t('channelUnavailable', { channel: t(`channel_${c}`) });
-    return o.available ? '' : reasonText(o.reason ?? '', t) || t('channelUnavailable', { channel: t(`channel_${c}`) });
+    return o.available ? '' : reasonText(o, i18n.language) || t('channelUnavailable', { channel: t(`channel_${c}`) });
   };
+  // Channels the customer has an address on that cannot take a reply now: said plainly, not only inside the picker.
+  const blocked = Array.isArray(options) ? options.filter((o) => !o.available) : [];
   const available = (c: Channel) => !why(c);
   // The default: the channel of the customer's last message, unless it cannot be used now (then the first that can).
-  const preferred = defaultChannel && available(defaultChannel) ? defaultChannel : CHANNEL_LIST.find(available);
+  const preferred = defaultChannel && available(defaultChannel) ? defaultChannel : channels.map((c) => c.name).find(available);
   useEffect(() => setChannel(preferred), [preferred, conversation.id]);
 
+  // Other agents see a note being typed too; `note` keeps it from the customer. "Stopped" always goes to both.
   const sendTyping = (typing: boolean) => {
-    if (mode === 'note' || typingSent.current === typing) return;
+    if (typingSent.current === typing) return;
     typingSent.current = typing;
-    liveSocket().emit('typing', { conversationId: conversation.id, typing });
+    liveSocket().emit('typing', { conversationId: conversation.id, typing, ...(typing && mode === 'note' ? { note: true } : {}) });
   };
   useEffect(() => () => {
     clearTimeout(stopTimer.current);
@@ -104,7 +114,11 @@ export function Composer({ conversation, customer, defaultChannel, lastWhatsAppI
     if ((!text.trim() && !withFiles) || busy || uploading) return;
     setBusy(true);
     try {
-      if (mode === 'note') await api(`/conversations/${conversation.id}/notes`, { body: { text } });
+      if (mode === 'note') {
+        const mentions = mention.mentionsIn(text);
+        await api(`/conversations/${conversation.id}/notes`, { body: { text, ...(mentions.length ? { mentions } : {}) } });
+        mention.reset();
+      }
       else await api(`/conversations/${conversation.id}/reply`, { body: { text, channel, clientId: clientId(), attachments: files.map((f) => f.key) } });
       if (mode === 'reply') setFiles([]);
       setText('');
@@ -112,7 +126,10 @@ export function Composer({ conversation, customer, defaultChannel, lastWhatsAppI
       sendTyping(false);
       setError('');
     } catch (err) {
-      setError((err as Error).message);
+      // A refused channel (it cannot send from this hub, the WhatsApp window closed) in the agent's language.
+      // A refusal for the channel itself is said in the agent's language (the channel's own words), else the hub's message.
+      const option = err instanceof ApiError && err.status === 422 && Array.isArray(options) ? options.find((o) => o.channel === channel && !o.available) : undefined;
+      setError(option ? reasonText(option, i18n.language) : (err as Error).message);
     } finally {
       setBusy(false);
       area.current?.focus();
@@ -121,7 +138,10 @@ export function Composer({ conversation, customer, defaultChannel, lastWhatsAppI
 
   const onKey = (e: KeyboardEvent) => {
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) void submit();
-    else if ((e.key === 'Tab' || e.key === 'Enter') && suggestions[0]) {
+    else if ((e.key === 'Tab' || e.key === 'Enter') && mention.matches[0]) {
+      e.preventDefault();
+      insertMention(mention.matches[0]);
+    } else if ((e.key === 'Tab' || e.key === 'Enter') && suggestions[0]) {
       e.preventDefault();
       insert(suggestions[0]);
     }
@@ -136,7 +156,7 @@ export function Composer({ conversation, customer, defaultChannel, lastWhatsAppI
           <label className="channel">
             {t('sendVia')}
             <select value={channel ?? ''} onChange={(e) => setChannel(e.target.value as Channel)}>
-              {CHANNEL_LIST.map((c) => (
+              {channels.map(({ name: c }) => (
                 <option key={c} value={c} disabled={!available(c)}>
                   {t(`channel_${c}`)}
                   {!available(c) ? ` (${why(c)})` : c === defaultChannel ? ` (${t('defaultChannelWhy', { channel: t(`channel_${c}`) })})` : ''}
@@ -148,11 +168,25 @@ export function Composer({ conversation, customer, defaultChannel, lastWhatsAppI
           <span className="note-hint">{t('noteHint')}</span>
         )}
       </div>
+      {mode === 'reply' && blocked.length > 0 && (
+        <ul className="channel-blocked" aria-label={t('unavailableChannels')}>
+          {blocked.map((o) => <li key={o.channel} data-channel={o.channel}>{t(`channel_${o.channel}`)}: {reasonText(o, i18n.language) || t('channelUnavailable', { channel: t(`channel_${o.channel}`) })}</li>)}
+        </ul>
+      )}
       {suggestions.length > 0 && (
         <ul className="canned" aria-label={t('canned')}>
           {suggestions.map((c) => (
             <li key={c.id}>
               <button type="button" onClick={() => insert(c)}><kbd>/{c.shortcut}</kbd> {c.title}</button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {mention.matches.length > 0 && (
+        <ul className="canned mentions" aria-label={t('mentionAgents')}>
+          {mention.matches.map((a) => (
+            <li key={a.id}>
+              <button type="button" onClick={() => insertMention(a)}>@{a.name}</button>
             </li>
           ))}
         </ul>
@@ -182,7 +216,7 @@ export function Composer({ conversation, customer, defaultChannel, lastWhatsAppI
         )}
         {error && <span role="alert" className="error">{error}</span>}
         <span className="spacer" />
-        <button type="submit" className="primary" disabled={busy || uploading || (!text.trim() && !(mode === 'reply' && files.length))}>{mode === 'note' ? t('addNote') : t('send')}</button>
+        <button type="submit" className="primary" disabled={busy || uploading || (mode === 'reply' && !channel) || (!text.trim() && !(mode === 'reply' && files.length))}>{mode === 'note' ? t('addNote') : t('send')}</button>
       </div>
     </form>
   );

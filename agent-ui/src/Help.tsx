@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 
 export const SHORTCUTS: [string, string][] = [
-  ['j / k', 'key_jk'], ['Enter', 'key_enter'], ['e', 'key_e'], ['a', 'key_a'], ['/', 'key_slash'], ['?', 'key_help'], ['Ctrl+Enter', 'key_send'], ['/…', 'key_canned'],
+  ['j / k', 'key_jk'], ['Enter', 'key_enter'], ['e', 'key_e'], ['a', 'key_a'], ['m', 'key_m'], ['/', 'key_slash'], ['?', 'key_help'], ['Ctrl+Enter', 'key_send'], ['/…', 'key_canned'],
 ];
 
 export function Help({ onClose }: { onClose: () => void }) {

@@ -1,10 +1,12 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from './api';
+import { api, ApiError } from './api';
+import { LANGUAGE_NAMES, LANGUAGES, rememberLanguage } from './console-language';
 import type { Me } from './types';
 
+/** Sign-in, in the browser's language until someone picks one here (remembered on this browser). */
 export function Login({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState('');
@@ -18,7 +20,7 @@ export function Login({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
       const res = await api<{ agent: Me }>('/auth/login', { body: { email, password } });
       onSignedIn(res.agent);
     } catch (err) {
-      setError(t('signInFailed', { error: (err as Error).message }));
+      setError(t('signInFailed', { error: err instanceof ApiError && err.status === 401 ? t('wrongCredentials') : (err as Error).message }));
     } finally {
       setBusy(false);
     }
@@ -26,6 +28,14 @@ export function Login({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
 
   return (
     <main className="login">
+      <nav className="login-language" aria-label={t('language')}>
+        {LANGUAGES.map((l) => (
+          <button
+            key={l} type="button" lang={l} aria-pressed={i18n.language === l}
+            onClick={() => { rememberLanguage(l); void i18n.changeLanguage(l); }}
+          >{LANGUAGE_NAMES[l]}</button>
+        ))}
+      </nav>
       <form onSubmit={submit} aria-labelledby="login-title">
         <h1 id="login-title">{t('appName')}</h1>
         <label>

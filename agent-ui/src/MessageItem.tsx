@@ -4,6 +4,9 @@ import { EmailBody } from './EmailBody';
 import { eventText } from './events';
 import type { DeliveryStatus, Me, UiMessage } from './types';
 
+/** The out-of-hours reply (author id AUTO_REPLY_AUTHOR of src/domain/thread-events.ts; older ones carry only its English name). */
+const isAutoReply = (a: UiMessage['author']) => a.type === 'system' && (a.id === 'auto-reply' || a.name === 'Auto-reply');
+
 const ticks: Record<DeliveryStatus, string> = { queued: '◷', sent: '✓', delivered: '✓✓', read: '✓✓', failed: '!', received: '' };
 
 /** Only links the hub hands out (relative) or https; never javascript: or data: from a stored document. */
@@ -11,16 +14,24 @@ const safeUrl = (url?: string) => (url && (/^\/(?!\/)/.test(url) || /^https:\/\/
 const size = (n: number) => (n < 1024 ? `${n} B` : n < 1048576 ? `${(n / 1024).toFixed(0)} KB` : `${(n / 1048576).toFixed(1)} MB`);
 
 export function MessageItem({ message: m, me, customerName, onRetry, hit }: { message: UiMessage; me: Me; customerName?: string; onRetry: (id: string) => Promise<void>; hit?: boolean }) {
-  const { t, i18n } = useTranslation();
-  const time = new Date(m.createdAt).toLocaleString(i18n.language, { hour: '2-digit', minute: '2-digit', day: 'numeric', month: 'short' });
-  if (m.kind === 'event') {
+  const { t } = useTranslation();
+  const time = new Date(m.createdAt).toLocaleString(t('locale'), { hour: '2-digit', minute: '2-digit', day: 'numeric', month: 'short' });
+  if (m.erased && !m.text) {
+    // Erased or past retention (docs/privacy.md): the envelope stays, its content is gone.
     return (
-      <div className="event" data-kind="event">
-        <span>{eventText(m.text, t)}</span> <time dateTime={m.createdAt}>{time}</time>
+      <div className="event erased" data-kind={m.kind}>
+        <span>{t('messageErased')}</span> <time dateTime={m.createdAt}>{time}</time>
       </div>
     );
   }
-  const author = m.author.type === 'customer' ? m.author.name ?? customerName ?? t('customer') : m.author.id === me.id ? t('you') : m.author.name ?? t('system');
+  if (m.kind === 'event') {
+    return (
+      <div className="event" data-kind="event">
+        <span>{eventText(m, t)}</span> <time dateTime={m.createdAt}>{time}</time>
+      </div>
+    );
+  }
+  const author = m.author.type === 'customer' ? m.author.name ?? customerName ?? t('customer') : m.author.id === me.id ? t('you') : isAutoReply(m.author) ? t('autoReplyAuthor') : m.author.name ?? t('system');
   const cls = m.kind === 'note' ? 'note' : m.direction;
   return (
     <article className={`msg ${cls}${hit ? ' hit' : ''}`} data-id={m.id} data-kind={m.kind} aria-label={`${author}, ${time}`}>

@@ -1,19 +1,27 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { DateField } from './DateField';
 import { api, query } from './api';
 import { BarChart } from './BarChart';
+import { TrendChart } from './TrendChart';
 import type { Summary } from './supervisor-api';
 import { duration, unitsOf } from './time';
-import { CHANNEL_LIST, type Agent, type Team } from './types';
+import { useChannels } from './channels';
+import type { Agent, Team } from './types';
 
 const day = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 /** Date inputs are local days: from = start of the first day, to = start of the day after the last. */
 const startOf = (ymd: string) => new Date(`${ymd}T00:00:00`);
 const METRICS = ['frt', 'response', 'resolution', 'waiting'] as const;
+const pct = (rate: number | null) => (rate === null ? '–' : `${(rate * 100).toFixed(1)} %`);
+const VOLUME = ['new', 'resolved', 'reopened', 'inbound'] as const;
+const TREND = ['new', 'resolved', 'reopened'] as const;
 
 /** Reports: filters -> GET /api/reports/summary, charts, and the CSV of the same filters. */
 export function Reports() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const locale = t('locale');
+  const channels = useChannels();
   const units = unitsOf(t);
   const [agents, setAgents] = useState<Agent[]>([]);
   const [teams, setTeams] = useState<Team[]>([]);
@@ -46,26 +54,38 @@ export function Reports() {
     e.preventDefault();
     setApplied(filters);
   };
-  const set = (k: keyof typeof filters) => (e: { target: { value: string } }) => setFilters({ ...filters, [k]: e.target.value });
+  const setValue = (k: keyof typeof filters) => (value: string) => setFilters({ ...filters, [k]: value });
+  const set = (k: keyof typeof filters) => (e: { target: { value: string } }) => setValue(k)(e.target.value);
   const s = summary && summary !== 'missing' ? summary : null;
 
   return (
     <div className="reports">
       <form className="inline-form filters" onSubmit={submit} aria-label={t('reports')}>
-        <label>{t('from')}<input type="date" required value={filters.from} max={filters.to} onChange={set('from')} /></label>
-        <label>{t('to')}<input type="date" required value={filters.to} min={filters.from} onChange={set('to')} /></label>
+        <label>{t('from')}<DateField label={t('from')} required value={filters.from} max={filters.to} onChange={setValue('from')} /></label>
+        <label>{t('to')}<DateField label={t('to')} required value={filters.to} min={filters.from} onChange={setValue('to')} /></label>
         <label>{t('teams')}<select aria-label={t('teams')} value={filters.teamId} onChange={set('teamId')}><option value="">{t('anyTeam')}</option>{teams.map((tm) => <option key={tm.id} value={tm.id}>{tm.name}</option>)}</select></label>
         <label>{t('agents')}<select aria-label={t('agents')} value={filters.agentId} onChange={set('agentId')}><option value="">{t('anyAgent')}</option>{agents.map((a) => <option key={a.id} value={a.id}>{a.name}</option>)}</select></label>
-        <label>{t('channels')}<select aria-label={t('channels')} value={filters.channel} onChange={set('channel')}><option value="">{t('anyChannel')}</option>{CHANNEL_LIST.map((c) => <option key={c} value={c}>{t(`channel_${c}`)}</option>)}</select></label>
+        <label>{t('channels')}<select aria-label={t('channels')} value={filters.channel} onChange={set('channel')}><option value="">{t('anyChannel')}</option>{channels.map(({ name: c }) => <option key={c} value={c}>{t(`channel_${c}`)}</option>)}</select></label>
         <label>{t('clock')}<select aria-label={t('clock')} value={filters.clock} onChange={set('clock')}>{(['wall', 'business'] as const).map((c) => <option key={c} value={c}>{t(`clock_${c}`)}</option>)}</select></label>
         <button type="submit" className="primary">{t('apply')}</button>
-        {params && <a className="button csv" href={`/api/reports/conversations.csv${params}`} download>{t('exportCsv')}</a>}
+        {params && <a className="button csv" href={`/api/reports/conversations.csv${params}&lang=${i18n.language === 'en' ? 'en' : 'tr'}`} download>{t('exportCsv')}</a>}
       </form>
       {error && <p role="alert" className="error">{t('error', { error })}</p>}
       {summary === undefined && !invalid && <p>{t('loading')}</p>}
       {summary === 'missing' && <p role="status" className="muted">{t('notAvailable')}</p>}
       {s && (
         <>
+          <section aria-labelledby="rp-volume" className="card">
+            <h2 id="rp-volume">{t('volumeTitle')}</h2>
+            <dl className="tiles">
+              {VOLUME.map((k) => <div key={k} data-volume={k}><dt>{t(`volume_${k}`)}</dt><dd>{s.volume[k]}</dd></div>)}
+            </dl>
+            <TrendChart
+              title={t('dailyTrend')}
+              series={TREND.map((k) => ({ key: k, label: t(`volume_${k}`) }))}
+              days={s.byDay.map((d) => ({ key: d.day, label: new Date(`${d.day}T12:00`).toLocaleDateString(locale, { day: 'numeric', month: 'short' }), values: { new: d.new, resolved: d.resolved, reopened: d.reopened } }))}
+            />
+          </section>
           <section aria-labelledby="rp-metrics" className="card">
             <h2 id="rp-metrics">{t(`clock_${s.clock}`)}</h2>
             <table className="metrics">
@@ -77,9 +97,33 @@ export function Reports() {
                     <td className="num">{s[m].count}</td><td className="num">{duration(s[m].avg, units)}</td><td className="num">{duration(s[m].median, units)}</td><td className="num">{duration(s[m].p90, units)}</td>
                   </tr>
                 ))}
-                <tr data-metric="sla"><th scope="row">{t('slaHitRate')}</th><td className="num" colSpan={4}>{s.slaHitRate === null ? '–' : `${(s.slaHitRate * 100).toFixed(1)} %`}</td></tr>
+                <tr data-metric="sla"><th scope="row">{t('slaHitRate')}</th><td className="num" colSpan={4}>{pct(s.slaHitRate)}</td></tr>
+                <tr data-metric="csat"><th scope="row">{t('csatRate')}</th><td className="num">{s.csat.answered}</td><td className="num" colSpan={3}>{pct(s.csat.csat)}</td></tr>
+                <tr data-metric="csat-response"><th scope="row">{t('csatResponseRate')}</th><td className="num">{s.csat.asked}</td><td className="num" colSpan={3}>{pct(s.csat.responseRate)} <span className="muted small">({t('csatCounts', { answered: s.csat.answered, asked: s.csat.asked })})</span></td></tr>
               </tbody>
             </table>
+          </section>
+          <section aria-labelledby="rp-agents" className="card">
+            <h2 id="rp-agents">{t('perAgent')}</h2>
+            {s.agents.length === 0 ? <p className="muted">{t('noAgentsInReport')}</p> : (
+              <table className="metrics agents-report">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('agent')}</th><th scope="col">{t('handled')}</th><th scope="col">{t('volume_resolved')}</th><th scope="col">{t('responses')}</th>
+                    <th scope="col">{t('frtMedian')}</th><th scope="col">{t('resolutionMedian')}</th><th scope="col">{t('resolutionP90')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {s.agents.map((a) => (
+                    <tr key={a.agentId} data-agent={a.agentId}>
+                      <th scope="row">{a.name}</th>
+                      <td className="num">{a.handled}</td><td className="num">{a.resolved}</td><td className="num">{a.responses}</td>
+                      <td className="num">{duration(a.frt.median, units)}</td><td className="num">{duration(a.resolution.median, units)}</td><td className="num">{duration(a.resolution.p90, units)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
           </section>
           <section aria-label={t('volumeByChannel')} className="card">
             <BarChart title={t('volumeByChannel')} bars={Object.entries(s.volumes.byChannel).map(([c, n]) => ({ label: t(`channel_${c}`, { defaultValue: c }), value: n }))} />

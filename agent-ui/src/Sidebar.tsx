@@ -1,14 +1,23 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, query } from './api';
+import { CsatPanel } from './CsatPanel';
+import { HealthPanel } from './Health';
+import { AttributeEditor } from './AttributeEditor';
+import { CustomerPrivacy } from './CustomerPrivacy';
 import type { ConversationView, Customer } from './types';
 
 interface Hit { id: string; name?: string; email?: string; phone?: string }
 interface AuditEntry { id: string; action: string; actor: { name?: string }; at: string; undoneAt: string | null }
 
-/** The customer beside the thread: identities, language, tags, attributes, past conversations; rename; merge. */
-export function Sidebar({ customer, onChanged, onOpen }: { customer: Customer; onChanged: () => void; onOpen: (conversationId: string) => void }) {
-  const { t, i18n } = useTranslation();
+/**
+ * The customer beside the thread: identities, language, tags, attributes, past conversations; rename; merge; for
+ * admins, the customer's data export and erasure.
+ */
+export function Sidebar({ customer, conversation, admin = false, onChanged, onOpen }: {
+  customer: Customer; conversation?: ConversationView; admin?: boolean; onChanged: () => void; onOpen: (conversationId: string) => void;
+}) {
+  const { t } = useTranslation();
   const [past, setPast] = useState<ConversationView[]>([]);
   const [audit, setAudit] = useState<AuditEntry[]>([]);
   const [editing, setEditing] = useState(false);
@@ -44,8 +53,7 @@ export function Sidebar({ customer, onChanged, onOpen }: { customer: Customer; o
     setTerm('');
   }
   const undo = (auditId: string) => run(api(`/audit/${auditId}/undo`, { method: 'POST' }));
-  const when = (iso: string) => new Date(iso).toLocaleString(i18n.language, { dateStyle: 'medium', timeStyle: 'short' });
-  const attributes = Object.entries(customer.attributes ?? {});
+  const when = (iso: string) => new Date(iso).toLocaleString(t('locale'), { dateStyle: 'medium', timeStyle: 'short' });
 
   return (
     <aside className="sidebar" aria-label={t('customer')}>
@@ -56,18 +64,34 @@ export function Sidebar({ customer, onChanged, onOpen }: { customer: Customer; o
           <button type="button" onClick={() => setEditing(false)}>{t('cancel')}</button>
         </form>
       ) : (
-        <h2>{customer.name ?? t('customer')} <button type="button" className="link" onClick={() => setEditing(true)}>{t('editName')}</button></h2>
+        <h2>{customer.name ?? (customer.erasedAt ? t('erasedCustomer') : t('customer'))} {!customer.erasedAt && <button type="button" className="link" onClick={() => setEditing(true)}>{t('editName')}</button>}</h2>
       )}
       {error && <p role="alert" className="error">{error}</p>}
       <h3>{t('identities')}</h3>
       <ul className="identities">
         {customer.identities.map((i) => <li key={`${i.kind}:${i.address}`}><span className="badge">{t(`identity_${i.kind}`)}</span> {i.address}{i.verified ? ' ✓' : ''}</li>)}
       </ul>
+      {customer.unverifiedEmail && (
+        // A claim, not an identity (src/services/identity/claims.ts): shown apart, with the owner to merge with if any.
+        <div className="claim">
+          <p><span className="badge">{t('identity_email')}</span> {customer.unverifiedEmail} <span className="muted">({t('unverifiedEmail')})</span></p>
+          <p className="muted small">{t('unverifiedEmailHelp')}</p>
+          {(customer.mergeSuggestions ?? []).map((s) => (
+            <p key={s.customerId} className="merge-suggestion" role="note">
+              {t('mergeSuggestion', { name: s.name ?? s.address })}{' '}
+              <button type="button" className="link" onClick={() => void api<Customer>(`/customers/${s.customerId}`).then(setCandidate)}>{t('mergeSuggestionReview')}</button>
+            </p>
+          ))}
+        </div>
+      )}
       <dl>
         <dt>{t('language')}</dt><dd>{customer.language ?? '—'}</dd>
         <dt>{t('tags')}</dt><dd>{customer.tags.length ? customer.tags.join(', ') : '—'}</dd>
-        {attributes.map(([k, v]) => <div key={k}><dt>{k}</dt><dd>{typeof v === 'object' ? JSON.stringify(v) : String(v)}</dd></div>)}
       </dl>
+      <HealthPanel customerId={customer.id} refresh={past} />
+      <CsatPanel customerId={customer.id} refresh={past} />
+      <AttributeEditor scope="customer" path={`/customers/${customer.id}/attributes`} values={customer.attributes ?? {}} />
+      {conversation && <AttributeEditor key={conversation.id} scope="conversation" path={`/conversations/${conversation.id}/attributes`} values={conversation.attributes ?? {}} />}
       <h3>{t('pastConversations')}</h3>
       <ul className="past">
         {past.map((c) => (
@@ -105,6 +129,7 @@ export function Sidebar({ customer, onChanged, onOpen }: { customer: Customer; o
           <button type="button" onClick={() => setCandidate(null)}>{t('cancel')}</button>
         </div>
       )}
+      {admin && <CustomerPrivacy customer={customer} onErased={() => { onChanged(); reload(); }} />}
       {audit.length > 0 && (
         <>
           <h3>{t('history')}</h3>

@@ -4,6 +4,7 @@ import { api, query } from './api';
 import { Actions } from './Actions';
 import { Composer } from './Composer';
 import { Labels } from './Labels';
+import { MacroMenu } from './MacroMenu';
 import { liveSocket } from './live';
 import { MessageItem } from './MessageItem';
 import { Sidebar } from './Sidebar';
@@ -18,16 +19,23 @@ interface Typing {
   agentName?: string;
 }
 
+interface Viewers {
+  conversationId: string;
+  viewers: { id: string; name: string }[];
+  total: number;
+}
+
 /** The unified thread of the selected conversation's customer: every conversation and channel, oldest first. */
 export function Thread({ conversation, me, teams, focusMessageId, onOpen, onCustomerChanged }: {
   conversation: ConversationView; me: Me; teams: Team[]; focusMessageId?: string; onOpen: (conversationId: string, messageId?: string) => void;
   onCustomerChanged?: () => void;
 }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const [customer, setCustomer] = useState<Customer | null>(null);
   const [messages, setMessages] = useState<UiMessage[]>([]);
   const [before, setBefore] = useState<string | null>(null);
   const [typing, setTyping] = useState<string | null>(null);
+  const [viewers, setViewers] = useState<Viewers | null>(null);
   const [showCustomer, setShowCustomer] = useState(() => innerWidth >= 1400);
   const bottom = useRef<HTMLDivElement>(null);
   const customerId = conversation.customerId;
@@ -82,31 +90,37 @@ export function Thread({ conversation, me, teams, focusMessageId, onOpen, onCust
     };
     socket.on('message.created', onCreated);
     socket.on('message.updated', onUpdated);
+    const onViewers = (e: Viewers) => {
+      if (e.conversationId === conversation.id) setViewers(e);
+    };
     socket.on('typing', onTyping);
+    socket.on('conversation:viewers', onViewers);
     return () => {
+      setViewers(null);
       clearTimeout(clear);
       socket.emit('conversation:leave', { conversationId: conversation.id });
       socket.off('connect', join);
       socket.off('message.created', onCreated);
       socket.off('message.updated', onUpdated);
       socket.off('typing', onTyping);
+      socket.off('conversation:viewers', onViewers);
     };
   }, [conversation.id, customerId, me.id, t]);
 
   const lastInbound = [...messages].reverse().find((m) => m.direction === 'in' && m.kind === 'message');
   const defaultChannel: Channel | undefined = lastInbound?.channel ?? conversation.lastInboundChannel;
-  const lastWhatsApp = [...messages].reverse().find((m) => m.direction === 'in' && m.channel === 'whatsapp')?.createdAt;
   const retry = async (id: string) => {
     const m = await api<UiMessage>(`/messages/${id}/retry`, { method: 'POST' });
     setMessages((prev) => prev.map((p) => (p.id === id ? m : p)));
   };
-  const day = (iso: string) => new Date(iso).toLocaleString(i18n.language, { dateStyle: 'medium', timeStyle: 'short' });
+  const day = (iso: string) => new Date(iso).toLocaleString(t('locale'), { dateStyle: 'medium', timeStyle: 'short' });
 
   return (
     <div className="thread">
       <header className="thread-head">
         <h1>{customer?.name ?? conversation.customerName ?? t('customer')}</h1>
         <Actions conversation={conversation} me={me} teams={teams} />
+        <MacroMenu conversation={conversation} />
         <Labels conversation={conversation} />
         <button type="button" className="toggle-customer" aria-expanded={showCustomer} onClick={() => setShowCustomer(!showCustomer)}>
           {showCustomer ? t('hideCustomer') : t('showCustomer')}
@@ -132,11 +146,22 @@ export function Thread({ conversation, me, teams, focusMessageId, onOpen, onCust
         })}
         <div ref={bottom} />
       </div>
-      <p className="typing" role="status">{typing ?? ''}</p>
-      <Composer conversation={conversation} customer={customer} defaultChannel={defaultChannel} lastWhatsAppInboundAt={lastWhatsApp} />
+      <p className="typing" role="status">{typing ?? viewingText(viewers, me.id, t)}</p>
+      <Composer conversation={conversation} customer={customer} defaultChannel={defaultChannel} lastInboundAt={lastInbound?.createdAt} meId={me.id} />
       </div>
-      {showCustomer && customer && <Sidebar customer={customer} onChanged={() => { reloadAll(); onCustomerChanged?.(); }} onOpen={(id) => onOpen(id)} />}
+      {showCustomer && customer && <Sidebar customer={customer} conversation={conversation} admin={me.role === 'admin'} onChanged={() => { reloadAll(); onCustomerChanged?.(); }} onOpen={(id) => onOpen(id)} />}
       </div>
     </div>
   );
+}
+
+/** "Selin Kaya is viewing", "Selin Kaya and Ali Demir are viewing", "… and 3 others": everyone but me. */
+function viewingText(v: Viewers | null, meId: string, t: (key: string, o?: Record<string, unknown>) => string): string {
+  if (!v) return '';
+  const names = v.viewers.filter((x) => x.id !== meId).map((x) => x.name);
+  const others = v.total - (v.viewers.some((x) => x.id === meId) ? 1 : 0);
+  if (others <= 0) return '';
+  const more = others - names.length;
+  const list = more > 0 ? t('viewingMore', { names: names.join(', '), count: more }) : names.join(', ');
+  return t(others === 1 ? 'viewingOne' : 'viewingMany', { names: list });
 }

@@ -14,12 +14,12 @@ function Unavailable({ state }: { state: Loaded<unknown> }) {
 }
 
 /**
- * Live wallboard: queues per team, agents (presence, time in state, load against capacity), conversations at risk
+ * Live wallboard: waiting customers per team and with no team, agents (presence, time in state, load against capacity), conversations at risk
  * of an SLA breach, who views what. Refetched on `supervisor:changed` / `sla:breached` and every 10 s; presence
  * events apply at once; durations tick every second.
  */
 export function Wallboard() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const units = unitsOf(t);
   const now = useNow(1000);
   const [board] = useLive<Board>('/supervisor/wallboard', ['supervisor:changed', 'agent:presence']);
@@ -28,7 +28,7 @@ export function Wallboard() {
   const b = board && 'data' in board ? board : undefined;
   const names = new Map((b?.data.agents ?? []).map((a) => [a.id, a.name]));
   const teamNames = new Map((b?.data.teams ?? []).map((tm) => [tm.id, tm.name]));
-  const time = (at: number) => new Date(at).toLocaleTimeString(i18n.language);
+  const time = (at: number) => new Date(at).toLocaleTimeString(t('locale'));
 
   return (
     <div className="wallboard">
@@ -38,13 +38,14 @@ export function Wallboard() {
           <table>
             <thead><tr><th scope="col">{t('name')}</th><th scope="col">{t('policy')}</th><th scope="col">{t('queue')}</th><th scope="col">{t('longestWait')}</th></tr></thead>
             <tbody>
-              {b.data.teams.map((tm) => (
-                <tr key={tm.id} className={tm.queueLength > 0 ? 'queued' : ''}>
+              {[...b.data.teams, { id: 'none', name: t('noTeam'), policy: null, ...b.data.noTeam }].map((tm) => (
+                <tr key={tm.id} data-team-id={tm.id} className={tm.queueLength > 0 ? 'queued' : ''}>
                   <th scope="row">{tm.name}</th>
-                  <td>{t(`policy_${tm.policy}`, { defaultValue: tm.policy })}</td>
+                  {/* "No team" has no policy: nobody is assigned its conversations unless they pick one. */}
+                  <td>{tm.policy ? t(`policy_${tm.policy}`, { defaultValue: tm.policy }) : t('noPolicy')}</td>
                   <td className="num queue-length">{tm.queueLength}</td>
                   {/* The wait keeps growing between refetches. */}
-                  <td className="num">{tm.queueLength > 0 ? duration(tm.longestWaitMs + (now - b.at), units) : '–'}</td>
+                  <td className="num longest-wait">{tm.queueLength > 0 ? duration(tm.longestWaitMs + (now - b.at), units) : '–'}</td>
                 </tr>
               ))}
             </tbody>
@@ -110,7 +111,7 @@ export function Wallboard() {
           b.data.viewers.length ? (
             <ul className="viewers">
               {b.data.viewers.map((v) => (
-                <li key={v.conversationId}><a href={`/c/${v.conversationId}`}>{t('conversation')} …{v.conversationId.slice(-6)}</a>: {v.agentIds.map((id) => names.get(id) ?? id).join(', ')}</li>
+                <li key={v.conversationId}><a href={`/c/${v.conversationId}`}>{v.customerName ?? t('unnamedCustomer')}</a>: {v.agentIds.map((id) => names.get(id) ?? id).join(', ')}</li>
               ))}
             </ul>
           ) : <p className="muted">{t('nobodyViewing')}</p>

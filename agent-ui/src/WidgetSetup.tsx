@@ -7,7 +7,9 @@ import { CopyField } from './CopyField';
 const SERVER_SAMPLE = `// Node, on your server (never in the page)
 const { createHmac } = require('node:crypto');
 const userHash = createHmac('sha256', process.env.KANAL_IDENTITY_SECRET).update(userId).digest('hex');
-// then render: window.KanalSettings = { userId, userHash, name, email };`;
+// the email too, so the chat joins the customer's email (unsigned, it is only shown as "not verified"):
+const emailHash = createHmac('sha256', process.env.KANAL_IDENTITY_SECRET).update(email).digest('hex');
+// then render: window.KanalSettings = { userId, userHash, name, email, emailHash };`;
 
 /** The web chat snippet and the strict-identity secret: masked, revealed only on an admin's request. */
 export function WidgetSetup({ snippet, strictIdentity }: { snippet: string; strictIdentity: boolean }) {

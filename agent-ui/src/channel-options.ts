@@ -1,5 +1,4 @@
 import { useEffect, useState } from 'react';
-import type { TFunction } from 'i18next';
 import { api } from './api';
 import type { Channel } from './types';
 
@@ -9,14 +8,16 @@ export interface ChannelOption {
   address: string;
   available: boolean;
   reason?: string;
+  /** The reason in every console language (the channel's own words, from the hub's registry). */
+  reasonText?: { code: string; tr: string; en: string };
   official: boolean;
   route?: 'twilio' | 'wwebjs';
   windowClosesAt?: string | null;
 }
 
 /**
- * The customer's reply channels as the hub sees them. Refetched when `refreshKey` changes (a new WhatsApp message
- * reopens the 24-hour window). `undefined` while loading, 'failed' when the hub cannot answer.
+ * The customer's reply channels as the hub sees them. Refetched when `refreshKey` changes (a new customer message
+ * may make a channel available again: the WhatsApp window). `undefined` while loading, 'failed' when the hub cannot answer.
  */
 export function useChannelOptions(customerId: string | undefined, refreshKey?: string): ChannelOption[] | 'failed' | undefined {
   const [options, setOptions] = useState<ChannelOption[] | 'failed' | undefined>(undefined);
@@ -29,9 +30,8 @@ export function useChannelOptions(customerId: string | undefined, refreshKey?: s
   return options;
 }
 
-/** The hub's reasons are English sentences (src/services/delivery/wa-window.ts); show the known ones in the agent's language. */
-export function reasonText(reason: string, t: TFunction): string {
-  if (/24-hour WhatsApp window/.test(reason)) return t('whatsappWindow');
-  if (/Twilio is not configured/.test(reason)) return t('twilioNotConfigured');
-  return reason;
+/** Why a channel cannot take a reply now, in the agent's language (the hub's English sentence otherwise). */
+export function reasonText(option: ChannelOption, language: string): string {
+  const localized = option.reasonText;
+  return (localized ? (language.startsWith('tr') ? localized.tr : localized.en) : option.reason) ?? '';
 }

@@ -5,8 +5,10 @@ import { liveSocket } from './live';
 // The supervisor APIs, typed exactly as the routing, sla and metrics briefs publish them.
 export interface Wallboard {
   teams: { id: string; name: string; policy: string; queueLength: number; longestWaitMs: number }[];
+  /** Open conversations with neither a team nor an assignee. */
+  noTeam: { queueLength: number; longestWaitMs: number };
   agents: { id: string; name: string; presence: 'online' | 'away' | 'offline'; presenceSince?: string | null; load: number; capacity: number; teamIds: string[] }[];
-  viewers: { conversationId: string; agentIds: string[] }[];
+  viewers: { conversationId: string; customerName: string | null; agentIds: string[] }[];
 }
 export interface AtRisk {
   conversationId: string; customerName?: string; teamId?: string | null; assigneeId?: string | null;

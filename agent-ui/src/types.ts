@@ -4,7 +4,6 @@ import type { ConversationStatus, ConversationView, CustomerView, DeliveryStatus
 
 export type { Channel, ConversationStatus, ConversationView, DeliveryStatus };
 
-export const CHANNEL_LIST: readonly Channel[] = ['webchat', 'email', 'sms', 'whatsapp'];
 export const STATUS_LIST: readonly ConversationStatus[] = ['open', 'pending', 'snoozed', 'resolved'];
 
 /** The stored message as the console renders it; email fields arrive once the email channel stores them. */
@@ -37,11 +36,18 @@ export interface Counts {
   channels: Record<string, number>;
   teams: Record<string, number>;
   statuses: Record<ConversationStatus, number>;
+  /** Per segment shown as a view (src/domain/segments.ts). */
+  segments?: Record<string, number>;
 }
+/** The inbox view and count key of conversations with no team (src/domain/views.ts NO_TEAM). */
+export const NO_TEAM = 'none';
 /** One inbox view: the filter the list API takes. */
 export interface View {
   assignee?: 'me' | 'unassigned';
   channel?: Channel;
+  /** A team id, or NO_TEAM. */
   team?: string;
+  /** A segment shown as a view. */
+  segment?: string;
   status: ConversationStatus;
 }

@@ -12,6 +12,7 @@ export interface Bounce {
 
 const daemonSender = /^(mailer-daemon|postmaster|mail-daemon|mailerdaemon)@/i;
 
+/** `raw`: the raw mail's first bytes (the intake keeps 256 KiB): enough to find an inlined original's Message-ID. */
 export function detectBounce(mail: ParsedMail, raw: Buffer): Bounce | null {
   const contentType = headerText(mail, 'content-type');
   const isReport = /multipart\/report/i.test(contentType) && /delivery-status/i.test(contentType);

@@ -1,7 +1,9 @@
 import { ImapFlow } from 'imapflow';
 import type { IngressHandle } from '../types';
 import { takeMail, type IntakeContext } from './intake';
+import { rawMailOf } from './raw-mail';
 import type { EmailSettings } from './settings';
+import { MailWorkspace } from './spool';
 
 /** The keyword we set on processed mail; mail carrying it is never fetched again (also after a restart). */
 export const PROCESSED_KEYWORD = '$KanalProcessed';
@@ -30,7 +32,7 @@ export function startImapPoller(ctx: IntakeContext, settings: EmailSettings): In
       autoIdleDelay: 1000,
       tls: { rejectUnauthorized: true },
     });
-    c.on('error', (err: Error) => ctx.logger.warn({ err: err.message }, 'IMAP connection error'));
+    c.on('error', (err: Error) => ctx.logger.warn({ err }, 'IMAP connection error'));
     c.on('close', () => { if (client === c) client = undefined; });
     await c.connect();
     const box = await c.mailboxOpen(cfg.mailbox);
@@ -48,8 +50,9 @@ export function startImapPoller(ctx: IntakeContext, settings: EmailSettings): In
       if (!done.has(uid)) {
         const msg = await c.fetchOne(String(uid), { source: true }, { uid: true });
         if (!msg || !msg.source) continue;
+        const workspace = new MailWorkspace(settings.spool.dir); // its large parts, removed below
         try {
-          await takeMail(ctx, settings, msg.source, { source: 'imap' });
+          await takeMail(ctx, settings, await rawMailOf(msg.source, workspace), { source: 'imap' });
         } catch (err) {
           // Too large (over ATTACHMENT_MAX_BYTES) can never succeed: record it and flag it, like other bad input.
           if ((err as Error).name === 'AttachmentTooLargeError' && ctx.quarantine) {
@@ -58,6 +61,8 @@ export function startImapPoller(ctx: IntakeContext, settings: EmailSettings): In
             ctx.logger.error({ err, uid }, 'IMAP message intake failed; retried on the next poll');
             continue;
           }
+        } finally {
+          await workspace.remove().catch((err: unknown) => ctx.logger.error({ err }, 'email spool not removed'));
         }
         done.add(uid);
       }
@@ -75,7 +80,7 @@ export function startImapPoller(ctx: IntakeContext, settings: EmailSettings): In
         try {
           await pollOnce();
         } catch (err) {
-          ctx.logger.warn({ err: (err as Error).message }, 'IMAP poll failed; retrying on the next interval');
+          ctx.logger.warn({ err }, 'IMAP poll failed; retrying on the next interval');
           const c = client; client = undefined;
           await c?.logout().catch(() => c.close());
         }

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { AddressObject, ParsedMail } from 'mailparser';
 import { dedupeKeyOf, type Attachment, type InboundMessage } from '../../src/domain/messages';
 import { trimReplyHtml, trimReplyText } from './reply-trim';
 import { normalizeCid, sanitizeEmailHtml } from './sanitize';
 import { conversationFromRecipients, parseMessageIds } from './threading';
+import { KanalError } from '../../src/domain/errors';
 
 export interface StoredPart {
   attachment: Attachment;
@@ -12,7 +12,8 @@ export interface StoredPart {
 }
 
 export interface NormalizeOptions {
-  raw: Buffer;
+  /** sha256 (hex) of the raw mail (raw-mail.ts computes it while receiving). */
+  rawSha256: string;
   attachments: StoredPart[];
   /** Envelope recipients (SMTP RCPT TO) when known; the header recipients are used as well. */
   envelopeTo?: string[];
@@ -21,7 +22,11 @@ export interface NormalizeOptions {
 }
 
 /** Why a mail could not become a customer message (it goes to quarantine). */
-export class UnusableMailError extends Error {}
+export class UnusableMailError extends KanalError {
+  constructor(message: string) {
+    super('invalid_input', message);
+  }
+}
 
 /** mailparser options for every intake: keep `cid:` links (we point them at stored attachments, not data: URLs). */
 export const PARSER_OPTIONS = { keepCidLinks: true, skipTextToHtml: true, skipImageLinks: true } as const;
@@ -53,7 +58,7 @@ export function normalizeMail(mail: ParsedMail, opts: NormalizeOptions): Inbound
   const recipients = [...(opts.envelopeTo ?? []), ...addresses(mail.to), ...addresses(mail.cc)];
   const conversationId = conversationFromRecipients(recipients, opts.tokenSecret);
   // Without a Message-ID the content decides: the same bytes delivered twice are the same message.
-  const dedupeId = messageId ?? `sha256:${createHash('sha256').update(opts.raw).digest('hex')}`;
+  const dedupeId = messageId ?? `sha256:${opts.rawSha256}`;
   const sentAt = mail.date && !Number.isNaN(mail.date.getTime()) ? mail.date : (opts.receivedAt ?? new Date());
 
   const email = stripUndefined({
@@ -76,7 +81,8 @@ export function normalizeMail(mail: ParsedMail, opts: NormalizeOptions): Inbound
     text: text.visible.slice(0, MAX_TEXT),
     html: visibleHtml?.trim() ? visibleHtml.slice(0, MAX_HTML) : undefined,
     subject: mail.subject?.slice(0, 998),
-    attachments: opts.attachments.map((p) => p.attachment).slice(0, 100),
+    // All of them: the hub keeps what fits and removes the files of the rest (fitInbound), none left behind.
+    attachments: opts.attachments.map((p) => p.attachment),
     sentAt: sentAt.toISOString(),
     threadHints: Object.keys(threadHints).length ? threadHints : undefined,
     email,

@@ -25,6 +25,8 @@ export function sanitizeEmailHtml(html: string, inline: ReadonlyMap<string, stri
     allowedSchemesByTag: { img: ['http', 'https'] },
     allowProtocolRelative: false,
     disallowedTagsMode: 'discard',
+    // A discarded tag keeps its text unless listed here: a mail's <title> (and the rest of <head>) is not content.
+    nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'title', 'head', 'template', 'xml'],
     transformTags: {
       a: (tagName, attribs) => ({ tagName, attribs: { ...attribs, rel: 'noopener noreferrer nofollow', target: '_blank' } }),
       img: (tagName, attribs) => {

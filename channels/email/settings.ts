@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { emailConfigSchema } from '../../src/domain/email-config';
 
 /** The email channel's settings, read back from the validated config the hub passes in the context's env. */
@@ -8,6 +9,8 @@ export function emailSettings(env: NodeJS.ProcessEnv) {
   return {
     smtp: c.EMAIL_SMTP_PORT === undefined ? undefined : { port: c.EMAIL_SMTP_PORT, host: c.EMAIL_SMTP_HOST, maxBytes: c.EMAIL_MAX_BYTES },
     supportAddresses,
+    // Where mails above memoryBytes are spooled while they are taken (both intakes), and how many at once (SMTP).
+    spool: { dir: c.EMAIL_SPOOL_DIR ?? os.tmpdir(), memoryBytes: c.EMAIL_SPOOL_MEMORY_BYTES, largeAtOnce: c.EMAIL_LARGE_MAILS_AT_ONCE },
     imap: c.EMAIL_IMAP_HOST && c.EMAIL_IMAP_USER
       ? { host: c.EMAIL_IMAP_HOST, port: c.EMAIL_IMAP_PORT, user: c.EMAIL_IMAP_USER, password: c.EMAIL_IMAP_PASSWORD ?? '', tls: c.EMAIL_IMAP_TLS, mailbox: c.EMAIL_IMAP_MAILBOX, pollMs: c.EMAIL_IMAP_POLL_MS }
       : undefined,

@@ -1,5 +1,5 @@
 import express, { type Request, type Response } from 'express';
-import twilio from 'twilio';
+import { InvalidInboundError } from '../../src/domain/inbound-schema';
 import { InvalidPhoneNumberError } from '../phone';
 import type { IngressContext } from '../types';
 import type { TwilioSettings } from './config';
@@ -7,30 +7,21 @@ import { twilioError } from './errors';
 import { fetchMedia } from './media';
 import { MEDIA_PATH, validMediaSignature } from './media-link';
 import { deliveryStatusOf, normalizeTwilioMessage, TwilioFormError } from './normalize';
+import { signatureProblem } from './signature';
 
 export const MESSAGES_PATH = '/webhooks/twilio/messages';
 export const STATUS_PATH = '/webhooks/twilio/status';
 const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
 
-/**
- * The URL Twilio signed: the configured public base URL (what Twilio was told to call, even behind a proxy that
- * rewrites host and scheme) plus the path and query as received.
- */
-function signedUrl(req: Request, settings: TwilioSettings): string {
-  const base = settings.publicUrl ?? `${req.protocol}://${req.get('host')}`;
-  return base + req.originalUrl;
-}
-
 function verified(req: Request, res: Response, settings: TwilioSettings, ctx: IngressContext): boolean {
-  const signature = req.get('x-twilio-signature') ?? '';
-  const params = (req.body ?? {}) as Record<string, string>;
-  if (signature && twilio.validateRequest(settings.authToken, signature, signedUrl(req, settings), params)) return true;
-  ctx.logger.warn({ path: req.path, hasSignature: Boolean(signature) }, 'twilio webhook refused: bad signature');
+  const problem = signatureProblem(req, settings.authToken, settings.publicUrl);
+  if (!problem) return true;
+  ctx.logger.warn({ path: req.path, problem }, 'twilio webhook refused: bad signature');
   res.status(403).json({ error: 'invalid Twilio signature' });
   return false;
 }
 
-/** Twilio posts its webhooks as forms; anything else (a JSON body, no body) is refused before it is read. */
+/** Twilio posts these webhooks as forms; a body of another type, even one correctly signed, is refused unread. */
 function formBody(req: Request, res: Response): boolean {
   if (req.is('application/x-www-form-urlencoded')) return true;
   res.status(415).json({ error: 'Twilio webhooks are application/x-www-form-urlencoded' });
@@ -39,22 +30,25 @@ function formBody(req: Request, res: Response): boolean {
 
 /** Twilio webhooks: inbound SMS/MMS/WhatsApp messages and status callbacks of ours, both signature-checked. */
 export function mountTwilioIngress(ctx: IngressContext, settings: TwilioSettings): void {
+  // Forms are parsed; any other body is kept raw, because its signature covers its exact bytes (bodySHA256).
   const form = express.urlencoded({ extended: false, limit: '256kb' });
+  const raw = express.raw({ type: () => true, limit: '256kb' });
 
-  ctx.router.post(MESSAGES_PATH, form, async (req, res) => {
-    if (!formBody(req, res)) return;
+  ctx.router.post(MESSAGES_PATH, form, raw, async (req, res) => {
     if (!verified(req, res, settings, ctx)) return;
+    if (!formBody(req, res)) return;
     try {
       const { message, media } = normalizeTwilioMessage(req.body as Record<string, unknown>, settings.defaultRegion);
       // A redelivery (same MessageSid) must not fetch and store its media again: the message is already ours.
       if (!(await ctx.inboundExists(message.dedupeKey))) {
         const fetched = await fetchMedia(ctx, settings, message.providerId!, media);
         const text = [message.text, ...fetched.refused].filter(Boolean).join('\n');
-        await ctx.enqueueInbound({ ...message, text, attachments: fetched.attachments } as Parameters<IngressContext['enqueueInbound']>[0]);
+        // Fitted there to the one inbound schema (a ProfileName or Body too long is cut, its original kept as a file).
+        await ctx.enqueueInbound({ ...message, text, attachments: fetched.attachments });
       }
     } catch (err) {
-      if (err instanceof TwilioFormError || err instanceof InvalidPhoneNumberError) {
-        ctx.logger.warn({ err: err.message }, 'twilio message refused');
+      if (err instanceof TwilioFormError || err instanceof InvalidPhoneNumberError || err instanceof InvalidInboundError) {
+        ctx.logger.warn({ err }, 'twilio message refused');
         return void res.status(400).json({ error: err.message });
       }
       throw err; // a 5xx: Twilio retries (or the error shows in its debugger) and nothing was queued
@@ -63,9 +57,9 @@ export function mountTwilioIngress(ctx: IngressContext, settings: TwilioSettings
     res.status(200).type('text/xml').send(EMPTY_TWIML);
   });
 
-  ctx.router.post(STATUS_PATH, form, async (req, res) => {
-    if (!formBody(req, res)) return;
+  ctx.router.post(STATUS_PATH, form, raw, async (req, res) => {
     if (!verified(req, res, settings, ctx)) return;
+    if (!formBody(req, res)) return;
     const body = req.body as Record<string, string | undefined>;
     const sid = body.MessageSid ?? body.SmsSid;
     const twilioStatus = body.MessageStatus ?? body.SmsStatus ?? '';

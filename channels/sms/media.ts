@@ -30,19 +30,25 @@ export interface FetchedMedia {
 export async function fetchMedia(ctx: IngressContext, settings: TwilioSettings, sid: string, media: TwilioMedia[]): Promise<FetchedMedia> {
   const out: FetchedMedia = { attachments: [], refused: [] };
   const auth = 'Basic ' + Buffer.from(`${settings.accountSid}:${settings.authToken}`).toString('base64');
-  for (const [i, item] of media.entries()) {
-    const name = `${sid}-${i}.${extensionOf[item.contentType] ?? 'bin'}`;
-    if (!trusted(item.url, settings)) throw new TwilioFormError(`media URL is not a Twilio URL: ${new URL(item.url).origin}`);
-    // Twilio redirects media to its CDN; fetch drops the Authorization header on a cross-origin redirect.
-    const res = await fetch(item.url, { headers: { authorization: auth }, signal: AbortSignal.timeout(30_000) });
-    if (!res.ok || !res.body) throw new Error(`media ${i} fetch failed: HTTP ${res.status}`);
-    try {
-      out.attachments.push(await ctx.storeAttachment({ name, contentType: item.contentType, data: Readable.fromWeb(res.body as WebReadableStream) }));
-    } catch (err) {
-      if (!(err instanceof AttachmentTooLargeError)) throw err;
-      await res.body.cancel().catch(() => {});
-      out.refused.push(`⚠️ ${name} (${item.contentType}) was not kept: larger than ${err.maxBytes} bytes`);
+  try {
+    for (const [i, item] of media.entries()) {
+      const name = `${sid}-${i}.${extensionOf[item.contentType] ?? 'bin'}`;
+      if (!trusted(item.url, settings)) throw new TwilioFormError(`media URL is not a Twilio URL: ${new URL(item.url).origin}`);
+      // Twilio redirects media to its CDN; fetch drops the Authorization header on a cross-origin redirect.
+      const res = await fetch(item.url, { headers: { authorization: auth }, signal: AbortSignal.timeout(30_000) });
+      if (!res.ok || !res.body) throw new Error(`media ${i} fetch failed: HTTP ${res.status}`);
+      try {
+        out.attachments.push(await ctx.storeAttachment({ name, contentType: item.contentType, data: Readable.fromWeb(res.body as WebReadableStream) }));
+      } catch (err) {
+        if (!(err instanceof AttachmentTooLargeError)) throw err;
+        await res.body.cancel().catch(() => {});
+        out.refused.push(`⚠️ ${name} (${item.contentType}) was not kept: larger than ${err.maxBytes} bytes`);
+      }
     }
+  } catch (err) {
+    // The message is not queued (Twilio retries it): the media stored so far would belong to nothing.
+    await ctx.discardAttachments(out.attachments);
+    throw err;
   }
   return out;
 }

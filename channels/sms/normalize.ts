@@ -1,8 +1,13 @@
 import { dedupeKeyOf, type InboundMessageInput } from '../../src/domain/messages';
 import { toE164 } from '../phone';
+import { KanalError } from '../../src/domain/errors';
 
 /** A webhook field Twilio always sends is missing or empty: the ingress answers 400 and stores nothing. */
-export class TwilioFormError extends Error {}
+export class TwilioFormError extends KanalError {
+  constructor(message: string) {
+    super('invalid_input', message);
+  }
+}
 
 export interface TwilioMedia {
   url: string;

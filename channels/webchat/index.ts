@@ -1,13 +1,19 @@
 import type { ChannelModule } from '../types';
 import { createAdapter } from './adapter';
+import { webchatConfigShape } from './config-schema';
 import { DEMO_HTML, demoCsp } from './demo';
 import { attachWidgetNamespace } from './ingress';
-import { mountSession } from './session';
+import { mountSession, tokenTtlSeconds } from './session';
 
 export const SESSION_PATH = '/api/widget/session';
 
 /** Web chat: the widget's session endpoint and socket namespace, the demo page, and the adapter for replies. */
-export const webchat: ChannelModule = {
+export const webchat = {
+  name: 'webchat',
+  identity: { kind: 'webchat' }, // the widget's visitor id
+  presentation: { label: { tr: 'Canlı sohbet', en: 'Web chat' }, colour: '#1d5b3b', background: '#e3f1ea' },
+  config: webchatConfigShape,
+  liveTyping: true,
   createAdapter,
   mountIngress(ctx) {
     const tokenSecret = ctx.env.WIDGET_TOKEN_SECRET;
@@ -18,8 +24,9 @@ export const webchat: ChannelModule = {
       ctx.router.post(SESSION_PATH, (_req, res) => void res.status(503).json({ error: 'web chat is not configured' }));
       ctx.widgetNamespace.use((_socket, next) => next(new Error('unauthorized')));
     } else {
-      mountSession(ctx.router, SESSION_PATH, { tokenSecret, identitySecret });
-      attachWidgetNamespace(ctx, tokenSecret, identitySecret);
+      const secrets = { tokenSecret, identitySecret, tokenTtlS: tokenTtlSeconds(ctx.env.WIDGET_TOKEN_TTL_DAYS) };
+      mountSession(ctx.router, SESSION_PATH, secrets, ctx);
+      attachWidgetNamespace(ctx, secrets);
     }
     // Host sites load the bundle cross-origin; helmet's default Cross-Origin-Resource-Policy (same-origin) would block it.
     ctx.router.get(['/widget.js', '/widget.js.map'], (_req, res, next) => {
@@ -31,4 +38,4 @@ export const webchat: ChannelModule = {
       res.set({ 'content-security-policy': demoCsp(host), 'cache-control': 'no-cache' }).type('html').send(DEMO_HTML);
     });
   },
-};
+} satisfies ChannelModule;

@@ -1,12 +1,23 @@
 import type { Socket } from 'socket.io';
 import { z } from 'zod';
 import { Rooms, WidgetEvents } from '../../src/domain/events';
+import { InvalidInboundError } from '../../src/domain/inbound-schema';
 import { dedupeKeyOf, type InboundMessage } from '../../src/domain/messages';
+import { rateLimitedAck, type VisitorAction, type VisitorSubject } from '../../src/domain/rate-limit';
 import type { MessageView } from '../../src/domain/views';
 import type { IngressContext } from '../types';
-import { verifyToken, type WidgetTokenPayload } from './token';
+import { keepTokenFresh, type WidgetSecrets } from './session';
+import { readToken, type WidgetTokenPayload } from './token';
+import { errorAck } from '../../src/domain/errors';
 
-export const RATE_LIMIT = { messages: 20, windowMs: 10_000 };
+/** The largest history page: a page's cost follows its size (thread buckets read until it is full). */
+export const HISTORY_MAX_LIMIT = 50;
+/** The budget (config WIDGET_RATE_*) each visitor event draws on; an event not listed has no handler. */
+const ACTION_OF: Partial<Record<string, VisitorAction>> = {
+  [WidgetEvents.send]: 'send',
+  [WidgetEvents.history]: 'history',
+  [WidgetEvents.typing]: 'typing',
+};
 
 export const sendSchema = z.object({
   clientId: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'must be 1-100 characters of A-Z a-z 0-9 _ -'),
@@ -15,7 +26,7 @@ export const sendSchema = z.object({
 const typingSchema = z.object({ typing: z.boolean() });
 const historySchema = z.object({
   before: z.iso.datetime({ offset: true }).optional(),
-  limit: z.number().int().min(1).max(100).default(50),
+  limit: z.number().int().min(1).max(HISTORY_MAX_LIMIT).default(HISTORY_MAX_LIMIT),
 });
 
 /** What the visitor sees of a message: no ids of agents, notes or internal fields. */
@@ -47,27 +58,87 @@ const ackOf = (args: unknown[]): Ack => {
 const issues = (e: z.ZodError) => e.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; ');
 
 /** Authenticates widget sockets by their session token and handles the visitor's events. */
-export function attachWidgetNamespace(ctx: IngressContext, tokenSecret: string, identitySecret?: string): void {
+export function attachWidgetNamespace(ctx: IngressContext, secrets: WidgetSecrets): void {
   const nsp = ctx.widgetNamespace;
   nsp.use((socket, next) => {
-    const session = verifyToken(socket.handshake.auth?.token, tokenSecret);
-    if (!session) return next(new Error('unauthorized'));
+    // An expired token gets its own error: the widget then starts a new session (docs/operations.md, "Sessions").
+    const check = readToken(socket.handshake.auth?.token, secrets.tokenSecret, secrets.tokenTtlS);
+    if (!check.ok) return next(new Error(check.reason === 'expired' ? 'token expired' : 'unauthorized'));
+    const session = check.session;
     // Strict identity mode holds on every connect: a token issued before it was turned on (unverified) no longer sends.
-    if (identitySecret && !session.verified) return next(new Error('identity required'));
+    if (secrets.identitySecret && !session.verified) return next(new Error('identity required'));
     socket.data.session = session;
-    next();
+    socket.data.ip = ctx.clientAddress(socket.request);
+    // Connections draw on a budget too: a client closed for flooding cannot simply reconnect and flood again.
+    ctx.rateLimit('connect', { visitorId: session.visitorId, ip: socket.data.ip as string }).then((decision) => {
+      if (decision.allowed) return next();
+      next(Object.assign(new Error('rate limited'), { data: { code: 'rate_limited', retryAfterMs: decision.retryAfterMs } }));
+    }, () => next());
   });
   nsp.on('connection', (socket) => {
     const session = socket.data.session as WidgetTokenPayload;
     void socket.join(Rooms.visitor(session.visitorId));
+    keepTokenFresh(socket, session, secrets);
+    limitEvents(ctx, socket, { visitorId: session.visitorId, ip: socket.data.ip as string });
     handleSocket(ctx, socket, session);
+  });
+}
+
+/**
+ * A client refused this often within REFUSAL_WINDOW_MS is not the widget (it waits retryAfterMs): it is told so
+ * (`rate:limited` with `closing`) and disconnected, so one connection cannot keep the hub decoding a flood that can
+ * only be refused.
+ */
+export const MAX_REFUSALS = 200;
+const REFUSAL_WINDOW_MS = 10_000;
+/** How long a closed flooder is asked to stay away at least (its connect budget decides whether it may come back). */
+const CLOSED_RETRY_MS = 10_000;
+
+/**
+ * Every event of the visitor draws on its budget (per visitor and per client address, across hub nodes) before its
+ * handler runs, so a flood costs no store work, and past the budget no Redis call either (the limiter refuses what
+ * this node alone already used up; src/services/rate-limit). Over the limit an event with an ack gets
+ * `rateLimitedAck`; typing (a hint, no ack) is dropped, and the first refusal of each wait is told as a `rate:limited`
+ * event. Events without a handler are dropped unread. Until a refusal's retryAfterMs has passed the socket refuses
+ * that action itself, and a socket that keeps flooding regardless is told so and closed: what one connection can cost
+ * the hub stays bounded. Allowed events keep their order (Redis answers in order).
+ */
+function limitEvents(ctx: IngressContext, socket: Socket, who: VisitorSubject): void {
+  const refusedUntil: Partial<Record<VisitorAction, number>> = {};
+  const told: Partial<Record<VisitorAction, number>> = {};
+  let refusals = 0;
+  let countingSince = Date.now();
+  const refuse = (event: string, action: VisitorAction, ack: unknown, retryAfterMs: number) => {
+    if (!socket.connected) return; // closed below: later events still in its buffer get nothing
+    if (typeof ack === 'function') ack(rateLimitedAck(retryAfterMs));
+    else if (told[action] !== refusedUntil[action]) {
+      told[action] = refusedUntil[action];
+      socket.emit(WidgetEvents.rateLimited, { ...rateLimitedAck(retryAfterMs), event });
+    }
+    if (Date.now() - countingSince > REFUSAL_WINDOW_MS) [refusals, countingSince] = [0, Date.now()];
+    if (++refusals < MAX_REFUSALS) return;
+    ctx.logger.info({ channel: 'webchat', visitorId: who.visitorId }, 'widget socket closed: it kept flooding past its rate limits');
+    const longest = Math.max(CLOSED_RETRY_MS, ...Object.values(refusedUntil).map((t) => t - Date.now()));
+    socket.emit(WidgetEvents.rateLimited, { ...rateLimitedAck(longest), event, closing: true });
+    socket.disconnect(true);
+  };
+  socket.use(([event, ...args], next) => {
+    const action = ACTION_OF[event];
+    if (!action) return;
+    const ack = args[args.length - 1];
+    const wait = (refusedUntil[action] ?? 0) - Date.now();
+    if (wait > 0) return refuse(event, action, ack, wait);
+    ctx.rateLimit(action, who).then((decision) => {
+      if (decision.allowed) return next();
+      refusedUntil[action] = Date.now() + decision.retryAfterMs;
+      refuse(event, action, ack, decision.retryAfterMs);
+    }, (err: unknown) => ctx.logger.warn({ err, event }, 'widget rate limit check failed')); // the limiter fails open itself
   });
 }
 
 function handleSocket(ctx: IngressContext, socket: Socket, session: WidgetTokenPayload): void {
   const { visitorId } = session;
   const log = ctx.logger.child({ channel: 'webchat', visitorId });
-  let sentAt: number[] = [];
   let lastTyping = false;
 
   socket.on(WidgetEvents.send, async (...args: unknown[]) => {
@@ -76,18 +147,16 @@ function handleSocket(ctx: IngressContext, socket: Socket, session: WidgetTokenP
     const ack = ackOf(args);
     try {
       const parsed = sendSchema.safeParse(args[0]);
-      if (!parsed.success) return ack({ error: issues(parsed.error) });
+      if (!parsed.success) return ack(errorAck('invalid_input', issues(parsed.error)));
       const now = Date.now();
-      sentAt = sentAt.filter((t) => now - t < RATE_LIMIT.windowMs);
-      if (sentAt.length >= RATE_LIMIT.messages) return ack({ error: 'rate limited, slow down' });
-      sentAt.push(now);
       const { clientId, text } = parsed.data;
       const message: InboundMessage = {
         channel: 'webchat',
         dedupeKey: dedupeKeyOf('webchat', `${visitorId}:${clientId}`),
         providerId: clientId,
         from: { address: visitorId, name: session.name, verified: session.verified },
-        linkedIdentities: session.email ? [{ channel: 'email', address: session.email }] : undefined,
+        // Unverified unless the host signed it: then a claim the agents see, never a link (src/services/identity/claims.ts).
+        linkedIdentities: session.email ? [{ channel: 'email', address: session.email, verified: session.emailVerified === true }] : undefined,
         text,
         attachments: [],
         sentAt: new Date(now).toISOString(),
@@ -95,14 +164,15 @@ function handleSocket(ctx: IngressContext, socket: Socket, session: WidgetTokenP
       try {
         await ctx.enqueueInbound(message);
       } catch (err) {
+        if (err instanceof InvalidInboundError) return ack(errorAck('invalid_input', err.issues)); // cannot be stored: do not resend
         log.warn({ err }, 'enqueue failed');
-        return ack({ error: 'temporarily unavailable, retry' });
+        return ack(errorAck('unavailable', 'temporarily unavailable, retry'));
       }
       // Only now is the message safe in Redis: the client may forget it.
       ack({ ok: true, clientId });
     } catch (err) {
       log.error({ err }, 'message:send failed');
-      ack({ error: 'internal error' });
+      ack(errorAck('internal', 'internal error'));
     }
   });
 
@@ -116,13 +186,13 @@ function handleSocket(ctx: IngressContext, socket: Socket, session: WidgetTokenP
   socket.on(WidgetEvents.history, async (...args: unknown[]) => {
     const ack = ackOf(args);
     const parsed = historySchema.safeParse(args[0] ?? {});
-    if (!parsed.success) return ack({ error: issues(parsed.error) });
+    if (!parsed.success) return ack(errorAck('invalid_input', issues(parsed.error)));
     try {
       const views = await ctx.visitorHistory(visitorId, parsed.data);
       ack({ messages: views.map(toVisitorMessage) });
     } catch (err) {
       log.warn({ err }, 'history failed');
-      ack({ error: 'temporarily unavailable, retry' });
+      ack(errorAck('unavailable', 'temporarily unavailable, retry'));
     }
   });
 

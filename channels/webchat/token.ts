@@ -7,6 +7,8 @@ export interface WidgetTokenPayload {
   email?: string;
   /** True when the host site proved the identity (strict mode HMAC). */
   verified: boolean;
+  /** True when the host site signed `email` too (strict mode `emailHash`); otherwise the email is only a claim. */
+  emailVerified?: boolean;
   /** Issued at, seconds since the epoch. */
   iat: number;
 }
@@ -29,7 +31,7 @@ export function signToken(payload: WidgetTokenPayload, secret: string): string {
   return `${body}.${hmac(body, secret).toString('base64url')}`;
 }
 
-/** The payload of a token this hub signed, or null for anything else (never throws). */
+/** The payload of a token this hub signed, or null for anything else (never throws). Signature only: sessions use readToken. */
 export function verifyToken(token: unknown, secret: string): WidgetTokenPayload | null {
   if (typeof token !== 'string' || token.length > 4096) return null;
   const dot = token.indexOf('.');
@@ -45,11 +47,31 @@ export function verifyToken(token: unknown, secret: string): WidgetTokenPayload 
       name: typeof p.name === 'string' ? p.name : undefined,
       email: typeof p.email === 'string' ? p.email : undefined,
       verified: p.verified,
+      emailVerified: p.emailVerified === true ? true : undefined,
       iat: p.iat,
     };
   } catch {
     return null;
   }
+}
+
+export type TokenCheck = { ok: true; session: WidgetTokenPayload } | { ok: false; reason: 'invalid' | 'expired' };
+
+/**
+ * A token this hub signed that has not expired: it lives `ttlS` seconds from its `iat`. Every connect and every
+ * session request renews it (a new `iat`), so the lifetime slides with use, and changing the TTL applies to tokens
+ * already issued.
+ */
+export function readToken(token: unknown, secret: string, ttlS: number, now = Date.now()): TokenCheck {
+  const session = verifyToken(token, secret);
+  if (!session) return { ok: false, reason: 'invalid' };
+  if (now / 1000 - session.iat > ttlS) return { ok: false, reason: 'expired' };
+  return { ok: true, session };
+}
+
+/** The same session in a fresh token (issued now). */
+export function renewToken(session: WidgetTokenPayload, secret: string, now = Date.now()): string {
+  return signToken({ ...session, iat: Math.floor(now / 1000) }, secret);
 }
 
 /** What the host site computes server-side in strict identity mode: hex HMAC-SHA256(userId, identity secret). */

@@ -2,6 +2,7 @@ import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import { AttachmentTooLargeError, type Attachment, type DeliveryReport, type InboundMessageInput } from '../../src/domain/messages';
 import { ackStatus, chatIdOf, normalizeWwebjsMessage, type WwebjsMessage } from './normalize';
+import { KanalError } from '../../src/domain/errors';
 
 /** What the console shows about a session (socket event `whatsapp.session`, GET /api/admin/whatsapp/sessions). */
 export type SessionState = 'starting' | 'waiting_for_scan' | 'paired' | 'disconnected' | 'stopped';
@@ -100,14 +101,19 @@ export class WhatsAppSession {
     return first!;
   }
 
+  /** Resolves once every client event received so far (message, receipt, state) has been handled. */
+  async idle(): Promise<void> {
+    await Promise.allSettled([...this.pending]);
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.reconnectTimer);
-    await Promise.allSettled([...this.pending]);
+    await this.idle();
     await this.client?.destroy().catch((err: unknown) => this.opts.logger.warn({ err }, 'whatsapp client destroy failed'));
     this.client = undefined;
     this.setStatus('stopped');
-    await Promise.allSettled([...this.pending]); // the last status is written before the caller closes the store
+    await this.idle(); // the last status is written before the caller closes the store
   }
 
   private setStatus(state: SessionState, extra: { qr?: string; reason?: string } = {}) {
@@ -166,9 +172,8 @@ export class WhatsAppSession {
 }
 
 /** A send while the session is not paired: retried by the queue (the phone may be reconnecting). */
-export class SessionUnavailableError extends Error {
+export class SessionUnavailableError extends KanalError {
   constructor(status: SessionStatus) {
-    super(`WhatsApp session ${status.account} is ${status.state.replace(/_/g, ' ')}${status.reason ? ` (${status.reason})` : ''}`);
-    this.name = 'SessionUnavailableError';
+    super('unavailable', `WhatsApp session ${status.account} is ${status.state.replace(/_/g, ' ')}${status.reason ? ` (${status.reason})` : ''}`);
   }
 }

@@ -15,6 +15,13 @@ export const emailConfigShape = {
   EMAIL_SUPPORT_ADDRESSES: z.string().default(''),
   // Largest raw message accepted (SMTP SIZE, 552 above it).
   EMAIL_MAX_BYTES: z.coerce.number().int().min(1024).default(30 * 1024 * 1024),
+  // A mail (or one of its parts) up to this size is held in memory while it is taken; a larger one is spooled to a
+  // file under EMAIL_SPOOL_DIR (unset: the OS temp dir), removed once the mail is queued or refused.
+  EMAIL_SPOOL_MEMORY_BYTES: z.coerce.number().int().min(16 * 1024).default(1024 * 1024),
+  EMAIL_SPOOL_DIR: z.string().min(1).optional(),
+  // How many spooled (large) mails one hub parses and stores at once; more get SMTP 452 at MAIL FROM (declared
+  // SIZE) or wait for their turn after DATA.
+  EMAIL_LARGE_MAILS_AT_ONCE: z.coerce.number().int().min(1).max(100).default(2),
   // IMAP polling (intake 2).
   EMAIL_IMAP_HOST: z.string().optional(),
   EMAIL_IMAP_PORT: port.default(993),

@@ -5,6 +5,13 @@ export const AgentEvents = {
   messageCreated: 'message.created',
   messageUpdated: 'message.updated',
   typing: 'typing',
+  /**
+   * Whoever has the conversation open ({ conversationId, viewers: [{id, name}] (at most VIEWERS_SHOWN), total }),
+   * sent to its room when someone opens or leaves it; the console shows the others ("Selin Kaya is viewing").
+   */
+  conversationViewers: 'conversation:viewers',
+  /** One agent (their room): a note @mentions them ({ conversationId, messageId, from: {id, name}, preview }). */
+  noteMention: 'note:mention',
   /** Admins only: a whatsapp-web.js session's state and pairing QR (channels/whatsapp/session.ts SessionStatus). */
   whatsappSession: 'whatsapp.session',
   /** An agent's presence changed: {agentId, presence, since}. */
@@ -13,6 +20,10 @@ export const AgentEvents = {
   supervisorChanged: 'supervisor:changed',
   /** Supervisors and the assignee: an SLA clock ran out ({ conversationId, kind, dueAt }). */
   slaBreached: 'sla:breached',
+  /** Admins only: the hub turned an outgoing webhook off after repeated failures ({ webhookId, url, reason }). */
+  webhookDisabled: 'webhook:disabled',
+  /** Every agent: an admin changed labels or canned responses ({ what: 'labels' | 'canned' }); refetch them. */
+  settingsChanged: 'settings:changed',
 } as const;
 
 export const WidgetEvents = {
@@ -24,6 +35,14 @@ export const WidgetEvents = {
   message: 'message',
   messageStatus: 'message:status',
   agentTyping: 'agent:typing',
+  /** A renewed session token ({token}), sent on connect and before the old one expires: the widget stores it. */
+  token: 'session:token',
+  /**
+   * Over a rate limit ({code: 'rate_limited', event, retryAfterMs, closing?}): sent for an event that has no ack to
+   * carry the refusal (typing), once per refusal, and before the hub closes a socket that kept sending regardless
+   * (`closing: true`; the widget reconnects after retryAfterMs).
+   */
+  rateLimited: 'rate:limited',
 } as const;
 
 /** Socket.IO rooms. Workers publish into them through Redis; any hub node delivers. */
@@ -31,12 +50,21 @@ export const Rooms = {
   agent: (agentId: string) => `agent:${agentId}`,
   team: (teamId: string) => `team:${teamId}`,
   conversation: (conversationId: string) => `conversation:${conversationId}`,
-  /** All agents (inbox lists, unassigned conversations). */
+  /**
+   * Agents who see every conversation (supervisors and admins; every agent while team access is open): every
+   * conversation's events. Team-restricted agents get theirs through their team rooms, their own room and `queue`.
+   */
   inbox: 'inbox',
+  /** Every agent: events about agents, not conversations (presence). */
+  agents: 'agents',
+  /** Events of conversations with no team and nobody assigned (the "no team" queue every agent may take from). */
+  queue: 'inbox:queue',
   /** Admins (WhatsApp pairing QR codes and session states). */
   admins: 'admins',
   /** Supervisors and admins (SLA breaches, wallboard refresh signals). */
   supervisors: 'supervisors',
+  /** The agent sockets of one sign-in session (closed when the session ends). */
+  session: (sessionId: string) => `session:${sessionId}`,
   /** A web chat visitor's sockets (all their tabs). */
   visitor: (visitorId: string) => `visitor:${visitorId}`,
 } as const;

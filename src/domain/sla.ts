@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CHANNELS, type Channel } from './channels';
+import { isChannel, type Channel } from './channels';
 import { addBusinessMs, businessMsBetween, type BusinessCalendar } from './business-hours';
 
 /**
@@ -44,7 +44,7 @@ export const autoReplySchema = z
   .object({
     enabled: z.boolean().default(true),
     texts: texts.refine((t) => Object.keys(t).length > 0, 'give at least one text, e.g. { "tr": "...", "en": "..." }'),
-    channels: z.partialRecord(z.enum(CHANNELS), texts).default({}),
+    channels: z.record(z.string().refine(isChannel, { message: 'not a registered channel' }), texts).default({}),
   })
   .strict();
 export type AutoReplyConfig = z.infer<typeof autoReplySchema>;

@@ -1,12 +1,15 @@
 import type { Attachment, EmailMeta } from './messages';
 import type { Channel } from './channels';
 import type { ConversationSlaView } from './sla';
+import type { ThreadEvent } from './thread-events';
 
 // The JSON shapes the API and realtime events send to the console and the widget.
 export type ConversationStatus = 'open' | 'pending' | 'snoozed' | 'resolved';
 export const CONVERSATION_STATUSES: readonly ConversationStatus[] = ['open', 'pending', 'snoozed', 'resolved'];
 export type DeliveryStatus = 'queued' | 'sent' | 'delivered' | 'read' | 'failed' | 'received';
 export type Role = 'agent' | 'supervisor' | 'admin';
+/** The inbox view and count key of conversations that belong to no team (never an ObjectId, so never a team's id). */
+export const NO_TEAM = 'none';
 export const ROLES: readonly Role[] = ['agent', 'supervisor', 'admin'];
 
 export interface MessageView {
@@ -18,6 +21,10 @@ export interface MessageView {
   channel: Channel;
   author: { type: 'customer' | 'agent' | 'system'; id?: string; name?: string };
   text: string;
+  /** Events only (absent on events stored before facts were kept): what happened, for the agent's language. */
+  event?: ThreadEvent;
+  /** Notes: the ids of the agents it @mentions. */
+  mentions?: string[];
   html?: string;
   subject?: string;
   attachments: Attachment[];
@@ -27,6 +34,8 @@ export interface MessageView {
   createdAt: string;
   /** A realtime summary (agents without the conversation open): no HTML or quoted history, text cut short. */
   summary?: true;
+  /** Its content was removed (customer erasure or retention, docs/privacy.md). */
+  erased?: true;
 }
 
 export interface ConversationView {
@@ -48,6 +57,10 @@ export interface ConversationView {
   waitingSince?: string | null;
   resolvedAt?: string | null;
   labels?: string[];
+  /** Segments shown as views that its customer is in (ids; src/domain/segments.ts). */
+  segments?: string[];
+  /** Admin-defined typed attributes of the conversation (src/domain/attributes.ts). */
+  attributes?: Record<string, unknown>;
   /** SLA due times and breaches (null: no SLA policy applied); see docs/business-hours-sla.md. */
   sla?: ConversationSlaView | null;
 }
@@ -63,4 +76,10 @@ export interface CustomerView {
   lastSeenAt?: string;
   createdAt?: string;
   identities: { kind: string; address: string; verified: boolean }[];
+  /** An email the customer typed (web chat pre-chat) but never proved: not an identity, never a reply address. */
+  unverifiedEmail?: string;
+  /** Another customer owns the claimed email: maybe the same person, for an agent to confirm by merging. */
+  mergeSuggestions: { reason: 'unverified_email'; address: string; customerId: string; name?: string }[];
+  /** When an admin erased the customer's data (GDPR): the profile holds no personal field any more. */
+  erasedAt?: string;
 }

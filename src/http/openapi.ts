@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { RouteDef } from './route';
 import { SESSION_COOKIE } from './session';
+import { webhookDocs } from './webhook-docs';
 
 type Json = Record<string, unknown>;
 
@@ -46,15 +47,20 @@ export function openApiDocument(defs: RouteDef[]): Json {
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Kanal agent API', version: '1.0.0', description: 'REST API for the agent console. Sign in with POST /api/auth/login.' },
+    info: { title: 'Kanal agent API', version: '1.0.0', description: 'REST API for the agent console and integrations. Sign in with POST /api/auth/login, or send an API token as a Bearer token.' },
     servers: [{ url: '/' }],
     components: {
       securitySchemes: {
         cookieAuth: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
         bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+        apiToken: {
+          type: 'http', scheme: 'bearer', bearerFormat: 'kanal_pat_… / kanal_bot_…',
+          description: 'An API token (POST /api/me/tokens, POST /api/admin/bots): acts as its owner within its scopes: read (GET), write (other methods), admin (supervisor and admin routes); rate-limited per token (429 + Retry-After).',
+        },
       },
     },
-    security: [{ cookieAuth: [] }, { bearerAuth: [] }],
+    security: [{ cookieAuth: [] }, { bearerAuth: [] }, { apiToken: [] }],
     paths,
+    webhooks: webhookDocs((schema) => toSchema(schema, 'output')),
   };
 }

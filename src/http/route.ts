@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { HubDeps } from '../deps';
 import type { Role } from '../domain/views';
 import type { AgentView } from '../services/agents/agents';
+import { checkResource, type Resource } from './access';
 import { currentAgent, requireAgent } from './auth';
 
 /** Who may call a route: everyone, any signed-in agent, supervisors and admins, or admins. */
@@ -37,6 +38,8 @@ export interface RouteDef<P extends z.ZodType = z.ZodType, Q extends z.ZodType =
   summary: string;
   tag: string;
   access: Access;
+  /** What `:id` / `:key` names, checked against the agent's team access before the handler (src/http/access.ts). */
+  resource: Resource;
   params?: P;
   query?: Q;
   body?: B;
@@ -72,6 +75,7 @@ export function routerFor(defs: RouteDef[], deps: HubDeps): Router {
     const guards = def.access === 'public' ? [] : [requireAgent(deps, rolesFor[def.access])];
     router[def.method](def.path, cookies, ...guards, ...(def.rawBody ? [] : [json]), async (req, res) => {
       const parsed = input.parse({ params: req.params, query: req.query, body: req.body });
+      if (def.access !== 'public') await checkResource(deps, currentAgent(res), def.resource, parsed.params as Record<string, string>);
       const out = await def.handler({ ...parsed, agent: currentAgent(res), deps, req, res });
       if (out.streamed) return;
       if (out.body === undefined) res.status(out.status).end();

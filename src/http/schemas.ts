@@ -1,13 +1,18 @@
 import { z } from 'zod';
-import { CHANNELS } from '../domain/channels';
+import { channelModules } from '../../channels';
+
+/** A registered channel's name (channels/index.ts): the API's channel parameters and fields. */
+export const channelName = z.enum(channelModules.map((m) => m.name) as [string, ...string[]]);
 import { emailMetaSchema } from '../domain/messages';
 import { conversationSlaViewSchema } from '../domain/sla';
 import { CONVERSATION_STATUSES, ROLES } from '../domain/views';
+import { ERROR_CODES } from '../domain/errors';
 
 // Response shapes, used only to document the API (the handlers build them with src/services/conversations/views.ts).
 const isoOrNull = z.iso.datetime().nullable().optional();
 
-export const errorSchema = z.object({ error: z.string(), issues: z.array(z.unknown()).optional() });
+/** Every error answer (src/http/errors.ts): a message safe to show, its stable code, zod's issues for bad input. */
+export const errorSchema = z.object({ error: z.string(), code: z.enum(ERROR_CODES), issues: z.array(z.unknown()).optional() });
 
 export const conversationViewSchema = z.object({
   id: z.string(),
@@ -17,7 +22,7 @@ export const conversationViewSchema = z.object({
   assigneeId: z.string().nullable().optional(),
   teamId: z.string().nullable().optional(),
   priority: z.number(),
-  lastInboundChannel: z.enum(CHANNELS).optional(),
+  lastInboundChannel: channelName.optional(),
   lastMessagePreview: z.string().optional(),
   snoozedUntil: isoOrNull,
   openedAt: z.iso.datetime(),
@@ -28,6 +33,8 @@ export const conversationViewSchema = z.object({
   waitingSince: isoOrNull,
   resolvedAt: isoOrNull,
   labels: z.array(z.string()).optional(),
+  segments: z.array(z.string()).optional(),
+  attributes: z.record(z.string(), z.unknown()).optional(),
   sla: conversationSlaViewSchema.nullable().optional(),
 });
 
@@ -37,9 +44,12 @@ export const messageViewSchema = z.object({
   customerId: z.string(),
   direction: z.enum(['in', 'out']),
   kind: z.enum(['message', 'note', 'event']),
-  channel: z.enum(CHANNELS),
+  channel: channelName,
   author: z.object({ type: z.enum(['customer', 'agent', 'system']), id: z.string().optional(), name: z.string().optional() }),
   text: z.string(),
+  /** Events: what happened as facts (src/domain/thread-events.ts ThreadEvent); `text` says it in English. */
+  event: z.object({ type: z.string() }).catchall(z.union([z.string(), z.number(), z.boolean()])).optional(),
+  mentions: z.array(z.string()).optional(),
   html: z.string().optional(),
   subject: z.string().optional(),
   attachments: z.array(z.object({ name: z.string(), contentType: z.string(), size: z.number(), url: z.string().optional() })),
@@ -51,6 +61,7 @@ export const messageViewSchema = z.object({
     attempts: z.number().optional(),
   }),
   createdAt: z.iso.datetime(),
+  erased: z.literal(true).optional(),
 });
 
 export const roleSchema = z.enum(ROLES as [string, ...string[]]);
@@ -66,6 +77,7 @@ export const agentViewSchema = z.object({
   presence: z.enum(['online', 'away', 'offline']),
   disabled: z.boolean(),
   skills: z.array(z.string()).optional(),
+  bot: z.boolean().optional(),
 });
 
 export const teamViewSchema = z.object({ id: z.string(), name: z.string(), assignmentPolicy: z.string() });
@@ -81,6 +93,9 @@ export const customerViewSchema = z.object({
   lastSeenAt: z.iso.datetime().optional(),
   createdAt: z.iso.datetime().optional(),
   identities: z.array(z.object({ kind: z.string(), address: z.string(), verified: z.boolean() })),
+  unverifiedEmail: z.string().optional(),
+  mergeSuggestions: z.array(z.object({ reason: z.literal('unverified_email'), address: z.string(), customerId: z.string(), name: z.string().optional() })),
+  erasedAt: z.iso.datetime().optional(),
 });
 
 export const err = (description: string) => ({ description, schema: errorSchema });

@@ -9,6 +9,8 @@ export const QueueNames = {
   metrics: 'metrics',
   routing: 'routing',
   sla: 'sla',
+  webhooks: 'webhooks',
+  retention: 'retention',
 } as const;
 
 export interface InboundJob {
@@ -24,17 +26,47 @@ export type RoutingJob =
   | { kind: 'offline'; agentId: string; since: number };
 /**
  * A conversation timer (epoch ms); the job fires then and re-checks the conversation: an SLA clock's due time
- * (src/services/sla/sla.ts) or the end of a snooze (src/services/conversations/snooze.ts).
+ * (src/services/sla/sla.ts), the end of a snooze (src/services/conversations/snooze.ts), or a satisfaction survey
+ * and its reminder (src/services/csat/csat.ts).
  */
 export interface SlaJob {
   conversationId: string;
-  kind: 'first_response' | 'next_response' | 'resolution' | 'snooze_end';
+  kind: 'first_response' | 'next_response' | 'resolution' | 'snooze_end' | 'csat_ask' | 'csat_reminder';
   dueAt: number;
 }
 
 /** A Redis connection as BullMQ wants it for workers (blocking commands must not time out). */
 export function redisConnection(url: string): Redis {
   return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true });
+}
+
+/**
+ * The same connection for fire-and-forget publishers (the Socket.IO emitter and adapter call `publish` without
+ * awaiting it): a publish that fails (Redis gone, or closing at shutdown) is reported to `onError` instead of becoming
+ * an unhandled rejection. Every other command goes to the connection itself.
+ */
+export function publishingClient(redis: Redis, onError: (err: unknown) => void): Redis {
+  return new Proxy(redis, {
+    get(target, prop) {
+      if (prop === 'publish') {
+        const publish = target.publish.bind(target) as (channel: string, message: string | Buffer) => Promise<number>;
+        return (channel: string, message: string | Buffer) => publish(channel, message).catch((err: unknown) => { onError(err); return 0; });
+      }
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+/** One delivery of an outgoing webhook (src/services/webhooks): the body is in the delivery log. */
+export interface WebhookJob {
+  webhookId: string;
+  deliveryId: string;
+}
+
+/** A retention run (src/services/privacy/retention.ts): scheduled daily, or requested by an admin. */
+export interface RetentionJob {
+  requestedBy?: string;
 }
 
 /** BullMQ job ids may not contain ':' in some versions' key layout checks; encode the dedupe key safely. */
@@ -47,6 +79,8 @@ export interface QueueSet {
   outbound: Queue<OutboundJob>;
   routing: Queue<RoutingJob>;
   sla: Queue<SlaJob>;
+  webhooks: Queue<WebhookJob>;
+  retention: Queue<RetentionJob>;
   close(): Promise<void>;
 }
 
@@ -68,13 +102,18 @@ export function createQueues(connection: ConnectionOptions, prefix: string, outb
   const outbound = queue<OutboundJob>(QueueNames.outbound, 8, 2000, outboundDefaults);
   const routing = queue<RoutingJob>(QueueNames.routing, 5, 200);
   const sla = queue<SlaJob>(QueueNames.sla, 5, 1000);
+  // Receivers may be down for a while: attempts and backoff are set per job from the config (WEBHOOK_*).
+  const webhooks = queue<WebhookJob>(QueueNames.webhooks, 10, 5000);
+  const retention = queue<RetentionJob>(QueueNames.retention, 3, 60_000);
   return {
     inbound,
     outbound,
     routing,
     sla,
+    webhooks,
+    retention,
     async close() {
-      await Promise.all([inbound.close(), outbound.close(), routing.close(), sla.close()]);
+      await Promise.all([inbound.close(), outbound.close(), routing.close(), sla.close(), webhooks.close(), retention.close()]);
     },
   };
 }

@@ -1,9 +1,11 @@
 import type { Socket } from 'socket.io';
 import type { HubDeps } from '../deps';
-import { agentForToken, cookieFromHeader, SESSION_COOKIE } from '../http/session';
+import { agentOfSession, cookieFromHeader, sessionForToken, SESSION_COOKIE } from '../http/session';
+import type { AgentView } from '../services/agents/agents';
+import { errorAck } from '../domain/errors';
 
 /** Namespace middleware: a JWT in `auth.token` or the session cookie; anything else is refused as 'unauthorized'. */
-export function socketAuth(deps: Pick<HubDeps, 'config' | 'models' | 'logger'>) {
+export function socketAuth(deps: Pick<HubDeps, 'config' | 'models' | 'redis' | 'logger'>) {
   return (socket: Socket, next: (err?: Error) => void) => {
     const fromAuth = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
     const explicit = typeof fromAuth === 'string' && fromAuth ? fromAuth : undefined;
@@ -11,10 +13,11 @@ export function socketAuth(deps: Pick<HubDeps, 'config' | 'models' | 'logger'>) 
     // A token in auth.token is not ambient, so API clients from anywhere keep working.
     if (!explicit && !sameSite(socket.handshake.headers, deps.config.PUBLIC_URL)) return next(new Error('cross-site connection refused'));
     const token = explicit ?? cookieFromHeader(socket.handshake.headers.cookie, SESSION_COOKIE);
-    agentForToken(deps, token).then(
-      (agent) => {
-        if (!agent) return next(new Error('unauthorized'));
-        socket.data.agent = agent;
+    sessionForToken(deps, token).then(
+      (signedIn) => {
+        if (!signedIn) return next(new Error('unauthorized'));
+        socket.data.agent = signedIn.agent;
+        socket.data.sessionId = signedIn.sessionId;
         next();
       },
       (err: unknown) => {
@@ -23,6 +26,38 @@ export function socketAuth(deps: Pick<HubDeps, 'config' | 'models' | 'logger'>) 
       },
     );
   };
+}
+
+/**
+ * Every event of a signed-in socket checks that its session is still open and its agent active (one Redis GET):
+ * ending a session also closes its sockets through the adapter, and this refuses the events of a socket that
+ * close missed. A refused event is acked `{error: 'session ended', code: 'unauthenticated'}` and the socket is disconnected. Call it after
+ * the socket joined its session's room.
+ */
+export function guardSocketEvents(socket: Socket, deps: Pick<HubDeps, 'config' | 'models' | 'redis' | 'logger'>): void {
+  const agent = socket.data.agent as AgentView;
+  const sessionId = socket.data.sessionId as string;
+  // Once now too: a session ended between the handshake and joining its room missed its close.
+  agentOfSession(deps, sessionId, agent.id).then((active) => { if (!active) socket.disconnect(true); }, () => undefined);
+  socket.use((packet, next) => {
+    const last = packet[packet.length - 1];
+    const ack = typeof last === 'function' ? (last as (res: unknown) => void) : () => {};
+    agentOfSession(deps, sessionId, agent.id).then(
+      (active) => {
+        if (active) {
+          socket.data.agent = active; // as stored (cached a few seconds): the handlers check access with it
+          return next();
+        }
+        ack(errorAck('unauthenticated', 'session ended'));
+        socket.disconnect(true);
+      },
+      (err: unknown) => {
+        // Not next(err): Socket.IO would emit it as an 'error' event on the socket, which nothing handles.
+        deps.logger.warn({ err, agentId: agent.id }, 'socket session check failed');
+        ack(errorAck('unavailable', 'temporarily unavailable, retry'));
+      },
+    );
+  });
 }
 
 /**

@@ -1,38 +1,47 @@
 import type { Socket } from 'socket.io';
 import { z } from 'zod';
 import type { HubDeps } from '../deps';
+import { channelDescriptor } from '../domain/channels';
 import { Rooms } from '../domain/events';
 import type { AgentView } from '../services/agents/agents';
 import { agentTypingToVisitor } from '../services/conversations/threads';
+import { conversationFor } from './access';
 import { trackViewer } from './presence';
+import { announceViewers } from './viewers';
 import { onEvent as on } from './socket-event';
+import { errorAck } from '../domain/errors';
 
 const conversationId = z.string().regex(/^[0-9a-fA-F]{24}$/, 'conversationId must be a 24-character hex id');
 const joinSchema = z.object({ conversationId });
-const typingSchema = z.object({ conversationId, typing: z.boolean() });
+// `note`: typing a private note, which other agents see but the customer never does.
+const typingSchema = z.object({ conversationId, typing: z.boolean(), note: z.boolean().optional() });
 
 export function registerAgentHandlers(socket: Socket, deps: HubDeps): void {
   const agent = socket.data.agent as AgentView;
 
+  // A conversation the agent may not see answers like one that does not exist (src/services/access).
   on(socket, deps, 'conversation:join', joinSchema, async ({ conversationId: id }) => {
-    if (!(await deps.models.conversations.exists(id))) return { error: 'conversation not found' };
+    if (!(await conversationFor(socket, deps, id))) return errorAck('not_found', 'conversation not found');
     await socket.join(Rooms.conversation(id));
     await trackViewer(deps, agent.id, id, true);
+    await announceViewers(socket.nsp, deps, id);
     return { ok: true };
   });
 
   on(socket, deps, 'conversation:leave', joinSchema, async ({ conversationId: id }) => {
     await socket.leave(Rooms.conversation(id));
     await trackViewer(deps, agent.id, id, false);
+    await announceViewers(socket.nsp, deps, id);
     return { ok: true };
   });
 
-  on(socket, deps, 'typing', typingSchema, async ({ conversationId: id, typing }) => {
-    const conversation = await deps.models.conversations.byId(id);
-    if (!conversation) return { error: 'conversation not found' };
+  on(socket, deps, 'typing', typingSchema, async ({ conversationId: id, typing, note }) => {
+    const conversation = await conversationFor(socket, deps, id);
+    if (!conversation) return errorAck('not_found', 'conversation not found');
     deps.events.typing(id, { from: 'agent', typing, agentId: agent.id, agentName: agent.name });
-    // Only web chat has a live customer to show "agent is typing" to.
-    if (conversation.lastInboundChannel === 'webchat') await agentTypingToVisitor(deps.models, deps.events, conversation.customerId, { typing, agentName: agent.name });
+    // Only a channel with a live customer session (web chat) can show "agent is typing".
+    const channel = conversation.lastInboundChannel;
+    if (!note && channel && channelDescriptor(channel).liveTyping) await agentTypingToVisitor(deps.models, deps.events, channel, conversation.customerId, { typing, agentName: agent.name });
     return { ok: true };
   });
 }

@@ -7,6 +7,8 @@ import { setPresence } from '../services/routing/presence';
 import { routingDeps } from '../services/routing/routing';
 import { supervisorsChanged } from '../services/routing/supervisor-signal';
 import { onEvent } from './socket-event';
+import { announceViewers } from './viewers';
+import { errorAck } from '../domain/errors';
 
 const presenceSchema = z.object({ presence: z.enum(['online', 'away', 'offline'], { error: 'must be online, away or offline' }) });
 const conversationRoom = /^conversation:([0-9a-f]{24})$/;
@@ -32,10 +34,11 @@ export function registerPresenceHandlers(ns: Namespace, socket: Socket, deps: Hu
 
   onEvent(socket, deps, 'presence:set', presenceSchema, async ({ presence }) => {
     const res = await setPresence(routing, agent.id, presence);
-    return res ? { ok: true, ...res } : { error: 'agent not found' };
+    return res ? { ok: true, ...res } : errorAck('not_found', 'agent not found');
   });
 
   const refresh = setInterval(() => {
+    // Best effort: a refresh that fails (Redis away) is repeated on the next tick, well before the viewer mark expires.
     for (const id of viewing(socket)) void routing.state.view(id, agent.id, deps.config.ROUTING_VIEWER_TTL_MS).catch(() => undefined);
   }, Math.max(1000, Math.floor(deps.config.ROUTING_VIEWER_TTL_MS / 3)));
   refresh.unref();
@@ -54,6 +57,7 @@ export function registerPresenceHandlers(ns: Namespace, socket: Socket, deps: Hu
       for (const id of left) {
         const still = await ns.in(Rooms.conversation(id)).fetchSockets();
         if (!still.some((s) => (s.data.agent as AgentView | undefined)?.id === agent.id)) await trackViewer(deps, agent.id, id, false);
+        await announceViewers(ns, deps, id);
       }
       const mine = await ns.in(Rooms.agent(agent.id)).fetchSockets();
       if (mine.length === 0) await setPresence(routing, agent.id, 'offline');

@@ -40,6 +40,8 @@ export function cannedRepo(model: ReturnType<typeof cannedModel>) {
     /** Index: `_id` (and `shortcut`, unique, when it changes). The response after the change, or null when gone. */
     update: (id: Types.ObjectId, set: Partial<CannedFields>): Promise<StoredCanned | null> =>
       model.findOneAndUpdate({ _id: id }, { $set: set }, { new: true }).lean<StoredCanned | null>(),
+    /** Index: `_id`. One response, or null. */
+    byId: (id: Types.ObjectId): Promise<StoredCanned | null> => model.findById(id).lean<StoredCanned | null>(),
     /** Index: `_id`. False when there was nothing to delete. */
     remove: async (id: Types.ObjectId): Promise<boolean> => (await model.deleteOne({ _id: id })).deletedCount > 0,
   };

@@ -1,5 +1,5 @@
 import { Schema, Types, type Connection, type Model, type UpdateQuery } from 'mongoose';
-import { CHANNELS, type Channel } from '../domain/channels';
+import { CHANNEL_NAME, type Channel } from '../domain/channels';
 import type { SlaBreach, SlaClocks } from '../domain/sla';
 import type { ConversationStatus } from '../domain/views';
 import { isDuplicateKey } from './connection';
@@ -18,11 +18,16 @@ const conversationSchema = new Schema(
     openKey: { type: String, required: true },
     status: { type: String, enum: ['open', 'pending', 'snoozed', 'resolved'], default: 'open' },
     assigneeId: { type: Schema.Types.ObjectId, default: null },
+    /** When the current assignee got it, and whether routing (not an agent) assigned it: the assignment's metric facts are keyed on these. */
+    assignedAt: { type: Date, default: null },
+    autoAssigned: { type: Boolean, default: false },
+    /** Start of the current stay in the unassigned queue after an unassignment (absent: it has waited since openedAt). */
+    queuedAt: { type: Date, default: null },
     teamId: { type: Schema.Types.ObjectId, default: null },
     priority: { type: Number, default: 0 },
     /** Skills an agent must all have to be routed this conversation (src/services/routing/routing-policy.ts). */
     requiredSkills: { type: [String], default: [] },
-    lastInboundChannel: { type: String, enum: CHANNELS },
+    lastInboundChannel: { type: String, match: CHANNEL_NAME },
     lastMessagePreview: { type: String, maxlength: 200 },
     snoozedUntil: { type: Date, default: null },
     openedAt: { type: Date, required: true },
@@ -35,8 +40,21 @@ const conversationSchema = new Schema(
     /** Since when the customer waits for an answer; absent while the last word is ours (so `$min` can set it). */
     waitingSince: { type: Date },
     resolvedAt: { type: Date, default: null },
+    /** The UTC day of resolvedAt (`YYYY-MM-DD`), null while unresolved: retention finds old resolved ones by day. */
+    resolvedDay: { type: String, default: null },
+    /** When retention removed its messages' content (src/services/privacy/retention.ts). */
+    retainedAt: { type: Date, default: null },
     /** Free labels agents attach (lowercased, Turkish-aware); see src/services/conversations/labels.ts. */
     labels: { type: [String], default: [] },
+    /** Admin-defined typed attributes of the conversation (src/domain/attributes.ts), checked before they are set. */
+    attributes: { type: Schema.Types.Mixed },
+    /**
+     * Ids of the view segments its customer was in when it opened or the customer last changed
+     * (src/services/crm/segment-stamps.ts): the inbox index's segment views, Redis-served like labels.
+     */
+    segments: { type: [String], default: undefined },
+    /** The segment whose rule applied when it opened (its SLA policy replaces the team's: src/services/sla). */
+    ruleSegmentId: { type: String, default: null },
   },
   { timestamps: true },
 );
@@ -47,6 +65,8 @@ conversationSchema.index({ openKey: 1 }, { unique: true });
 conversationSchema.index({ customerId: 1, openedAt: -1 });
 // Serves: conversations opened on one day (the CSV export walks its date range day by day): `openedOn`.
 conversationSchema.index({ openedDay: 1 });
+// Serves: conversations resolved on one day (the retention job walks days past its cutoff): `resolvedOn`.
+conversationSchema.index({ resolvedDay: 1 });
 // Serves: conversations in one status (unresolved ones are few; routing and SLA rebuilds): `inStatus`.
 conversationSchema.index({ status: 1, lastActivityAt: -1 });
 // Serves: an agent's conversations in one status (presence grace, capacity rebuild): `assignedTo`.
@@ -62,6 +82,9 @@ export interface StoredConversation {
   openKey: string;
   status: ConversationStatus;
   assigneeId: Types.ObjectId | null;
+  assignedAt?: Date | null;
+  autoAssigned?: boolean;
+  queuedAt?: Date | null;
   teamId: Types.ObjectId | null;
   priority: number;
   requiredSkills: string[];
@@ -76,7 +99,13 @@ export interface StoredConversation {
   firstResponseAt: Date | null;
   waitingSince?: Date | null;
   resolvedAt: Date | null;
+  resolvedDay?: string | null;
+  /** When retention removed its messages' content (src/services/privacy/retention.ts). */
+  retainedAt?: Date | null;
   labels: string[];
+  attributes?: Record<string, unknown>;
+  segments?: string[];
+  ruleSegmentId?: string | null;
   sla?: ConversationSla | null;
   createdAt: Date;
   updatedAt: Date;
@@ -158,14 +187,17 @@ export function conversationRepo(model: Model<StoredConversation>) {
      * One inbox page: the view's ids from the inbox index, newest activity first, with their rows as last written
      * (Redis alone; a row missing there is read from the store by `_id`), each checked against the filter. After
      * answering, a few of the page's rows are compared with the store and repaired if a write's index update was
-     * lost. `next` continues after the page.
+     * lost. `next` continues after the page. With `within`, the page is of the union of those views narrowed by `f`.
      */
-    async page(f: ViewFilter, limit: number, cursor?: Cursor): Promise<{ items: StoredConversation[]; next: Cursor | null }> {
+    async page(f: ViewFilter, limit: number, cursor?: Cursor, within?: ViewFilter[]): Promise<{ items: StoredConversation[]; next: Cursor | null }> {
       const ix = index();
       const items: StoredConversation[] = [];
       const seen = new Set<string>(); // an entry moved by a concurrent write can come twice
       let more = false;
-      for await (const found of ix.ids(f, cursor, limit + 1)) {
+      // `within`: the page is of the union of these views, each narrowed by `f` (an agent's visible conversations).
+      const views = within ? within.flatMap((w) => narrowed(f, w) ?? []) : [f];
+      const passes = (doc: StoredConversation) => views.some((v) => matches(doc, v));
+      for await (const found of ix.ids(views, cursor, limit + 1)) {
         const chunk = found.filter(({ id }) => !seen.has(id) && seen.add(id));
         const cached = await ix.rows(chunk.map(({ id }) => id));
         const missing = chunk.filter((_, i) => !cached[i]);
@@ -178,7 +210,7 @@ export function conversationRepo(model: Model<StoredConversation>) {
         }
         for (const row of cached) {
           const doc = row as unknown as StoredConversation | null;
-          if (!doc || !matches(doc, f)) continue;
+          if (!doc || !passes(doc)) continue;
           if (items.length === limit) {
             more = true;
             break;
@@ -187,6 +219,7 @@ export function conversationRepo(model: Model<StoredConversation>) {
         }
         if (more) break;
       }
+      // Self-repair, best effort: a check that fails (Redis or the store away) is made again by a later page.
       void verifySample(ix, items).catch(() => undefined);
       const last = items[items.length - 1];
       return { items, next: more && last ? { at: last.lastActivityAt.getTime(), id: String(last._id) } : null };
@@ -195,8 +228,20 @@ export function conversationRepo(model: Model<StoredConversation>) {
     nameCache: (): Pick<InboxIndex, 'names' | 'fillNames' | 'setName'> | null => indexOf.get(db) ?? null,
     /** How many conversations each view holds, from the inbox index (no store read). */
     count: (filters: ViewFilter[]): Promise<number[]> => index().count(filters),
+    /** Per team (null: "no team"): open, unassigned conversations and when the oldest began waiting (inbox index). */
+    waiting: (teamIds: (string | null)[]): Promise<{ count: number; oldestSince: number | null }[]> => index().waiting(teamIds),
     /** Teams that have conversations (for per-team counts). */
     indexedTeamIds: (): Promise<string[]> => index().teamIds(),
+    /** Labels on at least one conversation, with how many carry each (inbox index: no store read). */
+    labelsInUse: (): Promise<{ name: string; count: number }[]> => index().labels(),
+    /**
+     * Index: the inbox index's any-status view of the label (never a store scan: `labels` is a multikey array and
+     * FerretDB would read every conversation). Up to `limit` ids of conversations that carry it, newest first.
+     */
+    async idsWithLabel(label: string, limit: number): Promise<string[]> {
+      for await (const chunk of index().ids({ label }, undefined, limit)) return chunk.map((e) => e.id);
+      return [];
+    },
     /** Builds the inbox index from the store if this Redis has none (worker start); the number indexed, if it did. */
     async ensureIndexed(): Promise<number | false> {
       const ix = index();
@@ -242,6 +287,27 @@ export function conversationRepo(model: Model<StoredConversation>) {
     openedOn: async (day: string): Promise<StoredConversation[]> =>
       (await model.find({ openedDay: day }).lean<StoredConversation[]>())
         .sort((a, b) => a.openedAt.getTime() - b.openedAt.getTime() || String(a._id).localeCompare(String(b._id))),
+    /**
+     * Sets `resolvedDay` on resolved conversations written before it existed (one cursor pass; retention's first
+     * run, never requests): the days they were resolved on, for the caller to register.
+     */
+    async backfillResolvedDays(): Promise<string[]> {
+      const days = new Set<string>();
+      for await (const batch of this.all()) {
+        const resolved = batch.filter((c) => c.status === 'resolved' && c.resolvedAt);
+        for (const c of resolved) days.add(dayOf(c.resolvedAt!));
+        await inParallel(resolved.filter((c) => !c.resolvedDay), (c) => model.updateOne({ _id: c._id }, { $set: { resolvedDay: dayOf(c.resolvedAt!) } }));
+      }
+      return [...days];
+    },
+    /**
+     * Removes what a conversation shows of its customer's words (erasure, retention): the last message preview and
+     * its custom attributes; `retained` also records when retention did it. Index: `_id`.
+     */
+    scrub: (id: Types.ObjectId, retained?: Date): Promise<StoredConversation | null> =>
+      updateById(id, { $unset: { lastMessagePreview: 1, attributes: 1 }, ...(retained ? { $set: { retainedAt: retained } } : {}) }),
+    /** Conversations resolved on one UTC day (`YYYY-MM-DD`), unordered (retention). */
+    resolvedOn: (day: string): Promise<StoredConversation[]> => model.find({ resolvedDay: day }).lean<StoredConversation[]>(),
     /** An agent's conversations in one status. */
     assignedTo: (agentId: Types.ObjectId | string, status: ConversationStatus): Promise<StoredConversation[]> =>
       model.find({ assigneeId: new Types.ObjectId(agentId), status }).lean<StoredConversation[]>(),
@@ -259,6 +325,12 @@ export function conversationRepo(model: Model<StoredConversation>) {
     },
 
     updateById,
+    /** Sets and clears custom attributes, each its own path so other keys' concurrent writes stay (index: `_id`). */
+    setAttributes: (id: Types.ObjectId | string, set: Record<string, unknown>, unset: string[] = []): Promise<StoredConversation | null> =>
+      updateById(id, {
+        ...(Object.keys(set).length ? { $set: Object.fromEntries(Object.entries(set).map(([k, v]) => [`attributes.${k}`, v])) } : {}),
+        ...(unset.length ? { $unset: Object.fromEntries(unset.map((k) => [`attributes.${k}`, 1])) } : {}),
+      }),
     /**
      * The conversation write of inbound messages, one per conversation and batch: times only move forward ($max),
      * waiting starts at the earliest unanswered message ($min on an absent field sets it), pending and snoozed wake
@@ -289,15 +361,15 @@ export function conversationRepo(model: Model<StoredConversation>) {
     },
     /**
      * Opens the customer's unresolved conversation unless one exists (race-safe on the unique openKey): the stored
-     * one, and whether this call created it.
+     * one, and whether this call created it. `fields`: what else a new one starts with (its customer's segments).
      */
-    async openFor(customerId: Types.ObjectId, at: Date): Promise<{ conversation: StoredConversation; created: boolean }> {
+    async openFor(customerId: Types.ObjectId, at: Date, fields: Partial<StoredConversation> = {}): Promise<{ conversation: StoredConversation; created: boolean }> {
       const openKey = String(customerId);
       const fresh = new Types.ObjectId();
       try {
         const conversation = await lean(model.findOneAndUpdate(
           { openKey },
-          { $setOnInsert: { _id: fresh, customerId, openKey, status: 'open', openedAt: at, openedDay: dayOf(at), lastActivityAt: at } },
+          { $setOnInsert: { ...fields, _id: fresh, customerId, openKey, status: 'open', openedAt: at, openedDay: dayOf(at), lastActivityAt: at } },
           { upsert: true, new: true },
         ));
         await notify(conversation);
@@ -313,7 +385,8 @@ export function conversationRepo(model: Model<StoredConversation>) {
      */
     async reopen(id: Types.ObjectId, customerId: Types.ObjectId, set: Partial<StoredConversation> = {}): Promise<StoredConversation | null> {
       try {
-        return await updateById(id, { $set: { openKey: String(customerId), status: 'open', resolvedAt: null, snoozedUntil: null, ...set } }, { status: 'resolved' });
+        // A reopened conversation that has no assignee waits in the queue again from now (docs/metrics.md).
+        return await updateById(id, { $set: { openKey: String(customerId), status: 'open', resolvedAt: null, resolvedDay: null, snoozedUntil: null, queuedAt: new Date(), ...set } }, { status: 'resolved' });
       } catch (err) {
         if (isDuplicateKey(err)) return null;
         throw err;
@@ -326,6 +399,17 @@ export function conversationRepo(model: Model<StoredConversation>) {
       return inserted;
     },
   };
+}
+
+/** `f` and `w` together (every dimension either sets must hold), or null when they contradict each other. */
+export function narrowed(f: ViewFilter, w: ViewFilter): ViewFilter | null {
+  const out: ViewFilter = { ...f };
+  for (const [k, v] of Object.entries(w) as [keyof ViewFilter, ViewFilter[keyof ViewFilter]][]) {
+    if (v === undefined) continue;
+    if (out[k] !== undefined && out[k] !== v) return null;
+    (out as Record<string, unknown>)[k] = v;
+  }
+  return out;
 }
 
 /** The UTC day of a time, `YYYY-MM-DD` (conversation `openedDay`). */

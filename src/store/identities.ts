@@ -1,13 +1,16 @@
 import { Schema, Types, type Connection, type InferSchemaType, type Model } from 'mongoose';
+import { CHANNEL_NAME } from '../domain/channels';
 import { inParallel } from './parallel';
 
-/** An identity kind: SMS and WhatsApp share `phone`, so one phone number is one person on both. */
-export const IDENTITY_KINDS = ['email', 'phone', 'webchat'] as const;
-export type IdentityKind = (typeof IDENTITY_KINDS)[number];
+/**
+ * An identity kind, declared by each channel (channels/index.ts): SMS and WhatsApp share `phone`, so one phone
+ * number is one person on both. Validated where identities are made (src/domain/channels.ts), not listed here.
+ */
+export type IdentityKind = string;
 
 const identitySchema = new Schema(
   {
-    kind: { type: String, enum: IDENTITY_KINDS, required: true },
+    kind: { type: String, required: true, match: CHANNEL_NAME },
     /** Normalized: lowercase email, E.164 phone, widget visitor id. */
     address: { type: String, required: true, maxlength: 320 },
     customerId: { type: Schema.Types.ObjectId, required: true },
@@ -72,6 +75,16 @@ export function identityRepo(model: Model<IdentityDoc>) {
     /** Moves every identity of one customer to another (a merge) (index: `customerId`). */
     async reassign(from: Types.ObjectId, to: Types.ObjectId): Promise<void> {
       await model.updateMany({ customerId: from }, { $set: { customerId: to } });
+    },
+    /**
+     * Removes every identity of a customer (erasure: the next message from one of its addresses makes a new
+     * customer). Read by `customerId`, deleted one by one by `_id` (no multi-document delete on FerretDB's pool):
+     * the removed identities.
+     */
+    async removeOfCustomer(customerId: Types.ObjectId): Promise<StoredIdentity[]> {
+      const docs = await find(customerId);
+      await inParallel(docs, (d) => model.deleteOne({ _id: d._id }));
+      return docs;
     },
     /** Moves the given identities to a customer (a merge's undo): parallel writes by `_id`, never `$in` (index: `_id`). */
     async moveTo(ids: Types.ObjectId[], customerId: Types.ObjectId): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { ConversationStatus } from '../domain/views';
+import { READ_STORED_IMAGE } from './redis-images';
 
 /** What the index reads of a stored conversation (src/store/conversations.ts StoredConversation has it all). */
 export interface IndexedConversation {
@@ -9,8 +10,13 @@ export interface IndexedConversation {
   teamId?: unknown;
   lastInboundChannel?: string;
   labels?: string[];
+  /** View segments of its customer (src/services/crm/segment-stamps.ts). */
+  segments?: string[];
   lastActivityAt: Date;
   updatedAt?: Date;
+  /** When the customer's unanswered wait began (unset once answered); the waiting queues are ordered by it. */
+  waitingSince?: Date | null;
+  openedAt?: Date;
 }
 
 /**
@@ -39,30 +45,67 @@ export interface ViewFilter {
   teamId?: string | null;
   channel?: string;
   label?: string;
+  /** A view segment's id. */
+  segment?: string;
 }
 
 export interface Cursor { at: number; id: string }
 
 const NONE = 'none';
+/** Bumped when viewKeys changes: an index built with other keys is built again at the next start. */
+const INDEX_VERSION = 'v4';
 const SEP = '\n';
 
-/** The view keys a conversation belongs to: per status and across statuses ('*'), alone and by one dimension. */
+/**
+ * The waiting queue of a team (null: "no team"): its open, unassigned conversations, scored by when their wait
+ * began instead of by activity, so the oldest wait is the first member. Routing's own queue holds only what a
+ * team's policy routes; this one holds every customer nobody has taken (the wallboard counts it).
+ */
+const WAITING = 'w|t:';
+export const waitingKey = (teamId: string | null): string => `${WAITING}${teamId ?? NONE}`;
+/** When a conversation's wait began, for its score in a waiting queue. */
+const waitScore = (c: IndexedConversation): number =>
+  new Date(c.waitingSince ?? c.openedAt ?? c.lastActivityAt).getTime();
+
+/**
+ * The view keys a conversation belongs to: per status and across statuses ('*'), alone and by one dimension, and
+ * by the pairs and the triple of assignee, team and channel. The combined keys make a team-restricted agent's
+ * views (their teams, their own, the "no team" queue: src/services/access) exact unions and differences of whole
+ * sorted sets, so their pages and counts stay index-served. An open, unassigned one is also in its team's waiting
+ * queue.
+ */
 export function viewKeys(c: Omit<IndexedConversation, '_id' | 'lastActivityAt'>): string[] {
   const keys: string[] = [];
+  const a = c.assigneeId ? String(c.assigneeId) : NONE;
+  const t = c.teamId ? String(c.teamId) : NONE;
+  const ch = c.lastInboundChannel ?? NONE;
   for (const s of [c.status, '*']) {
-    keys.push(s, `${s}|a:${c.assigneeId ? String(c.assigneeId) : NONE}`, `${s}|t:${c.teamId ? String(c.teamId) : NONE}`, `${s}|c:${c.lastInboundChannel ?? NONE}`);
+    keys.push(s, `${s}|a:${a}`, `${s}|t:${t}`, `${s}|c:${ch}`, `${s}|at:${a}:${t}`, `${s}|ac:${a}:${ch}`, `${s}|tc:${t}:${ch}`, `${s}|atc:${a}:${t}:${ch}`);
     for (const label of new Set(c.labels ?? [])) keys.push(`${s}|l:${label}`);
+    for (const segment of new Set(c.segments ?? [])) keys.push(`${s}|g:${segment}`);
   }
+  if (c.status === 'open' && a === NONE) keys.push(`${WAITING}${t}`);
   return keys;
 }
 
-/** The one sorted set a filter reads (its most selective dimension), and whether a document passes the whole filter. */
+/**
+ * The one sorted set a filter reads (the key covering most of its dimensions), and whether a document passes the
+ * whole filter. A filter of status plus any of assignee, team and channel (no label) is exactly one sorted set.
+ */
 export function primaryKey(f: ViewFilter): string {
   const s = f.status ?? '*';
-  if (f.assigneeId !== undefined) return `${s}|a:${f.assigneeId ?? NONE}`;
-  if (f.teamId !== undefined) return `${s}|t:${f.teamId ?? NONE}`;
+  const a = f.assigneeId === undefined ? undefined : (f.assigneeId ?? NONE);
+  const t = f.teamId === undefined ? undefined : (f.teamId ?? NONE);
+  const c = f.channel;
+  if (a !== undefined && t !== undefined && c !== undefined) return `${s}|atc:${a}:${t}:${c}`;
+  if (a !== undefined && t !== undefined) return `${s}|at:${a}:${t}`;
+  if (a !== undefined && c !== undefined) return `${s}|ac:${a}:${c}`;
+  if (t !== undefined && c !== undefined) return `${s}|tc:${t}:${c}`;
+  if (a !== undefined) return `${s}|a:${a}`;
+  if (t !== undefined) return `${s}|t:${t}`;
+  if (f.segment !== undefined) return `${s}|g:${f.segment}`;
   if (f.label !== undefined) return `${s}|l:${f.label}`;
-  if (f.channel !== undefined) return `${s}|c:${f.channel}`;
+  if (c !== undefined) return `${s}|c:${c}`;
   return s;
 }
 export function matches(c: IndexedConversation, f: ViewFilter): boolean {
@@ -72,43 +115,53 @@ export function matches(c: IndexedConversation, f: ViewFilter): boolean {
     && (f.assigneeId === undefined || keys.has(`${s}|a:${f.assigneeId ?? NONE}`))
     && (f.teamId === undefined || keys.has(`${s}|t:${f.teamId ?? NONE}`))
     && (f.label === undefined || keys.has(`${s}|l:${f.label}`))
+    && (f.segment === undefined || keys.has(`${s}|g:${f.segment}`))
     && (f.channel === undefined || keys.has(`${s}|c:${f.channel}`));
 }
 
 // Applies one stored image: moves the id between sorted sets by the difference of its keys and keeps its row,
-// unless a newer image was applied already. KEYS: members, teams, rows. ARGV: id, version, score, key prefix, keys
-// joined by "\n", row JSON. Dynamic keys: single-node Redis.
+// unless a newer image was applied already. KEYS: members, teams, rows, labels. ARGV: id, version, score, key prefix, keys
+// joined by "\n", row JSON, waiting score (for the "w|" keys). Dynamic keys: single-node Redis.
 const APPLY = `
-local cur = redis.call('HGET', KEYS[1], ARGV[1])
-local old = {}
-if cur then
-  local sep = string.find(cur, '|', 1, true)
-  if tonumber(string.sub(cur, 1, sep - 1)) > tonumber(ARGV[2]) then return 0 end
-  for k in string.gmatch(string.sub(cur, sep + 1), '[^\\n]+') do old[k] = true end
-end
-local new = {}
+${READ_STORED_IMAGE}local new = {}
 for k in string.gmatch(ARGV[5], '[^\\n]+') do
   new[k] = true
-  redis.call('ZADD', ARGV[4] .. k, ARGV[3], ARGV[1])
+  local score = ARGV[3]
+  if string.sub(k, 1, 2) == 'w|' then score = ARGV[7] end
+  redis.call('ZADD', ARGV[4] .. k, score, ARGV[1])
   local t = string.match(k, '^%*|t:(.+)$')
   if t then redis.call('SADD', KEYS[2], t) end
+  local l = string.match(k, '^%*|l:(.+)$')
+  if l then redis.call('SADD', KEYS[4], l) end
 end
 for k in pairs(old) do if not new[k] then redis.call('ZREM', ARGV[4] .. k, ARGV[1]) end end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2] .. '|' .. ARGV[5])
 redis.call('HSET', KEYS[3], ARGV[1], ARGV[6])
 return 1`;
 
+// Each label of the set with its any-status view's size; one whose view is empty leaves the set in the same step, so
+// a conversation labelled meanwhile (its APPLY adds the name again) is never dropped from it. KEYS: labels. ARGV: prefix.
+const LABELS = `
+local out = {}
+for _, l in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  local n = redis.call('ZCARD', ARGV[1] .. l)
+  if n == 0 then redis.call('SREM', KEYS[1], l) else table.insert(out, l) table.insert(out, tostring(n)) end
+end
+return out`;
+
 export function inboxIndex(redis: Redis, prefix: string) {
   const base = `${prefix}:inbox`;
   const members = `${base}:members`;
   const teams = `${base}:teams`;
+  /** Label names that have been on a conversation (the label catalog's "in use" part; emptied ones are dropped on read). */
+  const labels = `${base}:labels`;
   const rows = `${base}:rows`;
   const names = `${base}:names`;
   const built = `${base}:built`;
   const zkey = (k: string) => `${base}:z:${k}`;
 
   async function apply(c: IndexedConversation): Promise<void> {
-    await redis.eval(APPLY, 3, members, teams, rows, String(c._id), String(c.updatedAt?.getTime() ?? 0), String(c.lastActivityAt.getTime()), `${base}:z:`, viewKeys(c).join(SEP), JSON.stringify(c));
+    await redis.eval(APPLY, 4, members, teams, rows, labels, String(c._id), String(c.updatedAt?.getTime() ?? 0), String(c.lastActivityAt.getTime()), `${base}:z:`, viewKeys(c).join(SEP), JSON.stringify(c), String(waitScore(c)));
   }
 
   return {
@@ -126,9 +179,14 @@ export function inboxIndex(redis: Redis, prefix: string) {
     },
     /**
      * Ids of the filter's primary view after the cursor, newest activity first (ties: higher id first), in chunks of
-     * `chunk`; the caller checks each against the store and asks for more while its page is not full.
+     * `chunk`; the caller checks each against the store and asks for more while its page is not full. Several
+     * filters: their views merged in the same order (an id in two of them comes twice; the caller skips repeats).
      */
-    async *ids(f: ViewFilter, cursor?: Cursor, chunk = 50): AsyncGenerator<{ id: string; at: number }[]> {
+    async *ids(f: ViewFilter | ViewFilter[], cursor?: Cursor, chunk = 50): AsyncGenerator<{ id: string; at: number }[]> {
+      if (Array.isArray(f)) {
+        yield* mergeNewestFirst(f.map((one) => this.ids(one, cursor, chunk)), chunk);
+        return;
+      }
       const key = zkey(primaryKey(f));
       let max = '+inf';
       if (cursor) {
@@ -168,17 +226,54 @@ export function inboxIndex(redis: Redis, prefix: string) {
     async setName(id: string, name: string | null | undefined): Promise<void> {
       await redis.hset(names, id, name ?? '');
     },
-    /** How many conversations each key holds (ZCARD per key, one round trip). */
+    /**
+     * How many conversations each filter selects, one round trip: ZCARD of its primary key, or, when the filter also
+     * names a segment or label that key does not cover (a segment view within a team-restricted agent's views),
+     * ZINTERCARD of the primary key and those keys (exact, O(smallest set)).
+     */
     async count(filters: ViewFilter[]): Promise<number[]> {
       const tx = redis.pipeline();
-      for (const f of filters) tx.zcard(zkey(primaryKey(f)));
+      for (const f of filters) {
+        const primary = primaryKey(f);
+        const s = f.status ?? '*';
+        const extra = [f.segment !== undefined ? `${s}|g:${f.segment}` : null, f.label !== undefined ? `${s}|l:${f.label}` : null]
+          .filter((k): k is string => k !== null && k !== primary);
+        if (extra.length) tx.call('ZINTERCARD', 1 + extra.length, zkey(primary), ...extra.map(zkey));
+        else tx.zcard(zkey(primary));
+      }
       const res = (await tx.exec()) ?? [];
       return res.map(([, n]) => Number(n ?? 0));
     },
+    /**
+     * Per team (null: "no team"), how many conversations wait for someone (open, unassigned) and since when the
+     * oldest has waited (ms epoch; null when none): ZCARD and the first member of each waiting queue, one round trip.
+     */
+    async waiting(teamIds: (string | null)[]): Promise<{ count: number; oldestSince: number | null }[]> {
+      const tx = redis.pipeline();
+      for (const t of teamIds) tx.zcard(zkey(waitingKey(t))).zrange(zkey(waitingKey(t)), 0, 0, 'WITHSCORES');
+      const res = (await tx.exec()) ?? [];
+      return teamIds.map((_, i) => {
+        const first = res[i * 2 + 1]?.[1] as string[] | undefined;
+        return { count: Number(res[i * 2]?.[1] ?? 0), oldestSince: first?.[1] !== undefined ? Number(first[1]) : null };
+      });
+    },
     /** Team ids that have ever had a conversation (for per-team counts). */
     teamIds: (): Promise<string[]> => redis.smembers(teams),
-    /** Whether the index was built for this store (a fresh Redis, or one that lost its data, says no). */
-    isBuilt: async (): Promise<boolean> => (await redis.exists(built)) === 1,
+    /**
+     * Every label on at least one conversation, with how many carry it (ZCARD of its any-status view). A label no
+     * conversation carries any more is forgotten here (an empty sorted set no longer exists).
+     */
+    async labels(): Promise<{ name: string; count: number }[]> {
+      const found = (await redis.eval(LABELS, 1, labels, `${base}:z:*|l:`)) as string[];
+      const out: { name: string; count: number }[] = [];
+      for (let i = 0; i < found.length; i += 2) out.push({ name: found[i]!, count: Number(found[i + 1]) });
+      return out;
+    },
+    /**
+     * Whether the index was built for this store with today's keys (a fresh Redis, one that lost its data, or an
+     * index built before the keys changed says no).
+     */
+    isBuilt: async (): Promise<boolean> => (await redis.get(built))?.startsWith(`${INDEX_VERSION}|`) === true,
     /**
      * Makes the index again from every stored conversation. Writes meanwhile apply as usual; an image read here
      * never replaces a newer one they applied. One process at a time (a Redis lock); false if another holds it.
@@ -188,13 +283,13 @@ export function inboxIndex(redis: Redis, prefix: string) {
       if ((await redis.set(lock, String(process.pid), 'EX', 3600, 'NX')) !== 'OK') return false;
       try {
         await deleteByPattern(redis, `${base}:z:*`);
-        await redis.del(members, teams, rows, names);
+        await redis.del(members, teams, labels, rows, names);
         let n = 0;
         for await (const batch of all) {
           await Promise.all(batch.map(apply));
           n += batch.length;
         }
-        await redis.set(built, new Date().toISOString());
+        await redis.set(built, `${INDEX_VERSION}|${new Date().toISOString()}`);
         return n;
       } finally {
         await redis.del(lock);
@@ -203,6 +298,36 @@ export function inboxIndex(redis: Redis, prefix: string) {
   };
 }
 export type InboxIndex = ReturnType<typeof inboxIndex>;
+
+type Entry = { id: string; at: number };
+const newer = (x: Entry, y: Entry) => x.at > y.at || (x.at === y.at && x.id > y.id);
+
+/** Merges streams of chunks, each newest first, into one such stream (chunks of `chunk`), reading each lazily. */
+async function* mergeNewestFirst(streams: AsyncGenerator<Entry[]>[], chunk: number): AsyncGenerator<Entry[]> {
+  const heads = streams.map(() => ({ buf: [] as Entry[], done: false }));
+  const fill = async (i: number) => {
+    const h = heads[i]!;
+    while (!h.buf.length && !h.done) {
+      const r = await streams[i]!.next();
+      if (r.done) h.done = true;
+      else h.buf.push(...r.value);
+    }
+  };
+  await Promise.all(heads.map((_, i) => fill(i)));
+  let out: Entry[] = [];
+  for (;;) {
+    let best = -1;
+    for (const [i, h] of heads.entries()) if (h.buf.length && (best < 0 || newer(h.buf[0]!, heads[best]!.buf[0]!))) best = i;
+    if (best < 0) break;
+    out.push(heads[best]!.buf.shift()!);
+    await fill(best);
+    if (out.length >= chunk) {
+      yield out;
+      out = [];
+    }
+  }
+  if (out.length) yield out;
+}
 
 async function deleteByPattern(redis: Redis, pattern: string): Promise<void> {
   let cursor = '0';

@@ -1,10 +1,11 @@
 import { Schema, Types, type Connection, type InferSchemaType, type Model, type UpdateQuery } from 'mongoose';
 import type { Channel } from '../domain/channels';
 import type { Attachment, EmailMeta, InboundMessage } from '../domain/messages';
+import type { ThreadEvent } from '../domain/thread-events';
 import type { DeliveryStatus } from '../domain/views';
 import { eachBatch } from './batches';
 import { inParallel } from './parallel';
-import { CHANNELS } from '../domain/channels';
+import { CHANNEL_NAME } from '../domain/channels';
 import { withoutNul } from './nul-guard';
 import { threadCacheOf } from './thread-cache';
 import { threadWeeksOf, weekOf, weekStart } from './thread-weeks';
@@ -20,16 +21,25 @@ const messageSchema = new Schema(
     customerId: { type: Schema.Types.ObjectId, required: true },
     direction: { type: String, enum: ['in', 'out'], required: true },
     kind: { type: String, enum: ['message', 'note', 'event'], default: 'message' },
-    channel: { type: String, enum: CHANNELS, required: true },
+    channel: { type: String, match: CHANNEL_NAME, required: true }, // a registered channel (checked where messages are made)
     author: {
       type: { type: String, enum: ['customer', 'agent', 'system'], required: true },
       id: String,
       name: String,
     },
     text: { type: String, default: '' },
+    /** An event's facts (ThreadEvent), which the console renders in the agent's language; `text` is its English sentence. */
+    event: { type: Schema.Types.Mixed, default: undefined },
     html: String,
     subject: String,
+    /** Notes: the agents the note @mentions (ids of active agents when written; absent when none). */
+    mentions: { type: [String], default: undefined },
     attachments: { type: [attachmentSchema], default: [] },
+    /**
+     * The attachments' storage keys, top level (absent when none): which messages carry a stored file, by one
+     * equality (`withAttachment`: who may download it, whose reply may carry it; src/services/access).
+     */
+    attachmentKeys: { type: [String], default: undefined },
     /** Always set: `<channel>:<provider id>` inbound, `out:<uuid>` (client-supplied or generated) for ours. */
     dedupeKey: { type: String, required: true },
     /**
@@ -45,12 +55,21 @@ const messageSchema = new Schema(
     /** Email only (see EmailMeta): quoted history, auto-reply marker, Message-ID / In-Reply-To / References. */
     email: { type: Schema.Types.Mixed },
     sentAt: Date,
+    /** Set while our outbound message is queued (unset once sent or failed): finds sends whose job was lost. */
+    sendPending: Boolean,
+    /**
+     * An agent reply that answered a waiting customer: the wait it closed and whether it was the conversation's
+     * first response. Its metric fact is recorded once the reply is sent (a failed reply is no response).
+     */
+    responds: { type: new Schema({ waitingSince: { type: Date, default: null }, first: { type: Boolean, required: true } }, { _id: false }), default: undefined },
     delivery: {
       status: { type: String, enum: ['queued', 'sent', 'delivered', 'read', 'failed', 'received'], required: true },
       error: String,
       attempts: { type: Number, default: 0 },
       at: Date,
     },
+    /** When its content was removed (customer erasure or retention, src/services/privacy): text, files, addresses. */
+    erasedAt: Date,
   },
   { timestamps: true, minimize: false },
 );
@@ -72,8 +91,18 @@ messageSchema.pre('save', async function registerThreadWeek() {
 messageSchema.post('save', async function cacheInThread() {
   await threadCacheOf(this.db)?.added([this.toObject()]);
 });
+// Serves: pendingSends (the outbound sweeper); only queued outbound messages hold the field.
+messageSchema.index({ sendPending: 1 }, { sparse: true });
 // Serves: one conversation's messages.
 messageSchema.index({ conversationId: 1, createdAt: -1 });
+// Serves: the messages that carry a stored file (downloads and replies check them): `withAttachment`. Multikey.
+messageSchema.index({ attachmentKeys: 1 });
+
+/** The storage keys of a message's attachments (its `attachmentKeys`), or undefined when it has none stored. */
+const keysOf = (attachments: readonly { storageKey?: string | null }[] | undefined) => {
+  const keys = [...new Set((attachments ?? []).flatMap((a) => (a.storageKey ? [a.storageKey] : [])))];
+  return keys.length ? keys : undefined;
+};
 
 type MessageDoc = InferSchemaType<typeof messageSchema>;
 const define = (db: Connection) => db.model('Message', messageSchema);
@@ -102,6 +131,8 @@ export function inboundMessageDocument(msg: InboundMessage, ids: { _id: Types.Ob
     tb: threadBucket(ids.customerId, receivedAt),
     __v: 0,
   };
+  const attachmentKeys = keysOf(msg.attachments);
+  if (attachmentKeys) doc.attachmentKeys = attachmentKeys;
   if (msg.html !== undefined) doc.html = msg.html;
   if (msg.subject !== undefined) doc.subject = msg.subject;
   if (msg.threadHints !== undefined) doc.threadHints = msg.threadHints;
@@ -120,7 +151,7 @@ export const threadBucket = (customerId: unknown, at: Date) => `${String(custome
  * always there (their `type` and `status` are required), attachments are as written (Attachment), and the Mixed
  * `email` and `threadHints` hold EmailMeta and the channel's hints.
  */
-export type StoredMessage = Omit<MessageDoc, 'author' | 'delivery' | 'attachments' | 'email' | 'threadHints'> & {
+export type StoredMessage = Omit<MessageDoc, 'author' | 'delivery' | 'attachments' | 'email' | 'threadHints' | 'event'> & {
   _id: Types.ObjectId;
   createdAt: Date;
   author: NonNullable<MessageDoc['author']>;
@@ -128,6 +159,7 @@ export type StoredMessage = Omit<MessageDoc, 'author' | 'delivery' | 'attachment
   attachments: Attachment[];
   email?: EmailMeta | null;
   threadHints?: Record<string, string> | null;
+  event?: ThreadEvent | null;
 };
 const newestFirst = (a: StoredMessage, b: StoredMessage) => b.createdAt.getTime() - a.createdAt.getTime() || String(b._id).localeCompare(String(a._id));
 
@@ -141,6 +173,8 @@ export interface NewMessage {
   channel: Channel;
   author: { type: 'customer' | 'agent' | 'system'; id?: string; name?: string };
   text: string;
+  /** Events only: the facts `text` says in English. */
+  event?: ThreadEvent;
   attachments?: Attachment[];
   dedupeKey: string;
   to?: string;
@@ -229,21 +263,34 @@ export function messageRepo(model: Model<MessageDoc>) {
     insert: async (doc: NewMessage): Promise<StoredMessage> => {
       // One instant for createdAt and the thread bucket, so the message sits in its own week's bucket.
       const createdAt = doc.createdAt ?? new Date();
-      return (await model.create({ ...doc, createdAt, tb: threadBucket(doc.customerId, createdAt) })).toObject() as StoredMessage;
+      // A queued outbound message is marked so the sweeper finds it should its job be lost (`pendingSends`).
+      const sendPending = doc.direction === 'out' && doc.delivery.status === 'queued' ? true : undefined;
+      return (await model.create({ ...doc, createdAt, tb: threadBucket(doc.customerId, createdAt), sendPending, attachmentKeys: keysOf(doc.attachments) })).toObject() as StoredMessage;
     },
+    /** Our outbound messages still queued (a few at any time: sends take seconds). Index: `sendPending`. */
+    pendingSends: (limit = 500): Promise<StoredMessage[]> => lean(model.find({ sendPending: true }).limit(limit)),
+    /** Index: `attachmentKeys` (multikey). The messages that carry this stored file (a file is sent a few times at most). */
+    withAttachment: (storageKey: string): Promise<StoredMessage[]> => lean(model.find({ attachmentKeys: storageKey }).limit(50)),
     /** Counts a send attempt of an outbound message. Index: `_id`. */
     async recordAttempt(id: Types.ObjectId | string, attempt: number): Promise<void> {
       await changed(model.findOneAndUpdate({ _id: new Types.ObjectId(id) }, { $set: { 'delivery.attempts': attempt } }, { new: true }).lean<StoredMessage | null>());
     },
+    /**
+     * Notes what an agent reply answered (see `responds`), for its metric fact once sent. Index: `_id`. No thread
+     * shows it, so cached thread buckets stay valid (the send reads the stored document).
+     */
+    async setResponds(id: Types.ObjectId | string, responds: { waitingSince: Date | null; first: boolean }): Promise<void> {
+      await model.updateOne({ _id: new Types.ObjectId(id) }, { $set: { responds } });
+    },
     /** A queued message the provider accepted: sent, with its provider id; null unless it was queued. Index: `_id`. */
     markSent: (id: Types.ObjectId | string, providerId: string) =>
-      updateById(id, { $set: { providerId, 'delivery.status': 'sent', 'delivery.at': new Date(), 'delivery.error': null } }, { 'delivery.status': 'queued' }),
+      updateById(id, { $set: { providerId, 'delivery.status': 'sent', 'delivery.at': new Date(), 'delivery.error': null }, $unset: { sendPending: 1 } }, { 'delivery.status': 'queued' }),
     /** A queued message that will not go out: failed, with the reason; null unless it was queued. Index: `_id`. */
     markFailed: (id: Types.ObjectId | string, reason: string) =>
-      updateById(id, { $set: { 'delivery.status': 'failed', 'delivery.error': reason.slice(0, 500), 'delivery.at': new Date() } }, { 'delivery.status': 'queued' }),
+      updateById(id, { $set: { 'delivery.status': 'failed', 'delivery.error': reason.slice(0, 500), 'delivery.at': new Date() }, $unset: { sendPending: 1 } }, { 'delivery.status': 'queued' }),
     /** A failed outbound message goes back to queued with its attempts reset; null unless it was one. Index: `_id`. */
     requeueFailed: (id: Types.ObjectId | string) =>
-      updateById(id, { $set: { 'delivery.status': 'queued', 'delivery.at': new Date(), 'delivery.attempts': 0 }, $unset: { 'delivery.error': 1 } },
+      updateById(id, { $set: { 'delivery.status': 'queued', 'delivery.at': new Date(), 'delivery.attempts': 0, sendPending: true }, $unset: { 'delivery.error': 1 } },
         { direction: 'out', kind: 'message', 'delivery.status': 'failed' }),
     /**
      * Applies a provider's receipt to our outbound message with that provider id on that channel, if its status is
@@ -276,6 +323,19 @@ export function messageRepo(model: Model<MessageDoc>) {
       const span = (await weeks.of(c.customerId)).filter((w) => w <= top && w >= stop);
       return (await walkWeeks(c.customerId, span, keep, 1))[0] ?? null;
     },
+    /**
+     * Sets `attachmentKeys` on messages stored before it existed (one cursor pass over the collection, single-document
+     * updates by `_id`; maintenance, never requests): the number changed.
+     */
+    async backfillAttachmentKeys(): Promise<number> {
+      let n = 0;
+      await eachBatch<Pick<StoredMessage, '_id' | 'attachments'> & { attachmentKeys?: string[] }>(model, {}, { attachments: 1, attachmentKeys: 1 }, 500, async (docs) => {
+        const missing = docs.filter((d) => !d.attachmentKeys && keysOf(d.attachments));
+        await inParallel(missing, (d) => model.updateOne({ _id: d._id }, { $set: { attachmentKeys: keysOf(d.attachments) } }));
+        n += missing.length;
+      });
+      return n;
+    },
     /** Every message, in batches of one cursor pass (maintenance jobs, never requests). */
     eachBatch: (size: number, fn: (docs: Pick<StoredMessage, '_id' | 'kind' | 'text' | 'subject' | 'createdAt' | 'customerId'>[]) => Promise<void>) =>
       eachBatch(model, {}, { kind: 1, text: 1, subject: 1, createdAt: 1, customerId: 1 }, size, fn),
@@ -290,14 +350,56 @@ export function messageRepo(model: Model<MessageDoc>) {
      */
     async threadPage(customerId: Types.ObjectId, opts: {
       limit: number; before?: { at: Date; id?: Types.ObjectId }; weeks: number[] | null; only?: { kind: StoredMessage['kind']; channel: Channel };
+      /** Only messages of these conversations (an agent restricted to some of the customer's conversations). */
+      conversations?: ReadonlySet<string>;
     }): Promise<StoredMessage[]> {
-      const { before, only } = opts;
+      const { before, only, conversations } = opts;
       const older = (d: StoredMessage) => !before || d.createdAt < before.at || (Boolean(before.id) && d.createdAt.getTime() === before.at.getTime() && String(d._id) < String(before.id));
-      const keep = (d: StoredMessage) => older(d) && (!only || (d.kind === only.kind && d.channel === only.channel));
+      const keep = (d: StoredMessage) => older(d) && (!only || (d.kind === only.kind && d.channel === only.channel)) && (!conversations || conversations.has(String(d.conversationId)));
       if (!opts.weeks) return (await lean(model.find({ customerId }))).filter(keep).sort(newestFirst).slice(0, opts.limit + 1);
       const top = weekOf(before?.at ?? new Date());
       const found = await walkWeeks(customerId, opts.weeks.filter((w) => w <= top), keep, opts.limit + 1);
       return found.slice(0, opts.limit + 1);
+    },
+    /**
+     * Every message of a customer, one thread week at a time, oldest week first (exports and erasure walk a
+     * customer's history without holding it). `registered` false (a customer from before weeks were registered):
+     * by `customerId`, through one cursor in batches. Index: thread_weeks `c`, then `tb` per week.
+     */
+    async *ofCustomerByWeek(customerId: Types.ObjectId, registered: boolean): AsyncGenerator<StoredMessage[]> {
+      if (!registered) {
+        let batch: StoredMessage[] = [];
+        for await (const doc of model.find({ customerId }).lean<StoredMessage[]>().cursor({ batchSize: 200 })) {
+          batch.push(doc as unknown as StoredMessage);
+          if (batch.length >= 200) {
+            yield batch;
+            batch = [];
+          }
+        }
+        if (batch.length) yield batch;
+        return;
+      }
+      for (const week of [...(await weeks.of(customerId))].reverse()) {
+        const docs = await readBucket(`${String(customerId)}:${week}`);
+        if (docs.length) yield docs.sort((a, b) => -newestFirst(a, b));
+      }
+    },
+    /** One conversation's messages, unordered (retention; a conversation holds a bounded number). Index: `conversationId`. */
+    ofConversation: (conversationId: Types.ObjectId): Promise<StoredMessage[]> => lean(model.find({ conversationId })),
+    /**
+     * Removes a message's content, keeping what reports and the thread's shape need (who, when, channel, direction,
+     * delivery): text emptied; html, subject, attachments, addresses, email headers and a customer author's name gone;
+     * `erasedAt` set. Idempotent. The caller removes the files and search postings first. Index: `_id`.
+     */
+    eraseContent: (doc: Pick<StoredMessage, '_id' | 'author' | 'erasedAt'>, at: Date) =>
+      changed(model.findOneAndUpdate({ _id: doc._id }, {
+        $set: { text: '', attachments: [], erasedAt: doc.erasedAt ?? at },
+        $unset: { html: 1, subject: 1, attachmentKeys: 1, to: 1, threadHints: 1, email: 1, responds: 1, ...(doc.author.type === 'customer' ? { 'author.name': 1 } : {}) },
+      }, { new: true }).lean<StoredMessage | null>()),
+    /** Deletes a message (retention's delete mode; files and postings removed by the caller first). Index: `_id`. */
+    async deleteById(doc: Pick<StoredMessage, '_id' | 'tb'>): Promise<void> {
+      await model.deleteOne({ _id: doc._id });
+      await threadCacheOf(model.db)?.forget([doc.tb]);
     },
     /**
      * Gives a conversation's messages to another customer (merges and their undo), thread bucket included: one

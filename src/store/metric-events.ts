@@ -1,7 +1,7 @@
 import { Schema, Types, type Connection, type InferSchemaType, type Model } from 'mongoose';
 import { isDuplicateKey } from './connection';
 
-export const METRIC_EVENT_TYPES = ['inbound', 'opened', 'reopened', 'assigned', 'response', 'resolved', 'queued', 'dequeued', 'sla'] as const;
+export const METRIC_EVENT_TYPES = ['inbound', 'opened', 'reopened', 'assigned', 'response', 'resolved', 'queued', 'dequeued', 'sla', 'csat_asked', 'csat_answered'] as const;
 export type MetricEventType = (typeof METRIC_EVENT_TYPES)[number];
 
 /**
@@ -32,6 +32,11 @@ const metricEventSchema = new Schema(
     target: { type: String, enum: ['firstResponse', 'nextResponse', 'resolution'] },
     outcome: { type: String, enum: ['hit', 'breached'] },
     dueAt: Date,
+    /** csat_answered: the score given (1-5) and, when the customer changed an earlier answer, the one it replaces. */
+    score: Number,
+    prevScore: Number,
+    /** reopened: the status the customer's message took the conversation out of. */
+    reopenedFrom: { type: String, enum: ['pending', 'snoozed', 'resolved'] },
   },
   { versionKey: false },
 );

@@ -82,8 +82,14 @@ export function quarantineRepo(model: Model<QuarantineDoc>) {
     }
   };
   return {
-    /** Stores a record at the next free place. Index: `_id`. */
-    add(record: NewQuarantine): Promise<void> {
+    /**
+     * Stores a record at the next free place, its fields cut to what the schema keeps: hostile input (a From of
+     * thousands of characters) is what lands here, and a refused record would leave it nowhere. Index: `_id`.
+     */
+    add(input: NewQuarantine): Promise<void> {
+      const record = {
+        ...input, reason: input.reason.slice(0, 1000), from: input.from?.slice(0, 320), subject: input.subject?.slice(0, 998), excerpt: input.excerpt.slice(0, 8192),
+      };
       const done = state.tail.then(() => insert(record));
       state.tail = done.catch(() => undefined);
       return done;

@@ -109,11 +109,13 @@ export async function existingIds(model: Model, ids: Types.ObjectId[], parallel 
   return found;
 }
 
-/** Deletes postings by `_id` (a renamed customer's old terms), one deleteOne each, bounded. */
-export async function deletePostings(model: Model, ids: Types.ObjectId[], parallel = 8): Promise<void> {
+/** Deletes postings by `_id` (a renamed customer's old terms), one deleteOne each, bounded: the ids that existed. */
+export async function deletePostings(model: Model, ids: Types.ObjectId[], parallel = 8): Promise<Set<string>> {
+  const deleted = new Set<string>();
   await inParallel(ids, async (_id) => {
-    await model.collection.deleteOne({ _id });
+    if ((await model.collection.deleteOne({ _id })).deletedCount) deleted.add(String(_id));
   }, parallel);
+  return deleted;
 }
 
 /** The postings queries bound to one connection's model: what services call (they never reach the model). */

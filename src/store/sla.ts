@@ -37,6 +37,10 @@ const teamPolicySchema = new Schema(
     calendar: { type: Schema.Types.Mixed, default: null },
     autoReply: { type: Schema.Types.Mixed, default: null },
     sla: { type: Schema.Types.Mixed, default: null },
+    /** Satisfaction survey settings (src/services/csat/csat-settings.ts). */
+    csat: { type: Schema.Types.Mixed, default: null },
+    /** Hand-off settings: auto-assign on reply (src/domain/handoff.ts). */
+    handoff: { type: Schema.Types.Mixed, default: null },
   },
   { timestamps: true, minimize: false },
 );
@@ -51,7 +55,7 @@ export const teamPolicyModel = (db: Connection) => (db.models.TeamPolicy as Retu
  * them (src/services/sla/sla-settings.ts).
  */
 export type StoredTeamPolicy = Omit<TeamPolicyDoc, TeamPolicyField> & { _id: string } & Record<TeamPolicyField, unknown>;
-export type TeamPolicyField = 'calendar' | 'autoReply' | 'sla';
+export type TeamPolicyField = 'calendar' | 'autoReply' | 'sla' | 'csat' | 'handoff';
 
 /** Every query and write of `teampolicies`: all by `_id` (one document per team that has its own settings). */
 export function teamPolicyRepo(model: ReturnType<typeof teamPolicyModel>) {

@@ -47,15 +47,21 @@ export function teamRepo(model: ReturnType<typeof teamModel>) {
       (await model.find().lean<StoredTeam[]>()).sort(ascendingBy('name')),
     /** Index: `name` (unique): a duplicate name throws the store's duplicate-key error. */
     create: async (name: string): Promise<StoredTeam> => (await model.create({ name })).toObject() as StoredTeam,
-    /** Index: `name` (unique). The team of this name, created if missing (race-safe on the unique name); its id. */
-    async ensure(name: string): Promise<Types.ObjectId> {
+    /**
+     * Index: `name` (unique). The team of this name, created if missing (race-safe on the unique name) with
+     * `policy`; an existing team keeps its own. Its id.
+     */
+    async ensure(name: string, policy?: AssignmentPolicyName): Promise<Types.ObjectId> {
       try {
-        await model.updateOne({ name }, { $setOnInsert: { name } }, { upsert: true });
+        await model.updateOne({ name }, { $setOnInsert: { name, ...(policy ? { assignmentPolicy: policy } : {}) } }, { upsert: true });
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
       }
       return (await one(model.findOne({ name })))!._id;
     },
+    /** Index: `_id` (and `name`, unique: a taken name throws the duplicate-key error). The team after, or null. */
+    rename: (id: Types.ObjectId | string, name: string): Promise<StoredTeam | null> =>
+      Types.ObjectId.isValid(id) ? one(model.findOneAndUpdate({ _id: new Types.ObjectId(id) }, { $set: { name } }, { new: true })) : Promise.resolve(null),
     /** Index: `_id`. The team after the change, or null when it does not exist. */
     setAssignmentPolicy: (id: Types.ObjectId | string, assignmentPolicy: AssignmentPolicyName): Promise<StoredTeam | null> =>
       Types.ObjectId.isValid(id) ? one(model.findOneAndUpdate({ _id: new Types.ObjectId(id) }, { $set: { assignmentPolicy } }, { new: true })) : Promise.resolve(null),

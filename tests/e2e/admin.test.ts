@@ -65,7 +65,7 @@ test('an admin adds an agent with role, team, languages and capacity (Turkish)',
   await form.locator('button[type="submit"]').click();
   const row = page.locator('.admin tr', { hasText: 'zeynep@example.com' });
   await row.waitFor();
-  expect(await row.locator('td').allTextContents()).toEqual(['Zeynep Şahin', 'zeynep@example.com', 'Süpervizör', 'Satış', 'tr, en', '5', expect.stringContaining('Çevrimdışı')]);
+  expect(await row.locator('td').allTextContents()).toEqual(['Zeynep Şahin', 'zeynep@example.com', 'Süpervizör', 'Satış', 'tr, en', '5', expect.stringContaining('Çevrimdışı'), 'Düzenle Devre dışı bırak Parolayı sıfırla']);
   await page.screenshot({ path: path.join(artifacts, 'admin-people.png'), fullPage: true });
   await page.context().close();
 }, 60_000);

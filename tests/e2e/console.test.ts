@@ -26,6 +26,10 @@ let page: Page;
 let widget: Page;
 const dialogs: string[] = [];
 const pwned = (p: Page) => p.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned);
+/** In the browser: resolves once each of these images that is not remote has fired load or error. */
+const settled = (imgs: Element[]) => Promise.all((imgs as HTMLImageElement[])
+  .filter((img) => !img.complete && !/^https?:\/\/(?!127\.0\.0\.1|localhost)/.test(img.src))
+  .map((img) => new Promise((resolve) => { img.addEventListener('load', resolve, { once: true }); img.addEventListener('error', resolve, { once: true }); })));
 
 beforeAll(async () => {
   // `npm test` builds both bundles first; a lone run of this file builds what is missing.
@@ -36,9 +40,10 @@ beforeAll(async () => {
   // hub's channel list gives WhatsApp's real reason: the 24-hour window.
   hub = await startTestHub(testConfig('e2econsole', {
     TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`, TWILIO_AUTH_TOKEN: 'e2e-console-twilio-token', TWILIO_API_BASE: 'http://127.0.0.1:9', TWILIO_FROM_NUMBER: '+905550000000',
+    TWILIO_WHATSAPP_FROM: '+905550000001',
   }), 'all');
   await createAgent(hub.deps.models, { email: 'deniz@example.com', name: 'Deniz Kaya', password: 'correct horse battery', role: 'agent' });
-  await createCanned(hub.deps.models, { shortcut: 'iade', title: 'İade süresi', text: 'İade süresi 14 gündür.' }, 'seed');
+  await createCanned(hub.deps.models, { shortcut: 'iade', title: 'İade süresi', text: 'İade süresi 14 gündür.' }, null);
   browser = await launchChromium();
   agentCtx = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
   visitorCtx = await browser.newContext({ viewport: { width: 1000, height: 760 }, locale: 'tr-TR' });
@@ -71,6 +76,8 @@ test('a widget message appears live; the reply reaches the widget; a note does n
   await widget.goto(`${hub.url}/demo`);
   await widget.locator('button.launcher').click();
   await widget.locator('form.prechat input[type="text"]').fill('Ayşe Yılmaz');
+  // Someone else's address (Mehmet's, who writes by email below): a claim the sidebar shows, never a link.
+  await widget.locator('form.prechat input[type="email"]').fill('mehmet@example.com');
   await widget.locator('form.prechat button[type="submit"]').click();
   const hostile = '<img src=x onerror="window.__pwned=1;alert(1)"><script>window.__pwned=2</script> Siparişim nerede? javascript:alert(3)';
   await widget.locator('form.compose textarea').fill(hostile);
@@ -138,13 +145,15 @@ test('an email and an SMS of one customer show in one thread; hostile email HTML
   const email: InboundMessage = {
     channel: 'email', dedupeKey: `email:<hostile-${now}@example.com>`, providerId: `<hostile-${now}@example.com>`,
     from: { address: 'mehmet@example.com', name: 'Mehmet Öztürk' },
-    linkedIdentities: [{ channel: 'sms', address: '+905321234567' }],
+    linkedIdentities: [{ channel: 'sms', address: '+905321234567', verified: true }],
     subject: 'Fatura hakkında',
     text: 'Faturamda bir hata var.',
     html: '<p>Faturamda <b>bir hata</b> var.</p><script>parent.__pwned=3;alert(3)</script><img src="x" onerror="parent.__pwned=4;alert(4)">'
       + '<a href="javascript:parent.__pwned=5">tıkla</a><img data-remote-src="https://example.com/logo.png" alt="logo">'
       + `<img src="${inline.url}" alt="inline">`,
-    attachments: [{ name: 'fatura.pdf', contentType: 'application/pdf', size: 48213, url: '/api/attachments/x/fatura.pdf' }],
+    // As the email intake stores them: the inline part is one of the message's attachments (so its download is
+    // checked against this conversation).
+    attachments: [inline, { name: 'fatura.pdf', contentType: 'application/pdf', size: 48213, url: '/api/attachments/x/fatura.pdf' }],
     sentAt: new Date(now - 60_000).toISOString(),
   };
   const sms: InboundMessage = {
@@ -188,7 +197,9 @@ test('an email and an SMS of one customer show in one thread; hostile email HTML
   const whatsapp = page.locator('.composer .channel option[value="whatsapp"]');
   expect(await whatsapp.textContent()).toContain('24-hour WhatsApp window');
   expect(await whatsapp.isDisabled()).toBe(true);
-  await page.waitForTimeout(300); // let any (blocked) handler get its chance before asserting it never ran
+  // Every local image in the console and the email frame has loaded or failed: an onerror handler that survived
+  // sanitizing has had its chance to run by then (remote ones are left out: no network here, they may hang).
+  for (const images of [page.locator('img'), frame.locator('img')]) await images.evaluateAll(settled);
   expect(await pwned(page)).toBeUndefined();
   expect(dialogs).toEqual([]);
   await shot(page, 'thread-email-sms');
@@ -199,8 +210,10 @@ test('assign to me, labels, and resolve show live; counts follow', async () => {
   await page.locator('.labels input').press('Enter');
   await page.locator('.labels .label', { hasText: 'iade' }).waitFor();
   await page.locator('button[data-action="assign"]').click();
-  await page.locator('.event', { hasText: 'assigned the conversation to Deniz Kaya' }).waitFor();
-  await page.locator('nav.views button', { hasText: 'Mine' }).locator('.count', { hasText: '1' }).waitFor();
+  await page.locator('.event', { hasText: 'Deniz Kaya took this' }).waitFor(); // readable: a self-assignment is "took this"
+  // Mine counts this one and Ayşe's, which Deniz took by replying to it (hand-off on reply): 2. Waiting for "1"
+  // passed only while the count had not caught up with the assignment yet.
+  await page.locator('nav.views button', { hasText: 'Mine' }).locator('.count', { hasText: /^2$/ }).waitFor();
   await page.locator('button[data-action="resolve"]').click();
   await page.locator('.event', { hasText: 'set the status to resolved' }).waitFor();
   await page.locator('.statuses button', { hasText: 'Resolved' }).locator('.count', { hasText: '1' }).waitFor();
@@ -217,6 +230,9 @@ test('search opens the thread at the hit; sidebar rename; merge shows both, conf
   const toggle = page.locator('.toggle-customer');
   if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
   const side = page.locator('aside.sidebar');
+  // The email Ayşe typed is Mehmet's: shown as unverified, with a suggestion to compare and merge.
+  await side.locator('.claim', { hasText: 'mehmet@example.com' }).locator('.merge-suggestion', { hasText: 'Mehmet Öztürk' }).waitFor();
+  expect(await side.locator('.identities li', { hasText: 'mehmet@example.com' }).count()).toBe(0);
   await side.locator('button', { hasText: 'Edit name' }).click();
   await side.locator('.rename input').fill('Ayşe Y. Yılmaz');
   await side.locator('.rename button[type="submit"]').click();

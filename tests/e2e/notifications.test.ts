@@ -1,6 +1,7 @@
+import { setTeamAccessMode } from '../../src/services/access';
 import type { Browser, Page } from 'playwright-core';
 import { enqueueInbound } from '../../src/queues';
-import { assignConversation } from '../../src/services/conversations/inbox';
+import { assignConversation, conversationEffects } from '../../src/services/conversations/lifecycle';
 import { createAgent } from '../../src/services/agents/agents';
 import { ensureConsoleBuilt, launchChromium, signInConsole } from '../helpers/browser';
 import { testConfig } from '../helpers/env';
@@ -34,6 +35,7 @@ const setVisibility = (v: 'hidden' | 'visible') => page.evaluate((x) => { (windo
 beforeAll(async () => {
   ensureConsoleBuilt();
   hub = await startTestHub(testConfig('e2enotify'), 'all');
+  await setTeamAccessMode(hub.deps.models, null, 'open', null); // notifications, not access: a colleague's conversation stays visible (team mode would hide it)
   await createAgent(hub.deps.models, { email: 'ece@example.com', name: 'Ece Yıldız', password: PASSWORD, role: 'agent' });
   await createAgent(hub.deps.models, { email: 'can@example.com', name: 'Can Demir', password: PASSWORD, role: 'agent' });
   browser = await launchChromium();
@@ -69,14 +71,17 @@ test('a hidden tab notifies for unassigned and own conversations only; a visible
   const can = await collectionsOf(hub.deps.models).Agent.findOne({ email: 'can@example.com' }).lean();
   const ece = await collectionsOf(hub.deps.models).Agent.findOne({ email: 'ece@example.com' }).lean();
   const admin = { id: String(ece!._id), name: 'Test', role: 'admin' as const, teamIds: [] };
-  const assign = (to: unknown) => assignConversation(hub.deps.models, hub.deps.events, admin, String(first!.conversationId), { assigneeId: String(to) });
+  const assign = (to: unknown) => assignConversation(conversationEffects(hub.deps), admin, String(first!.conversationId), { assigneeId: String(to) });
+  // The console has taken in an assignment once its view counts show it (they refresh on that event).
+  const navCount = (label: string) => page.locator('button.nav', { hasText: label }).first().locator('.count').getAttribute('aria-label');
+  const counted = (label: string, n: number) => waitFor(async () => (await navCount(label)) === String(n) || null, 10_000, `${label} to count ${n}`);
   await assign(can!._id);
-  await page.waitForTimeout(300); // the assignment event reaches the console before the next message
+  await counted('Atanmamış', 0);
   await send('n3', 'notify-v1', 'Can bakıyor');
   await page.locator('text=Can bakıyor').first().waitFor({ state: 'attached' });
   expect((await shown()).map((n) => n.body)).toEqual(['Siparişim nerede?']);
   await assign(ece!._id);
-  await page.waitForTimeout(300);
+  await counted('Bana atanan', 1);
   await send('n4', 'notify-v1', 'Ece, teşekkürler');
   await waitFor(async () => ((await shown()).length === 2 ? true : null));
   expect((await shown()).map((n) => n.body)).toEqual(['Siparişim nerede?', 'Ece, teşekkürler']);

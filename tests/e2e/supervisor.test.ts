@@ -43,7 +43,7 @@ beforeAll(async () => {
   await createAgent(hub.deps.models, { email: 'sefa@example.com', name: 'Sefa Supervisor', password: PASSWORD, role: 'supervisor' });
   await createAgent(hub.deps.models, { email: 'deniz@example.com', name: 'Deniz Kaya', password: PASSWORD, role: 'agent', teamIds: [team.id], capacity: 3 });
   // A first response is due 20 minutes after the customer writes: inside the wallboard's 30-minute at-risk window.
-  await putSetting(hub.deps.models, DEFAULT_KEY, 'sla', slaPolicySchema.parse({ default: { firstResponseMinutes: 20 } }));
+  await putSetting(hub.deps.models, DEFAULT_KEY, 'sla', slaPolicySchema.parse({ default: { firstResponseMinutes: 20 } }), null);
   browser = await launchChromium();
   mkdirSync(artifacts, { recursive: true });
   sup = await consolePage('sefa@example.com', 'en');

@@ -4,8 +4,8 @@ import { createAgent } from '../../src/services/agents/agents';
 const PASSWORD = 'doğru-parola-123';
 
 /** Creates an agent, signs in through the real API and returns a JSON client using its Bearer token. */
-export async function signedInAgent(hub: Hub, email: string, name: string, role: 'agent' | 'supervisor' | 'admin' = 'agent') {
-  const agent = await createAgent(hub.deps.models, { email, name, password: PASSWORD, role });
+export async function signedInAgent(hub: Hub, email: string, name: string, role: 'agent' | 'supervisor' | 'admin' = 'agent', teamIds: string[] = []) {
+  const agent = await createAgent(hub.deps.models, { email, name, password: PASSWORD, role, teamIds });
   const login = await fetch(`${hub.url}/api/auth/login`, {
     method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: PASSWORD }),
   });

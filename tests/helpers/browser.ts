@@ -27,6 +27,26 @@ export async function signInConsole(page: Page, url: string, email: string, pass
   await page.locator('.topbar .who').waitFor();
 }
 
+/**
+ * A new browser context signed in to the console as `email`, with the console in `language` (the agent's setting)
+ * and any page dialog recorded into `dialogs` (a test then expects none).
+ */
+export async function consoleIn(
+  browser: Browser, url: string, who: { email: string; password: string },
+  opts: { language: 'tr' | 'en'; viewport: { width: number; height: number }; dialogs: string[] },
+): Promise<Page> {
+  const ctx = await browser.newContext({ viewport: opts.viewport, locale: opts.language === 'tr' ? 'tr-TR' : 'en-GB' });
+  const page = await ctx.newPage();
+  recordDialogs(page, opts.dialogs);
+  await signInConsole(page, url, who.email, who.password);
+  const saved = await page.evaluate(
+    (l) => fetch('/api/me/settings', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ language: l }) }).then((r) => r.status),
+    opts.language,
+  );
+  if (saved !== 200) throw new Error(`setting the console language answered ${saved}`);
+  return page;
+}
+
 /** Builds agent-ui/dist when missing (`npm test` builds it first; a lone run of one e2e file may not have). */
 export function ensureConsoleBuilt(): void {
   const root = path.resolve(__dirname, '../..');

@@ -8,7 +8,7 @@ import { loadConfig, type Config } from '../../src/config';
 export function testConfig(name: string, overrides: Record<string, string> = {}): Config {
   const id = `${name.replace(/[^a-z0-9]/gi, '').slice(0, 20)}_${process.pid}_${randomBytes(3).toString('hex')}`;
   const base = process.env.KANAL_MONGO_BASE ?? 'mongodb://127.0.0.1:27017';
-  return loadConfig({
+  const env: Record<string, string> = {
     NODE_ENV: 'test',
     PORT: '0',
     MONGODB_URI: `${base}/kt_${id}`,
@@ -21,5 +21,16 @@ export function testConfig(name: string, overrides: Record<string, string> = {})
     OUTBOUND_BACKOFF_MS: '50',
     OUTBOUND_ATTEMPTS: '3',
     ...overrides,
-  });
+  };
+  const config = loadConfig(env);
+  envs.set(config, env);
+  return config;
+}
+
+const envs = new WeakMap<Config, Record<string, string>>();
+/** The environment a test config was loaded from: what a child process (src/main.ts) is started with. */
+export function envOf(config: Config): Record<string, string> {
+  const env = envs.get(config);
+  if (!env) throw new Error('not a config made by testConfig()');
+  return env;
 }

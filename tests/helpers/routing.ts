@@ -3,6 +3,7 @@ import { createAgent } from '../../src/services/agents/agents';
 import { setPresence } from '../../src/services/routing/presence';
 import { routingDeps } from '../../src/services/routing/routing';
 import { waitFor } from './process';
+import { drained } from './queues';
 import { conversationModel } from '../../src/store/conversations';
 
 /** True once the routing queue has nothing waiting or running (delayed offline-grace jobs do not count). */
@@ -11,8 +12,13 @@ export async function routingIdle(hub: Hub): Promise<boolean> {
   return Object.values(c).every((n) => n === 0);
 }
 
-/** Waits for the routing queue to go idle and stay idle across a second look (drains enqueue drains). */
+/**
+ * Waits for the routing queue to go idle and stay idle across a second look (drains enqueue drains). Inbound jobs
+ * first: a route job is enqueued at the end of its message's inbound job (after segments and SLA clocks), so a
+ * routing queue looked at before then is idle too early.
+ */
 export async function settleRouting(hub: Hub, ms = 30_000): Promise<void> {
+  await drained([hub.deps.queues.inbound], ms);
   await waitFor(async () => (await routingIdle(hub)) && (await new Promise((r) => setTimeout(r, 100))) === undefined && (await routingIdle(hub)), ms, 'routing to settle');
 }
 

@@ -46,7 +46,7 @@ describe('login', () => {
     for (const [email, password] of [['agent@kanal.test', 'yanlış-parola'], ['nobody@kanal.test', PASSWORD], ['off@kanal.test', PASSWORD]]) {
       const { res, body } = await login(email!, password!);
       expect(res.status).toBe(401);
-      expect(body).toEqual({ error: 'invalid email or password' });
+      expect(body).toEqual({ error: 'invalid email or password', code: 'unauthenticated' });
       expect(res.headers.get('set-cookie')).toBeNull();
     }
   });
@@ -110,16 +110,19 @@ describe('sessions', () => {
     for (const token of [forged, ghost, 'garbage']) {
       const res = await fetch(`${hub.url}/api/me`, { headers: { authorization: `Bearer ${token}` } });
       expect(res.status).toBe(401);
-      expect(await res.json()).toEqual({ error: 'authentication required' });
+      expect(await res.json()).toEqual({ error: 'authentication required', code: 'unauthenticated' });
     }
   });
 });
 
 // Every route of the API: minimum role, and whether a plain agent is refused (403) before input is even read.
 const id = new Types.ObjectId().toString();
-const routes: Array<{ method: 'GET' | 'POST'; path: string; min: 'agent' | 'supervisor' | 'admin' }> = [
-  { method: 'POST', path: '/api/auth/logout', min: 'agent' },
+// `ends`: the call ends the agent's sessions (it runs as an agent of its own).
+const routes: Array<{ method: 'GET' | 'POST'; path: string; min: 'agent' | 'supervisor' | 'admin'; ends?: true }> = [
+  { method: 'POST', path: '/api/auth/logout', min: 'agent', ends: true },
+  { method: 'POST', path: '/api/auth/logout-all', min: 'agent', ends: true },
   { method: 'GET', path: '/api/me', min: 'agent' },
+  { method: 'POST', path: '/api/me/password', min: 'agent' },
   { method: 'GET', path: '/api/conversations', min: 'agent' },
   { method: 'GET', path: `/api/conversations/${id}`, min: 'agent' },
   { method: 'POST', path: `/api/conversations/${id}/reply`, min: 'agent' },
@@ -130,6 +133,9 @@ const routes: Array<{ method: 'GET' | 'POST'; path: string; min: 'agent' | 'supe
   { method: 'GET', path: `/api/customers/${id}/thread`, min: 'agent' },
   { method: 'POST', path: `/api/messages/${id}/retry`, min: 'agent' },
   { method: 'POST', path: '/api/agents', min: 'admin' },
+  { method: 'POST', path: `/api/agents/${id}/disable`, min: 'admin' },
+  { method: 'POST', path: `/api/agents/${id}/enable`, min: 'admin' },
+  { method: 'POST', path: `/api/agents/${id}/password`, min: 'admin' },
   { method: 'GET', path: '/api/agents', min: 'supervisor' },
   { method: 'POST', path: '/api/teams', min: 'admin' },
   { method: 'GET', path: '/api/teams', min: 'agent' },
@@ -153,11 +159,17 @@ describe('access control', () => {
   test.each(tooLow)('$method $path as $role is 403', async (r) => {
     const res = await call(r, { authorization: `Bearer ${tokens[r.role]}` });
     expect(res.status).toBe(403);
-    expect(await res.json()).toEqual({ error: 'forbidden' });
+    expect(await res.json()).toEqual({ error: 'forbidden', code: 'forbidden' });
   });
 
   test.each(routes)('$method $path with the right role is let through (not 401/403)', async (r) => {
-    const res = await call(r, { authorization: `Bearer ${tokens[r.min]}` });
+    let token = tokens[r.min];
+    if (r.ends) {
+      const email = `ends-${new Types.ObjectId()}@kanal.test`;
+      await createAgent(hub.deps.models, { email, name: 'Ends', password: PASSWORD, role: r.min });
+      token = (await login(email, PASSWORD)).body.token!;
+    }
+    const res = await call(r, { authorization: `Bearer ${token}` });
     expect([401, 403]).not.toContain(res.status);
     expect(res.status).toBeLessThan(500);
   });
@@ -183,6 +195,34 @@ describe('admin routes', () => {
     expect(list.length).toBeGreaterThanOrEqual(5);
     expect(JSON.stringify(list)).not.toMatch(/passwordHash|argon2/);
   });
+
+  test('new passwords: ten spaces, short ones after trimming, one repeated character and common ones are 400 with a clear message', async () => {
+    const auth = { authorization: `Bearer ${tokens.admin}`, 'content-type': 'application/json' };
+    let n = 0;
+    const create = (password: string) => fetch(`${hub.url}/api/agents`, {
+      method: 'POST', headers: auth, body: JSON.stringify({ email: `weak${++n}@kanal.test`, name: 'Zayıf', password, role: 'agent' }),
+    });
+    const cases: Array<[string, RegExp]> = [
+      [' '.repeat(10), /at least 10 characters/],
+      ['   kısa1   ', /at least 10 characters/],
+      ['zzzzzzzzzzzz', /one character repeated/],
+      ['1234567890', /too common/],
+      ['Password123', /too common/],
+      ['Manchester', /too common/], // from the maintained breach list, not a hand list
+      ['Beşiktaş1903', /too common/],
+    ];
+    for (const [password, message] of cases) {
+      const res = await create(password);
+      expect(res.status).toBe(400);
+      const { error } = (await res.json()) as { error: string };
+      expect(error).toMatch(/body\.password/);
+      expect(error).toMatch(message);
+    }
+    expect((await create('  uzun ve iyi bir parola  ')).status).toBe(201);
+    // The service applies the same policy to every caller (seeds, tools), not only to the route.
+    await expect(createAgent(hub.deps.models, { email: 'weak-direct@kanal.test', name: 'Zayıf', password: ' '.repeat(10), role: 'agent' }))
+      .rejects.toThrow(/password must be at least 10 characters/);
+  });
 });
 
 test('openapi.json documents every route, with security schemes and JSON schemas from zod', async () => {
@@ -190,7 +230,7 @@ test('openapi.json documents every route, with security schemes and JSON schemas
   expect(res.status).toBe(200);
   const doc = (await res.json()) as { openapi: string; paths: Record<string, Record<string, any>>; components: any };
   expect(doc.openapi).toMatch(/^3\.1\./);
-  expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['bearerAuth', 'cookieAuth']);
+  expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['apiToken', 'bearerAuth', 'cookieAuth']);
   const documented = (r: { method: string; path: string }) =>
     doc.paths[r.path.replace(id, '{id}')]?.[r.method.toLowerCase()];
   for (const r of [...routes, { method: 'POST', path: '/api/auth/login' }]) expect(documented(r)).toBeDefined();
@@ -198,15 +238,15 @@ test('openapi.json documents every route, with security schemes and JSON schemas
   expect(reply.requestBody.content['application/json'].schema.properties.text).toMatchObject({ type: 'string', maxLength: 20000 });
   expect(reply.parameters).toEqual([expect.objectContaining({ name: 'id', in: 'path', required: true })]);
   const list = doc.paths['/api/conversations']!.get;
-  expect(list.parameters.map((p: { name: string }) => p.name)).toEqual(['status', 'assignee', 'channel', 'team', 'label', 'limit', 'cursor']);
+  expect(list.parameters.map((p: { name: string }) => p.name)).toEqual(['status', 'assignee', 'channel', 'team', 'label', 'segment', 'limit', 'cursor']);
   expect(doc.paths['/api/auth/login']!.post.security).toEqual([]);
 });
 
 test('unknown /api path is a JSON 404; malformed JSON a 400', async () => {
   const nf = await fetch(`${hub.url}/api/nope`, { headers: { authorization: `Bearer ${tokens.agent}` } });
   expect(nf.status).toBe(404);
-  expect(await nf.json()).toEqual({ error: 'not found' });
+  expect(await nf.json()).toEqual({ error: 'not found', code: 'not_found' });
   const bad = await fetch(`${hub.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"email":' });
   expect(bad.status).toBe(400);
-  expect(await bad.json()).toEqual({ error: 'malformed JSON body' });
+  expect(await bad.json()).toEqual({ error: 'malformed JSON body', code: 'invalid_input' });
 });

@@ -6,9 +6,19 @@ import { ingest } from '../../src/services/ingest/ingest';
 import { testConfig } from '../helpers/env';
 import { startTestHub } from '../helpers/hub';
 import { waitFor } from '../helpers/process';
+import { finished } from '../helpers/queues';
+import { QueueEvents } from 'bullmq';
+import { QueueNames } from '../../src/queues';
+import { snoozeJobId } from '../../src/services/conversations/snooze';
 import { collectionsOf } from '../../src/store/collections';
+import { setTeamAccessMode } from '../../src/services/access';
+import { DEFAULT_CSAT_SETTINGS } from '../../src/domain/csat';
+import { DEFAULT_KEY, putSetting } from '../../src/services/sla/sla-settings';
+import { TwilioStandin } from '../helpers/twilio-standin';
 
 let hub: Awaited<ReturnType<typeof startTestHub>>;
+// SMS replies go to a Twilio stand-in, which refuses Ayşe's number (as Twilio does an invalid one).
+const standin = new TwilioStandin();
 const PASSWORD = 'doğru-parola-123';
 const who: Record<string, { id: string; token: string }> = {};
 let seq = 0;
@@ -35,7 +45,17 @@ async function api<T = any>(who_: string | null, method: string, path: string, b
 let ayse: { customerId: string; conversationId: string };
 
 beforeAll(async () => {
-  hub = await startTestHub(testConfig('apiconv'));
+  await standin.start();
+  standin.autoCallbacks = false;
+  standin.scripts.set('+905321234567', { error: { status: 400, code: 21211, message: "The 'To' number +905321234567 is not a valid phone number." } });
+  hub = await startTestHub(testConfig('apiconv', {
+    TWILIO_ACCOUNT_SID: standin.accountSid, TWILIO_AUTH_TOKEN: standin.authToken, TWILIO_API_BASE: standin.url, TWILIO_FROM_NUMBER: '+908501234567',
+  }));
+  // This file tests the inbox and its rules with every agent seeing every conversation; team mode (the default) is
+  // tested in team-access.test.ts.
+  await setTeamAccessMode(hub.deps.models, null, 'open', null);
+  // Threads here are asserted message by message; the survey a resolve sends (on by default) is tested in csat.test.ts.
+  await putSetting(hub.deps.models, DEFAULT_KEY, 'csat', { ...DEFAULT_CSAT_SETTINGS, enabled: false }, null);
   const team = await collectionsOf(hub.deps.models).Team.create({ name: 'Destek' });
   for (const [name, role] of [['ali', 'agent'], ['veli', 'agent'], ['selin', 'supervisor'], ['kapali', 'agent']] as const) {
     const a = await createAgent(hub.deps.models, { email: `${name}@kanal.test`, name, password: PASSWORD, role, teamIds: name === 'ali' ? [String(team._id)] : [] });
@@ -47,15 +67,16 @@ beforeAll(async () => {
   await collectionsOf(hub.deps.models).Agent.updateOne({ email: 'kapali@kanal.test' }, { $set: { disabled: true } });
   who.team = { id: String(team._id), token: '' };
 
-  // Ayşe: web chat (with her email and phone given in the pre-chat form), then an email from the same address.
+  // Ayşe: web chat (signed in on the shop, which vouched for her email and phone), then an email from the same address.
   const first = await ingest(hub.deps.models, null, inbound('webchat', 'visitor-ayse', 'Merhaba, siparişim nerede?', {
-    linkedIdentities: [{ channel: 'email', address: 'Ayse@Example.com' }, { channel: 'sms', address: '+905321234567' }],
+    linkedIdentities: [{ channel: 'email', address: 'Ayse@Example.com', verified: true }, { channel: 'sms', address: '+905321234567', verified: true }],
   }));
   await ingest(hub.deps.models, null, inbound('email', 'ayse@example.com', 'Sipariş numaram 12345, teşekkürler.', { subject: 'Sipariş' }));
   ayse = { customerId: first.customerId, conversationId: first.conversationId };
 });
 afterAll(async () => {
   await hub.stop();
+  await standin.stop();
 });
 
 describe('inbox list', () => {
@@ -161,7 +182,7 @@ test('customer with identities, and the unified thread across channels and conve
 });
 
 describe('replies', () => {
-  test('an sms reply is stored queued, then fails (Twilio not configured) with the reason; retry queues it again', async () => {
+  test('an sms reply is stored queued, then fails (Twilio refuses the number) with the reason; retry queues it again', async () => {
     const res = await api<MessageView>('ali', 'POST', `/conversations/${ayse.conversationId}/reply`, { text: 'Merhaba Ayşe, kontrol ediyorum.', channel: 'sms' });
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ direction: 'out', kind: 'message', channel: 'sms', delivery: { status: 'queued' }, author: { type: 'agent', id: who.ali!.id } });
@@ -169,7 +190,7 @@ describe('replies', () => {
       const m = await collectionsOf(hub.deps.models).Message.findById(res.body.id).lean();
       return m?.delivery?.status === 'failed' ? m : null;
     });
-    expect(failed.delivery!.error).toBe('Twilio is not configured (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN)');
+    expect(failed.delivery!.error).toBe('the number is not a valid phone number (Twilio 21211)');
     expect(failed.to).toBe('+905321234567');
 
     const retry = await api<MessageView>('veli', 'POST', `/messages/${res.body.id}/retry`);
@@ -204,17 +225,32 @@ describe('replies', () => {
     expect((await api('ali', 'POST', path, { text: 'hi', channel: 'fax' })).status).toBe(400);
     expect((await api('ali', 'POST', path)).status).toBe(400);
     expect((await api('ali', 'POST', `/conversations/${new Types.ObjectId()}/reply`, { text: 'hi' })).status).toBe(404);
-    // A web-chat-only customer has no email address to reply to.
+    // A web-chat-only customer has no phone number to reply to.
     const webOnly = await ingest(hub.deps.models, null, inbound('webchat', 'visitor-webonly', 'selam'));
-    const noAddress = await api<{ error: string }>('ali', 'POST', `/conversations/${webOnly.conversationId}/reply`, { text: 'hi', channel: 'email' });
+    const noAddress = await api<{ error: string; code: string }>('ali', 'POST', `/conversations/${webOnly.conversationId}/reply`, { text: 'hi', channel: 'sms' });
     expect(noAddress.status).toBe(422);
-    expect(noAddress.body.error).toBe('the customer has no email address');
+    expect(noAddress.body).toEqual({ error: 'the customer has no sms address', code: 'unprocessable', reason: 'no_address' });
+  });
+
+  test('a reply on a channel this hub cannot send on is refused before anything is stored or queued, with a code', async () => {
+    // Ayşe has an email address, but this hub has no outgoing mail relay: the console disables email, the API refuses it.
+    const channels = await api<Array<{ channel: string; available: boolean; code?: string }>>('ali', 'GET', `/customers/${ayse.customerId}/channels`);
+    expect(channels.body.find((c) => c.channel === 'email')).toMatchObject({ available: false, reasonText: { code: 'channel_not_configured' } });
+    expect(channels.body.find((c) => c.channel === 'sms')).toMatchObject({ available: true });
+    const stored = () => collectionsOf(hub.deps.models).Message.countDocuments({ conversationId: new Types.ObjectId(ayse.conversationId) });
+    const jobs = async () => (await hub.deps.queues.outbound.getJobs(['waiting', 'active', 'delayed', 'completed', 'failed'])).length;
+    const [before, queued] = [await stored(), await jobs()];
+    const refused = await api<{ error: string; code: string }>('ali', 'POST', `/conversations/${ayse.conversationId}/reply`, { text: 'Merhaba', channel: 'email' });
+    expect(refused.status).toBe(422);
+    expect(refused.body).toMatchObject({ code: 'unprocessable', reason: 'channel_not_configured' });
+    expect(refused.body.error).not.toMatch(/EMAIL_/); // says what is missing, not which variables
+    expect([await stored(), await jobs()]).toEqual([before, queued]);
   });
 
   test('malformed JSON is a 400, and the process keeps serving', async () => {
     const res = await api<{ error: string }>('ali', 'POST', `/conversations/${ayse.conversationId}/reply`, undefined, '{"text": "yarım');
     expect(res.status).toBe(400);
-    expect(res.body).toEqual({ error: 'malformed JSON body' });
+    expect(res.body).toEqual({ error: 'malformed JSON body', code: 'invalid_input' });
     expect((await api('ali', 'GET', '/me')).status).toBe(200);
   });
 
@@ -272,21 +308,65 @@ describe('status', () => {
     expect(reopened.body).toMatchObject({ status: 'open', resolvedAt: null });
     const events = await collectionsOf(hub.deps.models).Message.find({ conversationId: ayse.conversationId, kind: 'event', text: /status/ }).lean();
     expect(events.map((e) => e.text)).toEqual(expect.arrayContaining([`ali set the status to snoozed until ${until}`, 'ali set the status to resolved']));
+    // The thread carries each event's facts beside the sentence: the console says them in the agent's language.
+    const thread = await api<{ items: MessageView[] }>('ali', 'GET', `/customers/${ayse.customerId}/thread`);
+    expect(thread.body.items.filter((m) => m.kind === 'event' && m.event?.type === 'status').map((m) => m.event)).toEqual(expect.arrayContaining([
+      { type: 'status', actor: 'ali', status: 'snoozed', until }, { type: 'status', actor: 'ali', status: 'resolved' }, { type: 'status', actor: 'ali', status: 'open' },
+    ]));
   });
 
   test('a snooze ends on time: the conversation is open again, with an event; a changed snooze does not wake early', async () => {
     const other = await ingest(hub.deps.models, null, inbound('webchat', 'visitor-snooze', 'yarın yazarım'));
     const snooze = (ms: number) => api<ConversationView>('ali', 'POST', `/conversations/${other.conversationId}/status`, { status: 'snoozed', snoozedUntil: new Date(Date.now() + ms).toISOString() });
-    expect((await snooze(1500)).body.status).toBe('snoozed');
-    expect((await snooze(3_600_000)).body.status).toBe('snoozed'); // re-snoozed for an hour: the first wake-up is stale
-    await new Promise((r) => setTimeout(r, 2500));
+    const slaRedis = hub.deps.redis.duplicate();
+    const slaEvents = new QueueEvents(QueueNames.sla, { connection: slaRedis, prefix: hub.deps.config.QUEUE_PREFIX });
+    try {
+      await slaEvents.waitUntilReady();
+      const first = await snooze(1500);
+      expect(first.body.status).toBe('snoozed');
+      expect((await snooze(3_600_000)).body.status).toBe('snoozed'); // re-snoozed for an hour: the first wake-up is stale
+      // The first wake-up's job runs at its time and finds the snooze changed: waited on, not slept past.
+      const firstJob = snoozeJobId(other.conversationId, new Date(first.body.snoozedUntil!));
+      expect(await finished(hub.deps.queues.sla, slaEvents, firstJob)).toBe('stale');
+    } finally {
+      await slaEvents.close();
+      await slaRedis.quit();
+    }
     const get = () => api<ConversationView>('ali', 'GET', `/conversations/${other.conversationId}`);
     expect((await get()).body.status).toBe('snoozed');
     expect((await snooze(1000)).body.status).toBe('snoozed');
     const woken = await waitFor(async () => ((await get()).body.status === 'open' ? (await get()).body : null), 15_000, 'the snooze to end');
     expect(woken.snoozedUntil).toBeNull();
     const events = await collectionsOf(hub.deps.models).Message.find({ conversationId: other.conversationId, kind: 'event', text: /Snooze ended/ }).lean();
-    expect(events).toHaveLength(1);
+    expect(events.map((e) => e.event)).toEqual([{ type: 'snooze_ended' }]);
+  });
+
+  test('snooze presets: an hour, tomorrow and next Monday; in the team\'s business hours once it has a calendar', async () => {
+    const presets = (zone?: string, id = ayse.conversationId) =>
+      api<{ timezone: string; businessHours: boolean; presets: { key: string; at: string }[]; error?: string }>('ali', 'GET', `/conversations/${id}/snooze-presets${zone ? `?zone=${encodeURIComponent(zone)}` : ''}`);
+    const wall = await presets('Europe/Berlin');
+    expect(wall.status).toBe(200);
+    expect(wall.body).toMatchObject({ timezone: 'Europe/Berlin', businessHours: false });
+    expect(wall.body.presets.map((p) => p.key)).toEqual(['in1h', 'tomorrow', 'nextWeek']);
+    const berlin = (iso: string) => new Date(iso).toLocaleString('en-GB', { timeZone: 'Europe/Berlin', weekday: 'long', hour: '2-digit', minute: '2-digit' });
+    expect(berlin(wall.body.presets[2]!.at)).toBe('Monday 09:00');
+    expect(Math.abs(new Date(wall.body.presets[0]!.at).getTime() - Date.now() - 3_600_000)).toBeLessThan(60_000);
+
+    // With a calendar (the default team's), the team's zone and openings count, not the agent's.
+    const shift = [{ start: '08:30', end: '17:00' }];
+    await putSetting(hub.deps.models, DEFAULT_KEY, 'calendar', { timezone: 'Asia/Tokyo', week: { 1: shift, 2: shift, 3: shift, 4: shift, 5: shift, 6: [], 7: [] }, holidays: [] }, null);
+    try {
+      const team = await waitFor(async () => { const r = await presets('Europe/Berlin'); return r.body.businessHours ? r : null; }, 10_000, 'the calendar to apply');
+      expect(team.body.timezone).toBe('Asia/Tokyo');
+      const tokyo = (iso: string) => new Date(iso).toLocaleString('en-GB', { timeZone: 'Asia/Tokyo', weekday: 'long', hour: '2-digit', minute: '2-digit' });
+      expect(tokyo(team.body.presets.find((p) => p.key === 'nextWeek')!.at)).toBe('Monday 08:30');
+      expect(tokyo(team.body.presets.find((p) => p.key === 'tomorrow')!.at)).toMatch(/^(Monday|Tuesday|Wednesday|Thursday|Friday) 08:30$/);
+    } finally {
+      await collectionsOf(hub.deps.models).TeamPolicy.deleteOne({ _id: DEFAULT_KEY });
+    }
+
+    expect((await presets('Mars/Olympus')).status).toBe(400);
+    expect((await presets('UTC', new Types.ObjectId().toHexString())).status).toBe(404);
   });
 
   test('reopening while another conversation is open is 409', async () => {

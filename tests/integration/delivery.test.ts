@@ -3,24 +3,32 @@ import { PermanentSendError, type ChannelAdapter, type OutboundMessage } from '.
 import { createReply } from '../../src/services/conversations/replies';
 import { applyDeliveryReport } from '../../src/services/delivery/delivery-status';
 import { ingest } from '../../src/services/ingest/ingest';
-import { createQueues, redisConnection } from '../../src/queues';
+import { randomUUID } from 'node:crypto';
+import { EventEmitter, once } from 'node:events';
+import { QueueEvents } from 'bullmq';
+import { createQueues, QueueNames, redisConnection } from '../../src/queues';
+import { outboundJobId, STUCK_AFTER_MS, sweepStuckSends } from '../../src/services/delivery/outbound-queue';
 import { startWorkers } from '../../workers';
 import { connectStore, ensureIndexes, models } from '../../src/store';
 import { EventPublisher } from '../../src/services/events';
 import { createLogger } from '../../src/logger';
 import { testConfig } from '../helpers/env';
 import { deleteKeys } from '../helpers/sockets';
+import { drained } from '../helpers/queues';
 import { collectionsOf } from '../../src/store/collections';
+import { waitFor } from '../helpers/process';
 
 // The outbound pipeline with a scripted SMS adapter: a stand-in for a provider, not for our own infrastructure.
 const config = testConfig('delivery');
 const calls: OutboundMessage[] = [];
+const providerCalls = new EventEmitter(); // 'call' when a send reaches the provider
 let script: Array<'ok' | 'fail' | 'permanent' | 'slow'> = [];
 let sentCount = 0; // provider ids stay unique across the file, as a provider's are
 const adapter: ChannelAdapter = {
   channel: 'sms',
   async send(msg) {
     calls.push(msg);
+    providerCalls.emit('call');
     const next = script.shift() ?? 'ok';
     if (next === 'fail') throw new Error('provider timeout');
     if (next === 'permanent') throw new PermanentSendError('number unreachable (21211)');
@@ -31,6 +39,8 @@ const adapter: ChannelAdapter = {
 
 const redis = redisConnection(config.REDIS_URL);
 const queues = createQueues(redis, config.QUEUE_PREFIX, { attempts: 3, backoff: { type: 'exponential', delay: 50 } });
+const eventsRedis = redisConnection(config.REDIS_URL);
+const queueEvents = new QueueEvents(QueueNames.outbound, { connection: eventsRedis, prefix: config.QUEUE_PREFIX });
 let db: Awaited<ReturnType<typeof connectStore>>;
 let workers: ReturnType<typeof startWorkers>;
 let m: ReturnType<typeof models>;
@@ -48,6 +58,8 @@ afterAll(async () => {
   await workers.close();
   await deleteKeys(redis, config.QUEUE_PREFIX);
   await queues.close();
+  await queueEvents.close();
+  eventsRedis.disconnect();
   await redis.quit();
   await db.dropDatabase();
   await db.close();
@@ -64,13 +76,12 @@ async function replyAndSend(text: string) {
   return { id: String(message._id), phone };
 }
 
+/** The message once every outbound job has finished for good: no attempt is still to come when tests count calls. */
 async function finalDelivery(id: string) {
-  for (let i = 0; i < 200; i++) {
-    const doc = await collectionsOf(m).Message.findById(id).lean();
-    if (doc && doc.delivery?.status !== 'queued') return doc;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('message stayed queued');
+  await drained([queues.outbound]);
+  const doc = await collectionsOf(m).Message.findById(id).lean();
+  if (!doc || doc.delivery?.status === 'queued') throw new Error('message stayed queued');
+  return doc;
 }
 
 test('a reply goes out through the adapter to the customer address and becomes sent with the provider id', async () => {
@@ -120,9 +131,57 @@ test('a job for a message that already has a provider id never sends it again (l
   calls.length = 0;
   const { id } = await replyAndSend('once only');
   await finalDelivery(id);
-  await queues.outbound.add('send', { messageId: id });
-  await new Promise((r) => setTimeout(r, 500));
+  const again = await queues.outbound.add('send', { messageId: id });
+  expect(await again.waitUntilFinished(queueEvents)).toEqual({ skipped: true });
   expect(calls).toHaveLength(1);
+});
+
+describe('a reply whose send could not be enqueued (Redis unreachable after the store write) is not stuck in queued', () => {
+  /** An outbound queue on a Redis connection that is gone: add() fails, as when Redis is unreachable. */
+  async function unreachableQueues() {
+    const lost = redisConnection(config.REDIS_URL);
+    const dead = createQueues(lost, config.QUEUE_PREFIX);
+    await lost.quit();
+    return dead;
+  }
+  async function replyThatFailsToEnqueue(text: string, clientId: string) {
+    const phone = `+90533${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
+    const { conversationId } = await ingest(m, null, {
+      channel: 'sms', dedupeKey: `sms:${new Types.ObjectId()}`, from: { address: phone }, text: 'Ulaşamıyorum', attachments: [], sentAt: new Date().toISOString(),
+    });
+    const input = { conversationId, agent: { id: 'a1', name: 'Deniz' }, text, clientId };
+    const dead = await unreachableQueues();
+    await expect(createReply(m, null, input, dead)).rejects.toThrow();
+    await dead.close().catch(() => {});
+    const stored = await m.messages.byDedupeKey(`out:${clientId}`);
+    expect(stored?.delivery.status).toBe('queued'); // the agent saw an error; the reply is stored, not sent
+    return { id: String(stored!._id), input };
+  }
+
+  test('the console retrying with the same client id sends it, once', async () => {
+    script = ['ok'];
+    calls.length = 0;
+    const { id, input } = await replyThatFailsToEnqueue('Tekrar deniyorum', randomUUID());
+    const retried = await createReply(m, null, input, queues);
+    expect([retried.duplicate, String(retried.message._id)]).toEqual([true, id]);
+    const job = await queues.outbound.getJob(outboundJobId(id));
+    await job!.waitUntilFinished(queueEvents);
+    expect((await finalDelivery(id)).delivery?.status).toBe('sent');
+    await createReply(m, null, input, queues); // a third click: already sent, nothing more
+    expect(calls.map((c) => c.text)).toEqual(['Tekrar deniyorum']);
+  });
+
+  test('the sweeper gives it a job once it has been queued too long; a fresh or live one is left alone', async () => {
+    script = ['ok'];
+    calls.length = 0;
+    const { id } = await replyThatFailsToEnqueue('Süpürge', randomUUID());
+    expect(await sweepStuckSends(m, queues)).toBe(0); // just written: may still be on its way
+    expect(await sweepStuckSends(m, queues, { now: new Date(Date.now() + STUCK_AFTER_MS + 1000) })).toBe(1);
+    await (await queues.outbound.getJob(outboundJobId(id)))!.waitUntilFinished(queueEvents);
+    expect((await finalDelivery(id)).delivery?.status).toBe('sent');
+    expect(await sweepStuckSends(m, queues, { now: new Date(Date.now() + STUCK_AFTER_MS + 1000) })).toBe(0); // sent: not pending
+    expect(calls.map((c) => c.text)).toEqual(['Süpürge']);
+  });
 });
 
 describe('delivery receipts (status callbacks, acks, bounces)', () => {
@@ -151,12 +210,38 @@ describe('delivery receipts (status callbacks, acks, bounces)', () => {
   });
 });
 
+test('a reply that fails is no response: no response fact, no first response; the next reply that is sent is the first', async () => {
+  const agentId = String(new Types.ObjectId());
+  const phone = `+90533${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
+  const { conversationId } = await ingest(m, null, {
+    channel: 'sms', dedupeKey: `sms:${new Types.ObjectId()}`, from: { address: phone }, text: 'Faturam nerede?', attachments: [], sentAt: new Date().toISOString(),
+  });
+  const responses = () => collectionsOf(m).MetricEvent.find({ conversationId: new Types.ObjectId(conversationId), type: 'response' }).lean();
+  const conversation = () => collectionsOf(m).Conversation.findById(conversationId).lean();
+
+  script = ['permanent'];
+  const failed = await createReply(m, null, { conversationId, agent: { id: agentId, name: 'Deniz' }, text: 'Bakıyorum.' }, queues);
+  expect((await finalDelivery(String(failed.message._id))).delivery?.status).toBe('failed');
+  expect(await responses()).toEqual([]);
+  // The failed reply had set the first response; it is taken back (after the failure is marked).
+  await waitFor(async () => !(await conversation())?.firstResponseAt, 5000, 'the first response to be taken back');
+
+  script = ['ok'];
+  const sent = await createReply(m, null, { conversationId, agent: { id: agentId, name: 'Deniz' }, text: 'Faturanız e-postanızda.' }, queues);
+  expect((await finalDelivery(String(sent.message._id))).delivery?.status).toBe('sent');
+  const [fact] = await waitFor(async () => ((await responses()).length ? responses() : null), 5000, 'the response fact');
+  expect(fact).toMatchObject({ first: true, messageId: sent.message._id, agentId: new Types.ObjectId(agentId), at: sent.message.createdAt });
+  expect(fact!.frtWallMs).toEqual(expect.any(Number));
+  expect((await conversation())?.firstResponseAt).toEqual(sent.message.createdAt);
+});
+
 test('graceful shutdown: closing the workers lets an in-flight send finish and record it', async () => {
   script = ['slow'];
   calls.length = 0;
+  const inFlight = once(providerCalls, 'call');
   const { id } = await replyAndSend('sent while shutting down');
-  for (let i = 0; i < 100 && calls.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
-  expect(calls).toHaveLength(1); // the provider call is in flight now
+  await inFlight; // the provider call is in flight now
+  expect(calls).toHaveLength(1);
   await workers.close();
   const doc = await collectionsOf(m).Message.findById(id).lean();
   expect(doc!.delivery?.status).toBe('sent');

@@ -4,7 +4,8 @@ import type { ConversationStatus, ConversationView } from '../../src/domain/view
 import { createAgent } from '../../src/services/agents/agents';
 import { inboxCounts } from '../../src/services/conversations/console';
 import { ingest } from '../../src/services/ingest/ingest';
-import { assignConversation, changeStatus, listConversations } from '../../src/services/conversations/inbox';
+import { listConversations } from '../../src/services/conversations/inbox';
+import { assignConversation, changeStatus, conversationEffects } from '../../src/services/conversations/lifecycle';
 import { changeLabels } from '../../src/services/conversations/labels';
 import { renameCustomer } from '../../src/services/identity/merge';
 import { conversationModel } from '../../src/store/conversations';
@@ -58,10 +59,10 @@ async function truth(match: (c: { status: string; assigneeId: unknown; teamId: u
 test('views and counts follow every kind of change, across statuses, assignees, teams, channels and labels', async () => {
   const ids: string[] = [];
   for (let i = 0; i < 6; i++) ids.push((await ingest(hub.deps.models, null, inbound(`ix-visitor-${i}`, `Merhaba ${i}`, i % 2 ? 'webchat' : 'sms'))).conversationId);
-  await assignConversation(hub.deps.models, null, ali, ids[0]!, { assigneeId: ali.id, teamId });
-  await assignConversation(hub.deps.models, null, ali, ids[1]!, { assigneeId: ali.id });
-  await changeStatus(hub.deps.models, null, ali, ids[1]!, { status: 'pending' });
-  await changeStatus(hub.deps.models, null, ali, ids[2]!, { status: 'resolved' });
+  await assignConversation(conversationEffects(hub.deps), ali, ids[0]!, { assigneeId: ali.id, teamId });
+  await assignConversation(conversationEffects(hub.deps), ali, ids[1]!, { assigneeId: ali.id });
+  await changeStatus(conversationEffects(hub.deps), ali, ids[1]!, { status: 'pending' });
+  await changeStatus(conversationEffects(hub.deps), ali, ids[2]!, { status: 'resolved' });
   await changeLabels(hub.deps.models, null, ids[3]!, { add: ['İade Talebi', 'kargo'] });
   await changeLabels(hub.deps.models, null, ids[3]!, { remove: ['kargo'] });
   await ingest(hub.deps.models, null, inbound('ix-visitor-4', 'Bir sorum daha var', 'sms')); // newest activity now
@@ -87,7 +88,7 @@ test('views and counts follow every kind of change, across statuses, assignees, 
   });
   expect(counts.statuses).toEqual({ open: 4, pending: 1, snoozed: 0, resolved: 1 });
   expect(counts.channels).toEqual({ sms: (await truth((c) => c.lastInboundChannel === 'sms' && c.status === 'open')).length, webchat: (await truth((c) => c.lastInboundChannel === 'webchat' && c.status === 'open')).length });
-  expect(counts.teams).toEqual({ [teamId]: 1 });
+  expect(counts.teams).toEqual({ [teamId]: 1, none: (await truth((c) => !c.teamId && c.status === 'open')).length });
 });
 
 test('a write that bypassed the index is repaired once pages meet it, and an older image never replaces a newer one', async () => {
@@ -99,7 +100,7 @@ test('a write that bypassed the index is repaired once pages meet it, and an old
   expect((await allPages({ status: 'resolved' }, 100)).map((c) => c.id)).toContain(conversationId);
 
   const stale = (await conversationModel(hub.deps.db).findById(conversationId).lean())!;
-  await changeStatus(hub.deps.models, null, ali, conversationId, { status: 'open' });
+  await changeStatus(conversationEffects(hub.deps), ali, conversationId, { status: 'open' });
   const index = (await import('../../src/store/inbox-index')).inboxIndex(hub.deps.redis, hub.deps.config.QUEUE_PREFIX);
   await index.apply({ ...stale, updatedAt: new Date(stale.updatedAt.getTime() - 1000) } as never); // a late, older image
   expect((await allPages({ status: 'open' }, 100)).map((c) => c.id)).toContain(conversationId);

@@ -83,6 +83,6 @@ describe('the hub serves the console', () => {
     expect((await fetch(`${hub.url}/c/${conversationId}`)).status).toBe(404);
     const missing = await fetch(`${hub.url}/api/nope`);
     expect(missing.status).toBe(404);
-    expect(await missing.json()).toEqual({ error: 'not found' });
+    expect(await missing.json()).toEqual({ error: 'not found', code: 'not_found' });
   });
 });

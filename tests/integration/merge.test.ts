@@ -67,8 +67,11 @@ test('merge moves identities, conversations and messages; later messages follow;
   expect(undone.status).toBe(200);
   expect((await api('GET', `/customers/${source}`)).body.identities.map((i: { kind: string }) => i.kind)).toEqual(['phone']);
   expect((await api('GET', `/customers/${target}`)).body).toMatchObject({ tags: [], identities: [{ kind: 'email' }] });
-  const sourceThread = (await api<{ items: MessageView[] }>('GET', `/customers/${source}/thread`)).body.items.map((m) => m.text);
-  expect(sourceThread).toEqual(['SMS ile yazıyorum', 'Bir SMS daha']);
+  const sourceThread = (await api<{ items: MessageView[] }>('GET', `/customers/${source}/thread`)).body.items;
+  expect(sourceThread.filter((m) => m.kind === 'message').map((m) => m.text)).toEqual(['SMS ile yazıyorum', 'Bir SMS daha']);
+  // The conversation's resolve and reopen are recorded in it like any status change.
+  expect(sourceThread.filter((m) => m.kind === 'event').map((m) => m.text))
+    .toEqual(['Oya merged this customer into Ayşe Yılmaz: resolved', 'Oya undid the customer merge: open again']);
   expect((await api<{ status: string }[]>('GET', `/customers/${source}/conversations`)).body.map((c) => c.status)).toEqual(['open']);
   expect((await api('POST', `/audit/${merged.body.auditId}/undo`)).status).toBe(409);
 

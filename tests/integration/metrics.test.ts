@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
 import type { BusinessCalendar } from '../../src/domain/business-hours';
 import type { ReportSummary } from '../../src/domain/reports';
-import { assignedFacts, calendarClock, inboundFacts, recordMetricEvents, resolvedFacts, responseFacts, slaFact, wireMetrics, type MetricEvent } from '../../src/services/metrics/metrics';
+import { assignedFacts, calendarClock, inboundFacts, recordMetricEvents, reopenedFacts, resolvedFacts, responseFacts, slaFact, wireMetrics, type MetricEvent } from '../../src/services/metrics/metrics';
 import { flushMetrics, recomputeBuckets } from '../../src/services/metrics/metrics-buckets';
 import { HIST_MAX_RELATIVE_ERROR } from '../../src/services/metrics/metrics-histogram';
 import { signedInAgent } from '../helpers/agent-api';
@@ -179,7 +179,7 @@ describe('report summary on the seeded weekend', () => {
   test('volumes: inbound messages by channel, by hour and by hour of day (UTC and Istanbul)', async () => {
     const utc = (await summary('')).body;
     // webchat c1 c4 c8 c9; email c2 (2 messages) c7 c12; whatsapp c3 c6 c11 (3 messages); sms c5 c10.
-    expect(utc.volumes.byChannel).toEqual({ webchat: 4, email: 4, whatsapp: 5, sms: 2 });
+    expect(utc.volumes.byChannel).toEqual({ webchat: 4, email: 4, whatsapp: 5, sms: 2, telegram: 0 }) // every registered channel, 0 where none;
     expect(utc.volumes.byHour).toHaveLength(5 * 24);
     expect(utc.volumes.byHour.reduce((s, h) => s + h.count, 0)).toBe(15);
     expect(utc.volumes.byHour.find((h) => h.hour === '2026-11-09T11:00:00.000Z')!.count).toBe(3); // Mon 14:00-14:59 Istanbul: c11
@@ -189,6 +189,47 @@ describe('report summary on the seeded weekend', () => {
     for (const [h, n] of [[8, 1], [10, 2], [11, 1], [12, 1], [13, 1], [14, 4], [16, 3], [17, 1], [20, 1]]) expectLocal[h!] = n;
     expect(local).toEqual(expectLocal);
     expect(utc.volumes.byHourOfDay).toEqual([...expectLocal.slice(3), ...expectLocal.slice(0, 3)]);
+  });
+
+  test('conversation volume (new, resolved, reopened) and a daily trend by the supervisor\'s local days', async () => {
+    const local = (await summary('&tz=Europe%2FIstanbul')).body;
+    expect(local.volume).toEqual({ new: 12, resolved: 7, reopened: 0, inbound: 15 });
+    // Opened Fri c1-c3, Sat c4 c5, Sun c6, Mon c7-c12; resolved Fri c1, Sat c4, Mon c2 c6 c8 c11, Tue c12.
+    expect(local.byDay).toEqual([
+      { day: '2026-11-06', new: 3, resolved: 1, reopened: 0, inbound: 4 },
+      { day: '2026-11-07', new: 2, resolved: 1, reopened: 0, inbound: 2 },
+      { day: '2026-11-08', new: 1, resolved: 0, reopened: 0, inbound: 1 },
+      { day: '2026-11-09', new: 6, resolved: 4, reopened: 0, inbound: 8 },
+      { day: '2026-11-10', new: 0, resolved: 1, reopened: 0, inbound: 0 },
+    ]);
+    // Customer messages that reopened conversations, two days later: counted on their own day.
+    const conv = (await hub.deps.models.conversations.byId(ids[6]!))!;
+    await recordMetricEvents(hub.deps.models, [
+      ...reopenedFacts(conv, { _id: new Types.ObjectId(), channel: 'email', createdAt: ist('2026-11-12T10:00') }),
+      ...reopenedFacts(conv, { _id: new Types.ObjectId(), channel: 'email', createdAt: ist('2026-11-12T11:00') }),
+    ]);
+    await flush();
+    const later = (await supervisor.api<ReportSummary>('GET', `/reports/summary?from=${encodeURIComponent('2026-11-12T00:00:00+03:00')}&to=${encodeURIComponent('2026-11-13T00:00:00+03:00')}&tz=Europe%2FIstanbul`)).body;
+    expect(later.volume).toEqual({ new: 0, resolved: 0, reopened: 2, inbound: 0 });
+    expect(later.byDay).toEqual([{ day: '2026-11-12', new: 0, resolved: 0, reopened: 2, inbound: 0 }]);
+  });
+
+  test('per agent: handled, resolved, responses, FRT median, resolution median and p90, busiest first', async () => {
+    const rows = (await summary('')).body.agents;
+    expect(rows.map((r) => [r.name, r.handled, r.resolved, r.responses])).toEqual([['Ayşe', 6, 4, 7], ['Mehmet', 5, 3, 7], ['Sefa', 0, 0, 0]]);
+    const [ayse, mehmet, sefa] = rows;
+    // Ayşe: FRT 10 12 30 40 2595 3811 (median 3rd = 30); resolution 60 120 810 3960 (median 120, p90 3960).
+    within(ayse!.frt.median, 30);
+    within(ayse!.resolution.median, 120);
+    within(ayse!.resolution.p90, 3960);
+    // Mehmet: FRT 5 20 25 60 70 (median 25); resolution 120 240 1020 (median 240, p90 1020).
+    within(mehmet!.frt.median, 25);
+    within(mehmet!.resolution.median, 240);
+    within(mehmet!.resolution.p90, 1020);
+    expect(sefa!.frt).toEqual({ count: 0, avg: null, median: null, p90: null });
+    // Filtered by an agent: that agent's row only; by another team: its (no) members.
+    expect((await summary(`&agentId=${agents.mehmet}`)).body.agents.map((r) => [r.name, r.handled])).toEqual([['Mehmet', 5]]);
+    expect((await summary(`&teamId=${new Types.ObjectId()}`)).body.agents).toEqual([]);
   });
 
   test('filters: agent, channel, team', async () => {
@@ -231,7 +272,8 @@ describe('report summary on the seeded weekend', () => {
 
 describe('buckets', () => {
   const snapshot = async () =>
-    (await collectionsOf(hub.deps.models).MetricBucket.collection.find({}).sort({ _id: 1 }).toArray()).map((d) => JSON.parse(JSON.stringify(d)));
+    // Without `_rev`: the store's revision count says how often a document was written, not what it holds.
+    (await collectionsOf(hub.deps.models).MetricBucket.collection.find({}, { projection: { _rev: 0 } }).sort({ _id: 1 }).toArray()).map((d) => JSON.parse(JSON.stringify(d)));
 
   test('rebuilding from metric_events gives exactly the live-updated buckets', async () => {
     const live = await snapshot();
@@ -281,27 +323,42 @@ describe('conversations CSV', () => {
     const bytes = Buffer.from(await res.arrayBuffer());
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // UTF-8 BOM
     const text = bytes.toString('utf8').slice(1);
-    expect(text.split('\r\n')[0]).toBe('conversation_id,customer,channel,team,assignee,status,opened_at,first_response_at,resolved_at,frt_wall_ms,frt_business_ms,resolution_wall_ms,resolution_business_ms,sla');
+    expect(text.split('\r\n')[0]).toBe('Conversation,Customer,Channel,Team,Assignee,Status,Opened,First response,Resolved,First response time (min),"First response time, business hours (min)",Resolution time (min),"Resolution time, business hours (min)",SLA');
+    expect(res.headers.get('content-disposition')).toBe('attachment; filename="kanal-conversations_2026-11-05_2026-11-10.csv"'); // UTC days without tz
     const rows = parseCsv(text).slice(1);
     expect(rows).toHaveLength(12);
     const row = (i: number) => rows.find((r) => r[0] === String(ids[i]))!;
     // c2: quotes and a comma in the name; FRT 40/40, resolution 3960/120; SLA breached (next response).
-    expect(row(1).slice(1, 6)).toEqual(['Çağrı, "Öztürk"', 'email', 'Destek', 'Ayşe', 'resolved']);
-    expect(row(1).slice(9)).toEqual([String(40 * MIN), String(40 * MIN), String(3960 * MIN), String(120 * MIN), 'breached']);
+    expect(row(1).slice(1, 6)).toEqual(['Çağrı, "Öztürk"', 'Email', 'Destek', 'Ayşe', 'Resolved']);
+    expect(row(1).slice(9)).toEqual(['40', '40', '3960', '120', 'Breached']);
     expect(text).toContain('"Çağrı, ""Öztürk"""');
     // c3: a formula is neutralised; FRT 3811/30; not resolved; SLA breached.
     expect(row(2)[1]).toBe(`'=HYPERLINK("http://x")`);
-    expect(row(2).slice(9)).toEqual([String(3811 * MIN), String(30 * MIN), '', '', 'breached']);
+    expect(row(2).slice(9)).toEqual(['3811', '30', '', '', 'Breached']);
     // c4: a newline inside a quoted cell; weekend: FRT 12/0, resolution 120/0, no SLA.
     expect(row(3)[1]).toBe('Şule\nİnce');
-    expect(row(3).slice(9)).toEqual([String(12 * MIN), '0', String(120 * MIN), '0', '']);
+    expect(row(3).slice(9)).toEqual(['12', '0', '120', '0', '']);
     // c6: '+' starts a formula too.
     expect(row(5)[1]).toBe("'+90 532 000 00 00");
-    expect(row(5).slice(9)).toEqual([String(30 * MIN), '0', String(810 * MIN), String(30 * MIN), '']);
+    expect(row(5).slice(9)).toEqual(['30', '0', '810', '30', '']);
     // c12: resolution 1020/60, SLA breached; c1 hit.
-    expect(row(11).slice(9)).toEqual([String(60 * MIN), String(30 * MIN), String(1020 * MIN), String(60 * MIN), 'breached']);
-    expect(row(0)[13]).toBe('hit');
-    expect(row(0)[6]).toBe('2026-11-06T07:00:00.000Z');
+    expect(row(11).slice(9)).toEqual(['60', '30', '1020', '60', 'Breached']);
+    expect(row(0)[13]).toBe('Met');
+    expect(row(0).slice(6, 9)).toEqual(['2026-11-06 07:00', '2026-11-06 07:10', '2026-11-06 08:00']); // UTC without tz
+  });
+
+  test('in Turkish and the supervisor\'s zone: Turkish labels and words, local times, the form\'s days in the file name', async () => {
+    const res = await fetch(`${hub.url}/api/reports/conversations.csv?from=${encodeURIComponent(FROM)}&to=${encodeURIComponent(TO)}&tz=Europe%2FIstanbul&lang=tr&clock=business`, {
+      headers: { authorization: `Bearer ${supervisor.token}` },
+    });
+    expect(res.headers.get('content-disposition')).toBe('attachment; filename="kanal-konusmalar_2026-11-06_2026-11-10_calisma-saatleri.csv"');
+    const [header, ...rows] = parseCsv((await res.text()).replace(/^\uFEFF/, ''));
+    expect(header).toEqual(['Konuşma', 'Müşteri', 'Kanal', 'Ekip', 'Atanan', 'Durum', 'Açıldı', 'İlk yanıt', 'Çözüldü', 'İlk yanıt süresi (dk)', 'İlk yanıt süresi, çalışma saatleri (dk)', 'Çözüm süresi (dk)', 'Çözüm süresi, çalışma saatleri (dk)', 'SLA']);
+    const c2 = rows.find((r) => r[0] === String(ids[1]))!;
+    expect(c2.slice(2, 9)).toEqual(['E-posta', 'Destek', 'Ayşe', 'Çözüldü', '2026-11-06 16:00', '2026-11-06 16:40', '2026-11-09 10:00']);
+    expect(c2[13]).toBe('Aşıldı');
+    expect(rows.find((r) => r[0] === String(ids[9]))!.slice(5, 9)).toEqual(['Açık', '2026-11-09 13:00', '', '']);
+    expect((await fetch(`${hub.url}/api/reports/conversations.csv?from=${encodeURIComponent(FROM)}&to=${encodeURIComponent(TO)}&lang=de`, { headers: { authorization: `Bearer ${supervisor.token}` } })).status).toBe(400);
   });
 
   test('filters apply to the rows', async () => {
@@ -324,7 +381,11 @@ describe('facts recorded by the hub itself', () => {
     expect((await agent.api('POST', `/conversations/${conversationId}/reply`, { text: 'Merhaba, bakıyorum.' })).status).toBe(202);
     expect((await agent.api('POST', `/conversations/${conversationId}/reply`, { text: 'Bir dakika lütfen.' })).status).toBe(202);
     expect((await agent.api('POST', `/conversations/${conversationId}/status`, { status: 'resolved' })).status).toBe(200);
-    const facts = await collectionsOf(m).MetricEvent.find({ conversationId }).lean();
+    // A reply's response fact is recorded once it is sent (the web chat send is the worker's).
+    const facts = await waitFor(async () => {
+      const all = await collectionsOf(m).MetricEvent.find({ conversationId }).lean();
+      return all.some((f) => f.type === 'response') ? all : null;
+    }, 15_000, 'the reply to be sent');
     // The second reply answered no waiting customer: not a response. The note never is.
     expect(facts.map((f) => f.type).sort()).toEqual(['assigned', 'dequeued', 'inbound', 'opened', 'resolved', 'response']);
     const response = facts.find((f) => f.type === 'response')!;
@@ -347,7 +408,7 @@ describe('facts recorded by the hub itself', () => {
       const r = await supervisor.api<ReportSummary>('GET', `/reports/summary?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`);
       return r.body.resolution.count === 1 ? r.body : null; // the flusher writes the four documents one by one
     }, 15_000, 'the unfiltered buckets');
-    expect(all.volumes.byChannel).toEqual({ webchat: 1, email: 0, sms: 0, whatsapp: 0 });
+    expect(all.volumes.byChannel).toEqual({ webchat: 1, email: 0, sms: 0, whatsapp: 0, telegram: 0 });
   });
 });
 

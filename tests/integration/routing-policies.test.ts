@@ -1,3 +1,4 @@
+import { setTeamAccessMode } from '../../src/services/access';
 import { enqueueInbound } from '../../src/queues';
 import { setPresence } from '../../src/services/routing/presence';
 import { routingDeps } from '../../src/services/routing/routing';
@@ -19,6 +20,7 @@ let n = 0;
 
 beforeAll(async () => {
   hub = await startTestHub(config, 'all');
+  await setTeamAccessMode(hub.deps.models, null, 'open', null); // routing, not access: the agents here act on conversations of teams they are not in
   admin = await signedInAgent(hub, 'admin@kanal.test', 'Yönetici', 'admin');
   agent = await signedInAgent(hub, 'agent@kanal.test', 'Temsilci', 'agent');
   teamId = String((await collectionsOf(hub.deps.models).Team.create({ name: 'Genel' }))._id);

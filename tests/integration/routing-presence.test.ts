@@ -74,7 +74,7 @@ test('presence:set: own presence only, broadcast to the inbox, supervisors told 
 test('who is viewing which conversation: joined, left, gone with the socket', async () => {
   const aliSocket = sockets[1]!;
   expect(await ack(aliSocket, 'conversation:join', { conversationId })).toEqual({ ok: true });
-  expect((await board()).viewers).toEqual([{ conversationId, agentIds: [ali.id] }]);
+  expect((await board()).viewers).toEqual([{ conversationId, customerName: 'Ayşe Yılmaz', agentIds: [ali.id] }]);
   expect(await ack(aliSocket, 'conversation:leave', { conversationId })).toEqual({ ok: true });
   expect((await board()).viewers).toEqual([]);
 });

@@ -1,6 +1,7 @@
 import type { InboundMessage } from '../../src/domain/messages';
 import { ingest, ingestBatchSettled } from '../../src/services/ingest/ingest';
 import { mergeCustomers, renameCustomer, undoMerge } from '../../src/services/identity/merge';
+import { conversationEffects } from '../../src/services/conversations/lifecycle';
 import { createNote, createReply, recordEvent } from '../../src/services/conversations/replies';
 import { indexMessages, rebuildSearchIndex, termStats, wireSearch } from '../../src/services/search/search-index';
 import { bucketKey, monthOf } from '../../src/store/search-postings';
@@ -89,41 +90,51 @@ test('regex characters in a query are plain text: nothing is matched by pattern'
   expect(await texts('(a+)+ deneme.*')).toEqual(['dosya adı (a+)+ deneme.*']); // the words, not a pattern
 });
 
-test('newest first across months, paginated by cursor without duplicates or gaps', async () => {
+test.each([
+  ['read whole (a rare leading word)', 500],
+  ['walked month by month (a common leading word)', 0],
+])('newest first across months, paginated by cursor without duplicates or gaps: %s', async (_, rareLead) => {
   const m = hub.deps.models;
-  // 12 messages over three months through the batch path (which takes the receive times), newest ingested first.
-  const times = Array.from({ length: 12 }, (_, n) => (n < 4 ? monthsAgo(0, 1 + n) : n < 8 ? monthsAgo(1, n) : monthsAgo(3, n)));
-  const msgs = times.map((_, n) => chat(`p${n}`, `v-page${n % 3}`, `Sayfa ${n % 3}`, `kampanya kuponu ${n}`));
-  const results = await ingestBatchSettled(m, null, msgs, times);
-  expect(results.every((r) => !(r instanceof Error))).toBe(true);
+  const { redis, config } = hub.deps;
+  wireSearch(m, { redis, prefix: config.QUEUE_PREFIX, rareLead });
+  try {
+    // 12 messages over three months through the batch path (which takes the receive times), newest ingested first.
+    const word = `kampanya${rareLead}`;
+    const times = Array.from({ length: 12 }, (_, n) => (n < 4 ? monthsAgo(0, 1 + n) : n < 8 ? monthsAgo(1, n) : monthsAgo(3, n)));
+    const msgs = times.map((_, n) => chat(`p${rareLead}-${n}`, `v-page${rareLead}-${n % 3}`, `Sayfa ${n % 3}`, `${word} kuponu ${n}`));
+    const results = await ingestBatchSettled(m, null, msgs, times);
+    expect(results.every((r) => !(r instanceof Error))).toBe(true);
 
-  const seen: string[] = [];
-  const atOf: number[] = [];
-  let cursor: string | null = null;
-  let pages = 0;
-  do {
-    const res = await find('KUPONU kampanya', `&limit=5${cursor ? `&cursor=${cursor}` : ''}`);
-    expect(res.status).toBe(200);
-    if (cursor) expect(res.body.customers).toEqual([]);
-    for (const x of res.body.messages) {
-      seen.push(x.text);
-      atOf.push(new Date(x.createdAt).getTime());
-    }
-    cursor = res.body.next;
-    pages++;
-  } while (cursor && pages < 10);
-  expect(pages).toBe(3);
-  expect(new Set(seen).size).toBe(12);
-  expect(seen.sort()).toEqual(msgs.map((x) => x.text).sort());
-  expect(atOf).toEqual([...atOf].sort((a, b) => b - a));
-  expect(atOf[0]).toBe(Math.max(...times.map((t) => t.getTime())));
-  expect((await find('kampanya', '&cursor=bm90LWEtY3Vyc29y')).status).toBe(400);
+    const seen: string[] = [];
+    const atOf: number[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const res = await find(`KUPONU ${word}`, `&limit=5${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(res.status).toBe(200);
+      if (cursor) expect(res.body.customers).toEqual([]);
+      for (const x of res.body.messages) {
+        seen.push(x.text);
+        atOf.push(new Date(x.createdAt).getTime());
+      }
+      cursor = res.body.next;
+      pages++;
+    } while (cursor && pages < 10);
+    expect(pages).toBe(3);
+    expect(new Set(seen).size).toBe(12);
+    expect(seen.sort()).toEqual(msgs.map((x) => x.text).sort());
+    expect(atOf).toEqual([...atOf].sort((a, b) => b - a));
+    expect(atOf[0]).toBe(Math.max(...times.map((t) => t.getTime())));
+    expect((await find(word, '&cursor=bm90LWEtY3Vyc29y')).status).toBe(400);
+  } finally {
+    wireSearch(m, { redis, prefix: config.QUEUE_PREFIX });
+  }
 });
 
 test('a month dense with the leading word is walked day by day, still newest first and paginated', async () => {
   const m = hub.deps.models;
   const { redis, config } = hub.deps;
-  wireSearch(m, { redis, prefix: config.QUEUE_PREFIX, denseMonth: 3 }); // more than 3 postings in a month: by day
+  wireSearch(m, { redis, prefix: config.QUEUE_PREFIX, denseMonth: 3, rareLead: 0 }); // more than 3 postings in a month: by day
   try {
     // 10 messages on 6 days of last month (two per day on some), and 2 this month (not dense: one bucket read).
     const days = [2, 5, 5, 9, 14, 14, 20, 27, 27, 28];
@@ -155,7 +166,7 @@ test('agent replies and notes are indexed; events are not', async () => {
   await createReply(m, null, { conversationId: r.conversationId, agent, text: 'Faturanızı yeniden gönderdik' });
   await createNote(m, null, { conversationId: r.conversationId, agent, text: 'Muhasebe ekibine sorduk' });
   const conversation = (await m.conversations.byId(r.conversationId))!;
-  const event = await recordEvent(m, conversation, 'Atandı: Olaykaydı Ekibi');
+  const event = await recordEvent(m, conversation, { type: 'queued', team: 'Olaykaydı Ekibi', position: 1, policy: 'manual' });
   await indexMessages(m, [event]); // even if asked to, an event is not searchable
   expect(await texts('faturanizi gonderdik')).toEqual(['Faturanızı yeniden gönderdik']);
   expect(await texts('MUHASEBE')).toEqual(['Muhasebe ekibine sorduk']);
@@ -184,11 +195,11 @@ test('a merged customer is not returned; the target is found by the source\'s ad
   const a = await ingest(m, null, chat('mg1', 'v-merge-a', 'Birleşen Müşteri', 'ilk hesap'));
   const b = await ingest(m, null, { channel: 'email', dedupeKey: 'email:mg2', from: { address: 'birlesen.ikinci@example.com', name: 'Birleşen Müşteri' }, text: 'ikinci hesap', attachments: [], sentAt: new Date().toISOString() });
   expect((await find('birleşen')).body.customers).toHaveLength(2);
-  const merged = await mergeCustomers(m, agent, a.customerId, b.customerId, async () => {});
+  const merged = await mergeCustomers(conversationEffects(hub.deps), agent, a.customerId, b.customerId, async () => {});
   expect((await find('birleşen')).body.customers.map((c: { id: string }) => c.id)).toEqual([a.customerId]);
   expect((await find('birlesen.ikinci@example.com')).body.customers.map((c: { id: string }) => c.id)).toEqual([a.customerId]);
   // Undone: each is found by its own addresses again, the target no longer by the source's.
-  await undoMerge(m, agent, merged.auditId, async () => {});
+  await undoMerge(conversationEffects(hub.deps), agent, merged.auditId, async () => {});
   expect((await find('birlesen.ikinci@example.com')).body.customers.map((c: { id: string }) => c.id)).toEqual([b.customerId]);
   expect((await find('birleşen')).body.customers).toHaveLength(2);
 });

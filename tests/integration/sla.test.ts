@@ -1,3 +1,4 @@
+import { setTeamAccessMode } from '../../src/services/access';
 import { Types } from 'mongoose';
 import { io as connect, type Socket } from 'socket.io-client';
 import { AgentEvents } from '../../src/domain/events';
@@ -49,6 +50,7 @@ async function conversationOpenedAt(openedAt: Date): Promise<string> {
 
 beforeAll(async () => {
   hub = await startTestHub(testConfig('sla'));
+  await setTeamAccessMode(hub.deps.models, null, 'open', null); // SLA clocks, not access: every agent sees every conversation here
   admin = await signedInAgent(hub, 'admin-sla@kanal.test', 'Admin', 'admin');
   supervisor = await signedInAgent(hub, 'sup-sla@kanal.test', 'Selin', 'supervisor');
   agent = await signedInAgent(hub, 'agent-sla@kanal.test', 'Kerem');

@@ -85,3 +85,29 @@ test('GIN indexes update in place (no pending list), tables are analyzed, and sh
     await client.end();
   }
 });
+
+test("FerretDB's non-unique btree indexes, which no FerretDB query can use, are kept empty; unique ones still enforce uniqueness", async () => {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: pgUrl });
+  await client.connect();
+  try {
+    const btrees = await client.query<{ table: string; index: string; unique: boolean; predicate: string | null }>(
+      `SELECT t.relname AS table, i.relname AS index, x.indisunique AS unique, pg_get_expr(x.indpred, x.indrelid) AS predicate
+         FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
+         JOIN pg_namespace n ON n.oid = t.relnamespace JOIN pg_am a ON a.oid = i.relam
+        WHERE n.nspname = $1 AND a.amname = 'btree' AND t.relname <> '_ferretdb_database_metadata'`, [db.name]);
+    const nonUnique = btrees.rows.filter((r) => !r.unique);
+    expect(nonUnique.length).toBeGreaterThan(10); // the models declare many (MongoDB uses them)
+    for (const r of nonUnique) expect([r.index, r.predicate]).toEqual([r.index, 'false']);
+    for (const r of btrees.rows.filter((b) => b.unique)) expect([r.index, r.predicate]).toEqual([r.index, null]);
+  } finally {
+    await client.end();
+  }
+  // FerretDB still lists every declared index (MongoDB tooling and ensureIndexes see the same set) ...
+  const names = (await collectionsOf(models(db)).Message.collection.listIndexes().toArray()).map((i) => i.name);
+  expect(names).toEqual(expect.arrayContaining(['_id_', 'dedupeKey_1', 'providerId_1']));
+  // ... and a unique index still refuses a duplicate.
+  const Message = collectionsOf(models(db)).Message.collection;
+  await Message.insertOne({ _id: new Types.ObjectId(), dedupeKey: 'tuning:dup' } as never);
+  await expect(Message.insertOne({ _id: new Types.ObjectId(), dedupeKey: 'tuning:dup' } as never)).rejects.toMatchObject({ code: 11000 });
+});

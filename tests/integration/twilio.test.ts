@@ -1,9 +1,10 @@
 import { createAgent } from '../../src/services/agents/agents';
 import { createReply } from '../../src/services/conversations/replies';
-import { WINDOW_MS } from '../../src/services/delivery/wa-window';
+import { WINDOW_MS } from '../../channels/whatsapp/window';
 import { testConfig } from '../helpers/env';
 import { startTestHub } from '../helpers/hub';
 import { freePort, waitFor } from '../helpers/process';
+import { drained } from '../helpers/queues';
 import { hexSid, inboundForm, signedPost, TwilioStandin } from '../helpers/twilio-standin';
 import { collectionsOf } from '../../src/store/collections';
 import twilio from 'twilio';
@@ -85,7 +86,7 @@ describe('inbound webhooks', () => {
     const { form } = await receive('+905321110002', 'Merhaba');
     const again = await webhook('/webhooks/twilio/messages', form);
     expect(again.status).toBe(200);
-    await new Promise((r) => setTimeout(r, 300));
+    await drained([hub.deps.queues.inbound]); // a job for the copy would still be queued or running
     expect(await messagesOf({ providerId: form.MessageSid })).toHaveLength(1);
   });
 
@@ -104,7 +105,7 @@ describe('inbound webhooks', () => {
     const other = await signedPost(hub.url + '/webhooks/twilio/messages', form, 'f'.repeat(32), PUBLIC_URL + '/webhooks/twilio/messages');
     expect(other.status).toBe(403);
     expect(await (await post({ 'x-twilio-signature': sig }, tampered)).json()).toEqual({ error: 'invalid Twilio signature' });
-    await new Promise((r) => setTimeout(r, 200));
+    await drained([hub.deps.queues.inbound]); // anything let through would be queued before its answer
     expect(await messagesOf({ providerId: form.MessageSid })).toHaveLength(0);
   });
 
@@ -218,11 +219,11 @@ describe('WhatsApp over Twilio: the 24-hour window', () => {
   test('on both sides of the boundary: open one second before 24 hours, refused at 24 hours', async () => {
     const { stored } = await receive('whatsapp:+905321110021', 'Selam', { WaId: '905321110021' });
     const at = (ms: number) => new Date((stored.createdAt as Date).getTime() + ms);
-    const base = { conversationId: String(stored.conversationId), agent: { id: 'a', name: 'Deniz' }, channel: 'whatsapp' as const, whatsappRoute: 'twilio' as const };
+    const base = { conversationId: String(stored.conversationId), agent: { id: 'a', name: 'Deniz' }, channel: 'whatsapp', settings: { ...hub.deps.config, WHATSAPP_ROUTE: 'twilio' } };
     await expect(createReply(hub.deps.models, null, { ...base, text: 'son saniye', now: at(WINDOW_MS - 1000) })).resolves.toBeTruthy();
     await expect(createReply(hub.deps.models, null, { ...base, text: 'geç', now: at(WINDOW_MS) })).rejects.toThrow(/outside the 24-hour WhatsApp window/);
     // The unofficial route has no window.
-    await expect(createReply(hub.deps.models, null, { ...base, text: 'wwebjs', whatsappRoute: 'wwebjs', now: at(WINDOW_MS * 3) })).resolves.toBeTruthy();
+    await expect(createReply(hub.deps.models, null, { ...base, text: 'wwebjs', settings: { ...hub.deps.config, WHATSAPP_ROUTE: 'wwebjs' }, now: at(WINDOW_MS * 3) })).resolves.toBeTruthy();
   });
 
   test('outside the window: the reply is refused with 422, the picker says why, and a template goes out instead', async () => {

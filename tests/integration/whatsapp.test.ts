@@ -8,6 +8,7 @@ import { createAgent } from '../../src/services/agents/agents';
 import { startWhatsAppSession } from '../../src/whatsapp-session';
 import { testConfig } from '../helpers/env';
 import { startTestHub } from '../helpers/hub';
+import { drained } from '../helpers/queues';
 import { freePort, waitFor } from '../helpers/process';
 import { connected, nextEvent } from '../helpers/sockets';
 import { StandinClient } from '../helpers/wwebjs-standin';
@@ -118,7 +119,9 @@ test('QR -> paired -> messages in -> reply out with acks -> disconnected -> pair
   expect(loc.text).toBe('📍 41.0082,28.9784 Sultanahmet\nhttps://maps.google.com/?q=41.0082,28.9784');
   const group = clients[0]!.receive({ from: '120363025555555555@g.us', author: '905329999999@c.us', body: 'grup mesajı' });
   const status = clients[0]!.receive({ from: 'status@broadcast', body: 'durum' });
-  await new Promise((r) => setTimeout(r, 300));
+  // Once the session has handled both and the queue is empty, neither can still arrive.
+  await session.session.idle();
+  await drained([hub.deps.queues.inbound]);
   expect(await collectionsOf(hub.deps.models).Message.countDocuments({ providerId: { $in: [group.id._serialized, status.id._serialized] } })).toBe(0);
 
   // The channel picker marks the route unofficial and has no 24-hour window for it.
@@ -142,7 +145,7 @@ test('QR -> paired -> messages in -> reply out with acks -> disconnected -> pair
   await waitFor(async () => (await collectionsOf(hub.deps.models).Message.findById(reply.body.id).lean())?.delivery?.status === 'read' || undefined);
   expect(await threadStatus()).toBe('read'); // receipts written by the session process reach the cached thread
   clients[0]!.ack(out.id, 2); // late receipt: no step back
-  await new Promise((r) => setTimeout(r, 200));
+  await session.session.idle(); // the session has handled (written) the receipt
   expect((await collectionsOf(hub.deps.models).Message.findById(reply.body.id).lean())?.delivery?.status).toBe('read');
 
   // The phone drops the session: state disconnected, then a new client restores the pairing from the store.

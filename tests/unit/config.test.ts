@@ -34,3 +34,10 @@ test('WHATSAPP_TEMPLATES is checked at start: bad JSON or a bad template stops t
   expect(() => loadConfig({ ...good, WHATSAPP_TEMPLATES: JSON.stringify({ 'Sipariş': { contentSid: sid } }) }))
     .toThrow(/WHATSAPP_TEMPLATES: .*template names are lowercase letters, digits and _/);
 });
+
+test('web chat rates read as per visitor, per address and window; a malformed one stops the start', () => {
+  const c = loadConfig({ ...good, WIDGET_RATE_HISTORY: '7,70/30s' });
+  expect(c.WIDGET_RATE_HISTORY).toEqual({ visitor: 7, ip: 70, windowMs: 30_000 });
+  expect(c.WIDGET_RATE_TYPING).toEqual({ visitor: 30, ip: 300, windowMs: 10_000 });
+  expect(() => loadConfig({ ...good, WIDGET_RATE_SEND: '20 per 10s' })).toThrow(/WIDGET_RATE_SEND: must look like 30,300\/60s/);
+});

@@ -20,10 +20,12 @@ describe('reply trimming (text)', () => {
     expect(out.quoted).toContain(quotedPart);
   });
 
-  test('a mail without quotes stays whole; a bare forward keeps its text visible rather than empty', () => {
+  test('a mail without quotes stays whole; a mail that starts with the quote or a forward has an empty reply', () => {
     expect(trimReplyText('Merhaba,\nsiparişim nerede?\n')).toEqual({ visible: 'Merhaba,\nsiparişim nerede?', quoted: '' });
-    const fwd = '---------- Forwarded message ---------\nFrom: X\n\nhello';
-    expect(trimReplyText(fwd).visible).toBe(fwd);
+    const fwd = '---------- Forwarded message ---------\nFrom: X <x@example.com>\n\nhello';
+    expect(trimReplyText(fwd)).toEqual({ visible: '', quoted: fwd });
+    expect(trimReplyText('> eski satır\n> ikinci').visible).toBe('');
+    expect(trimReplyText('On Mon, Nov 23, 2026 at 10:00 AM Kanal <s@kanal.test> wrote:\n> old').visible).toBe('');
   });
 
   test('a line merely mentioning "wrote" or "yazdı" inside the reply does not cut it', () => {
@@ -34,7 +36,7 @@ describe('reply trimming (text)', () => {
 
 describe('reply trimming (HTML) and sanitizing', () => {
   test('Gmail, Outlook, Thunderbird and Apple Mail markers split the HTML', () => {
-    for (const marker of ['<div class="gmail_quote">', '<div id="divRplyFwdMsg" dir="ltr">', '<div class="moz-cite-prefix">', '<blockquote type="cite">']) {
+    for (const marker of ['<div class="gmail_quote"><blockquote class="gmail_quote">', '<div id="divRplyFwdMsg" dir="ltr">', '<div class="moz-cite-prefix">On 23.11.2026 10:00, Kanal wrote:<br></div><blockquote type="cite">', '<blockquote type="cite">']) {
       const out = trimReplyHtml(`<p>Yeni cevap</p>${marker}eski</div>`);
       expect(out.visible).toBe('<p>Yeni cevap</p>');
       expect(out.quoted).toContain('eski');

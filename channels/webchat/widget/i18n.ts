@@ -19,9 +19,15 @@ const tr = {
   retry: 'Tekrar dene',
   offline: 'Bağlantı yok, yeniden bağlanılıyor…',
   unauthorized: 'Sohbet şu anda kullanılamıyor.',
+  slowDown: 'Çok fazla istek gönderildi, birazdan yeniden denenecek…',
   you: 'Siz',
   agent: 'Temsilci',
   empty: 'Merhaba! Size nasıl yardımcı olabiliriz?',
+  csatQuestion: 'Görüşmemizi nasıl değerlendirirsiniz?',
+  csatComment: 'Yorumunuz (isteğe bağlı)',
+  csatSend: 'Gönder',
+  csatThanks: (n: number) => `Teşekkürler! Puanınız: ${n}/5`,
+  csatError: 'Gönderilemedi, tekrar deneyin',
 };
 const en: typeof tr = {
   launcher: 'Chat',
@@ -42,9 +48,15 @@ const en: typeof tr = {
   retry: 'Retry',
   offline: 'Offline, reconnecting…',
   unauthorized: 'Chat is not available right now.',
+  slowDown: 'Too many requests, retrying shortly…',
   you: 'You',
   agent: 'Agent',
   empty: 'Hello! How can we help you?',
+  csatQuestion: 'How would you rate our conversation?',
+  csatComment: 'Your comment (optional)',
+  csatSend: 'Send',
+  csatThanks: (n: number) => `Thank you! Your rating: ${n}/5`,
+  csatError: 'Not sent, please try again',
 };
 
 export type Strings = typeof tr;

@@ -32,4 +32,8 @@ form.prechat input { border: 1px solid #cfd3cf; border-radius: 8px; padding: 9px
 form.prechat .row { display: flex; gap: 8px; } form.prechat .row button { flex: 1; padding: 10px; }
 button.link { background: none; border: 1px solid #cfd3cf; border-radius: 8px; cursor: pointer; }
 [hidden] { display: none !important; }
+.csat { display: flex; flex-direction: column; gap: 6px; margin-top: 4px; }
+.csat .stars { display: flex; gap: 4px; } .csat .stars button { flex: 1; padding: 6px 0; border: 1px solid #c9ced8; border-radius: 8px; background: #fff; font-weight: 600; cursor: pointer; }
+.csat .stars button[aria-pressed=true] { background: #2f5d50; border-color: #2f5d50; color: #fff; }
+.csat textarea { font: inherit; font-size: 13px; min-height: 40px; } .csat .primary { padding: 7px; }
 `;

@@ -4,10 +4,10 @@ import { io, type Socket } from 'socket.io-client';
 import { pickStrings } from './i18n';
 import { CSS } from './styles';
 
-interface KanalSettings { userId?: string; userHash?: string; name?: string; email?: string; locale?: 'tr' | 'en' }
+interface KanalSettings { userId?: string; userHash?: string; name?: string; email?: string; emailHash?: string; locale?: 'tr' | 'en' }
 interface ServerMessage { id: string; direction: 'in' | 'out'; text: string; authorName?: string; createdAt: string; status: string }
 interface Item { key: string; direction: 'in' | 'out'; text: string; authorName?: string; createdAt: string; state: 'pending' | 'sent' | 'failed'; error?: string; clientId?: string }
-type Ack = { ok?: true; clientId?: string; error?: string; messages?: ServerMessage[] };
+type Ack = { ok?: true; clientId?: string; error?: string; code?: string; retryAfterMs?: number; messages?: ServerMessage[] };
 
 declare global {
   interface Window {
@@ -18,8 +18,13 @@ declare global {
 
 const TOKEN_KEY = 'kanal.widget.token';
 const PENDING_KEY = 'kanal.widget.pending';
+const SURVEY_KEY = 'kanal.widget.csat.';
+/** The signed survey link inside a message (src/services/csat/survey-link.ts, SURVEY_LINK_RE). */
+const SURVEY_RE = /\/csat\/s\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)/;
 const PRECHAT_KEY = 'kanal.widget.prechat';
 const ACK_TIMEOUT_MS = 10_000;
+/** How long to wait after the hub said "rate limited" (its retryAfterMs, kept within reason). */
+const backoff = (ms: unknown) => Math.min(60_000, Math.max(1000, typeof ms === 'number' && Number.isFinite(ms) ? ms : 3000));
 
 (function boot() {
   if (window.Kanal) return; // embedded twice
@@ -86,6 +91,8 @@ const ACK_TIMEOUT_MS = 10_000;
   let isOpen = false;
   let agentTypingTimer: ReturnType<typeof setTimeout> | undefined;
   let typingSent = false;
+  /** Until then typing is not sent (the hub said `rate:limited`). */
+  let quietUntil = 0;
   let typingTimer: ReturnType<typeof setTimeout> | undefined;
   const needsPrechat = () => !strict && !token && !store.get(PRECHAT_KEY) && !settings.name && !settings.email;
 
@@ -103,7 +110,9 @@ const ACK_TIMEOUT_MS = 10_000;
     for (const item of items) {
       const bubble = el('div', { className: `msg ${item.direction} ${item.state}` });
       if (item.direction === 'out') bubble.append(el('span', { className: 'who', textContent: item.authorName || t.agent }));
-      bubble.append(document.createTextNode(item.text));
+      const survey = item.direction === 'out' ? SURVEY_RE.exec(item.text) : null;
+      // A survey's own question stands in for its text and link.
+      bubble.append(survey ? surveyForm(survey[1]!) : document.createTextNode(item.text));
       if (item.state === 'pending') bubble.append(el('span', { className: 'meta', textContent: t.pending }));
       if (item.state === 'failed') {
         const retry = el('button', { className: 'retry', type: 'button', textContent: t.retry });
@@ -113,6 +122,43 @@ const ACK_TIMEOUT_MS = 10_000;
       list.append(bubble);
     }
     if (atBottom || isOpen) list.scrollTop = list.scrollHeight;
+  }
+
+  // A satisfaction survey (docs/widget-protocol.md, "Satisfaction survey"): an agent-side message carrying the signed
+  // survey link becomes an inline 1-5 rating with an optional comment, posted to that link. One form per survey,
+  // kept across renders (typing in the comment survives new messages).
+  const surveys = new Map<string, HTMLElement>();
+  function surveyForm(token: string): HTMLElement {
+    const known = surveys.get(token);
+    if (known) return known;
+    let score = Number(store.get(`${SURVEY_KEY}${token}`)) || 0;
+    const note = el('span', { className: 'meta' });
+    const comment = el('textarea', { placeholder: t.csatComment, maxLength: 2000, rows: 2 });
+    const buttons = [1, 2, 3, 4, 5].map((n) => {
+      const b = el('button', { type: 'button', textContent: String(n) });
+      b.setAttribute('aria-label', `${n}/5`);
+      b.onclick = () => { score = n; buttons.forEach((x, i) => x.setAttribute('aria-pressed', String(i + 1 === n))); };
+      return b;
+    });
+    const form = el('form', { className: 'csat' }, el('span', { textContent: t.csatQuestion }), el('div', { className: 'stars' }, ...buttons), comment,
+      el('button', { className: 'primary', type: 'submit', textContent: t.csatSend }), note);
+    buttons.forEach((x, i) => x.setAttribute('aria-pressed', String(i + 1 === score)));
+    if (score) note.textContent = t.csatThanks(score);
+    form.onsubmit = (e) => {
+      e.preventDefault();
+      if (!score) return;
+      const body = JSON.stringify({ score, ...(comment.value.trim() ? { comment: comment.value.trim() } : {}) });
+      fetch(`${hub}/csat/s/${token}`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body })
+        .then(async (res) => {
+          const out = (await res.json().catch(() => ({}))) as { error?: string };
+          if (!res.ok) throw new Error(out.error ?? String(res.status));
+          store.set(`${SURVEY_KEY}${token}`, String(score));
+          note.textContent = t.csatThanks(score);
+        })
+        .catch((err: Error) => { note.textContent = `${t.csatError}: ${err.message}`; });
+    };
+    surveys.set(token, form);
+    return form;
   }
 
   function setStatus(text: string | null) {
@@ -126,14 +172,20 @@ const ACK_TIMEOUT_MS = 10_000;
   }
 
   // ---- network ----------------------------------------------------------------------------------------------
+  function keepToken(next: string) {
+    token = next;
+    store.set(TOKEN_KEY, next);
+  }
+
   async function createSession(): Promise<void> {
     const prechatData = JSON.parse(store.get(PRECHAT_KEY) ?? '{}') as { name?: string; email?: string };
-    const body = { token: token ?? undefined, name: settings.name ?? prechatData.name, email: settings.email ?? prechatData.email, userId: settings.userId, userHash: settings.userHash };
+    const body = { token: token ?? undefined, name: settings.name ?? prechatData.name, email: settings.email ?? prechatData.email, userId: settings.userId, userHash: settings.userHash, emailHash: settings.email ? settings.emailHash : undefined };
     const res = await fetch(`${hub}/api/widget/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const json = (await res.json().catch(() => ({}))) as { token?: string; error?: string };
-    if (!res.ok || !json.token) throw Object.assign(new Error(json.error ?? `session failed (${res.status})`), { status: res.status });
-    token = json.token;
-    store.set(TOKEN_KEY, token);
+    if (!res.ok || !json.token) {
+      throw Object.assign(new Error(json.error ?? `session failed (${res.status})`), { status: res.status, retryAfterMs: Number(res.headers.get('retry-after')) * 1000 });
+    }
+    keepToken(json.token);
   }
 
   function start(): Promise<void> {
@@ -144,8 +196,9 @@ const ACK_TIMEOUT_MS = 10_000;
         if (!token || strict) await createSession();
       } catch (err) {
         starting = null;
-        setStatus((err as { status?: number }).status === 401 ? t.unauthorized : t.offline);
-        if ((err as { status?: number }).status !== 401) setTimeout(() => void start(), 5000);
+        const { status: code, retryAfterMs } = err as { status?: number; retryAfterMs?: number };
+        setStatus(code === 401 ? t.unauthorized : code === 429 ? t.slowDown : t.offline);
+        if (code !== 401) setTimeout(() => void start(), code === 429 ? backoff(retryAfterMs) : 5000);
         return;
       }
       connect();
@@ -155,20 +208,36 @@ const ACK_TIMEOUT_MS = 10_000;
 
   function connect() {
     let refreshed = false;
+    // Reads `token` at every (re)connect, so a renewed one is used from then on.
     const s = io(`${hub}/widget`, { auth: (cb) => cb({ token }), transports: ['websocket'] });
     socket = s;
+    const loadHistory = (first: boolean) => s.timeout(ACK_TIMEOUT_MS).emit('history', { limit: 50 }, (err: Error | null, res: Ack) => {
+      if (!err && res?.messages) mergeHistory(res.messages);
+      // Over the hub's limit (many tabs reconnecting at once): ask again once it allows.
+      if (!err && res?.code === 'rate_limited') setTimeout(() => { if (s.connected) loadHistory(false); }, backoff(res.retryAfterMs));
+      if (first) for (const item of items) if (item.state === 'pending') void deliver(item);
+    });
     s.on('connect', () => {
+      refreshed = false;
       setStatus(null);
-      s.timeout(ACK_TIMEOUT_MS).emit('history', { limit: 50 }, (err: Error | null, res: Ack) => {
-        if (!err && res?.messages) mergeHistory(res.messages);
-        for (const item of items) if (item.state === 'pending') void deliver(item);
-      });
+      loadHistory(true);
     });
     s.on('disconnect', () => setStatus(t.offline));
+    // Over a limit without an ack to say so (typing), or closed for it: stay quiet, then come back once the hub allows.
+    s.on('rate:limited', (p: { retryAfterMs?: number; closing?: boolean }) => {
+      quietUntil = Date.now() + backoff(p?.retryAfterMs);
+      if (p?.closing) setTimeout(() => s.connect(), backoff(p.retryAfterMs));
+    });
     s.on('connect_error', async (err) => {
       setStatus(t.offline);
-      // A token the hub no longer accepts (e.g. secret rotated): get a fresh session once, then let Socket.IO retry.
-      if (err.message === 'unauthorized' && !refreshed) {
+      // Refused for now (too many connections): Socket.IO does not retry a refusal by itself.
+      if (err.message === 'rate limited') {
+        setTimeout(() => s.connect(), backoff((err as Error & { data?: { retryAfterMs?: number } }).data?.retryAfterMs));
+        return;
+      }
+      // A token the hub no longer accepts (expired, or the secret rotated): get a fresh session once, then let
+      // Socket.IO retry. An anonymous visitor starts anew; in strict mode the host's signature keeps the same user.
+      if ((err.message === 'unauthorized' || err.message === 'token expired') && !refreshed) {
         refreshed = true;
         token = null;
         try { await createSession(); s.connect(); } catch { setStatus(t.unauthorized); }
@@ -181,6 +250,8 @@ const ACK_TIMEOUT_MS = 10_000;
       if (!isOpen) launcher.classList.add('unread');
       render();
     });
+    // The hub renews the token on connect and before it expires: keep the newest.
+    s.on('session:token', (p: { token?: unknown }) => { if (typeof p?.token === 'string' && p.token) keepToken(p.token); });
     s.on('agent:typing', (p: { typing?: boolean; agentName?: string }) => showAgentTyping(Boolean(p?.typing), p?.agentName));
   }
 
@@ -198,8 +269,9 @@ const ACK_TIMEOUT_MS = 10_000;
     return new Promise((resolve) => {
       if (!socket?.connected) return resolve(); // re-sent on connect
       socket.timeout(ACK_TIMEOUT_MS).emit('message:send', { clientId: item.clientId, text: item.text }, (err: Error | null, res: Ack) => {
-        if (err || res?.error === 'temporarily unavailable, retry') {
-          setTimeout(() => { if (item.state === 'pending') void deliver(item); }, 3000); // stays pending, same clientId
+        if (err || res?.code === 'unavailable' || res?.code === 'rate_limited') {
+          // Stays pending and is sent again with the same clientId (after the hub's retryAfterMs when it gave one).
+          setTimeout(() => { if (item.state === 'pending') void deliver(item); }, res?.code === 'rate_limited' ? backoff(res.retryAfterMs) : 3000);
         } else if (res?.ok) {
           item.state = 'sent';
         } else {
@@ -230,7 +302,7 @@ const ACK_TIMEOUT_MS = 10_000;
   function setTyping(typing: boolean) {
     clearTimeout(typingTimer);
     if (typing) typingTimer = setTimeout(() => setTyping(false), 3000);
-    if (typing === typingSent || !socket?.connected) return;
+    if (typing === typingSent || !socket?.connected || Date.now() < quietUntil) return;
     typingSent = typing;
     socket.emit('typing', { typing });
   }

@@ -2,7 +2,7 @@ import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import { AttachmentTooLargeError } from '../../domain/messages';
 import { inlineSafe, storeAttachment } from '../../services/ingest/attachments';
-import { HttpError } from '../errors';
+import { KanalError } from '../../domain/errors';
 import { objectId, route } from '../route';
 import { err } from '../schemas';
 
@@ -16,30 +16,27 @@ export function contentDisposition(kind: 'inline' | 'attachment', name: string):
 
 export const attachmentRoutes = [
   route({
-    method: 'post', path: '/attachments', tag: 'attachments', access: 'agent', rawBody: true,
+    method: 'post', path: '/attachments', tag: 'attachments', access: 'agent', resource: 'none', rawBody: true,
     summary: 'Upload a file for a reply: the raw bytes as the body, its type as Content-Type, ?name= the file name',
     query: z.object({ name: z.string().trim().min(1).max(255) }),
     responses: { 201: { description: 'stored', schema: attachmentSchema }, 413: err('larger than ATTACHMENT_MAX_BYTES') },
-    async handler({ query, req, deps }) {
+    async handler({ query, req, agent, deps }) {
       const declared = Number(req.get('content-length') ?? 0);
-      if (declared > deps.config.ATTACHMENT_MAX_BYTES) throw new HttpError(413, `attachment is larger than ${deps.config.ATTACHMENT_MAX_BYTES} bytes`);
-      try {
-        const stored = await storeAttachment(deps.blobs, { name: query.name, contentType: req.get('content-type'), data: req }, deps.config.ATTACHMENT_MAX_BYTES);
-        return { status: 201, body: stored };
-      } catch (e) {
-        if (e instanceof AttachmentTooLargeError) throw new HttpError(413, e.message);
-        throw e;
-      }
+      if (declared > deps.config.ATTACHMENT_MAX_BYTES) throw new AttachmentTooLargeError(deps.config.ATTACHMENT_MAX_BYTES);
+      // The uploader is recorded: until a reply carries it, only they may download or attach it (src/services/access).
+      // Above the limit: AttachmentTooLargeError, a 413 from the error table.
+      const stored = await storeAttachment(deps.blobs, { name: query.name, contentType: req.get('content-type'), data: req, uploadedBy: agent.id }, deps.config.ATTACHMENT_MAX_BYTES);
+      return { status: 201, body: stored };
     },
   }),
   route({
-    method: 'get', path: '/attachments/:key', tag: 'attachments', access: 'agent',
-    summary: 'Download an attachment (signed-in agents only)',
+    method: 'get', path: '/attachments/:key', tag: 'attachments', access: 'agent', resource: 'attachment',
+    summary: 'Download an attachment (agents who may see a conversation it was sent in, or its uploader)',
     params: z.object({ key: objectId }),
     responses: { 200: { description: 'the bytes' }, 404: err('no such attachment') },
     async handler({ params, res, deps }) {
       const file = await deps.blobs.open(params.key);
-      if (!file) throw new HttpError(404, 'attachment not found');
+      if (!file) throw new KanalError('not_found', 'attachment not found');
       // Types are sniffed at upload; anything a browser could run is a download, and never runs on our origin.
       res.status(200).set({
         'Content-Type': file.contentType,

@@ -1,23 +1,30 @@
 import { z } from 'zod';
-import { createReply } from '../../services/conversations/replies';
-import { syncSla } from '../../services/sla/sla';
+import { conversationEffects, sendReply } from '../../services/conversations/lifecycle';
 import { toMessageView } from '../../services/conversations/views';
-import { customerChannels, parseTemplates, renderTemplate, TemplateError, type WhatsAppTemplates } from '../../services/delivery/wa-window';
+import { channelModules } from '../../../channels';
+import { customerChannels } from '../../services/delivery/reply-channels';
+import { parseTemplates, renderTemplate, type WhatsAppTemplates } from '../../services/delivery/wa-window';
 import type { HubDeps } from '../../deps';
-import { HttpError } from '../errors';
+import { KanalError } from '../../domain/errors';
 import { idParams, route } from '../route';
-import { err, messageViewSchema } from '../schemas';
+import { channelName, err, messageViewSchema } from '../schemas';
 
-export const channelOptionSchema = z.object({
-  channel: z.enum(['email', 'sms', 'whatsapp', 'webchat']),
+const localized = z.object({ tr: z.string(), en: z.string() });
+
+export const channelOptionSchema = z.looseObject({
+  channel: channelName,
   address: z.string(),
   available: z.boolean(),
   reason: z.string().optional(),
+  reasonText: localized.extend({ code: z.string() }).optional(),
   official: z.boolean(),
   route: z.enum(['twilio', 'wwebjs']).optional(),
   windowClosesAt: z.iso.datetime().nullable().optional(),
   templates: z.array(z.string()).optional(),
 });
+
+/** The console's channel list: names, labels in every console language and badge colours (from the registry). */
+export const channelInfoSchema = z.object({ name: channelName, label: localized, colour: z.string(), background: z.string(), identityKind: z.string() });
 
 export const templateBody = z.object({
   template: z.string().min(1).max(64),
@@ -33,7 +40,7 @@ function templatesOf(deps: HubDeps): WhatsAppTemplates {
     try {
       t = parseTemplates(deps.config.WHATSAPP_TEMPLATES);
     } catch (e) {
-      deps.logger.error({ err: (e as Error).message }, 'WHATSAPP_TEMPLATES is invalid: no templates available');
+      deps.logger.error({ err: e }, 'WHATSAPP_TEMPLATES is invalid: no templates available');
       t = {};
     }
     parsed.set(deps.config, t);
@@ -43,22 +50,26 @@ function templatesOf(deps: HubDeps): WhatsAppTemplates {
 
 export const channelRoutes = [
   route({
-    method: 'get', path: '/customers/:id/channels', tag: 'customers', access: 'agent',
-    summary: 'The channels a reply can go out on, each with whether it is available now and why not (WhatsApp 24-hour window)',
+    method: 'get', path: '/channels', tag: 'channels', access: 'agent', resource: 'none',
+    summary: 'The registered channels in console order, with their labels (Turkish and English) and badge colours',
+    responses: { 200: { description: 'channels', schema: z.array(channelInfoSchema) } },
+    async handler() {
+      return { status: 200, body: channelModules.map((m) => ({ name: m.name, identityKind: m.identity.kind, ...m.presentation })) };
+    },
+  }),
+  route({
+    method: 'get', path: '/customers/:id/channels', tag: 'customers', access: 'agent', resource: 'customer',
+    summary: 'The channels a reply can go out on, each with whether it is available now and why not (a code: channel not configured on this hub, WhatsApp 24-hour window closed)',
     params: idParams,
     responses: { 200: { description: 'channel options', schema: z.array(channelOptionSchema) }, 404: err('customer not found') },
     async handler({ params, deps }) {
-      const options = await customerChannels(deps.models, params.id, {
-        twilioConfigured: Boolean(deps.config.TWILIO_ACCOUNT_SID && deps.config.TWILIO_AUTH_TOKEN),
-        whatsappRoute: deps.config.WHATSAPP_ROUTE,
-        templates: templatesOf(deps),
-      });
-      if (!options) throw new HttpError(404, 'customer not found');
+      const options = await customerChannels(deps.models, params.id, deps.config);
+      if (!options) throw new KanalError('not_found', 'customer not found');
       return { status: 200, body: options };
     },
   }),
   route({
-    method: 'post', path: '/conversations/:id/template', tag: 'conversations', access: 'agent',
+    method: 'post', path: '/conversations/:id/template', tag: 'conversations', access: 'agent', resource: 'conversation',
     summary: 'Send an approved WhatsApp template (possible outside the 24-hour window)', params: idParams, body: templateBody,
     responses: {
       202: { description: 'accepted; delivery follows', schema: messageViewSchema },
@@ -66,21 +77,12 @@ export const channelRoutes = [
       422: err('unknown template, missing variables, no WhatsApp number, or templates need the official route'),
     },
     async handler({ params, body, agent, deps }) {
-      if (deps.config.WHATSAPP_ROUTE !== 'twilio') throw new HttpError(422, 'templates are for the official WhatsApp route (WHATSAPP_ROUTE=twilio)');
-      let rendered;
-      try {
-        rendered = renderTemplate(templatesOf(deps), body.template, body.variables);
-      } catch (e) {
-        if (e instanceof TemplateError) throw new HttpError(422, e.message);
-        throw e;
-      }
-      const { message, duplicate } = await createReply(deps.models, deps.events, {
+      if (deps.config.WHATSAPP_ROUTE !== 'twilio') throw new KanalError('unprocessable', 'templates are for the official WhatsApp route (WHATSAPP_ROUTE=twilio)');
+      const rendered = renderTemplate(templatesOf(deps), body.template, body.variables); // TemplateError: 422
+      const { message } = await sendReply(conversationEffects(deps), { // a template is an agent reply too
         conversationId: params.id, agent: { id: agent.id, name: agent.name }, text: rendered.text, channel: 'whatsapp',
-        clientId: body.clientId, threadHints: rendered.threadHints, whatsappRoute: 'twilio',
+        clientId: body.clientId, threadHints: rendered.threadHints, settings: deps.config,
       });
-      const messageId = String(message!._id);
-      if (!duplicate) await deps.queues.outbound.add('send', { messageId }, { jobId: `out_${messageId}` });
-      await syncSla(deps, params.id); // a template is an agent reply too
       return { status: 202, body: toMessageView(message) };
     },
   }),

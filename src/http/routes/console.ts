@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CONVERSATION_STATUSES, type ConversationStatus } from '../../domain/views';
 import { getSettings, inboxCounts, updateSettings } from '../../services/conversations/console';
+import { inboxScope } from '../../services/access';
 import { route } from '../route';
 
 const settingsSchema = z.object({ language: z.enum(['tr', 'en']), sound: z.boolean() });
@@ -9,11 +10,12 @@ const countsSchema = z.object({
   channels: z.record(z.string(), z.number()),
   teams: z.record(z.string(), z.number()),
   statuses: z.record(z.string(), z.number()),
+  segments: z.record(z.string(), z.number()).describe('open (or the asked status) conversations per segment shown as a view'),
 });
 
 export const consoleRoutes = [
   route({
-    method: 'get', path: '/me/settings', tag: 'console', access: 'agent',
+    method: 'get', path: '/me/settings', tag: 'console', access: 'agent', resource: 'none',
     summary: 'The signed-in agent\'s console settings (language, notification sound)',
     responses: { 200: { description: 'settings', schema: settingsSchema } },
     async handler({ agent, deps }) {
@@ -21,7 +23,7 @@ export const consoleRoutes = [
     },
   }),
   route({
-    method: 'post', path: '/me/settings', tag: 'console', access: 'agent',
+    method: 'post', path: '/me/settings', tag: 'console', access: 'agent', resource: 'none',
     summary: 'Change the signed-in agent\'s console settings (only the fields sent)',
     body: settingsSchema.partial().strict(),
     responses: { 200: { description: 'settings', schema: settingsSchema } },
@@ -30,12 +32,13 @@ export const consoleRoutes = [
     },
   }),
   route({
-    method: 'get', path: '/inbox/counts', tag: 'console', access: 'agent',
+    method: 'get', path: '/inbox/counts', tag: 'console', access: 'agent', resource: 'none',
     summary: 'Conversation counts per view, channel and team in one status, and per status',
     query: z.object({ status: z.enum(CONVERSATION_STATUSES as [ConversationStatus, ...ConversationStatus[]]).default('open') }),
     responses: { 200: { description: 'counts', schema: countsSchema } },
     async handler({ agent, query, deps }) {
-      return { status: 200, body: await inboxCounts(deps.models, agent.id, query.status) };
+      const scope = await inboxScope(deps.models, agent);
+      return { status: 200, body: await inboxCounts(deps.models, agent.id, query.status, scope?.counted) };
     },
   }),
 ];

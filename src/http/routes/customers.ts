@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { customerThread, getCustomer } from '../../services/conversations/inbox';
+import { visibleConversationsOf } from '../../services/access';
 import { idParams, route } from '../route';
 import { customerViewSchema, err, messageViewSchema } from '../schemas';
 
@@ -11,7 +12,7 @@ export const threadResponse = z.object({ items: z.array(messageViewSchema), next
 
 export const customerRoutes = [
   route({
-    method: 'get', path: '/customers/:id', tag: 'customers', access: 'agent',
+    method: 'get', path: '/customers/:id', tag: 'customers', access: 'agent', resource: 'customer',
     summary: 'A customer with all their identities', params: idParams,
     responses: { 200: { description: 'the customer', schema: customerViewSchema }, 404: err('customer not found') },
     async handler({ params, deps }) {
@@ -19,15 +20,16 @@ export const customerRoutes = [
     },
   }),
   route({
-    method: 'get', path: '/customers/:id/thread', tag: 'customers', access: 'agent',
+    method: 'get', path: '/customers/:id/thread', tag: 'customers', access: 'agent', resource: 'customer',
     summary: 'The unified thread: all messages, notes and events of the customer across conversations and channels',
     params: idParams, query: threadQuery,
     responses: {
       200: { description: 'the newest page (items oldest first); pass nextBefore as before for older ones', schema: threadResponse },
       404: err('customer not found'),
     },
-    async handler({ params, query, deps }) {
-      return { status: 200, body: await customerThread(deps.models, params.id, query) };
+    async handler({ params, query, agent, deps }) {
+      const conversations = await visibleConversationsOf(deps.models, agent, params.id); // a restricted agent's part of it
+      return { status: 200, body: await customerThread(deps.models, params.id, { ...query, conversations: conversations ?? undefined }) };
     },
   }),
 ];

@@ -4,7 +4,7 @@ import { err, messageViewSchema } from '../schemas';
 
 export const messageRoutes = [
   route({
-    method: 'post', path: '/messages/:id/retry', tag: 'messages', access: 'agent',
+    method: 'post', path: '/messages/:id/retry', tag: 'messages', access: 'agent', resource: 'message',
     summary: 'Send a failed outbound message again', params: idParams,
     responses: {
       202: { description: 'queued again', schema: messageViewSchema },

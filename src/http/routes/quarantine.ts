@@ -8,7 +8,7 @@ const quarantineViewSchema = z.object({
 
 export const quarantineRoutes = [
   route({
-    method: 'get', path: '/admin/quarantine', tag: 'admin', access: 'admin',
+    method: 'get', path: '/admin/quarantine', tag: 'admin', access: 'admin', resource: 'none',
     summary: 'Inbound input that could not become a message (malformed, hostile, unknown bounces), newest first',
     query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
     responses: { 200: { description: 'quarantined items', schema: z.array(quarantineViewSchema) } },

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { search } from '../../services/search/search';
+import { visibleCustomersOf, visibleMessagesOf } from '../../services/access';
 import { route } from '../route';
 import { messageViewSchema } from '../schemas';
 
 export const searchRoutes = [
   route({
-    method: 'get', path: '/search', tag: 'search', access: 'agent',
+    method: 'get', path: '/search', tag: 'search', access: 'agent', resource: 'none',
     summary: 'Customers by name, email or phone, and messages by their words in any order (Turkish-aware, case- and accent-insensitive), newest first; messages paginated by cursor',
     query: z.object({
       q: z.string().trim().min(2).max(100),
@@ -23,8 +24,11 @@ export const searchRoutes = [
         }),
       },
     },
-    async handler({ query, deps }) {
-      return { status: 200, body: await search(deps.models, query.q, query.limit, query.cursor) };
+    async handler({ query, agent, deps }) {
+      const found = await search(deps.models, query.q, query.limit, query.cursor);
+      // A team-restricted agent gets their part of the page (the cursor still continues after all of it).
+      const [customers, messages] = await Promise.all([visibleCustomersOf(deps.models, agent, found.customers), visibleMessagesOf(deps.models, agent, found.messages)]);
+      return { status: 200, body: { ...found, customers, messages } };
     },
   }),
 ];

@@ -13,7 +13,7 @@ export const sessionViewSchema = z.object({
 
 export const whatsappRoutes = [
   route({
-    method: 'get', path: '/admin/whatsapp/sessions', tag: 'admin', access: 'admin',
+    method: 'get', path: '/admin/whatsapp/sessions', tag: 'admin', access: 'admin', resource: 'none',
     summary: 'whatsapp-web.js sessions (unofficial route): state and, while waiting for a scan, the pairing QR. Live updates: socket event whatsapp.session',
     responses: { 200: { description: 'one entry per configured account', schema: z.array(sessionViewSchema) } },
     async handler({ deps }) {

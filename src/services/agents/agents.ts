@@ -1,7 +1,10 @@
 import argon2 from 'argon2';
 import { Types } from 'mongoose';
 import type { Role } from '../../domain/views';
-import { isDuplicateKey, type Models, type StoredAgent, type StoredTeam } from '../../store';
+import { isDuplicateKey, type AuditActor, type Models, type StoredAgent, type StoredTeam } from '../../store';
+import { assertPasswordAllowed } from './password-policy';
+import { KanalError } from '../../domain/errors';
+import { audit } from '../audit';
 
 export interface AgentView {
   id: string;
@@ -14,6 +17,8 @@ export interface AgentView {
   presence: 'online' | 'away' | 'offline';
   disabled: boolean;
   skills?: string[];
+  /** Acts through API tokens only (src/services/agents/api-tokens.ts). */
+  bot?: boolean;
 }
 
 export function toAgentView(a: StoredAgent): AgentView {
@@ -28,15 +33,24 @@ export function toAgentView(a: StoredAgent): AgentView {
     presence: a.presence ?? 'offline',
     disabled: Boolean(a.disabled),
     skills: a.skills ?? [],
+    ...(a.bot ? { bot: true } : {}),
   };
 }
 
-export class DuplicateError extends Error {}
+/** An agent or team with this email or name already exists. */
+export class DuplicateError extends KanalError {
+  constructor(message: string) {
+    super('conflict', message);
+  }
+}
 
 export async function createAgent(
   m: Models,
   input: { email: string; name: string; password: string; role: Role; teamIds?: string[]; languages?: string[]; capacity?: number },
+  /** The admin creating it (recorded in the audit log); seeding and bootstrap pass none. */
+  actor?: AuditActor,
 ): Promise<AgentView> {
+  assertPasswordAllowed(input.password);
   const passwordHash = await argon2.hash(input.password, { type: argon2.argon2id });
   try {
     const doc = await m.agents.create({
@@ -48,7 +62,9 @@ export async function createAgent(
       languages: input.languages ?? [],
       ...(input.capacity === undefined ? {} : { capacity: input.capacity }),
     });
-    return toAgentView(doc);
+    const view = toAgentView(doc);
+    if (actor) await audit(m, actor, 'agent.created', { type: 'agent', id: doc._id, name: view.name }, {}, view);
+    return view;
   } catch (err) {
     if (isDuplicateKey(err)) throw new DuplicateError('an agent with this email already exists');
     throw err;
@@ -89,9 +105,31 @@ export interface TeamView {
 }
 export const toTeamView = (t: StoredTeam): TeamView => ({ id: String(t._id), name: t.name, assignmentPolicy: t.assignmentPolicy });
 
-export async function createTeam(m: Models, name: string): Promise<TeamView> {
+/** A new team; recorded in the audit log when an admin (`actor`) creates it, not when a test or seed does. */
+export async function createTeam(m: Models, name: string, actor?: AuditActor): Promise<TeamView> {
   try {
-    return toTeamView(await m.teams.create(name));
+    const team = toTeamView(await m.teams.create(name));
+    if (actor) await audit(m, actor, 'team.created', { type: 'team', id: team.id, name }, {}, team);
+    return team;
+  } catch (err) {
+    if (isDuplicateKey(err)) throw new DuplicateError('a team with this name already exists');
+    throw err;
+  }
+}
+
+/**
+ * Renames a team (audited); null when it does not exist. The team that routing creates by name
+ * (ROUTING_DEFAULT_TEAM, `protectedName`) keeps its name: renamed, a new team of that name would appear at the next start.
+ */
+export async function renameTeam(m: Models, actor: AuditActor, id: string, name: string, protectedName?: string): Promise<TeamView | null> {
+  const before = await m.teams.byId(id);
+  if (!before) return null;
+  if (protectedName && before.name === protectedName && name !== before.name) throw new KanalError('invalid_input', 'the default routing team (ROUTING_DEFAULT_TEAM) keeps its name');
+  try {
+    const after = await m.teams.rename(id, name);
+    if (!after) return null;
+    await audit(m, actor, 'team.renamed', { type: 'team', id: after._id, name }, { name: before.name }, { name });
+    return toTeamView(after);
   } catch (err) {
     if (isDuplicateKey(err)) throw new DuplicateError('a team with this name already exists');
     throw err;

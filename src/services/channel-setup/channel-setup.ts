@@ -1,6 +1,8 @@
 import type { Config } from '../../config';
 import type { ChannelSetup } from '../../domain/channel-setup';
 import { parseTemplates } from '../../domain/whatsapp-templates';
+import type { AuditActor, Models } from '../../store';
+import { audit } from '../audit';
 
 export type { ChannelSetup };
 
@@ -8,7 +10,18 @@ export type { ChannelSetup };
 const TWILIO_MESSAGES_PATH = '/webhooks/twilio/messages';
 const TWILIO_STATUS_PATH = '/webhooks/twilio/status';
 
-export function channelSetup(config: Config, requestOrigin: string): ChannelSetup {
+/**
+ * The web chat identity secret for an admin who asked to reveal it, or null when strict identity is off. Each
+ * reveal is recorded in the audit log (the secret itself never: who saw it, and when).
+ */
+export async function revealIdentitySecret(m: Models, config: Config, actor: AuditActor): Promise<string | null> {
+  const secret = config.WIDGET_IDENTITY_SECRET;
+  if (secret) await audit(m, actor, 'channel.identity_secret_revealed', { type: 'channel', id: null, name: 'webchat' }, {}, {});
+  return secret ?? null;
+}
+
+/** The setup of the channels with their own card in the console; the cards of the others are added by the route. */
+export function channelSetup(config: Config, requestOrigin: string): Omit<ChannelSetup, 'sections'> {
   const base = (config.PUBLIC_URL ?? requestOrigin).replace(/\/$/, '');
   const scriptUrl = `${base}/widget.js`;
   // Validated at start (src/config), so parsing cannot fail here.

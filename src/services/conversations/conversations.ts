@@ -1,8 +1,10 @@
-import type { Types } from 'mongoose';
+import { Types } from 'mongoose';
 import type { ConversationStatus } from '../../domain/views';
-import { isDuplicateKey, type StoredConversation, type Models } from '../../store';
-import { recordMetricEvents, resolvedFacts } from '../metrics/metrics';
+import { dayOf, isDuplicateKey, type StoredConversation, type Models } from '../../store';
+import { assignedFacts, recordMetricEvents, resolvedFacts } from '../metrics/metrics';
 import { preview } from './views';
+import { openingFields } from '../crm/segments';
+import { KanalError } from '../../domain/errors';
 
 /**
  * The rule for a message that arrives when the customer has no unresolved conversation: a conversation resolved
@@ -40,11 +42,12 @@ async function openConversation(m: Models, customerId: Types.ObjectId, at: Date,
     .filter((c) => c.status === 'resolved' && c.resolvedAt && c.resolvedAt.getTime() >= since)
     .sort((a, b) => b.resolvedAt!.getTime() - a.resolvedAt!.getTime())[0];
   if (recent) {
-    const reopened = await m.conversations.reopen(recent._id, customerId);
+    const reopened = await m.conversations.reopen(recent._id, customerId, await openingFields(m, customerId, recent));
     if (reopened) return { conversation: reopened, created: false, reopened: true };
     // someone opened one meanwhile: use theirs below
   }
-  return m.conversations.openFor(customerId, at);
+  // Customer segments' views and rule go in with the opening write (src/services/crm/segments.ts).
+  return m.conversations.openFor(customerId, at, await openingFields(m, customerId));
 }
 
 /**
@@ -69,21 +72,79 @@ export async function setStatus(
   const current = await m.conversations.byId(id);
   if (!current) return null;
   if (status === 'resolved') {
+    await m.resolvedDays.register(dayOf(now)); // first, like thread weeks: the retention job's list of days to look at
     const resolved = await m.conversations.updateById(id, {
-      $set: { status, resolvedAt: now, openKey: `resolved:${id}`, snoozedUntil: null, lastActivityAt: now }, $unset: { waitingSince: 1 },
+      $set: { status, resolvedAt: now, resolvedDay: dayOf(now), openKey: `resolved:${id}`, snoozedUntil: null, lastActivityAt: now }, $unset: { waitingSince: 1 },
     });
     if (resolved && current.status !== 'resolved') await recordMetricEvents(m, await resolvedFacts(m, resolved, now));
     return resolved;
   }
   const set = { status, snoozedUntil: status === 'snoozed' ? snoozedUntil ?? null : null, lastActivityAt: now };
   if (current.status !== 'resolved') return m.conversations.updateById(id, { $set: set });
-  // Reopening by hand: only possible while the customer has no other unresolved conversation.
+  // Reopening by hand: only possible while the customer has no other unresolved conversation. Unassigned, it waits
+  // in the queue again from now.
   try {
-    return await m.conversations.updateById(id, { $set: { ...set, openKey: String(current.customerId), resolvedAt: null } });
+    return await m.conversations.updateById(id, { $set: { ...set, openKey: String(current.customerId), resolvedAt: null, resolvedDay: null, queuedAt: now } });
   } catch (err) {
     if (isDuplicateKey(err)) throw new ConflictError('the customer already has another unresolved conversation');
     throw err;
   }
 }
 
-export class ConflictError extends Error {}
+/** The change clashes with the conversation's current state (HTTP 409). */
+export class ConflictError extends KanalError {
+  constructor(message: string) {
+    super('conflict', message);
+  }
+}
+
+const UNRESOLVED = ['open', 'pending', 'snoozed'] as const;
+
+/**
+ * An agent's (or supervisor's) assignment write: sets or clears the assignee (and the team, when given) and records
+ * the assignment's facts. An unassigned conversation starts a new stay in the queue (`queuedAt`).
+ */
+export async function writeAssignment(
+  m: Models, before: StoredConversation, assigneeId: Types.ObjectId | null, set: { teamId?: Types.ObjectId | null }, at = new Date(),
+  opts: { onlyIfUnassigned?: boolean } = {},
+): Promise<StoredConversation | null> {
+  const assignment = assigneeId
+    ? { assigneeId, assignedAt: at, autoAssigned: false }
+    : { assigneeId: null, assignedAt: null, autoAssigned: false, queuedAt: at };
+  // onlyIfUnassigned: a conditional write (a reply's take), so someone else's assignment meanwhile is kept.
+  const updated = await m.conversations.updateById(before._id, { $set: { ...set, ...assignment } }, opts.onlyIfUnassigned ? { assigneeId: null } : undefined);
+  if (updated && assigneeId && String(before.assigneeId) !== String(assigneeId)) {
+    await recordMetricEvents(m, await assignedFacts(m, { ...before, teamId: updated.teamId }, assigneeId, at));
+  }
+  return updated;
+}
+
+/**
+ * Routing's assignment of a waiting conversation: a conditional write (still unassigned and unresolved) that stamps
+ * when and that routing made it, then the same facts a manual assignment records. Null when someone else assigned
+ * or resolved it first.
+ */
+export async function writeRoutedAssignment(m: Models, id: Types.ObjectId, agentId: string, at = new Date()): Promise<StoredConversation | null> {
+  const assigned = await m.conversations.updateById(
+    id, { $set: { assigneeId: new Types.ObjectId(agentId), assignedAt: at, autoAssigned: true } }, { assigneeId: null, status: { $in: UNRESOLVED } },
+  );
+  if (assigned) await recordRoutedFacts(m, assigned);
+  return assigned;
+}
+
+/**
+ * The facts of a routed assignment (assigned, and dequeued with the wait in the queue), read from the conversation
+ * alone: their keys come from `assignedAt` and the queue stay's start, so a retried routing job that records them
+ * again (a crash between the write and the facts) stores nothing twice. A no-op unless routing made the assignment.
+ */
+export async function recordRoutedFacts(m: Models, c: StoredConversation): Promise<void> {
+  if (!c.autoAssigned || !c.assigneeId || !c.assignedAt) return;
+  // An assignment kept through a reopen predates the current queue stay: its facts were recorded back then.
+  if (new Date(c.queuedAt ?? c.openedAt).getTime() > c.assignedAt.getTime()) return;
+  await recordMetricEvents(m, await assignedFacts(m, { ...c, assigneeId: null }, c.assigneeId, c.assignedAt));
+}
+
+/** Routing takes a conversation back from an agent (offline too long): only if still theirs and open. */
+export async function writeRequeue(m: Models, id: Types.ObjectId, fromAgent: Types.ObjectId, at = new Date()): Promise<StoredConversation | null> {
+  return m.conversations.updateById(id, { $set: { assigneeId: null, assignedAt: null, autoAssigned: false, queuedAt: at } }, { assigneeId: fromAgent, status: 'open' });
+}

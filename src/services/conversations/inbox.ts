@@ -1,22 +1,23 @@
-import { randomUUID } from 'node:crypto';
+import { enqueueOutbound } from '../delivery/outbound-queue';
 import { Types } from 'mongoose';
 import type { Channel } from '../../domain/channels';
-import type { ConversationStatus, ConversationView, CustomerView, MessageView, Role } from '../../domain/views';
+import { NO_TEAM, type ConversationStatus, type ConversationView, type CustomerView, type MessageView, type Role } from '../../domain/views';
 import type { StoredConversation, Models, ViewFilter } from '../../store';
 import { customerNames } from './customer-names';
 import type { QueueSet } from '../../queues';
-import { setStatus } from './conversations';
 import { normalizeLabel } from '../../domain/labels';
 import type { EventPublisher } from '../events';
-import { assignedFacts, recordMetricEvents } from '../metrics/metrics';
 import { recordEvent, type AgentRef } from './replies';
 import { threadPageOf } from './threads';
+import { mergeSuggestionsFor } from '../identity/claims';
 import { toConversationView, toMessageView } from './views';
+import { KanalError } from '../../domain/errors';
+import type { ThreadEvent } from '../../domain/thread-events';
 
-/** A request the inbox refuses; `status` maps onto HTTP in the API's error handler. */
-export class InboxError extends Error {
-  constructor(message: string, readonly status: 400 | 403 | 404 | 409) {
-    super(message);
+/** A request the inbox refuses; its code maps onto HTTP in the API's error handler. */
+export class InboxError extends KanalError {
+  constructor(message: string, code: 'invalid_input' | 'forbidden' | 'not_found' | 'conflict') {
+    super(code, message);
   }
 }
 
@@ -27,12 +28,12 @@ export function encodeCursor(at: Date, id: unknown): string {
 export function decodeCursor(cursor: string): { at: Date; id: Types.ObjectId } {
   const [iso, id] = Buffer.from(cursor, 'base64url').toString().split('|');
   const at = new Date(iso ?? '');
-  if (Number.isNaN(at.getTime()) || !id || !Types.ObjectId.isValid(id)) throw new InboxError('invalid cursor', 400);
+  if (Number.isNaN(at.getTime()) || !id || !Types.ObjectId.isValid(id)) throw new InboxError('invalid cursor', 'invalid_input');
   return { at, id: new Types.ObjectId(id) };
 }
 
 export const oid = (id: string, what = 'id'): Types.ObjectId => {
-  if (!Types.ObjectId.isValid(id) || String(new Types.ObjectId(id)) !== id.toLowerCase()) throw new InboxError(`invalid ${what}`, 400);
+  if (!Types.ObjectId.isValid(id) || String(new Types.ObjectId(id)) !== id.toLowerCase()) throw new InboxError(`invalid ${what}`, 'invalid_input');
   return new Types.ObjectId(id);
 };
 
@@ -40,23 +41,32 @@ export interface ListFilter {
   status?: ConversationStatus;
   assignee?: string; // 'me' | 'unassigned' | agent id
   channel?: Channel;
+  /** A team id, or NO_TEAM. */
   team?: string;
   label?: string;
+  /** A view segment's id. */
+  segment?: string;
   limit: number;
   cursor?: string;
 }
 
-export async function listConversations(m: Models, me: string, f: ListFilter): Promise<{ items: ConversationView[]; nextCursor: string | null }> {
+/**
+ * A page of the inbox. `within`: the views the agent may see (src/services/access inboxScope); the page is of their
+ * union narrowed by the filter, still read from the inbox index alone.
+ */
+export async function listConversations(m: Models, me: string, f: ListFilter, within?: ViewFilter[]): Promise<{ items: ConversationView[]; nextCursor: string | null }> {
   const view: ViewFilter = {};
   if (f.status) view.status = f.status;
   if (f.assignee === 'me') view.assigneeId = String(oid(me));
   else if (f.assignee === 'unassigned') view.assigneeId = null;
   else if (f.assignee) view.assigneeId = String(oid(f.assignee, 'assignee'));
   if (f.channel) view.channel = f.channel;
-  if (f.team) view.teamId = String(oid(f.team, 'team'));
+  if (f.team === NO_TEAM) view.teamId = null;
+  else if (f.team) view.teamId = String(oid(f.team, 'team'));
   if (f.label) view.label = normalizeLabel(f.label);
+  if (f.segment) view.segment = String(oid(f.segment, 'segment'));
   const cursor = f.cursor ? decodeCursor(f.cursor) : undefined;
-  const { items, next } = await m.conversations.page(view, f.limit, cursor && { at: cursor.at.getTime(), id: String(cursor.id) });
+  const { items, next } = await m.conversations.page(view, f.limit, cursor && { at: cursor.at.getTime(), id: String(cursor.id) }, within);
   const names = await customerNames(m, items.map((c) => c.customerId));
   return {
     items: items.map((c) => toConversationView(c, names.get(String(c.customerId)))),
@@ -66,7 +76,7 @@ export async function listConversations(m: Models, me: string, f: ListFilter): P
 
 export async function getConversationView(m: Models, id: string): Promise<ConversationView> {
   const c = await m.conversations.byId(oid(id));
-  if (!c) throw new InboxError('conversation not found', 404);
+  if (!c) throw new InboxError('conversation not found', 'not_found');
   return withName(m, c);
 }
 
@@ -78,7 +88,7 @@ export type { CustomerView } from '../../domain/views';
 
 export async function getCustomer(m: Models, id: string): Promise<CustomerView> {
   const c = await m.customers.byId(oid(id));
-  if (!c) throw new InboxError('customer not found', 404);
+  if (!c) throw new InboxError('customer not found', 'not_found');
   const identities = await m.identities.ofCustomer(c._id);
   return {
     id: String(c._id),
@@ -91,13 +101,19 @@ export async function getCustomer(m: Models, id: string): Promise<CustomerView> 
     lastSeenAt: c.lastSeenAt?.toISOString(),
     createdAt: (c.createdAt as Date | undefined)?.toISOString(),
     identities: identities.map((i) => ({ kind: i.kind, address: i.address, verified: Boolean(i.verified) })),
+    ...(c.unverifiedEmail ? { unverifiedEmail: c.unverifiedEmail } : {}),
+    mergeSuggestions: await mergeSuggestionsFor(m, c),
+    ...(c.erasedAt ? { erasedAt: c.erasedAt.toISOString() } : {}),
   };
 }
 
-/** The unified thread: every message, note and event of the customer, all channels; newest page, oldest first. */
-export async function customerThread(m: Models, id: string, opts: { limit: number; before?: string }): Promise<{ items: MessageView[]; nextBefore: string | null }> {
-  const docs = await threadPageOf(m, oid(id), { limit: opts.limit, before: opts.before ? decodeCursor(opts.before) : undefined });
-  if (!docs) throw new InboxError('customer not found', 404);
+/**
+ * The unified thread: every message, note and event of the customer, all channels; newest page, oldest first.
+ * `conversations`: only the messages of these (the ones a team-restricted agent may see).
+ */
+export async function customerThread(m: Models, id: string, opts: { limit: number; before?: string; conversations?: ReadonlySet<string> }): Promise<{ items: MessageView[]; nextBefore: string | null }> {
+  const docs = await threadPageOf(m, oid(id), { limit: opts.limit, before: opts.before ? decodeCursor(opts.before) : undefined, conversations: opts.conversations });
+  if (!docs) throw new InboxError('customer not found', 'not_found');
   const page = docs.slice(0, opts.limit);
   const oldest = page[page.length - 1];
   return {
@@ -111,63 +127,9 @@ export interface Actor extends AgentRef {
   teamIds: string[];
 }
 
-/**
- * Agents may take a conversation or hand back their own; supervisors and admins assign anyone.
- * The assignee must exist and not be disabled.
- */
-export async function assignConversation(
-  m: Models,
-  events: EventPublisher | null,
-  actor: Actor,
-  id: string,
-  input: { assigneeId: string | null; teamId?: string | null },
-): Promise<ConversationView> {
-  const conversationId = oid(id);
-  const current = await m.conversations.byId(conversationId);
-  if (!current) throw new InboxError('conversation not found', 404);
-  const privileged = actor.role !== 'agent';
-  let assignee: { _id: unknown; name: string } | null = null;
-  if (input.assigneeId) {
-    const a = await m.agents.byId(oid(input.assigneeId, 'assigneeId'));
-    if (!a || a.disabled) throw new InboxError('assignee not found or disabled', 400);
-    assignee = a;
-  }
-  if (!privileged) {
-    const toSelf = input.assigneeId === actor.id;
-    const unassignSelf = input.assigneeId === null && String(current.assigneeId) === actor.id;
-    if (!toSelf && !unassignSelf) throw new InboxError('agents may only assign conversations to themselves', 403);
-    if (input.teamId && !actor.teamIds.includes(input.teamId)) throw new InboxError('agents may only move conversations to their own teams', 403);
-  }
-  const set: Record<string, unknown> = { assigneeId: assignee ? assignee._id : null };
-  if (input.teamId !== undefined) {
-    if (input.teamId && !(await m.teams.exists(oid(input.teamId, 'teamId')))) throw new InboxError('team not found', 400);
-    set.teamId = input.teamId ? new Types.ObjectId(input.teamId) : null;
-  }
-  const updated = await m.conversations.updateById(conversationId, { $set: set });
-  if (!updated) throw new InboxError('conversation not found', 404);
-  if (assignee && String(current.assigneeId) !== String(assignee._id)) {
-    await recordMetricEvents(m, await assignedFacts(m, { ...current, teamId: updated.teamId }, assignee._id, new Date()));
-  }
-  const text = assignee ? `${actor.name} assigned the conversation to ${assignee.name}` : `${actor.name} unassigned the conversation`;
-  return announce(m, events, updated, text, actor);
-}
-
-export async function changeStatus(
-  m: Models,
-  events: EventPublisher | null,
-  actor: AgentRef,
-  id: string,
-  input: { status: ConversationStatus; snoozedUntil?: Date },
-): Promise<ConversationView> {
-  const updated = await setStatus(m, oid(id), input.status, input.snoozedUntil);
-  if (!updated) throw new InboxError('conversation not found', 404);
-  const until = input.status === 'snoozed' && input.snoozedUntil ? ` until ${input.snoozedUntil.toISOString()}` : '';
-  return announce(m, events, updated, `${actor.name} set the status to ${input.status}${until}`, actor);
-}
-
 /** Records the change in the thread (by `actor`, or the system) and tells every agent watching. */
-export async function announce(m: Models, events: EventPublisher | null, conversation: StoredConversation, text: string, actor?: AgentRef) {
-  const event = await recordEvent(m, conversation, text, actor);
+export async function announce(m: Models, events: EventPublisher | null, conversation: StoredConversation, fact: ThreadEvent, actor?: AgentRef) {
+  const event = await recordEvent(m, conversation, fact, actor);
   const view = await withName(m, conversation);
   if (events) {
     events.conversation(view);
@@ -182,9 +144,9 @@ export async function retryMessage(m: Models, events: EventPublisher | null, que
   const updated = await m.messages.requeueFailed(messageId);
   if (!updated) {
     const exists = await m.messages.exists(messageId);
-    throw exists ? new InboxError('only a failed outbound message can be retried', 409) : new InboxError('message not found', 404);
+    throw exists ? new InboxError('only a failed outbound message can be retried', 'conflict') : new InboxError('message not found', 'not_found');
   }
-  await queues.outbound.add('send', { messageId: String(messageId) }, { jobId: `out_${String(messageId)}_r${randomUUID()}` });
+  await enqueueOutbound(queues, String(messageId)); // its failed job is replaced
   const view = toMessageView(updated);
   if (events) {
     const conversation = await m.conversations.byId(updated.conversationId);

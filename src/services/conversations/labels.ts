@@ -8,8 +8,9 @@ import { MAX_LABELS, normalizeLabel } from '../../domain/labels';
 export { MAX_LABELS, normalizeLabel } from '../../domain/labels';
 
 /**
- * Adds and removes labels on a conversation. Two single-document updates ($addToSet, then $pullAll), each atomic,
- * so concurrent edits by two agents never lose each other's labels (no read-modify-write).
+ * Adds and removes labels on a conversation. Two single-document updates ($addToSet, then $pullAll), each atomic
+ * (on FerretDB through the store's revision guard, src/store/revisions.ts), so concurrent edits by two agents never
+ * lose each other's labels (no read-modify-write here).
  */
 export async function changeLabels(
   m: Models,
@@ -21,13 +22,13 @@ export async function changeLabels(
   const add = [...new Set((input.add ?? []).map(normalizeLabel).filter(Boolean))];
   const remove = [...new Set((input.remove ?? []).map(normalizeLabel).filter(Boolean))];
   const current = await m.conversations.byId(_id);
-  if (!current) throw new InboxError('conversation not found', 404);
+  if (!current) throw new InboxError('conversation not found', 'not_found');
   const after = new Set([...(current.labels ?? []), ...add]);
-  if (after.size > MAX_LABELS) throw new InboxError(`at most ${MAX_LABELS} labels per conversation`, 400);
+  if (after.size > MAX_LABELS) throw new InboxError(`at most ${MAX_LABELS} labels per conversation`, 'invalid_input');
   let updated: typeof current | null = current;
   if (add.length) updated = await m.conversations.updateById(_id, { $addToSet: { labels: { $each: add } } });
   if (remove.length) updated = await m.conversations.updateById(_id, { $pullAll: { labels: remove } });
-  if (!updated) throw new InboxError('conversation not found', 404);
+  if (!updated) throw new InboxError('conversation not found', 'not_found');
   const view = toConversationView(updated, await m.customers.nameOf(updated.customerId));
   events?.conversation(view);
   return view;

@@ -3,6 +3,7 @@ import { WidgetEvents } from '../../domain/events';
 import type { MessageView } from '../../domain/views';
 import type { EventPublisher } from '../events';
 import type { Models } from '../../store';
+import { identityKindOf, type Channel } from '../../domain/channels';
 import { identityId } from '../identity/identity';
 import { toMessageView } from './views';
 
@@ -11,11 +12,11 @@ import { toMessageView } from './views';
  * other channels. The customer behind a visitor may also hold an email address the visitor merely typed into the
  * pre-chat form (unverified), so showing that customer's email thread here would show it to whoever typed it.
  */
-export async function visitorHistory(m: Models, visitorId: string, opts: { before?: string; limit: number }): Promise<MessageView[]> {
-  const identity = await m.identities.byId(identityId('webchat', visitorId));
+export async function visitorHistory(m: Models, channel: Channel, visitorId: string, opts: { before?: string; limit: number }): Promise<MessageView[]> {
+  const identity = await m.identities.byId(identityId(identityKindOf(channel), visitorId));
   if (!identity) return [];
   const docs = await threadPageOf(m, identity.customerId, {
-    limit: opts.limit, before: opts.before ? { at: new Date(opts.before) } : undefined, only: { kind: 'message', channel: 'webchat' },
+    limit: opts.limit, before: opts.before ? { at: new Date(opts.before) } : undefined, only: { kind: 'message', channel },
   });
   return (docs ?? []).slice(0, opts.limit).reverse().map(toMessageView);
 }
@@ -34,8 +35,8 @@ export async function threadPageOf(m: Models, customerId: Types.ObjectId, opts: 
 }
 
 /** Relays a visitor's typing state to the agents in their unresolved conversation's room. */
-export async function visitorTyping(m: Models, events: EventPublisher, visitorId: string, typing: boolean): Promise<void> {
-  const identity = await m.identities.byId(identityId('webchat', visitorId));
+export async function visitorTyping(m: Models, events: EventPublisher, channel: Channel, visitorId: string, typing: boolean): Promise<void> {
+  const identity = await m.identities.byId(identityId(identityKindOf(channel), visitorId));
   if (!identity) return;
   // By _id through the customer's cached open conversation (a lookup by openKey scans on FerretDB); checked open.
   const customer = await m.customers.byId(identity.customerId, ['openConversationId']);
@@ -44,8 +45,8 @@ export async function visitorTyping(m: Models, events: EventPublisher, visitorId
   if (conversation?.openKey === String(identity.customerId)) events.typing(String(conversation._id), { from: 'customer', typing });
 }
 
-/** Shows the customer's web chat visitor that an agent is typing (only web chat has a live customer to show it to). */
-export async function agentTypingToVisitor(m: Models, events: EventPublisher, customerId: Types.ObjectId, state: { typing: boolean; agentName: string }): Promise<void> {
-  const identity = await m.identities.ofCustomerAndKind(customerId, 'webchat');
+/** Shows the customer's live session (a channel with liveTyping: web chat) that an agent is typing. */
+export async function agentTypingToVisitor(m: Models, events: EventPublisher, channel: Channel, customerId: Types.ObjectId, state: { typing: boolean; agentName: string }): Promise<void> {
+  const identity = await m.identities.ofCustomerAndKind(customerId, identityKindOf(channel));
   if (identity) events.toVisitor(identity.address, WidgetEvents.agentTyping, state);
 }

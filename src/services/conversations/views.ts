@@ -26,6 +26,8 @@ export function toConversationView(c: StoredConversation, customerName?: string)
     waitingSince: iso(c.waitingSince),
     resolvedAt: iso(c.resolvedAt),
     labels: c.labels ?? [],
+    ...(c.segments?.length ? { segments: c.segments } : {}),
+    ...(c.attributes && Object.keys(c.attributes).length ? { attributes: c.attributes } : {}),
     sla: toSlaView(c.sla) ?? undefined,
   };
 }
@@ -40,6 +42,8 @@ export function toMessageView(m: StoredMessage): MessageView {
     channel: m.channel,
     author: { type: m.author?.type, id: m.author?.id ?? undefined, name: m.author?.name ?? undefined },
     text: m.text ?? '',
+    ...(m.event ? { event: m.event } : {}),
+    ...(m.mentions?.length ? { mentions: [...m.mentions] } : {}),
     html: m.html ?? undefined,
     subject: m.subject ?? undefined,
     attachments: (m.attachments ?? []).map((a) => ({
@@ -53,6 +57,7 @@ export function toMessageView(m: StoredMessage): MessageView {
       attempts: m.delivery?.attempts ?? 0,
     },
     createdAt: iso(m.createdAt)!,
+    ...(m.erasedAt ? { erased: true as const } : {}),
   };
 }
 

@@ -2,12 +2,14 @@ import { Types } from 'mongoose';
 import { isOpen, nextOpening } from '../../domain/business-hours';
 import type { InboundMessage } from '../../domain/messages';
 import { autoReplyText } from '../../domain/sla';
+import { AUTO_REPLY_AUTHOR } from '../../domain/thread-events';
 import { isDuplicateKey } from '../../store';
-import { emailReplyFields } from '../ingest/email-threading';
+import { prepareOutbound } from './reply-channels';
 import { identityKindOf, normalizeAddress } from '../identity/identity';
 import type { SlaContext } from '../sla/sla';
 import { effectiveSettings } from '../sla/sla-settings';
 import { toConversationView, toMessageView } from '../conversations/views';
+import { enqueueOutbound } from './outbound-queue';
 
 /** Marks our automatic replies for the adapters (email sends `Auto-Submitted: auto-replied`, RFC 3834). */
 export const AUTO_REPLY_HINT = 'autoReply';
@@ -38,7 +40,10 @@ export async function maybeAutoReply(
   const periodEnd = nextOpening(settings.calendar, now)?.getTime() ?? 'never';
 
   const kind = identityKindOf(msg.channel);
-  const email = msg.channel === 'email' ? await emailReplyFields(m, c) : {};
+  const to = normalizeAddress(kind, msg.from.address);
+  // The channel's own additions (email threading headers); a channel that refuses it now gets no auto-reply.
+  const prepared = await prepareOutbound(m, msg.channel, c, { address: to, now });
+  if ('refused' in prepared) return { sent: false, reason: prepared.refused.en };
   let message;
   try {
     message = await m.messages.insert({
@@ -48,22 +53,22 @@ export async function maybeAutoReply(
       direction: 'out',
       kind: 'message',
       channel: msg.channel,
-      author: { type: 'system', name: 'Auto-reply' },
+      author: { type: 'system', id: AUTO_REPLY_AUTHOR, name: 'Auto-reply' },
       text,
       dedupeKey: `autoreply:${conversationId}:${periodEnd}`,
-      to: normalizeAddress(kind, msg.from.address),
-      threadHints: { ...email.threadHints, [AUTO_REPLY_HINT]: 'true' },
+      to,
+      threadHints: { ...prepared.threadHints, [AUTO_REPLY_HINT]: 'true' },
       delivery: { status: 'queued', at: now, attempts: 0 },
     });
   } catch (err) {
     if (!isDuplicateKey(err)) throw err;
     // Sent before; if a crash came between storing and enqueueing, enqueue now (same job id: never twice).
     const earlier = await m.messages.byDedupeKey(`autoreply:${conversationId}:${periodEnd}`);
-    if (earlier?.delivery?.status === 'queued') await ctx.queues.outbound.add('send', { messageId: String(earlier._id) }, { jobId: `out_${String(earlier._id)}` });
+    if (earlier?.delivery?.status === 'queued') await enqueueOutbound(ctx.queues, String(earlier._id));
     return { sent: false, reason: 'already sent in this closed period' };
   }
   const messageId = String(message._id);
-  await ctx.queues.outbound.add('send', { messageId }, { jobId: `out_${messageId}` });
+  await enqueueOutbound(ctx.queues, messageId);
   ctx.events?.message(toMessageView(message), toConversationView(c));
   return { sent: true, messageId };
 }

@@ -1,24 +1,10 @@
 import { Types } from 'mongoose';
-import type { Channel } from '../../domain/channels';
+import { contactFieldOf, identityKindOf, normalizeAddress } from '../../domain/channels';
 import { idForKey, isDuplicateKey, type StoredCustomer, type Models } from '../../store';
 import type { IdentityKind } from '../../store/identities';
 import { indexCustomer, indexNewCustomer } from '../search/search-index';
 
-export function identityKindOf(channel: Channel): IdentityKind {
-  switch (channel) {
-    case 'email':
-      return 'email';
-    case 'sms':
-    case 'whatsapp':
-      return 'phone';
-    case 'webchat':
-      return 'webchat';
-  }
-}
-
-export function normalizeAddress(kind: IdentityKind, address: string): string {
-  return kind === 'email' ? address.trim().toLowerCase() : address.trim();
-}
+export { identityKindOf, normalizeAddress };
 
 /** The identity document's _id is derived from (kind, address): lookups and the upsert race both go by _id. */
 export const identityId = (kind: IdentityKind, address: string) => idForKey('identity', `${kind}:${normalizeAddress(kind, address)}`);
@@ -57,7 +43,8 @@ export async function resolveCustomer(
   let customer = created ? null : await m.customers.byId(customerId);
   if (!customer) {
     // New, or the customer write of an earlier attempt never happened (crash between the two writes): upsert.
-    const contact = kind === 'email' ? { email: address } : kind === 'phone' ? { phone: address } : {};
+    const field = contactFieldOf(kind);
+    const contact = field ? { [field]: address } : {};
     // Searchable before it exists: a failure here leaves no customer, so a retry comes back this way (search-index.ts).
     await indexNewCustomer(m, customerId, { name: profile.name, kind, address }, now);
     try {
@@ -92,7 +79,7 @@ export async function linkIdentity(
   if (await m.identities.exists(_id)) return false; // the usual case: linked by an earlier message
   try {
     const inserted = await m.identities.insertIfAbsent(_id, { kind, address, customerId, verified });
-    if (inserted && kind === 'email') await m.customers.setEmailIfAbsent(customerId, address);
+    if (inserted && contactFieldOf(kind) === 'email') await m.customers.setEmailIfAbsent(customerId, address);
     if (inserted) await indexCustomer(m, customerId); // findable by the new address
     return inserted;
   } catch (err) {

@@ -1,16 +1,22 @@
 import { Types } from 'mongoose';
+import type { ConversationStatus } from '../../domain/views';
 import { inParallel, type Models } from '../../store';
+import { audit } from '../audit';
 import type { CustomerContact } from '../../store/customers';
 import { InboxError, oid } from '../conversations/inbox';
 import type { AgentRef } from '../conversations/replies';
 import { customerTermsOf, indexCustomer } from '../search/search-index';
 import { customerRenamed } from '../conversations/customer-names';
+import { ConflictError } from '../conversations/conversations';
+import { changeStatus, type ConversationEffects } from '../conversations/lifecycle';
 
 /**
  * Merging two customers (the "source" folds into the "target") and undoing it. FerretDB has no transactions, so
  * the before-state is written to the audit trail first and every step is keyed by ids recorded
  * there: undo replays the recorded ids backwards. A customer keeps at most one unresolved conversation: when both
- * have one, the source's is resolved by the merge (and reopened by the undo).
+ * have one, the source's is resolved by the merge (and reopened by the undo), through the conversation lifecycle
+ * like any resolve: its agent's routing load is released, its SLA clocks stop, its resolved fact and event are
+ * recorded and published.
  */
 
 /** Tells every inbound worker to drop its sender cache (address -> customer), which a merge makes stale. */
@@ -21,7 +27,7 @@ interface MergeBefore {
   identityIds: string[];
   conversationIds: string[];
   /** The source's unresolved conversation, if the merge resolved it (target had one already). */
-  resolved?: { id: string; status: string; openKey: string };
+  resolved?: { id: string; status: ConversationStatus; openKey: string; snoozedUntil?: Date | null };
   /** The source's unresolved conversation, if it became the target's (target had none). */
   adopted?: { id: string; openKey: string };
   target: { name?: string | null; email?: string | null; phone?: string | null; tags: string[]; openConversationId?: unknown };
@@ -30,13 +36,14 @@ interface MergeBefore {
 
 const unresolved = (c: { openKey: string }, customerId: Types.ObjectId) => c.openKey === String(customerId);
 
-export async function mergeCustomers(m: Models, actor: AgentRef, targetIdRaw: string, sourceIdRaw: string, invalidate: SenderInvalidator) {
+export async function mergeCustomers(fx: ConversationEffects, actor: AgentRef, targetIdRaw: string, sourceIdRaw: string, invalidate: SenderInvalidator) {
+  const m = fx.models;
   const targetId = oid(targetIdRaw, 'customer id');
   const sourceId = oid(sourceIdRaw, 'sourceId');
-  if (targetId.equals(sourceId)) throw new InboxError('cannot merge a customer into itself', 400);
+  if (targetId.equals(sourceId)) throw new InboxError('cannot merge a customer into itself', 'invalid_input');
   const [target, source] = await m.customers.byIds([targetId, sourceId]);
-  if (!target || !source) throw new InboxError('customer not found', 404);
-  if (target.mergedInto || source.mergedInto) throw new InboxError('customer was already merged', 409);
+  if (!target || !source) throw new InboxError('customer not found', 'not_found');
+  if (target.mergedInto || source.mergedInto) throw new InboxError('customer was already merged', 'conflict');
 
   const [identities, sourceConvs, targetConvs] = await Promise.all([
     m.identities.ofCustomer(sourceId),
@@ -53,15 +60,21 @@ export async function mergeCustomers(m: Models, actor: AgentRef, targetIdRaw: st
     target: { name: target.name, email: target.email, phone: target.phone, tags: target.tags ?? [], openConversationId: target.openConversationId },
     source: { openConversationId: source.openConversationId },
   };
-  if (sourceOpen && targetOpen) before.resolved = { id: String(sourceOpen._id), status: sourceOpen.status, openKey: sourceOpen.openKey };
-  else if (sourceOpen) before.adopted = { id: String(sourceOpen._id), openKey: sourceOpen.openKey };
+  if (sourceOpen && targetOpen) {
+    before.resolved = { id: String(sourceOpen._id), status: sourceOpen.status, openKey: sourceOpen.openKey, snoozedUntil: sourceOpen.snoozedUntil };
+  } else if (sourceOpen) before.adopted = { id: String(sourceOpen._id), openKey: sourceOpen.openKey };
 
-  const auditId = await m.audit.record({ action: 'customer.merge', actor, subjectId: targetId, before });
+  // Recorded whole (not as a diff): `before` is what undoMerge restores. It holds ids and contact fields, no secrets.
+  const auditId = await m.audit.record({
+    action: 'customer.merge', actor: { id: actor.id, name: actor.name }, subjectType: 'customer', subjectName: target.name ?? '', subjectId: targetId, before,
+    after: { mergedFrom: String(sourceId) },
+    summary: `${actor.name}: customer.merge customer "${target.name ?? String(targetId)}" (from "${source.name ?? String(sourceId)}")`,
+  });
 
   // The open conversation first: its openKey must never equal the target's while the target has one.
   if (before.resolved) {
-    const id = new Types.ObjectId(before.resolved.id);
-    await m.conversations.updateById(id, { $set: { status: 'resolved', resolvedAt: new Date(), openKey: `resolved:${id}` } });
+    // No name: the console says "another customer" in the agent's language.
+    await changeStatus(fx, actor, before.resolved.id, { status: 'resolved' }, { type: 'merged', actor: actor.name, into: target.name ?? '' }, { survey: false });
   } else if (before.adopted) {
     await m.conversations.updateById(before.adopted.id, { $set: { openKey: String(targetId) } });
   }
@@ -81,16 +94,18 @@ export async function mergeCustomers(m: Models, actor: AgentRef, targetIdRaw: st
   return { auditId: String(auditId), targetId: String(targetId), sourceId: String(sourceId) };
 }
 
-export async function undoMerge(m: Models, actor: AgentRef, auditIdRaw: string, invalidate: SenderInvalidator) {
+export async function undoMerge(fx: ConversationEffects, actor: AgentRef, auditIdRaw: string, invalidate: SenderInvalidator) {
+  const m = fx.models;
   const auditId = oid(auditIdRaw, 'audit id');
   // Claim the undo atomically, so two clicks never undo twice.
-  const audit = await m.audit.claimUndo(auditId, 'customer.merge', actor);
-  if (!audit) {
+  const claimed = await m.audit.claimUndo(auditId, 'customer.merge', actor);
+  if (!claimed) {
     const exists = await m.audit.exists(auditId);
-    throw exists ? new InboxError('this merge was already undone', 409) : new InboxError('audit entry not found', 404);
+    throw exists ? new InboxError('this merge was already undone', 'conflict') : new InboxError('audit entry not found', 'not_found');
   }
-  const b = audit.before as MergeBefore;
-  const targetId = audit.subjectId;
+  const b = claimed.before as MergeBefore;
+  const targetId = claimed.subjectId;
+  if (!targetId) throw new InboxError('audit entry not found', 'not_found'); // a merge entry always names its target
   const sourceId = new Types.ObjectId(b.sourceId);
   const convIds = b.conversationIds.map((id) => new Types.ObjectId(id));
   await m.identities.moveTo(b.identityIds.map((id) => new Types.ObjectId(id)), sourceId);
@@ -99,8 +114,11 @@ export async function undoMerge(m: Models, actor: AgentRef, auditIdRaw: string, 
   if (b.adopted) await m.conversations.updateById(b.adopted.id, { $set: { openKey: b.adopted.openKey } });
   if (b.resolved) {
     // Reopen only if the source has not meanwhile got another unresolved conversation (the unique openKey decides).
-    await m.conversations.updateById(b.resolved.id, { $set: { status: b.resolved.status, resolvedAt: null, openKey: b.resolved.openKey } })
-      .catch(() => undefined);
+    // A snooze whose time passed meanwhile wakes at once (its timer fires now).
+    const { status } = b.resolved;
+    const snoozedUntil = status === 'snoozed' && b.resolved.snoozedUntil ? new Date(b.resolved.snoozedUntil) : undefined;
+    await changeStatus(fx, actor, b.resolved.id, { status: status === 'snoozed' && !snoozedUntil ? 'open' : status, snoozedUntil }, { type: 'merge_undone', actor: actor.name, status })
+      .catch((err: unknown) => { if (!(err instanceof ConflictError)) throw err; });
   }
   await m.customers.setMergedInto(sourceId, null, (b.source.openConversationId as Types.ObjectId | null | undefined) ?? null);
   // null, not undefined: a field the target did not have (and the merge filled from the source) must be cleared, and
@@ -110,7 +128,7 @@ export async function undoMerge(m: Models, actor: AgentRef, auditIdRaw: string, 
     openConversationId: (b.target.openConversationId as Types.ObjectId | null | undefined) ?? null,
   });
   await customerRenamed(m, targetId, b.target.name);
-  await m.audit.record({ action: 'customer.merge.undo', actor, subjectId: targetId, before: { auditId: String(auditId) } });
+  await audit(m, actor, 'customer.merge.undo', { type: 'customer', id: targetId, name: b.target.name ?? undefined }, {}, { auditId: String(auditId), sourceId: b.sourceId });
   // The source is found by its addresses again, the target no longer by them (unless it has them itself).
   await indexCustomer(m, sourceId);
   await indexCustomer(m, targetId, { staleTerms: await customerTermsOf(m, sourceId) });
@@ -122,8 +140,8 @@ export async function renameCustomer(m: Models, actor: AgentRef, idRaw: string, 
   const id = oid(idRaw, 'customer id');
   const before = await m.customers.rename(id, name);
   if (before) await customerRenamed(m, id, name);
-  if (!before) throw new InboxError('customer not found', 404);
-  await m.audit.record({ action: 'customer.rename', actor, subjectId: id, before: { name: before.name ?? null } });
+  if (!before) throw new InboxError('customer not found', 'not_found');
+  await audit(m, actor, 'customer.rename', { type: 'customer', id, name }, { name: before.name ?? null }, { name });
   await indexCustomer(m, id, { previousName: before.name });
 }
 

@@ -1,6 +1,9 @@
 import type { Readable } from 'node:stream';
+import type { Logger } from 'pino';
 import type { Attachment } from '../../domain/messages';
+import type { Models } from '../../store';
 import type { BlobStore } from '../../store/attachments';
+import { messageIdFor } from './inbound-writes';
 
 /** Magic numbers of the types we let a browser render inline; everything else is served as a download. */
 const signatures: Array<{ type: string; bytes: number[]; offset?: number }> = [
@@ -26,7 +29,9 @@ export function sniffContentType(head: Buffer, claimed: string): string {
   }
   if (head.length >= 12 && head.toString('latin1', 0, 4) === 'RIFF' && head.toString('latin1', 8, 12) === 'WEBP') return 'image/webp';
   if (head.length >= 8 && head.toString('latin1', 4, 8) === 'ftyp') return claimed.startsWith('audio/') ? claimed : 'video/mp4';
-  const claim = claimed.toLowerCase().split(';')[0]!.trim();
+  // A media type is at most 127 characters (RFC 6838); a longer claim is no type at all.
+  const claim = claimed.length > 255 ? '' : claimed.toLowerCase().split(';')[0]!.trim();
+  if (claim.length > 127) return 'application/octet-stream';
   if (claim === 'text/plain' || claim === 'text/csv' || claim === 'text/calendar') return claim;
   if (claim.startsWith('application/vnd.') || claim === 'application/msword') return claim;
   return 'application/octet-stream';
@@ -40,11 +45,37 @@ export const attachmentUrl = (key: string) => `/api/attachments/${key}`;
 /** Stores one attachment (size-limited, type sniffed) and returns its record for a message. */
 export async function storeAttachment(
   blobs: BlobStore,
-  input: { name: string; contentType?: string; data: Buffer | Readable },
+  input: { name: string; contentType?: string; data: Buffer | Readable; uploadedBy?: string },
   maxBytes: number,
 ): Promise<Attachment> {
   const name = (input.name || 'attachment').replace(/[\r\n"\\/]/g, '_').slice(0, 255);
   const claimed = input.contentType || 'application/octet-stream';
-  const { key, size, contentType } = await blobs.put(input.data, { name, typeOf: (head) => sniffContentType(head, claimed), maxBytes });
+  const { key, size, contentType } = await blobs.put(input.data, { name, typeOf: (head) => sniffContentType(head, claimed), maxBytes, uploadedBy: input.uploadedBy });
   return { name, contentType, size, storageKey: key, url: attachmentUrl(key) };
+}
+
+/**
+ * Removes stored attachment files (those of a message that will not be stored). Never throws: it runs on the way out
+ * of a failure, whose own error matters more; a file it could not remove is logged (an orphan to clean up).
+ */
+export async function discardAttachments(blobs: BlobStore, attachments: readonly Pick<Attachment, 'storageKey'>[], logger?: Pick<Logger, 'warn'>): Promise<void> {
+  await Promise.all(attachments.map(async ({ storageKey }) => {
+    if (!storageKey) return;
+    await blobs.remove(storageKey).catch((err: unknown) => logger?.warn({ err, storageKey }, 'attachment file of an unstored message not removed'));
+  }));
+}
+
+/**
+ * After an inbound job: removes the files of its message that the stored message (by dedupeKey) does not hold. A
+ * redelivery stored its own copies before it turned out to be a duplicate, and a job that failed for good stored
+ * nothing; either way its files would be left behind with nothing pointing at them. Returns how many went.
+ */
+export async function releaseUnstoredAttachments(m: Models, blobs: BlobStore, msg: { dedupeKey: string; attachments?: readonly Attachment[] }, logger?: Pick<Logger, 'warn'>): Promise<number> {
+  const keys = (msg.attachments ?? []).flatMap((a) => (a.storageKey ? [a.storageKey] : []));
+  if (!keys.length) return 0;
+  const stored = await m.messages.byId(messageIdFor(msg.dedupeKey));
+  const kept = new Set((stored?.attachments ?? []).map((a) => a.storageKey));
+  const orphans = keys.filter((k) => !kept.has(k));
+  await discardAttachments(blobs, orphans.map((storageKey) => ({ storageKey })), logger);
+  return orphans.length;
 }

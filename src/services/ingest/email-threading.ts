@@ -1,6 +1,7 @@
 import type { Types } from 'mongoose';
 import type { InboundMessage } from '../../domain/messages';
-import type { StoredConversation, Models } from '../../store';
+import type { Models } from '../../store';
+import { openingFields } from '../crm/segments';
 
 /**
  * Which conversation an inbound email belongs to, before the default rule (the customer's open conversation):
@@ -12,13 +13,14 @@ import type { StoredConversation, Models } from '../../store';
  * follow the default rule. See docs/email.md.
  */
 export async function reopenNamedConversation(m: Models, msg: InboundMessage, customerId: Types.ObjectId): Promise<{ id: Types.ObjectId; reopened: boolean } | undefined> {
-  if (msg.channel !== 'email') return undefined;
+  // Only a message that names its thread (a channel-verified reply token, or email reply headers) can be threaded.
+  if (!msg.conversationId && !msg.email) return undefined;
   const named = await namedConversation(m, msg, customerId);
   if (!named) return undefined;
   if (named.openKey === String(customerId)) return { id: named._id as Types.ObjectId, reopened: false };
   if (named.status !== 'resolved' || (await m.conversations.unresolvedOf(customerId))) return undefined;
   // null when another conversation was opened meanwhile (unique openKey): the default rule finds it
-  const reopened = await m.conversations.reopen(named._id, customerId);
+  const reopened = await m.conversations.reopen(named._id, customerId, await openingFields(m, customerId, named));
   if (!reopened) return undefined;
   await m.customers.setOpenConversation(customerId, reopened._id);
   return { id: reopened._id, reopened: true };
@@ -38,21 +40,4 @@ async function namedConversation(m: Models, msg: InboundMessage, customerId: Typ
     if (earlier && String(earlier.customerId) === String(customerId)) return m.conversations.byId(earlier.conversationId);
   }
   return null;
-}
-
-/**
- * Threading fields of an agent's email reply: In-Reply-To/References of the customer's last mail in the
- * conversation and its subject, read by channels/email/adapter.ts from threadHints.
- */
-export async function emailReplyFields(m: Models, conversation: StoredConversation): Promise<{ threadHints?: Record<string, string>; subject?: string }> {
-  const customer = await m.customers.byId(conversation.customerId, ['threadWeeks']);
-  const last = await m.messages.lastInboundIn(conversation, 'email', customer?.threadWeeks === true);
-  const meta = last?.email as { messageId?: string; references?: string[] } | undefined;
-  if (!last || !meta) return {};
-  const references = [...(meta.references ?? []), ...(meta.messageId ? [meta.messageId] : [])].slice(-20);
-  const threadHints: Record<string, string> = {};
-  if (meta.messageId) threadHints.inReplyTo = meta.messageId;
-  if (references.length) threadHints.references = references.join(' ');
-  if (last.subject) threadHints.subject = last.subject;
-  return { threadHints };
 }

@@ -1,13 +1,17 @@
 import type { Types } from 'mongoose';
+import type { Logger } from 'pino';
+import { KanalError } from '../../domain/errors';
 import type { InboundMessage } from '../../domain/messages';
 import { idForKey, inboundMessageDocument, isDuplicateKey, type StoredConversation, type StoredMessage, type Models } from '../../store';
 import { findOrOpenConversation } from '../conversations/conversations';
 import { preview, toConversationView, toMessageView } from '../conversations/views';
 import type { EventPublisher } from '../events';
-import { identityId, identityKindOf, linkIdentity, normalizeAddress, resolveCustomer } from '../identity/identity';
+import { claimKey, recordClaimedAddress } from '../identity/claims';
+import { identityId, identityKindOf, normalizeAddress, resolveCustomer } from '../identity/identity';
 import { inboundFacts, opensConversation, recordMetricEvents } from '../metrics/metrics';
 import { indexMessages } from '../search/search-index';
 import { reopenNamedConversation } from './email-threading';
+import { recordReopens } from './reopen-events';
 import type { SenderCache } from './sender-cache';
 
 /**
@@ -25,6 +29,8 @@ export interface IngestResult {
   duplicate: boolean;
   /** This message opened or reopened its conversation (routing starts then; src/services/routing/routing.ts). */
   opened?: boolean;
+  /** The customer segment whose rule the opening applied (src/services/crm/segments.ts openingFields). */
+  ruleSegmentId?: string;
 }
 
 /** A message's _id follows from its dedupeKey, so the idempotency check and the insert race go by _id. */
@@ -54,10 +60,14 @@ interface Item {
   touchedConversation?: StoredConversation;
   createdConversation?: boolean;
   opened?: boolean;
+  /** The status this message took its conversation out of (a customer writing into a pending, snoozed or resolved one). */
+  reopenedFrom?: 'pending' | 'snoozed' | 'resolved';
   message?: StoredMessage;
   duplicate: boolean;
   /** A later copy of a dedupeKey already in this batch: its result is the first copy's, as a duplicate. */
   copyOf?: Item;
+  /** Why its insert, read-back or conversation update failed: the cause of the error its job fails with. */
+  failure?: unknown;
 }
 
 /**
@@ -70,7 +80,7 @@ export async function ingestMessages(
   m: Models,
   events: EventPublisher | null,
   messages: InboundMessage[],
-  opts: { receivedAt?: Date[]; cache?: SenderCache; alone?: boolean } = {},
+  opts: { receivedAt?: Date[]; cache?: SenderCache; alone?: boolean; logger?: Pick<Logger, 'warn'> } = {},
 ): Promise<(IngestResult | Error)[]> {
   if (messages.length === 0) return [];
   const now = Date.now();
@@ -84,27 +94,30 @@ export async function ingestMessages(
     };
   });
   const alone = async (it: Item): Promise<IngestResult | Error> =>
-    (await ingestMessages(m, events, [it.msg], { receivedAt: [it.receivedAt], cache: opts.cache, alone: true }))[0]!;
+    (await ingestMessages(m, events, [it.msg], { receivedAt: [it.receivedAt], cache: opts.cache, alone: true, logger: opts.logger }))[0]!;
   let planned: Planned;
   try {
     planned = await plan(m, items, opts.cache);
   } catch (err) {
-    return opts.alone ? [asError(err)] : Promise.all(items.map(alone));
+    if (opts.alone) return [asError(err)];
+    // Each message is planned again alone: one that fails again fails its own job with its own error.
+    opts.logger?.warn({ err, messages: items.length }, 'inbound batch could not be planned; storing its messages one at a time');
+    return Promise.all(items.map(alone));
   }
-  const { stored, touched, indexFailure } = await execute(m, events, planned, opts.cache);
+  const { stored, touched, indexFailure } = await execute(m, events, planned, opts.cache, opts.logger);
 
   const results: (IngestResult | Error)[] = new Array(items.length);
   await Promise.all(
     planned.all.map(async (it) => {
       if (!stored.has(it)) {
         // Nothing known about what was written: stored again alone (it reads before writing), or failed for a retry.
-        results[it.i] = opts.alone ? new Error(`message ${it.msg.dedupeKey} could not be stored`) : await alone(it);
+        results[it.i] = opts.alone ? storeFailure(`message ${it.msg.dedupeKey} could not be stored`, it.failure) : await alone(it);
       } else if (!touched.ok.has(it)) {
         // The conversation update failed: the message is stored, so a retry sees it as a duplicate and completes
         // the timestamps.
-        results[it.i] = new Error(`conversation update failed for ${it.msg.dedupeKey}`);
+        results[it.i] = storeFailure(`conversation update failed for ${it.msg.dedupeKey}`, it.failure);
       } else if (indexFailure) {
-        results[it.i] = new Error(`search index write failed for ${it.msg.dedupeKey}: ${String(indexFailure)}`);
+        results[it.i] = storeFailure(`search index write failed for ${it.msg.dedupeKey}`, indexFailure);
       } else {
         results[it.i] = {
           messageId: String(it._id),
@@ -112,6 +125,7 @@ export async function ingestMessages(
           customerId: String(it.message!.customerId),
           duplicate: it.duplicate,
           ...(it.opened && !it.duplicate ? { opened: true } : {}),
+          ...(it.opened && !it.duplicate && it.conversation?.ruleSegmentId ? { ruleSegmentId: it.conversation.ruleSegmentId } : {}),
         };
       }
     }),
@@ -125,6 +139,10 @@ export async function ingestMessages(
 }
 
 const asError = (err: unknown) => (err instanceof Error ? err : new Error(String(err)));
+
+/** A write that did not happen: the job is retried (a retry completes what is missing), the store's error kept as the cause. */
+const storeFailure = (message: string, cause: unknown) =>
+  new KanalError('unavailable', cause instanceof Error ? `${message}: ${cause.message}` : message, { cause });
 
 interface Planned {
   /** Every distinct message (later copies of a dedupeKey are left to the first). */
@@ -239,12 +257,27 @@ async function plan(m: Models, items: Item[], cache?: SenderCache): Promise<Plan
           it.conversation = found.conversation;
           it.createdConversation = found.created;
           it.opened = it === head && opened;
+          if (it === head && !found.created && opened) it.reopenedFrom = 'resolved';
         }
       }),
     );
   }
 
-  // lastSeenAt (to the minute) of customers that were only read, and linked identities not known to exist.
+  // Addresses given along with a message (pre-chat email): linked when proven, else kept as the customer's claim
+  // (claims.ts). Written before the lastSeenAt writes below: two concurrent updates of one customer document can lose
+  // one on FerretDB.
+  await Promise.all(
+    unique.flatMap((it) =>
+      (it.msg.linkedIdentities ?? []).map(async (l) => {
+        const customerId = it.customerId ?? it.message!.customerId;
+        const key = claimKey(customerId, l);
+        if ((l.verified && knownIds.has(key)) || cache?.hasIdentity(key)) return;
+        await recordClaimedAddress(m, customerId, l);
+        cache?.identityExists(key); // linked or recorded now (a proven address of another customer is left alone)
+      }),
+    ),
+  );
+  // lastSeenAt (to the minute) of customers that were only read.
   const seenNow = new Date();
   const staleSeen = dedupeIds(
     unique
@@ -255,17 +288,7 @@ async function plan(m: Models, items: Item[], cache?: SenderCache): Promise<Plan
   for (const it of unique) if (it.customerId && staleSeen.some((id) => id.equals(it.customerId!))) it.customer = { ...it.customer!, lastSeenAt: seenNow };
   // Not awaited here: it goes to the store alongside the message insert (see execute).
   const seenWrite = Promise.all(staleSeen.map((id) => m.customers.touchLastSeen(id, seenNow)));
-  seenWrite.catch(() => undefined);
-  await Promise.all(
-    unique.flatMap((it) =>
-      (it.msg.linkedIdentities ?? []).map(async (l) => {
-        const key = String(identityId(identityKindOf(l.channel), l.address));
-        if (knownIds.has(key) || cache?.hasIdentity(key)) return;
-        await linkIdentity(m, it.customerId ?? it.message!.customerId, identityKindOf(l.channel), l.address, l.verified);
-        cache?.identityExists(key); // linked now, to this customer or (left alone) to another
-      }),
-    ),
-  );
+  seenWrite.catch(() => undefined); // awaited (and a failure logged) in execute; this only keeps it from being unhandled meanwhile
   return { all: unique, seenWrite };
 }
 
@@ -299,7 +322,7 @@ async function touchKnownSenders(m: Models, hits: Item[]): Promise<void> {
  * back), the conversations' timestamps, then the events, metric facts and search postings. `stored` holds the items
  * whose message is in the store after it.
  */
-async function execute(m: Models, events: EventPublisher | null, planned: Planned, cache?: SenderCache) {
+async function execute(m: Models, events: EventPublisher | null, planned: Planned, cache?: SenderCache, logger?: Pick<Logger, 'warn'>) {
   const fresh = planned.all.filter((it) => !it.duplicate);
   const failed = new Set<Item>();
   if (fresh.length) {
@@ -312,10 +335,12 @@ async function execute(m: Models, events: EventPublisher | null, planned: Planne
       const dupes: Item[] = [];
       fresh.forEach((it, k) => {
         const e = writeErrors?.get(k);
-        if (!writeErrors) failed.add(it);
-        else if (!e) it.message = docs[k];
-        else if (isDuplicateKey({ code: e.code, message: e.errmsg })) dupes.push(it);
-        else failed.add(it);
+        if (!e && writeErrors) it.message = docs[k];
+        else if (e && isDuplicateKey({ code: e.code, message: e.errmsg })) dupes.push(it);
+        else {
+          failed.add(it);
+          it.failure = e ? new Error(e.errmsg ?? `write error ${e.code}`) : err;
+        }
       });
       await readBackDuplicates(m, dupes, failed);
     }
@@ -338,6 +363,9 @@ async function execute(m: Models, events: EventPublisher | null, planned: Planne
       events.message(toMessageView(it.message!), view);
     }
   }
+  // The messages are stored and their conversations awake: a failure here must not fail (and retry) them.
+  await recordReopens(m, events, done.filter((it) => it.reopenedFrom && !it.duplicate && touched.ok.has(it)), touched.views)
+    .catch((err: unknown) => logger?.warn({ err }, 'reopened event or fact not recorded'));
   // Duplicates too: a retry after a crash records what the first attempt could not (facts are keyed).
   await recordMetricEvents(m, done.filter((it) => it.conversation && touched.ok.has(it)).flatMap((it) => {
     const conv = touched.views.get(String(it.conversation!._id)) ?? it.conversation!;
@@ -346,8 +374,9 @@ async function execute(m: Models, events: EventPublisher | null, planned: Planne
   // Search postings of every stored message (duplicates too, for the same reason). Idempotent by _id; if it fails,
   // the messages' jobs fail and their retries (duplicates by then) index them.
   const indexFailure = await indexMessages(m, done.filter((it) => touched.ok.has(it)).map((it) => it.message!)).then(() => null, (err: unknown) => err);
-  // lastSeenAt is kept to the minute and only moves forward: a failed write is retried by a later message.
-  await planned.seenWrite.catch(() => undefined);
+  // lastSeenAt is kept to the minute and only moves forward: a failed write is retried by a later message, so it
+  // does not fail the messages' jobs.
+  await planned.seenWrite.catch((err: unknown) => logger?.warn({ err }, 'lastSeenAt not updated; a later message retries it'));
   if (cache) {
     for (const it of done) {
       if (it.duplicate || !it.conversation || !touched.ok.has(it)) continue;
@@ -371,8 +400,11 @@ async function readBackDuplicates(m: Models, dupes: Item[], failed: Set<Item>): 
     const moved = dupes.filter((it) => it.message && String(it.message.conversationId) !== String(it.conversation?._id));
     const convs = await conversationsByIds(m, moved.map((it) => it.message!.conversationId));
     for (const it of moved) it.conversation = convs.get(String(it.message!.conversationId));
-  } catch {
-    dupes.forEach((it) => failed.add(it));
+  } catch (err) {
+    for (const it of dupes) {
+      failed.add(it);
+      it.failure = err;
+    }
   }
 }
 
@@ -395,11 +427,13 @@ async function touchConversations(m: Models, done: Item[]): Promise<{ ok: Set<It
       const last = list[times.indexOf(Math.max(...times))]!;
       const c = last.conversation!;
       const wake = c.status === 'pending' || c.status === 'snoozed';
+      if (wake && !last.duplicate) last.reopenedFrom = c.status as 'pending' | 'snoozed';
       try {
         const updated = await m.conversations.recordInbound(c._id, { at: new Date(Math.max(...times)), earliest: new Date(Math.min(...times)), channel: last.msg.channel, preview: preview(last.msg.text), wake });
         if (updated) views.set(key, updated);
-      } catch {
-        // its messages fail and are retried (see ingestMessages)
+      } catch (err) {
+        // its messages fail with this as the cause, and are retried (see ingestMessages)
+        for (const it of list) it.failure = err;
       }
     }),
   );

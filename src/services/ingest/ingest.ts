@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import type { InboundMessage } from '../../domain/messages';
 import type { Models } from '../../store';
 import type { EventPublisher } from '../events';
@@ -16,8 +17,8 @@ export async function ingest(m: Models, events: EventPublisher | null, msg: Inbo
 }
 
 /** Stores many inbound messages with one outcome each: a result, or the error that message alone failed with. */
-export function ingestBatchSettled(m: Models, events: EventPublisher | null, messages: InboundMessage[], receivedAt?: Date[], cache?: SenderCache): Promise<(IngestResult | Error)[]> {
-  return ingestMessages(m, events, messages, { receivedAt, cache });
+export function ingestBatchSettled(m: Models, events: EventPublisher | null, messages: InboundMessage[], receivedAt?: Date[], cache?: SenderCache, logger?: Pick<Logger, 'warn'>): Promise<(IngestResult | Error)[]> {
+  return ingestMessages(m, events, messages, { receivedAt, cache, logger });
 }
 
 /** ingestBatchSettled that throws the first failure. */

@@ -27,9 +27,13 @@ export class SenderCache {
   forget(key: string): void {
     this.senders.delete(key);
   }
-  /** Drops everything: a customer merge moved identities to another customer (src/services/identity/merge.ts). */
+  /**
+   * Drops everything: a customer merge moved identities to another customer (src/services/identity/merge.ts), an
+   * erasure deleted them (src/services/privacy/erase.ts).
+   */
   clear(): void {
     this.senders.clear();
+    this.identities.clear();
   }
   hasIdentity(id: string): boolean {
     return this.identities.has(id);

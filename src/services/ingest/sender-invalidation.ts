@@ -26,6 +26,6 @@ export function listenForSenderInvalidation(redis: Redis, prefix: string, cache:
   });
   return async () => {
     for (const t of timers) clearTimeout(t);
-    await sub.quit().catch(() => {});
+    await sub.quit().catch(() => {}); // best effort at shutdown: a connection already gone needs no closing
   };
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { inParallel, type Models } from '../../store';
+import { isSatisfied } from '../../domain/csat';
 import { binOf } from './metrics-histogram';
 import { invalidateEntries, readEntries, writeEntry, type CachedCollection } from './metrics-read-cache';
 import { metricsFeedKey, type MetricEvent } from './metrics';
@@ -60,7 +61,7 @@ export type Slot = number | 'd';
 export interface Target { docId: string; hour: Slot; hourStart: number }
 /** What counting reads of a fact: as recorded (MetricEvent), or as stored, where an unset field may be absent or null. */
 type CountedFact = Pick<MetricEvent, 'type' | 'at' | 'channel'>
-  & { [K in 'teamId' | 'agentId' | 'first' | 'wallMs' | 'businessMs' | 'frtWallMs' | 'frtBusinessMs' | 'outcome']?: MetricEvent[K] | null };
+  & { [K in 'teamId' | 'agentId' | 'first' | 'wallMs' | 'businessMs' | 'frtWallMs' | 'frtBusinessMs' | 'outcome' | 'score' | 'prevScore']?: MetricEvent[K] | null };
 
 /**
  * The four bucket documents a fact lands in: (team | all) x (agent | all), on its channel; in each, its hour and
@@ -91,6 +92,8 @@ export function incrementsOf(e: CountedFact): Array<[string, number]> {
   switch (e.type) {
     case 'inbound': out.push(['n.inbound', 1], [`v.${new Date(e.at).getUTCHours()}`, 1]); break; // v: inbound per hour, for `d`
     case 'opened': out.push(['n.opened', 1]); break;
+    case 'reopened': out.push(['n.reopened', 1]); break;
+    case 'assigned': out.push(['n.assigned', 1]); break; // the agent's "handled" (docs/metrics.md)
     case 'response':
       duration('rsp_w', e.wallMs); duration('rsp_b', e.businessMs);
       if (e.first) { duration('frt_w', e.frtWallMs); duration('frt_b', e.frtBusinessMs); }
@@ -98,9 +101,22 @@ export function incrementsOf(e: CountedFact): Array<[string, number]> {
     case 'resolved': duration('res_w', e.wallMs); duration('res_b', e.businessMs); break;
     case 'dequeued': duration('wait_w', e.wallMs); duration('wait_b', e.businessMs); break;
     case 'sla': out.push([e.outcome === 'hit' ? 'n.sla_hit' : 'n.sla_breach', 1]); break;
-    default: break; // queued, assigned: facts kept for audits, nothing to count
+    case 'csat_asked': out.push(['n.csat_asked', 1]); break;
+    case 'csat_answered': out.push(...csatIncrements(e.score, e.prevScore)); break;
+    default: break; // queued: a fact kept for audits, nothing to count
   }
   return out;
+}
+
+/**
+ * A survey answer: the first one counts an answer (and a satisfied one when 4-5); a change within the change window
+ * moves the satisfied count and the score sum by the difference (negative increments), never counting twice.
+ */
+function csatIncrements(score: number | null | undefined, prev: number | null | undefined): Array<[string, number]> {
+  if (!score) return [];
+  const pos = (s: number) => (isSatisfied(s) ? 1 : 0);
+  if (!prev) return [['n.csat_answered', 1], ['n.csat_pos', pos(score)], ['s.csat_score', score]];
+  return [['n.csat_pos', pos(score) - pos(prev)], ['s.csat_score', score - prev]];
 }
 
 /** An hour entry (or the day rollup `d`) of a bucket document: counts, sums, sparse histograms, inbound by hour. */
@@ -179,11 +195,20 @@ export interface FlushResult { applied: number; written: number; closed: number 
  * One flusher pass (the metrics worker's job): feed -> accumulators -> bucket documents, then closes old hours.
  * Returns null when another process holds the flusher lock (it is doing the same work).
  */
-export async function flushMetrics(m: Models, redis: Redis, prefix: string, now = Date.now()): Promise<FlushResult | null> {
-  return withLock(redis, prefix, () => flushLocked(m, redis, prefix, now));
+export async function flushMetrics(m: Models, redis: Redis, prefix: string, now = Date.now(), observer?: FactObserver): Promise<FlushResult | null> {
+  return withLock(redis, prefix, () => flushLocked(m, redis, prefix, now, observer));
 }
 
-async function flushLocked(m: Models, redis: Redis, prefix: string, now: number): Promise<FlushResult> {
+/**
+ * Told, under the flusher lock (so it is the one writer of what it derives), about every fact fed (possibly again,
+ * after a crash: it must be idempotent), and once at the end of each pass.
+ */
+export interface FactObserver {
+  facts(events: MetricEvent[]): Promise<unknown>;
+  passed(now: number): Promise<unknown>;
+}
+
+async function flushLocked(m: Models, redis: Redis, prefix: string, now: number, observer?: FactObserver): Promise<FlushResult> {
   const k = keys(prefix);
   const result: FlushResult = { applied: 0, written: 0, closed: 0 };
   for (;;) {
@@ -200,10 +225,12 @@ async function flushLocked(m: Models, redis: Redis, prefix: string, now: number)
     }
     const applied = await pipe.exec();
     result.applied += (applied ?? []).filter(([, v]) => v === 1).length;
+    await observer?.facts(events);
     await redis.ltrim(k.feed, raw.length, -1);
   }
   result.written = await writeDirty(m, redis, prefix);
   result.closed = await closeOldHours(redis, prefix, now);
+  await observer?.passed(now);
   return result;
 }
 

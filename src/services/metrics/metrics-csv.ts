@@ -1,34 +1,55 @@
+import { DateTime } from 'luxon';
 import { inParallel, type StoredConversation, type Models } from '../../store';
 import { customerNames } from '../conversations/customer-names';
+import { channelDescriptor, isChannel } from '../../domain/channels';
+import { csvLine, UTF8_BOM } from '../../domain/csv';
 import { metricsClock } from './metrics';
 import type { ReportFilter } from './metrics-report';
 
-/**
- * One CSV cell: RFC 4180 quoting (commas, quotes, CR/LF), and cells a spreadsheet would run as a formula
- * (starting with = + - @, or a tab/CR that some apps strip first) get a leading apostrophe (OWASP CSV injection).
- */
-export function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  let s = value instanceof Date ? value.toISOString() : String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-export const csvLine = (cells: unknown[]) => `${cells.map(csvCell).join(',')}\r\n`;
+export { csvCell, csvLine, UTF8_BOM } from '../../domain/csv';
 
-export const CSV_COLUMNS = [
-  'conversation_id', 'customer', 'channel', 'team', 'assignee', 'status', 'opened_at', 'first_response_at', 'resolved_at',
-  'frt_wall_ms', 'frt_business_ms', 'resolution_wall_ms', 'resolution_business_ms', 'sla',
-];
-/** Excel reads a UTF-8 file as UTF-8 (ğüşıöç intact) only with this byte order mark in front. */
-export const UTF8_BOM = '\uFEFF';
+export type CsvLanguage = 'tr' | 'en';
+
+/** The columns, labelled for people, in the requester's language (durations in whole minutes, times local). */
+export const CSV_COLUMNS: Record<CsvLanguage, string[]> = {
+  en: [
+    'Conversation', 'Customer', 'Channel', 'Team', 'Assignee', 'Status', 'Opened', 'First response', 'Resolved',
+    'First response time (min)', 'First response time, business hours (min)', 'Resolution time (min)', 'Resolution time, business hours (min)', 'SLA',
+  ],
+  tr: [
+    'Konuşma', 'Müşteri', 'Kanal', 'Ekip', 'Atanan', 'Durum', 'Açıldı', 'İlk yanıt', 'Çözüldü',
+    'İlk yanıt süresi (dk)', 'İlk yanıt süresi, çalışma saatleri (dk)', 'Çözüm süresi (dk)', 'Çözüm süresi, çalışma saatleri (dk)', 'SLA',
+  ],
+};
+const WORDS: Record<CsvLanguage, Record<string, string>> = {
+  en: { open: 'Open', pending: 'Pending', snoozed: 'Snoozed', resolved: 'Resolved', hit: 'Met', breached: 'Breached' },
+  tr: { open: 'Açık', pending: 'Beklemede', snoozed: 'Ertelendi', resolved: 'Çözüldü', hit: 'Karşılandı', breached: 'Aşıldı' },
+};
 const BATCH = 200;
+const MINUTE_MS = 60_000;
+
+/** The file's name: the form's days (local, `to` inclusive) in the requester's language. */
+export function csvFileName(f: ReportFilter, language: CsvLanguage): string {
+  const zone = f.tz ?? 'UTC';
+  const day = (ms: number) => DateTime.fromMillis(ms, { zone }).toISODate();
+  const first = day(f.from.getTime());
+  const last = day(f.to.getTime() - 1); // `to` is the start of the day after the form's last day
+  return `${language === 'tr' ? 'kanal-konusmalar' : 'kanal-conversations'}_${first}_${last}${f.clock === 'business' ? (language === 'tr' ? '_calisma-saatleri' : '_business-hours') : ''}.csv`;
+}
 
 /**
  * The conversations opened in [from, to) matching the filters, one CSV line each (header first), exact numbers
- * computed from each conversation's own timestamps. Lines are yielded batch by batch, so the route streams them.
+ * computed from each conversation's own timestamps: durations in whole minutes, times as the requester's local
+ * `YYYY-MM-DD HH:mm` (zone `tz`), channel, status and SLA words in their language. Lines are yielded batch by batch,
+ * so the route streams them.
  */
-export async function* conversationCsv(m: Models, f: ReportFilter): AsyncGenerator<string> {
-  yield UTF8_BOM + csvLine(CSV_COLUMNS);
+export async function* conversationCsv(m: Models, f: ReportFilter, language: CsvLanguage = 'en'): AsyncGenerator<string> {
+  yield UTF8_BOM + csvLine(CSV_COLUMNS[language]);
+  const zone = f.tz ?? 'UTC';
+  const words = WORDS[language];
+  const when = (d: Date | null) => (d ? DateTime.fromJSDate(d, { zone }).toFormat('yyyy-MM-dd HH:mm') : '');
+  const minutes = (ms: number | string | undefined) => (typeof ms === 'number' ? String(Math.round(ms / MINUTE_MS)) : '');
+  const channelLabel = (c: string | null | undefined) => (c && isChannel(c) ? channelDescriptor(c).presentation.label[language] : c ?? '');
   const clock = metricsClock(m);
   const [teams, agents] = await Promise.all([m.teams.all(), m.agents.all()]);
   const teamName = new Map(teams.map((t) => [String(t._id), t.name]));
@@ -62,11 +83,12 @@ export async function* conversationCsv(m: Models, f: ReportFilter): AsyncGenerat
         end ? [end.getTime() - opened.getTime(), Math.round(await clock.businessMs(team, opened, end))] : ['', ''];
       const [frtW, frtB] = await span(c.firstResponseAt ? new Date(c.firstResponseAt) : null);
       const [resW, resB] = await span(c.status === 'resolved' && c.resolvedAt ? new Date(c.resolvedAt) : null);
+      const outcome = sla.get(String(c._id));
       out += csvLine([
-        String(c._id), customerName.get(String(c.customerId)) ?? '', c.lastInboundChannel ?? '', team ? teamName.get(team) ?? team : '',
-        c.assigneeId ? agentName.get(String(c.assigneeId)) ?? String(c.assigneeId) : '', c.status, opened,
-        c.firstResponseAt ? new Date(c.firstResponseAt) : null, c.resolvedAt ? new Date(c.resolvedAt) : null,
-        frtW, frtB, resW, resB, sla.get(String(c._id)) ?? '',
+        String(c._id), customerName.get(String(c.customerId)) ?? '', channelLabel(c.lastInboundChannel), team ? teamName.get(team) ?? team : '',
+        c.assigneeId ? agentName.get(String(c.assigneeId)) ?? String(c.assigneeId) : '', words[c.status] ?? c.status, when(opened),
+        when(c.firstResponseAt ? new Date(c.firstResponseAt) : null), when(c.resolvedAt ? new Date(c.resolvedAt) : null),
+        minutes(frtW), minutes(frtB), minutes(resW), minutes(resB), outcome ? words[outcome]! : '',
       ]);
     }
     batch = [];

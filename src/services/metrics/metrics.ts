@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { Types } from 'mongoose';
+import { fallbackChannel } from '../../domain/channels';
 import { ALWAYS_OPEN, businessMsBetween, type BusinessCalendar } from '../../domain/business-hours';
 import type { MetricEventType } from '../../store/metric-events';
 import type { Models, StoredConversation } from '../../store';
@@ -44,6 +45,10 @@ export interface MetricEvent {
   target?: 'firstResponse' | 'nextResponse' | 'resolution';
   outcome?: 'hit' | 'breached';
   dueAt?: Date;
+  score?: number;
+  prevScore?: number | null;
+  /** reopened: what the conversation was (customer health counts reopens of resolved ones). */
+  reopenedFrom?: 'pending' | 'snoozed' | 'resolved';
 }
 
 interface MetricsWiring {
@@ -101,6 +106,14 @@ export function inboundFacts(c: Conv, msg: { _id: unknown; channel: string; crea
   return out;
 }
 
+/** A customer message that took its conversation out of pending, snoozed or resolved: one fact per such message. */
+export function reopenedFacts(c: Conv, msg: { _id: unknown; channel: string; createdAt: Date | string }, from?: MetricEvent['reopenedFrom']): MetricEvent[] {
+  return [{ ...(from ? { reopenedFrom: from } : {}),
+    _id: `reopened:${String(msg._id)}`, type: 'reopened', at: new Date(msg.createdAt), conversationId: c._id, customerId: idOrNull(c.customerId),
+    teamId: idOrNull(c.teamId), agentId: idOrNull(c.assigneeId), channel: msg.channel, messageId: idOrNull(msg._id),
+  }];
+}
+
 /**
  * An agent's response: an outbound message by an agent (never a note, an event, or a bot/auto reply). It closes
  * the wait that started at `waitingSince` (the earliest unanswered customer message); with no one waiting it is
@@ -128,7 +141,7 @@ export async function resolvedFacts(m: Models, c: Conv, at: Date): Promise<Metri
   return [{
     _id: `resolved:${String(c._id)}:${at.getTime()}`, type: 'resolved', at,
     conversationId: c._id, customerId: idOrNull(c.customerId), teamId: idOrNull(c.teamId), agentId: idOrNull(c.assigneeId),
-    channel: c.lastInboundChannel ?? 'webchat', ...d,
+    channel: c.lastInboundChannel ?? fallbackChannel(), ...d,
   }];
 }
 
@@ -139,7 +152,7 @@ export async function resolvedFacts(m: Models, c: Conv, at: Date): Promise<Metri
 export async function assignedFacts(m: Models, before: Conv, agentId: unknown, at: Date): Promise<MetricEvent[]> {
   const base = {
     conversationId: before._id, customerId: idOrNull(before.customerId), teamId: idOrNull(before.teamId),
-    agentId: idOrNull(agentId), channel: before.lastInboundChannel ?? 'webchat',
+    agentId: idOrNull(agentId), channel: before.lastInboundChannel ?? fallbackChannel(),
   };
   const out: MetricEvent[] = [{ ...base, _id: `assigned:${String(before._id)}:${at.getTime()}`, type: 'assigned', at }];
   if (!before.assigneeId) {
@@ -154,7 +167,7 @@ export function slaFact(c: Conv, target: MetricEvent['target'] & string, outcome
   return {
     _id: `sla:${String(c._id)}:${target}:${dueAt.getTime()}`, type: 'sla', at, target, outcome, dueAt,
     conversationId: c._id, customerId: idOrNull(c.customerId), teamId: idOrNull(c.teamId), agentId: idOrNull(c.assigneeId),
-    channel: c.lastInboundChannel ?? 'webchat',
+    channel: c.lastInboundChannel ?? fallbackChannel(),
   };
 }
 

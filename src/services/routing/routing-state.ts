@@ -93,23 +93,17 @@ export class RoutingState {
     return new Map(Object.entries(await this.r.hgetall(this.ownerKey)));
   }
 
-  // --- per-team waiting queue: order zset (priority, then wait) + wait zset (waiting since, for longest wait) ---
+  // --- per-team routing queue: priority, then wait (the wallboard counts waiting customers from the inbox index) ---
 
   /** Adds to the team's queue; false if it was already there (its place is kept). */
   async enqueue(teamId: string, conversationId: string, priority: number, waitingSinceMs: number): Promise<boolean> {
-    const res = await this.r
-      .multi()
-      .zadd(`${this.p}:q:${teamId}`, 'NX', queueScore(priority, waitingSinceMs), conversationId)
-      .zadd(`${this.p}:wait:${teamId}`, 'NX', waitingSinceMs, conversationId)
-      .exec();
-    return Number(res?.[0]?.[1] ?? 0) === 1;
+    return (await this.r.zadd(`${this.p}:q:${teamId}`, 'NX', queueScore(priority, waitingSinceMs), conversationId)) === 1;
   }
 
   async dequeue(teamId: string, conversationId: string): Promise<void> {
     await this.r
       .multi()
       .zrem(`${this.p}:q:${teamId}`, conversationId)
-      .zrem(`${this.p}:wait:${teamId}`, conversationId)
       .srem(`${this.p}:noted:${teamId}`, conversationId)
       .exec();
   }
@@ -126,18 +120,6 @@ export class RoutingState {
   /** Queued conversation ids in routing order. */
   async queued(teamId: string, offset: number, count: number): Promise<string[]> {
     return this.r.zrange(`${this.p}:q:${teamId}`, offset, offset + count - 1);
-  }
-
-  async queueStats(teamIds: string[], now = Date.now()): Promise<Map<string, { queueLength: number; longestWaitMs: number }>> {
-    const pipe = this.r.pipeline();
-    for (const t of teamIds) pipe.zcard(`${this.p}:q:${t}`).zrange(`${this.p}:wait:${t}`, 0, 0, 'WITHSCORES');
-    const res = (await pipe.exec()) ?? [];
-    return new Map(
-      teamIds.map((t, i) => {
-        const oldest = (res[i * 2 + 1]?.[1] as string[] | undefined)?.[1];
-        return [t, { queueLength: Number(res[i * 2]?.[1] ?? 0), longestWaitMs: oldest ? Math.max(0, now - Number(oldest)) : 0 }];
-      }),
-    );
   }
 
   // --- round-robin pointer: the last agent given a conversation in this team ---

@@ -3,14 +3,17 @@ import type { Redis } from 'ioredis';
 import { Types } from 'mongoose';
 import type { Logger } from 'pino';
 import type { RoutingJob } from '../../queues';
-import type { Models, StoredConversation, StoredTeam } from '../../store';
+import type { AuditActor, Models, StoredConversation, StoredTeam } from '../../store';
+import { audit } from '../audit';
 import type { EventPublisher } from '../events';
 import { applyDetectedLanguage } from '../identity/language';
 import { recordEvent } from '../conversations/replies';
+import { recordRoutedFacts, writeRoutedAssignment } from '../conversations/conversations';
 import { rankCandidates, whyQueued, type AssignmentPolicy, type Candidate } from './routing-policy';
 import { RoutingState } from './routing-state';
 import { supervisorsChanged } from './supervisor-signal';
 import { toConversationView, toMessageView } from '../conversations/views';
+import type { ThreadEvent } from '../../domain/thread-events';
 
 export interface RoutingDeps {
   models: Models;
@@ -47,8 +50,8 @@ export async function requestDrain(queue: Queue<RoutingJob>, teamIds: Iterable<s
 }
 
 /** Records a routing decision on the conversation and tells the agents watching. */
-async function announce(d: RoutingDeps, conversation: StoredConversation, text: string, customerName?: string | null) {
-  const event = await recordEvent(d.models, conversation, text);
+async function announce(d: RoutingDeps, conversation: StoredConversation, fact: ThreadEvent, why: string, customerName?: string | null) {
+  const event = await recordEvent(d.models, conversation, fact, undefined, undefined, why);
   if (!d.events) return;
   const name = customerName !== undefined ? customerName : await d.models.customers.nameOf(conversation.customerId);
   const view = toConversationView(conversation, name ?? undefined);
@@ -79,7 +82,9 @@ export async function routeConversation(d: RoutingDeps, conversationId: string, 
     if (msg) await applyDetectedLanguage(d.models, c.customerId as Types.ObjectId, msg.text);
   }
   if (c.assigneeId) {
-    // Reopened with its assignee kept: it counts against their capacity again.
+    // Reopened with its assignee kept: it counts against their capacity again. Or a retry of a job that assigned it
+    // and died before its facts were recorded: recorded now (same keys, so never twice).
+    await recordRoutedFacts(d.models, c);
     await d.state.sync(conversationId, String(c.assigneeId));
     return;
   }
@@ -112,7 +117,7 @@ async function noteQueued(d: RoutingDeps, teamId: string): Promise<void> {
     if (!c) continue;
     const customer = await d.models.customers.byId(c.customerId, ['language', 'name']);
     const why = whyQueued(team.assignmentPolicy as AssignmentPolicy, agents, { language: customer?.language, requiredSkills: c.requiredSkills ?? [] });
-    await announce(d, c, `Queued in team ${team.name} at position ${i + 1} (${team.assignmentPolicy}: ${why})`, customer?.name ?? null);
+    await announce(d, c, { type: 'queued', team: team.name, position: i + 1, policy: team.assignmentPolicy }, why, customer?.name ?? null);
   }
 }
 
@@ -159,8 +164,8 @@ async function drainPass(d: RoutingDeps, teamId: string): Promise<void> {
   let offset = 0;
   // Events are written in the background while the next decisions are made; all settle before the pass ends.
   const recording: Promise<unknown>[] = [];
-  const record = (c: StoredConversation, text: string, name?: string | null) =>
-    recording.push(announce(d, c, text, name).catch((err: unknown) => d.logger.warn({ err, conversationId: String(c._id) }, 'routing event not recorded')));
+  const record = (c: StoredConversation, fact: ThreadEvent, why: string, name?: string | null) =>
+    recording.push(announce(d, c, fact, why, name).catch((err: unknown) => d.logger.warn({ err, conversationId: String(c._id) }, 'routing event not recorded')));
   try {
   while (free()) {
     // Only as much of the queue head as could be assigned now: the reads of a window go out together.
@@ -172,7 +177,10 @@ async function drainPass(d: RoutingDeps, teamId: string): Promise<void> {
     for (const [i, c] of convs.entries()) {
       const id = ids[i]!;
       if (!c || c.status === 'resolved' || c.assigneeId || String(c.teamId) !== teamId) {
-        await d.state.dequeue(teamId, id); // resolved, assigned by hand, or moved to another team meanwhile
+        // Resolved, assigned by hand, or moved to another team meanwhile; or assigned by a pass that died before it
+        // dequeued, whose facts may be missing too (recorded again under the same keys).
+        if (c?.assigneeId) await recordRoutedFacts(d.models, c);
+        await d.state.dequeue(teamId, id);
         offset--;
         continue;
       }
@@ -185,7 +193,7 @@ async function drainPass(d: RoutingDeps, teamId: string): Promise<void> {
           agent.load = agent.capacity; // someone else's claim (another team's drain) filled it
           continue;
         }
-        const assigned = await d.models.conversations.updateById(c._id, { $set: { assigneeId: new Types.ObjectId(agent.id) } }, { assigneeId: null, status: { $in: UNRESOLVED } });
+        const assigned = await writeRoutedAssignment(d.models, c._id, agent.id); // records assigned + dequeued
         if (!assigned) {
           // Taken by hand or resolved between our read and write: undo the claim, their sync does the rest.
           const now = await d.models.conversations.byId(c._id);
@@ -197,7 +205,7 @@ async function drainPass(d: RoutingDeps, teamId: string): Promise<void> {
             last = agent.id;
             await d.state.setLastAssigned(teamId, agent.id);
           }
-          record(assigned, `Routed to ${agent.name} by ${policy} in team ${team.name}: ${why}`, customer?.name ?? null);
+          record(assigned, { type: 'routed', assignee: agent.name, team: team.name, policy }, why, customer?.name ?? null);
           outcome = 'assigned';
         }
         break;
@@ -240,9 +248,14 @@ export async function afterConversationChange(d: RoutingDeps, conversationId: st
 }
 
 /** Sets priority and required skills; a waiting conversation re-enters its queue at its new place. */
-export async function changeRouting(d: RoutingDeps, conversationId: string, set: { priority?: number; requiredSkills?: string[] }): Promise<boolean> {
-  const c = await d.models.conversations.updateById(conversationId, { $set: set });
-  if (!c) return false;
+export async function changeRouting(d: RoutingDeps, actor: AuditActor, conversationId: string, set: { priority?: number; requiredSkills?: string[] }): Promise<boolean> {
+  const before = await d.models.conversations.byId(conversationId);
+  const c = before && await d.models.conversations.updateById(conversationId, { $set: set });
+  if (!before || !c) return false;
+  const routing = (x: StoredConversation) => ({ priority: x.priority ?? 0, requiredSkills: x.requiredSkills ?? [] });
+  await audit(d.models, actor, 'conversation.routing_changed', { type: 'conversation', id: c._id }, routing(before), routing(c));
+  // Every console showing it follows (the thread's priority control, the list).
+  if (d.events) d.events.conversation(toConversationView(c, (await d.models.customers.nameOf(c.customerId)) ?? undefined));
   if (c.teamId) await d.state.dequeue(String(c.teamId), conversationId);
   await afterConversationChange(d, conversationId);
   return true;

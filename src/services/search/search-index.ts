@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { Types } from 'mongoose';
+import { contactFieldOf } from '../../domain/channels';
 import { customerTerms, tokenize } from '../../domain/search-terms';
 import { inParallel, type CustomerFields, type Models } from '../../store';
 import { monthOf, posting, postingId, type Posting, type PostingSpace } from '../../store/search-postings';
@@ -12,7 +13,8 @@ import { monthOf, posting, postingId, type Posting, type PostingSpace } from '..
  *
  * Beside the postings, Redis keeps a directory: per (space, term) a hash month -> number of postings. The query
  * uses it to pick the rarest term and to walk only the months where every term occurs. The counts only grow
- * (a posting inserted again is not counted again; deleted customer postings are not subtracted), and
+ * (a posting inserted again is not counted again; a rename's old terms are not subtracted, erased and retained
+ * items' postings are), and
  * `rebuildSearchIndex` recomputes them.
  */
 interface SearchWiring {
@@ -20,6 +22,8 @@ interface SearchWiring {
   prefix: string;
   /** A month with more postings of the leading term than this is walked day by day (default 1,000). */
   denseMonth?: number;
+  /** A leading term with at most this many postings in all is read whole, every month at once (default 500). */
+  rareLead?: number;
 }
 const wirings = new WeakMap<Models, SearchWiring>();
 
@@ -31,6 +35,7 @@ export function wireSearch(m: Models, wiring: SearchWiring): void {
 const statsKey = (prefix: string, space: PostingSpace, term: string) => `${prefix}:search:df:${space}|${term}`;
 
 export const denseMonthOf = (m: Models): number => wirings.get(m)?.denseMonth ?? 1_000;
+export const rareLeadOf = (m: Models): number => wirings.get(m)?.rareLead ?? 500;
 
 /** Per term, month -> postings, or null when no directory is wired (then the query walks recent months blind). */
 export async function termStats(m: Models, space: PostingSpace, terms: string[]): Promise<Map<string, Map<string, number>> | null> {
@@ -48,20 +53,47 @@ export async function termStats(m: Models, space: PostingSpace, terms: string[])
   return out;
 }
 
-async function countPostings(m: Models, space: PostingSpace, postings: { term: string; at: Date }[]): Promise<void> {
-  const w = wirings.get(m);
-  if (!w || !postings.length) return;
+/** Postings per (term, month): what the directory's hashes count. */
+function perTermMonth(postings: { term: string; at: Date }[]): { term: string; month: string; n: number }[] {
   const counts = new Map<string, number>();
   for (const p of postings) {
     const key = `${p.term}\0${monthOf(p.at)}`;
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
-  const pipe = w.redis.pipeline();
-  for (const [key, n] of counts) {
+  return [...counts].map(([key, n]) => {
     const [term, month] = key.split('\0') as [string, string];
-    pipe.hincrby(statsKey(w.prefix, space, term), month, n);
-  }
+    return { term, month, n };
+  });
+}
+
+async function countPostings(m: Models, space: PostingSpace, postings: { term: string; at: Date }[]): Promise<void> {
+  const w = wirings.get(m);
+  if (!w || !postings.length) return;
+  const pipe = w.redis.pipeline();
+  for (const { term, month, n } of perTermMonth(postings)) pipe.hincrby(statsKey(w.prefix, space, term), month, n);
   await pipe.exec();
+}
+
+/** Takes deleted postings off the directory's counts; a month that falls to zero leaves its term's hash. */
+async function uncountPostings(m: Models, space: PostingSpace, postings: { term: string; at: Date }[]): Promise<void> {
+  const w = wirings.get(m);
+  if (!w || !postings.length) return;
+  const entries = perTermMonth(postings);
+  const pipe = w.redis.pipeline();
+  for (const { term, month, n } of entries) pipe.hincrby(statsKey(w.prefix, space, term), month, -n);
+  const left = ((await pipe.exec()) ?? []).map(([, v]) => Number(v));
+  const drop = w.redis.pipeline();
+  entries.forEach(({ term, month }, i) => left[i]! <= 0 && drop.hdel(statsKey(w.prefix, space, term), month));
+  await drop.exec();
+}
+
+/** Deletes postings (by `_id`) and uncounts the ones that existed: what was found is found no more. */
+async function remove(m: Models, space: PostingSpace, tagged: Tagged[]): Promise<number> {
+  if (!tagged.length) return 0;
+  const deleted = await m.searchPostings.delete(tagged.map((t) => t.posting._id));
+  const gone = tagged.filter((t) => deleted.has(String(t.posting._id)));
+  await uncountPostings(m, space, gone.map((t) => ({ term: t.term, at: t.posting.at })));
+  return gone.length;
 }
 
 interface Tagged {
@@ -99,11 +131,40 @@ export async function indexMessages(m: Models, messages: IndexableMessage[]): Pr
   return write(m, 'm', messages.flatMap(messagePostings));
 }
 
-/** A customer's terms: its name, email and phone, and the addresses of all its identities. */
-async function termsOfCustomer(m: Models, customer: CustomerFields<'name' | 'email' | 'phone'>, identities?: { kind: string; address: string }[]): Promise<string[]> {
+/**
+ * Takes stored messages out of the index (erasure, retention), computed from their text as stored: call it before
+ * the text is removed. Idempotent: returns how many postings existed.
+ */
+export async function unindexMessages(m: Models, messages: IndexableMessage[]): Promise<number> {
+  return remove(m, 'm', messages.flatMap(messagePostings));
+}
+
+/**
+ * Takes a customer out of the index: the terms of its document and identities now (call it before either is
+ * erased) and `extraTerms` (earlier names found in the audit trail). Idempotent: how many postings existed.
+ */
+export async function unindexCustomer(m: Models, customerId: Types.ObjectId, extraTerms: string[] = []): Promise<number> {
+  const customer = await m.customers.byId(customerId);
+  if (!customer) return 0;
+  const tagged = await customerPostings(m, customer);
+  const known = new Set(tagged.map((t) => t.term));
+  const at = tagged[0]?.posting.at ?? new Date(customer.createdAt ?? Date.now());
+  for (const term of extraTerms) if (!known.has(term)) tagged.push({ term, posting: posting('c', term, customer._id, at) });
+  return remove(m, 'c', tagged);
+}
+
+/**
+ * A customer's terms: its name, email and phone, the addresses of all its identities, and an email it only claimed
+ * (agents look a visitor up by what they typed; finding is not linking).
+ */
+async function termsOfCustomer(
+  m: Models,
+  customer: CustomerFields<'name' | 'email' | 'phone'> & { unverifiedEmail?: string | null },
+  identities?: { kind: string; address: string }[],
+): Promise<string[]> {
   const ids = identities ?? (await m.identities.ofCustomer(customer._id, 50));
-  const emails = [customer.email, ...ids.filter((i) => i.kind === 'email').map((i) => i.address)];
-  const phones = [customer.phone, ...ids.filter((i) => i.kind === 'phone').map((i) => i.address)]
+  const emails = [customer.email, customer.unverifiedEmail, ...ids.filter((i) => contactFieldOf(i.kind) === 'email').map((i) => i.address)];
+  const phones = [customer.phone, ...ids.filter((i) => contactFieldOf(i.kind) === 'phone').map((i) => i.address)]
     .filter((p): p is string => Boolean(p))
     .map((e164) => ({ e164, national: parsePhoneNumberFromString(e164)?.nationalNumber }));
   return customerTerms({ name: customer.name, emails: [...new Set(emails)], phones });

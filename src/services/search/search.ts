@@ -1,9 +1,9 @@
 import { Types } from 'mongoose';
 import { customerQueryTerms, messageQueryTerms } from '../../domain/search-terms';
-import type { Models } from '../../store';
-import { bucketKey, monthOf, postingId, type PostingSpace } from '../../store/search-postings';
+import { inParallel, type Models } from '../../store';
+import { bucketKey, monthOf, postingId, type Posting, type PostingSpace } from '../../store/search-postings';
 import { InboxError } from '../conversations/inbox';
-import { denseMonthOf, termStats } from './search-index';
+import { denseMonthOf, rareLeadOf, termStats } from './search-index';
 import { toMessageView } from '../conversations/views';
 import { customerNames } from '../conversations/customer-names';
 
@@ -13,8 +13,8 @@ import { customerNames } from '../conversations/customer-names';
  * messages paginated by cursor. No regular expression is built from the query and no query scans a collection:
  * every store read is one equality on a term's month bucket, or a point lookup by `_id`.
  *
- * Per query: the rarest term (Redis directory counts) is walked month by month, newest first, only through months
- * where every term has postings; each month's bucket is sorted in memory; the other terms are checked by reading
+ * Per query: the rarest term (Redis directory counts) leads. When it is rare, all its postings are read at once;
+ * else it is walked month by month, newest first, only through months where every term has postings; each month's bucket is sorted in memory; the other terms are checked by reading
  * their bucket for that month when it is small, else by `_id` point lookups of (term, candidate). A request stops
  * when its page is full or its read budget is spent; the cursor continues from the last candidate examined.
  */
@@ -47,7 +47,7 @@ export function encodeCursor(p: Position): string {
 }
 export function decodeCursor(cursor: string): Position {
   const [at, id] = Buffer.from(cursor, 'base64url').toString().split('.');
-  if (!at || !id || !/^\d{1,15}$/.test(at) || !Types.ObjectId.isValid(id) || id.length !== 24) throw new InboxError('invalid cursor', 400);
+  if (!at || !id || !/^\d{1,15}$/.test(at) || !Types.ObjectId.isValid(id) || id.length !== 24) throw new InboxError('invalid cursor', 'invalid_input');
   return { at: Number(at), id };
 }
 
@@ -106,6 +106,44 @@ async function walk<T>(
   const items: T[] = [];
   let read = 0;
   let lookups = 0;
+  /**
+   * Checks candidates (sorted newest first) chunk by chunk: `lookedUp` terms by posting `_id`, then `accept`. Returns
+   * where to stop (the page is full, or the budget spent: the last candidate examined), or null to go on.
+   */
+  const consume = async (candidates: Position[], lookedUp: string[]): Promise<Position | null> => {
+    for (let n = 0; n < candidates.length; ) {
+      const need = limit - items.length;
+      const chunk = candidates.slice(n, n + Math.max(need, PARALLEL));
+      let verified = chunk;
+      if (lookedUp.length) {
+        const ids = chunk.flatMap((c) => lookedUp.map((t) => postingId(space, t, c.id)));
+        const found = await m.searchPostings.existingIds(ids, PARALLEL);
+        lookups += ids.length;
+        verified = chunk.filter((c) => lookedUp.every((t) => found.has(String(postingId(space, t, c.id)))));
+      }
+      const docs = verified.length ? await accept(verified.map((c) => new Types.ObjectId(c.id))) : new Map<string, T>();
+      for (const c of chunk) {
+        const doc = docs.get(c.id);
+        if (doc) items.push(doc);
+        if (items.length >= limit) return c;
+      }
+      n += chunk.length;
+      // Over budget: continue from the last candidate examined (the walk may end here with nothing after it).
+      if (read > MAX_POSTINGS_READ || lookups > MAX_LOOKUPS) return chunk[chunk.length - 1]!;
+    }
+    return null;
+  };
+  const fresh = (bucket: Pick<Posting, 'i' | 'at'>[]) =>
+    bucket.map((p) => ({ at: new Date(p.at).getTime(), id: String(p.i) })).filter((p) => !after || newerFirst(p, after) > 0);
+
+  // A rare leading term (an order number, a surname): all its month buckets are read at once and walked as one list,
+  // so the request costs the same few round trips whether its matches fall in one month or in twelve.
+  if (stats && total(lead) <= rareLeadOf(m)) {
+    const buckets = await inParallel(months, (month) => m.searchPostings.findBucket(bucketKey(space, lead, month)), PARALLEL);
+    read += buckets.reduce((n, b) => n + b.length, 0);
+    return { items, next: await consume(fresh(buckets.flat()).sort(newerFirst), others) };
+  }
+
   const dense = denseMonthOf(m);
   for (const month of months) {
     // A month holding many postings of the leading term is read day by day (bucket key `d`), newest day first.
@@ -126,30 +164,9 @@ async function walk<T>(
       const key = bucketKey(space, lead, slice);
       const bucket = slice.length > 7 ? await m.searchPostings.findDayBucket(key) : await m.searchPostings.findBucket(key);
       read += bucket.length;
-      const candidates = bucket
-        .map((p) => ({ at: new Date(p.at).getTime(), id: String(p.i) }))
-        .filter((p) => (!after || newerFirst(p, after) > 0) && [...present.values()].every((have) => have.has(p.id)))
-        .sort(newerFirst);
-      for (let n = 0; n < candidates.length; ) {
-        const need = limit - items.length;
-        const chunk = candidates.slice(n, n + Math.max(need, PARALLEL));
-        let verified = chunk;
-        if (lookedUp.length) {
-          const ids = chunk.flatMap((c) => lookedUp.map((t) => postingId(space, t, c.id)));
-          const found = await m.searchPostings.existingIds(ids, PARALLEL);
-          lookups += ids.length;
-          verified = chunk.filter((c) => lookedUp.every((t) => found.has(String(postingId(space, t, c.id)))));
-        }
-        const docs = verified.length ? await accept(verified.map((c) => new Types.ObjectId(c.id))) : new Map<string, T>();
-        for (const c of chunk) {
-          const doc = docs.get(c.id);
-          if (doc) items.push(doc);
-          if (items.length >= limit) return { items, next: c };
-        }
-        n += chunk.length;
-        // Over budget: continue from the last candidate examined (the walk may end here with nothing after it).
-        if (read > MAX_POSTINGS_READ || lookups > MAX_LOOKUPS) return { items, next: chunk[chunk.length - 1]! };
-      }
+      const candidates = fresh(bucket).filter((p) => [...present.values()].every((have) => have.has(p.id))).sort(newerFirst);
+      const stop = await consume(candidates, lookedUp);
+      if (stop) return { items, next: stop };
       if (read > MAX_POSTINGS_READ) return { items, next: endOf(slice) };
     }
   }
@@ -162,7 +179,8 @@ function byId<T extends { _id: unknown }>(docs: (T | null)[]): Map<string, T> {
   return new Map(docs.flatMap((d) => (d ? [[String(d._id), d] as const] : [])));
 }
 
-async function searchCustomers(m: Models, q: string, limit: number) {
+/** Customers matching `q` (name, email, phone), newest first, at most `limit` (merged ones left out). */
+export async function searchCustomers(m: Models, q: string, limit: number) {
   for (const terms of customerQueryTerms(q)) {
     const { items } = await walk(m, 'c', terms, limit, null, async (ids) => {
       const docs = byId(await m.customers.byIds(ids));

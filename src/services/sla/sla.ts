@@ -10,6 +10,7 @@ import type { EventPublisher } from '../events';
 import { recordMetricEvents, slaOutcomes } from '../metrics/metrics';
 import { recordEvent } from '../conversations/replies';
 import { anySettings, effectiveSettings } from './sla-settings';
+import { segmentSlaPolicy } from '../crm/segments';
 import { toConversationView, toMessageView } from '../conversations/views';
 
 /**
@@ -32,7 +33,6 @@ export const slaJobId = (conversationId: string, kind: SlaKind, dueAt: Date) => 
 
 const isClock = (kind: SlaJob['kind']): kind is SlaKind => (SLA_KINDS as readonly string[]).includes(kind);
 
-const LABEL: Record<SlaKind, string> = { first_response: 'first response', next_response: 'next response', resolution: 'resolution' };
 
 function clocksOf(c: Pick<StoredConversation, 'sla'>): SlaClocks {
   const s: ConversationSla = c.sla ?? {};
@@ -81,7 +81,9 @@ export async function syncSla(ctx: SlaContext, conversationId: string): Promise<
     const c = await m.conversations.byId(conversationId);
     if (!c) return;
     const now = nowOf(ctx);
-    const { sla: policy, calendar } = await effectiveSettings(m, c.teamId);
+    const { sla: teamPolicy, calendar } = await effectiveSettings(m, c.teamId);
+    // A segment rule's SLA policy (applied when it opened) replaces the team's; the team's calendar still counts.
+    const policy = (await segmentSlaPolicy(m, c.ruleSegmentId)) ?? teamPolicy;
     const before = clocksOf(c);
     const after = planClocks(before, {
       status: c.status, priority: c.priority ?? 0, openedAt: c.openedAt, firstResponseAt: c.firstResponseAt ?? null, waitingSince: c.waitingSince ?? null,
@@ -124,7 +126,7 @@ export async function fireSlaJob(ctx: SlaContext, job: SlaJob): Promise<'breache
   );
   if (!updated) return 'stale';
   await recordMetricEvents(m, [slaOutcomes.breached(updated, job.kind, dueAt, nowOf(ctx))]);
-  const event = await recordEvent(m, updated, `SLA breached: ${LABEL[job.kind]} was due ${dueAt.toISOString()}`);
+  const event = await recordEvent(m, updated, { type: 'sla_breached', clock: job.kind, dueAt: dueAt.toISOString() });
   if (ctx.events) {
     const view = await withName(m, updated);
     ctx.events.conversation(view);

@@ -1,0 +1,133 @@
+/**
+ * Line tests built from reply-patterns.ts: is this line (or these up to five wrapped lines) an attribution, an
+ * "Original message" separator, the start of a quoted header block, a signature delimiter or a client footer? Pure.
+ */
+import {
+  ATTRIBUTION_INTROS, ATTRIBUTION_VERBS, CLIENT_FOOTERS, HEADER_FROM_KEYS, HEADER_OTHER_KEYS, ORIGINAL_MESSAGE_PHRASES,
+  SIGNATURE_DELIMITERS,
+} from './reply-patterns';
+
+/** Zero-width and other invisible characters: single ones some clients add, runs that trackers append. */
+const INVISIBLE = /[\u200B\u2060\uFEFF\u180E]|[\u200B-\u200F\u202A-\u202E\u2060-\u2064\uFEFF]{2,}/g;
+
+/** The line without invisible tracking characters and with no-break spaces as spaces. */
+export function cleanLine(line: string): string {
+  return line.replace(INVISIBLE, '').replace(/\u00A0/g, ' ');
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** Turkish dotted/dotless i compare equal whatever the case ("İletilen" / "iletilen"). */
+const looseI = (src: string) => src.replace(/[İIıi]/g, '[İIıi]');
+const byLength = (a: string, b: string) => b.length - a.length;
+const literalAlt = (list: string[]) => [...new Set(list)].sort(byLength).map((s) => looseI(escape(s)).replace(/ /g, '\\s+')).join('|');
+
+const LETTER_BEFORE = '(?<![\\p{L}\\p{N}])';
+const LETTER_AFTER = '(?![\\p{L}\\p{N}])';
+const isCjk = (s: string) => /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u.test(s);
+const verbs = [...new Set(ATTRIBUTION_VERBS)].sort(byLength);
+const VERB = `(?:${LETTER_BEFORE}(?:${verbs.filter((v) => !isCjk(v)).map((v) => v.replace(/ /g, '\\s+')).join('|')})${LETTER_AFTER}|(?:${verbs.filter(isCjk).join('|')}))`;
+
+/** The verb ends the line ("… wrote:"), or what follows it does with a colon ("… schrieb am <date>:", "… skrev Bo:"). */
+const VERB_END = new RegExp(`${VERB}(?:\\s*[:：]?|[\\s,].{0,160}[:：])$`, 'iu');
+const ADDRESS = /<\s*[^<>\s]+@[^<>\s]+\s*>|\[mailto:[^\]]+\]|\(\s*[^()\s]+@[^()\s]+\s*\)|[^\s<>"'()[\]]+@[^\s<>"'()[\]]+\.[^\s<>"'()[\]]+/u;
+const ADDRESS_END = new RegExp(`(?:${ADDRESS.source})$`, 'u');
+const ADDRESS_COLON = new RegExp(`(?:${ADDRESS.source})\\s*"?\\s*[:：]$`, 'u');
+/** A day, year or time: 23.11.2026, 2026, 10:00, 23/11, 23 日. */
+const DATE_LIKE = /\d{1,2}[:.h]\d{2}|\d{4}|\d{1,2}[./-]\d{1,2}|\d\s*[日일]/u;
+
+const latinIntros = ATTRIBUTION_INTROS.filter((w) => !isCjk(w));
+const cjkIntros = ATTRIBUTION_INTROS.filter(isCjk);
+const INTRO_START = new RegExp(
+  `^(?:(?:${latinIntros.map(escape).join('|').replace(/ /g, '\\s+')})\\s+(?:[^\\s\\d]+\\s+){0,3}|(?:${cjkIntros.join('|')})\\s*)[^\\s]{0,4}\\d`,
+  'iu',
+);
+const INTRO_WORD = new RegExp(`^(?:${latinIntros.map(escape).join('|').replace(/ /g, '\\s+')})\\s`, 'iu');
+/** A date or weekday first: "23.11.2026, 10:00, …", "пн, 23 нояб. 2026 г. в 10:00, …", "2026年11月23日(月) …". */
+const DATE_START = /^(?:[^\s\d]{1,15}\s+){0,2}[^\s\d]{0,3}\d/u;
+const DECORATION_START = /^[\s\-–—_=*#~]+/u;
+const DECORATION_END = /[\s\-–—_=*#~]+$/u;
+
+export type AttributionStrength = 'strong' | 'weak' | undefined;
+
+/**
+ * Is this text (one attribution, its wrapped lines joined with spaces) an attribution line? "strong" when it names
+ * a date or an address, "weak" for a bare "<name> wrote:", which counts only when quoted lines follow.
+ */
+export function attributionStrength(joined: string): AttributionStrength {
+  const s = joined.replace(DECORATION_START, '').replace(DECORATION_END, '').replace(/\s+/g, ' ');
+  if (!s || s.length > 400) return undefined;
+  const decorated = /^\s*-{2,}/.test(joined) && /-{2,}\s*$/.test(joined); // "---- Ali wrote ----" (Android)
+  const endsRight = VERB_END.test(s) || ADDRESS_COLON.test(s);
+  if (!endsRight) {
+    // "2011/4/7 Ali <ali@x>" (old Gmail, no colon): only with quoted lines after it.
+    return DATE_START.test(s) && DATE_LIKE.test(s) && ADDRESS_END.test(s) ? 'weak' : undefined;
+  }
+  if (INTRO_START.test(s)) return 'strong';
+  if (DATE_START.test(s) && DATE_LIKE.test(s)) return 'strong';
+  if (!VERB_END.test(s)) return undefined;
+  if (INTRO_WORD.test(s)) return 'weak'; // "On Monday, Ali wrote:" without a number
+  const verbAt = s.search(new RegExp(VERB, 'iu'));
+  const cut = [s.indexOf('<'), s.indexOf('['), s.indexOf('('), verbAt].filter((n) => n >= 0);
+  const name = s.slice(0, Math.min(...cut));
+  if (!nameLike(name)) return undefined;
+  if (ADDRESS.test(s) || DATE_LIKE.test(s)) return 'strong';
+  return verbAt <= 80 && (/[:：]$/.test(s) || decorated) ? 'weak' : undefined;
+}
+
+/** What precedes the address or verb of an attribution: a display name or nothing, never a sentence. */
+function nameLike(raw: string): boolean {
+  const name = raw.replace(/"[^"]*"|'[^']*'|“[^”]*”|«[^»]*»/g, 'Q').replace(/(?<![\p{L}])\p{L}\.\s/gu, '').trim().replace(/,$/, '');
+  if (name.length > 80) return false;
+  if (/[.!?;:,。！？]/u.test(name.replace(/[^\s<>"'()[\]]+@[^\s<>"'()[\]]+/g, ''))) return false;
+  return name.split(/\s+/).filter(Boolean).length <= 6;
+}
+
+/** A display name alone on its line, before a line that starts with the address ("Ali Veli" / "<ali@x> wrote:"). */
+export function nameLine(line: string): boolean {
+  const s = line.trim();
+  return s.length <= 60 && /^"?[\p{Lu}\p{Lo}][\p{L}'’.-]*(?:\s+[\p{L}'’.-]+){0,3}"?,?$/u.test(s);
+}
+export const startsWithAddress = (line: string) => /^\s*(?:<|\[mailto:|\(?[^\s@<>]+@)/u.test(line);
+
+const ORIGINAL_MESSAGE = new RegExp(`^[\\s\\-–—_=*#~>]*(?:${literalAlt(ORIGINAL_MESSAGE_PHRASES)})[\\s\\-–—_=*#~]*[:：]?[\\s\\-–—_=*#~]*$`, 'iu');
+
+/** "-----Original Message-----", "---------- Forwarded message ---------", "Begin forwarded message:" … */
+export function isOriginalMessageLine(line: string): boolean {
+  return line.length <= 120 && ORIGINAL_MESSAGE.test(line.trim());
+}
+
+const header = (keys: string[]) => new RegExp(`^[*_]{0,2}(?:${literalAlt(keys)})[*_]{0,2}\\s?[:：][*_]{0,2}(?:\\s|$)`, 'iu');
+const HEADER_FROM = header(HEADER_FROM_KEYS);
+const HEADER_ANY = header([...HEADER_FROM_KEYS, ...HEADER_OTHER_KEYS]);
+
+export const isHeaderLine = (line: string) => HEADER_ANY.test(line.trim());
+export const isFromHeaderLine = (line: string) => HEADER_FROM.test(line.trim());
+
+/** A rule drawn above a quoted header block (Outlook's 32 underscores, dashes, `=`). */
+export const isRuleLine = (line: string) => /^\s*[_\-=—–]{8,}\s*$/u.test(line);
+
+export function isSignatureDelimiter(line: string): boolean {
+  return SIGNATURE_DELIMITERS.some((re) => re.test(line));
+}
+
+export function isClientFooter(line: string): boolean {
+  const s = line.trim().replace(/<https?:[^>]*>/g, '').replace(/\s*\[[^\]]*\]$/, '').trim();
+  return s.length > 0 && s.length <= 120 && CLIENT_FOOTERS.some((re) => re.test(s));
+}
+
+const GLUED = new RegExp(`(?<=\\S)[\\s\\-]*(?=(?:${latinIntros.map(escape).join('|').replace(/ /g, '\\s+')})\\s)`, 'gu');
+
+/**
+ * "thanks! On Wed, Apr 4, 2012 at 3:59 PM, Bob <bob@x> wrote:": a reply and an attribution on one line (some
+ * clients join them). Returns the two parts, or undefined.
+ */
+export function splitGluedAttribution(line: string): [string, string] | undefined {
+  for (const m of line.matchAll(GLUED)) {
+    const tail = line.slice(m.index);
+    const head = line.slice(0, m.index);
+    if (/[\p{L}\p{N}]/u.test(head) && INTRO_START.test(tail.replace(DECORATION_START, '')) && attributionStrength(tail) === 'strong') {
+      return [head.trimEnd(), tail.replace(DECORATION_START, '')];
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,10 @@
+import { z } from 'zod';
+
+/** Web chat's settings (docs/widget.md), composed into the root config. */
+export const webchatConfigShape = {
+  WIDGET_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters'),
+  // How long a web chat session token lives after it was issued; every widget connect renews it (sliding).
+  WIDGET_TOKEN_TTL_DAYS: z.coerce.number().positive().max(3650).default(30),
+  // When set, the web chat widget runs in strict identity mode: the host site signs user ids with this secret.
+  WIDGET_IDENTITY_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+};
