@@ -22,6 +22,7 @@ import { createQueues, publishingClient, redisConnection } from './queues';
 import { webhookDepsOf } from './services/webhooks/webhooks';
 import { webhookObserver } from './services/webhooks/webhook-observer';
 import { attachAgentNamespace } from './realtime/agents';
+import { HandshakeGuard } from './realtime/handshake-guard';
 import { backfillAttachmentKeysOnce } from './services/access/attachment-keys';
 import { EventPublisher } from './services/events';
 import { visitorHistory, visitorTyping } from './services/conversations/threads';
@@ -137,7 +138,17 @@ export async function startHub(config: Config, role: Role = 'all'): Promise<Hub>
     server = http.createServer(app);
     const pub = redis.duplicate();
     const sub = redis.duplicate();
-    io = new Server(server, { adapter: createAdapter(publishingClient(pub, unpublished), sub, { key: `${config.QUEUE_PREFIX}:socket.io` }), serveClient: false });
+    const limits = visitorLimits(redis, config.QUEUE_PREFIX, {
+      session: config.WIDGET_RATE_SESSION, connect: config.WIDGET_RATE_CONNECT, send: config.WIDGET_RATE_SEND, history: config.WIDGET_RATE_HISTORY, typing: config.WIDGET_RATE_TYPING,
+    }, (err) => logger.warn({ err }, 'rate limiter unavailable: requests pass unlimited'));
+    const clientAddress = clientAddressOf(app);
+    const handshakeGuard = new HandshakeGuard(clientAddress);
+    io = new Server(server, {
+      adapter: createAdapter(publishingClient(pub, unpublished), sub, { key: `${config.QUEUE_PREFIX}:socket.io` }),
+      serveClient: false,
+      // An address that keeps reconnecting after refusals is refused before the handshake (src/realtime/handshake-guard.ts).
+      allowRequest: (req, answer) => answer(null, !handshakeGuard.refuses(req)),
+    });
     // Channel routes before the API's: a flood of widget session requests is answered without walking the API's
     // route table (the channels' few routes cost an agent's request little).
     const channelRouter = express.Router();
@@ -145,9 +156,6 @@ export async function startHub(config: Config, role: Role = 'all'): Promise<Hub>
     mountApi(app, deps);
     app.use(csatPageRouter(deps)); // the survey page behind the signed links (public, token-gated)
     attachAgentNamespace(io.of(Namespaces.agents), deps);
-    const limits = visitorLimits(redis, config.QUEUE_PREFIX, {
-      session: config.WIDGET_RATE_SESSION, connect: config.WIDGET_RATE_CONNECT, send: config.WIDGET_RATE_SEND, history: config.WIDGET_RATE_HISTORY, typing: config.WIDGET_RATE_TYPING,
-    }, (err) => logger.warn({ err }, 'rate limiter unavailable: requests pass unlimited'));
     for (const mod of channelModules) {
       const handle = await mod.mountIngress?.({
         router: channelRouter,
@@ -157,9 +165,13 @@ export async function startHub(config: Config, role: Role = 'all'): Promise<Hub>
         visitorHistory: (visitorId, opts) => visitorHistory(deps.models, mod.name, visitorId, opts),
         visitorTyping: (visitorId, typing) => visitorTyping(deps.models, events, mod.name, visitorId, typing),
         signedAttributes: (visitorId, attributes) => applyWidgetAttributes(deps.models, visitorId, attributes),
-        rateLimit: (action, who) => limits.check(action, who),
+        rateLimit: async (action, who) => {
+          const decision = await limits.check(action, who);
+          if (!decision.allowed && action === 'connect') handshakeGuard.noteRefused(who.ip, decision.retryAfterMs);
+          return decision;
+        },
         rateLimitRefusal: (action, who) => limits.refusedFor(action, who),
-        clientAddress: clientAddressOf(app),
+        clientAddress,
         storeAttachment: (input) => storeAttachment(deps.blobs, input, config.ATTACHMENT_MAX_BYTES),
         reportDelivery: (report) => applyDeliveryReport(deps.models, events, report),
         quarantine: (record) => deps.models.quarantine.add(record),

@@ -1,6 +1,8 @@
 import { Types } from 'mongoose';
 import { io as connect, type Socket } from 'socket.io-client';
 import { MAX_REFUSALS } from '../../channels/webchat/ingress';
+import { SESSION_COOKIE } from '../../src/http/session';
+import { REFUSALS_BEFORE_EARLY } from '../../src/realtime/handshake-guard';
 import { AgentEvents } from '../../src/domain/events';
 import type { InboundMessage } from '../../src/domain/messages';
 import { startHub, type Hub } from '../../src/hub';
@@ -151,6 +153,28 @@ test('socket connections are limited per visitor: over the budget the connection
   expect(err.data).toMatchObject({ code: 'rate_limited' });
   expect(err.data!.retryAfterMs).toBeGreaterThan(0);
   expect((await visitor('10.0.4.5')).socket.connected).toBe(true); // another visitor and address
+});
+
+test('an address that keeps reconnecting after refusals is refused before the handshake; agents and other addresses are not', async () => {
+  const ip = '10.0.4.6';
+  const { body } = await session(ip);
+  for (let i = 0; i < 6; i++) await socketOf(body.token, ip);
+  const attempt = async () => {
+    const s = connect(`${hub.url}/widget`, { auth: { token: body.token }, extraHeaders: { 'x-forwarded-for': ip }, transports: ['websocket'], reconnection: false, forceNew: true });
+    sockets.push(s);
+    return (await connected(s).then(() => null, (e: unknown) => e)) as (Error & { data?: { code?: string } }) | null;
+  };
+  // Refused by the namespace (after the handshake), with the reason, until the address has been refused often enough.
+  for (let i = 0; i < REFUSALS_BEFORE_EARLY; i++) expect((await attempt())?.message).toBe('rate limited');
+  // Then the engine refuses the request itself: no handshake, so no reason either (the client backs off as usual).
+  const early = await attempt();
+  expect(early?.message).not.toBe('rate limited');
+  expect(early?.data?.code).toBeUndefined();
+  // An agent's console behind the same address still connects (its session cookie), and so does another address.
+  const console = connect(`${hub.url}/agents`, { extraHeaders: { 'x-forwarded-for': ip, cookie: `${SESSION_COOKIE}=${agent.token}`, origin: hub.url! }, transports: ['websocket'], reconnection: false, forceNew: true });
+  sockets.push(console);
+  await connected(console);
+  expect((await visitor('10.0.4.7')).socket.connected).toBe(true);
 });
 
 test('session creation is limited per address and per visitor token, with 429 and Retry-After', async () => {
