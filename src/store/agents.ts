@@ -123,8 +123,12 @@ export function agentRepo(model: AgentModel, presenceModel: PresenceModel, setti
     /** Index: none, the whole (small) collection. Agents not disabled, by name. */
     active: async (): Promise<StoredAgent[]> => (await all()).filter((a) => !a.disabled),
     /** Index: `teamIds` (multikey). The team's agents not disabled (filtered here: `$ne` is not pushed down). */
-    activeOfTeam: async (teamId: Types.ObjectId | string): Promise<StoredAgent[]> =>
-      joined((await model.find({ teamIds: oid(teamId) }).lean<Row[]>()).filter((a) => !a.disabled)),
+    activeOfTeam: async (teamId: Types.ObjectId | string): Promise<StoredAgent[]> => {
+      const rows = (await model.find({ teamIds: oid(teamId) }).lean<Row[]>()).filter((a) => !a.disabled);
+      // Index: `_id` of agent_presences, one read per member: routing asks this for every new conversation, and a
+      // team is a small part of a large install's presences.
+      return Promise.all(rows.map(async (a) => withPresence(a, await presenceModel.findById(a._id).lean<StoredPresence | null>())));
+    },
     /** Index: `_id`. The agent's teams, or null when the agent does not exist. */
     teamIdsOf: async (id: Types.ObjectId | string): Promise<Types.ObjectId[] | null> => {
       const a = Types.ObjectId.isValid(id) ? await model.findById(oid(id), { teamIds: 1 }).lean<{ teamIds?: Types.ObjectId[] } | null>() : null;
