@@ -15,6 +15,7 @@ import { outboundProcessor } from './outbound';
 import { steeringRetries } from './retries';
 import { startMetricsWorker } from './metrics';
 import { startRetentionWorker } from './retention';
+import { erasureReach } from '../src/services/privacy/erasure-requests';
 import { afterInbound, slaProcessor } from './sla';
 import { enqueueRouting, reconcile, type RoutingDeps } from '../src/services/routing/routing';
 import { routingProcessor } from './routing';
@@ -38,7 +39,7 @@ export function startWorkers(opts: {
   lockMs: number;
   logger: Logger;
   /** For the SLA worker and the inbound hooks (out-of-hours reply, SLA clocks); without it neither runs. */
-  queues?: Pick<QueueSet, 'sla' | 'outbound'>;
+  queues?: Pick<QueueSet, 'sla' | 'outbound' | 'inbound'>;
   /** Routing (docs/routing.md); absent: this process runs no routing worker. */
   routing?: RoutingDeps;
   /** The process' role (`worker` or `all`) and how often it writes its heartbeat (src/services/health/worker-heartbeats.ts). */
@@ -92,7 +93,13 @@ export function startWorkers(opts: {
   const stopSweeper = opts.queues ? startSendSweeper(opts.models, opts.queues, opts.logger) : () => {};
   const metrics = startMetricsWorker({ connection: opts.connection, prefix: opts.prefix, models: opts.models, logger: opts.logger });
   // Retention removes files too: only a process that has the attachment store runs it.
-  const retention = blobs ? startRetentionWorker({ connection: opts.connection, prefix: opts.prefix, models: opts.models, blobs, logger: opts.logger }) : null;
+  // Erasures resolve open conversations like any resolve (routing load, SLA clocks) and forget the inbound jobs of the
+  // customer's messages: only a process with the queues does them.
+  const erasure = opts.queues ? {
+    fx: { models: opts.models, events: opts.events, queues: opts.queues, routing: opts.routing ?? null },
+    reach: erasureReach(opts.connection, opts.prefix, opts.queues.inbound, opts.logger),
+  } : undefined;
+  const retention = blobs ? startRetentionWorker({ connection: opts.connection, prefix: opts.prefix, models: opts.models, blobs, logger: opts.logger, erasure }) : null;
   if (sla) workers.push(new Worker<SlaJob>(QueueNames.sla, steeringRetries(slaProcessor({ ...sla, routing: opts.routing ?? null })), common));
   if (opts.webhooks) workers.push(new Worker<WebhookJob>(QueueNames.webhooks, webhookProcessor(opts.webhooks), common));
   if (opts.routing) {

@@ -1,10 +1,17 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from './api';
 import type { Customer } from './types';
 
-interface Preview { customerId: string; confirmPhrase: string; conversations: number; unresolved: number; identities: number; erasedAt: string | null }
-interface Report { messages: number; attachmentsRemoved: number; conversationsClosed: number }
+interface Report { messages: number; attachmentsRemoved: number; conversationsClosed: number; auditId: string }
+interface Preview {
+  customerId: string; confirmPhrase: string; conversations: number; unresolved: number; identities: number; erasedAt: string | null;
+  /** The erasure job, while one is queued or running, or failed. */
+  pending: 'queued' | 'running' | 'failed' | null;
+  lastErasure: Report | null;
+}
+/** How often the panel asks whether the erasure job is done. */
+const POLL_MS = 1500;
 
 /** As the hub compares the confirmation: spaces collapsed, case ignored (Turkish casing). */
 const comparable = (s: string) => s.normalize('NFC').trim().replace(/\s+/g, ' ').toLocaleLowerCase('tr');
@@ -20,13 +27,41 @@ export function CustomerPrivacy({ customer, onErased }: { customer: Customer; on
   const [busy, setBusy] = useState(false);
   const [note, setNote] = useState('');
   const [error, setError] = useState('');
+  /** While an erasure job runs: the audit id of the erasure before it (the job's own record has another). */
+  const [watching, setWatching] = useState<{ since: string | null } | null>(null);
+
+  // The erasure runs as a job on the hub (minutes for a long history): ask until it is done, then report its counts.
+  useEffect(() => {
+    if (!watching) return;
+    let stopped = false;
+    const timer = setInterval(() => {
+      api<Preview>(`/customers/${customer.id}/erasure`).then((p) => {
+        if (stopped) return;
+        if (p.pending === 'failed') {
+          setWatching(null);
+          setError(t('eraseFailed'));
+        } else if (!p.pending && p.lastErasure && p.lastErasure.auditId !== watching.since) {
+          setWatching(null);
+          const r = p.lastErasure;
+          setNote(t('erasedReport', { messages: r.messages, files: r.attachmentsRemoved, closed: r.conversationsClosed }));
+          onErased();
+        }
+      }, () => {}); // a missed poll is retried at the next tick
+    }, POLL_MS);
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+    };
+  }, [watching, customer.id, onErased, t]);
 
   async function ask() {
     setNote('');
     setTyped('');
     try {
-      setPreview(await api<Preview>(`/customers/${customer.id}/erasure`));
+      const p = await api<Preview>(`/customers/${customer.id}/erasure`);
       setError('');
+      if (p.pending === 'queued' || p.pending === 'running') setWatching({ since: p.lastErasure?.auditId ?? null });
+      else setPreview(p);
     } catch (err) {
       setError((err as Error).message);
     }
@@ -35,11 +70,10 @@ export function CustomerPrivacy({ customer, onErased }: { customer: Customer; on
     if (!preview) return;
     setBusy(true);
     try {
-      const r = await api<Report>(`/customers/${customer.id}/erase`, { body: { confirm: typed } });
+      await api(`/customers/${customer.id}/erase`, { body: { confirm: typed } });
+      setWatching({ since: preview.lastErasure?.auditId ?? null });
       setPreview(null);
       setError('');
-      setNote(t('erasedReport', { messages: r.messages, files: r.attachmentsRemoved, closed: r.conversationsClosed }));
-      onErased();
     } catch (err) {
       setError((err as Error).message);
     } finally {
@@ -53,9 +87,10 @@ export function CustomerPrivacy({ customer, onErased }: { customer: Customer; on
       {customer.erasedAt && <p className="muted small">{t('erasedOn', { when: new Date(customer.erasedAt).toLocaleString(t('locale'), { dateStyle: 'medium', timeStyle: 'short' }) })}</p>}
       <div className="privacy-actions">
         <a className="button" href={`/api/customers/${customer.id}/export`} download>{t('exportData')}</a>
-        {!customer.erasedAt && !preview && <button type="button" className="danger" onClick={() => void ask()}>{t('eraseCustomer')}</button>}
+        {!customer.erasedAt && !preview && !watching && <button type="button" className="danger" onClick={() => void ask()}>{t('eraseCustomer')}</button>}
       </div>
       {error && <p role="alert" className="error">{error}</p>}
+      {watching && <p role="status" className="erasing">{t('erasing')}</p>}
       {note && <p role="status">{note}</p>}
       {preview && (
         <div className="erase-confirm" role="dialog" aria-labelledby={`erase-title-${customer.id}`}>

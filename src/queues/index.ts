@@ -64,9 +64,15 @@ export interface WebhookJob {
   deliveryId: string;
 }
 
-/** A retention run (src/services/privacy/retention.ts): scheduled daily, or requested by an admin. */
-export interface RetentionJob {
-  requestedBy?: string;
+/**
+ * On the retention queue: a retention run (src/services/privacy/retention.ts), scheduled daily or requested by an
+ * admin, or one customer's confirmed erasure (src/services/privacy/erasure-requests.ts).
+ */
+export type RetentionJob = { kind?: 'run'; requestedBy?: string } | ErasureJob;
+export interface ErasureJob {
+  kind: 'erase';
+  customerId: string;
+  actor: { id: string; name: string };
 }
 
 /** BullMQ job ids may not contain ':' in some versions' key layout checks; encode the dedupe key safely. */

@@ -1,10 +1,7 @@
 import { Types } from 'mongoose';
 import { z } from 'zod';
-import { conversationEffects } from '../../services/conversations/lifecycle';
-import { publishSenderInvalidation } from '../../services/ingest/sender-invalidation';
-import { jobIdFor } from '../../queues';
-import { inParallel } from '../../store';
-import { eraseCustomer, erasurePreview } from '../../services/privacy/erase';
+import { erasurePreview } from '../../services/privacy/erase';
+import { erasureState as erasureStateOf, lastErasure, requestErasure } from '../../services/privacy/erasure-requests';
 import { exportableCustomer, writeCustomerArchive } from '../../services/privacy/export';
 import { lastRetentionRun, retentionSettings, retentionSettingsSchema, setRetentionSettings } from '../../services/privacy/retention';
 import { idParams, route } from '../route';
@@ -15,13 +12,17 @@ import { err } from '../schemas';
  * they act as the data protection officer's hands; agents and supervisors see none of these routes.
  */
 const notFound = err('customer not found');
+const erasureState = z.enum(['queued', 'running', 'failed']);
 const preview = z.object({
   customerId: z.string(), confirmPhrase: z.string(), conversations: z.number(), unresolved: z.number(), identities: z.number(), erasedAt: z.string().nullable(),
+  /** The erasure job, while one is queued or running (or failed: requesting again replaces it). */
+  pending: erasureState.nullable(),
+  /** The counts of the last erasure (from its audit record). */
+  lastErasure: z.object({
+    at: z.string(), conversationsClosed: z.number(), messages: z.number(), attachmentsRemoved: z.number(), identitiesRemoved: z.number(), mergedCustomers: z.number(), auditId: z.string(),
+  }).nullable(),
 });
-const report = z.object({
-  customerId: z.string(), conversationsClosed: z.number(), messages: z.number(), attachmentsRemoved: z.number(), identitiesRemoved: z.number(),
-  mergedCustomers: z.number(), auditId: z.string(),
-});
+const requested = z.object({ customerId: z.string(), state: erasureState });
 const lastRun = z.object({ at: z.string(), cutoff: z.string(), conversations: z.number(), messages: z.number(), attachmentsRemoved: z.number(), days: z.number() }).nullable();
 const actorOf = (agent: { id: string; name: string }) => ({ id: agent.id, name: agent.name });
 
@@ -51,23 +52,19 @@ export const privacyRoutes = [
     summary: 'What erasing the customer would touch, and the phrase that confirms it (its name, or its id when it has none)',
     responses: { 200: { description: 'preview', schema: preview }, 404: notFound, 409: err('merged into another customer') },
     async handler({ params, deps }) {
-      return { status: 200, body: await erasurePreview(deps.models, params.id) };
+      const [base, pending, last] = await Promise.all([
+        erasurePreview(deps.models, params.id), erasureStateOf(deps.queues.retention, params.id), lastErasure(deps.models, params.id),
+      ]);
+      return { status: 200, body: { ...base, pending, lastErasure: last } };
     },
   }),
   route({
     method: 'post', path: '/customers/:id/erase', tag: 'privacy', access: 'admin', resource: 'customer', params: idParams,
-    summary: 'Erase the customer: content of its messages and files removed, identities removed, profile anonymized, open conversations resolved; metrics kept. Repeatable',
+    summary: 'Erase the customer, once the confirmation matches: a job removes the content of its messages and files and its identities, anonymizes the profile and resolves open conversations; metrics are kept. Follow it with GET /customers/:id/erasure. Repeatable',
     body: z.object({ confirm: z.string().trim().min(1).max(300) }),
-    responses: { 200: { description: 'erased', schema: report }, 400: err('the confirmation does not match'), 404: notFound, 409: err('merged into another customer') },
+    responses: { 202: { description: 'the erasure job is queued or running', schema: requested }, 400: err('the confirmation does not match'), 404: notFound, 409: err('merged into another customer') },
     async handler({ params, body, agent, deps }) {
-      const reach = {
-        invalidate: publishSenderInvalidation(deps.redis, deps.config.QUEUE_PREFIX),
-        // A job still running cannot be removed (BullMQ refuses locked jobs): it finishes and expires with the queue's age limit.
-        forgetInboundJobs: async (keys: string[]) => {
-          await inParallel(keys, (k) => deps.queues.inbound.remove(jobIdFor(k)).catch((error: unknown) => deps.logger.warn({ err: error }, 'inbound job of an erased message not removed')));
-        },
-      };
-      return { status: 200, body: await eraseCustomer(conversationEffects(deps), deps.blobs, actorOf(agent), params.id, body.confirm, reach) };
+      return { status: 202, body: await requestErasure(deps.models, deps.queues.retention, actorOf(agent), params.id, body.confirm) };
     },
   }),
   route({

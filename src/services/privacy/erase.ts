@@ -100,12 +100,16 @@ export interface ErasureReach {
   forgetInboundJobs(dedupeKeys: string[]): Promise<void>;
 }
 
-export async function eraseCustomer(
-  fx: ConversationEffects, blobs: BlobStore, actor: AgentRef, idRaw: string, confirm: string, reach: ErasureReach,
-): Promise<ErasureReport> {
-  const m = fx.models;
+/** Checks an admin's confirmation against the customer (the phrase the preview showed); throws what the admin sees. */
+export async function confirmErasure(m: Models, idRaw: string, confirm: string): Promise<void> {
   const customer = await erasable(m, idRaw);
   if (comparable(confirm) !== comparable(confirmPhraseOf(customer))) throw new InboxError('the confirmation does not match the customer', 'invalid_input');
+}
+
+/** Erases a customer whose erasure was confirmed (confirmErasure): runs as a job (src/services/privacy/erasure-requests.ts). */
+export async function eraseCustomer(fx: ConversationEffects, blobs: BlobStore, actor: AgentRef, idRaw: string, reach: ErasureReach): Promise<ErasureReport> {
+  const m = fx.models;
+  const customer = await erasable(m, idRaw);
   const id = customer._id;
   const now = new Date();
   const entries = await m.audit.allOfSubject(id);
