@@ -16,6 +16,7 @@ import { Presence } from './Presence';
 import { SettingsDialog } from './Settings';
 import { Thread } from './Thread';
 import { MentionToast } from './MentionToast';
+import { Notifications } from './Notifications';
 import type { SegmentView } from '../../src/domain/segments';
 import { NO_TEAM, type ConversationView, type Counts, type Me, type Settings, type Team, type UiMessage, type View } from './types';
 import { rememberLanguage } from './console-language';
@@ -250,6 +251,7 @@ export function App() {
         {!online && <span role="status" className="offline">{t('offline')}</span>}
         <span className="spacer" />
         <Presence />
+        <Notifications onOpen={(id, messageId) => { setAdminOpen(false); setCustomersOpen(false); setMacrosOpen(false); select(id, messageId); }} />
         <span className="who">{me.name}</span>
         <button type="button" aria-current={customersOpen ? 'page' : undefined} onClick={() => { setAdminOpen(false); setMacrosOpen(false); setCustomersOpen(true); history.pushState(null, '', CUSTOMERS_PATH); }}>{t('customersPage')}</button>
         <button type="button" aria-current={macrosOpen ? 'page' : undefined} onClick={() => { setAdminOpen(false); setCustomersOpen(false); setMacrosOpen(true); history.pushState(null, '', MACROS_PATH); }}>{t('macros')}</button>

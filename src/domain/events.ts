@@ -12,6 +12,10 @@ export const AgentEvents = {
   conversationViewers: 'conversation:viewers',
   /** One agent (their room): a note @mentions them ({ conversationId, messageId, from: {id, name}, preview }). */
   noteMention: 'note:mention',
+  /** One agent (their room): a new notification for the bell ({ notification: NotificationView, unread }). */
+  notification: 'notification:new',
+  /** One agent (their room): notifications were read in another tab ({ unread }). */
+  notificationsRead: 'notification:read',
   /** Admins only: a whatsapp-web.js session's state and pairing QR (channels/whatsapp/session.ts SessionStatus). */
   whatsappSession: 'whatsapp.session',
   /** An agent's presence changed: {agentId, presence, since}. */

@@ -13,6 +13,7 @@ import { cannedRoutes } from './routes/canned';
 import { channelRoutes } from './routes/channels';
 import { channelSetupRoutes } from './routes/channel-setup';
 import { consoleRoutes } from './routes/console';
+import { notificationRoutes } from './routes/notifications';
 import { conversationRoutes } from './routes/conversations';
 import { crmRoutes } from './routes/crm';
 import { customerHealthRoutes } from './routes/customer-health';
@@ -45,6 +46,7 @@ export function apiRoutes(): RouteDef[] {
     ...messageRoutes,
     ...adminRoutes,
     ...consoleRoutes,
+    ...notificationRoutes,
     ...labelRoutes,
     ...customerAdminRoutes,
     ...privacyRoutes,

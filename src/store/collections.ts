@@ -6,6 +6,7 @@ import { auditModel } from './audit';
 import { cannedModel } from './canned';
 import { macroModel } from './macros';
 import { macroRunModel } from './macro-runs';
+import { notificationModel, notificationStateModel } from './notifications';
 import { conversationModel } from './conversations';
 import { customerModel } from './customers';
 import { csatModel } from './csat';
@@ -48,6 +49,8 @@ export function collections(db: Connection) {
     Canned: cannedModel(db),
     Macro: macroModel(db),
     MacroRun: macroRunModel(db),
+    Notification: notificationModel(db),
+    NotificationState: notificationStateModel(db),
     Label: labelModel(db),
     Quarantine: quarantineModel(db),
     MetricEvent: metricEventModel(db),

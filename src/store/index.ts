@@ -8,6 +8,7 @@ import { auditModel, auditRepo } from './audit';
 import { cannedModel, cannedRepo } from './canned';
 import { macroModel, macroRepo } from './macros';
 import { macroRunModel, macroRunRepo } from './macro-runs';
+import { notificationModel, notificationRepo, notificationStateModel } from './notifications';
 import { labelModel, labelRepo } from './labels';
 import { attachInboxIndex, conversationModel, conversationRepo, type StoredConversation } from './conversations';
 import { inboxIndex } from './inbox-index';
@@ -48,6 +49,8 @@ export type { AuditActor } from './audit';
 export type { StoredCanned } from './canned';
 export { MACRO_VISIBILITIES, type MacroVisibility, type StoredMacro } from './macros';
 export type { StoredMacroRun } from './macro-runs';
+export type { NotificationKind, StoredNotification } from './notifications';
+export { previousWeek, weekOfNotification } from './notifications';
 export type { StoredLabel } from './labels';
 export type { StoredCsat, CsatStatus } from './csat';
 export type { CustomerFields, ImportedCustomer, StoredCustomer } from './customers';
@@ -80,6 +83,7 @@ export function models(db: Connection) {
     canned: cannedRepo(cannedModel(db)),
     macros: macroRepo(macroModel(db)),
     macroRuns: macroRunRepo(macroRunModel(db)),
+    notifications: notificationRepo(notificationModel(db), notificationStateModel(db)),
     labels: labelRepo(labelModel(db)),
     quarantine: quarantineRepo(quarantineModel(db)),
     metricEvents: metricEventRepo(metricEventModel(db)),

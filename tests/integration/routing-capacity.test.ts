@@ -2,6 +2,7 @@ import { Worker } from 'bullmq';
 import { enqueueInbound, QueueNames, redisConnection, type RoutingJob } from '../../src/queues';
 import { routingProcessor } from '../../workers/routing';
 import { routingDeps } from '../../src/services/routing/routing';
+import { listNotifications } from '../../src/services/notifications/notifications';
 import { signedInAgent } from '../helpers/agent-api';
 import { testConfig } from '../helpers/env';
 import { startTestHub } from '../helpers/hub';
@@ -56,6 +57,15 @@ test('100 simultaneous conversations: 15 assigned, nobody above 3, the rest queu
   // Redis counters agree with the store.
   const counted = await routingDeps(hub.deps).state.loads(agentIds);
   for (const id of agentIds) expect(counted.get(id)).toBe(3);
+  // Each agent's bell says routing gave them their three (from: null, the hub itself), once each.
+  for (const id of agentIds) {
+    const bell = await waitFor(async () => {
+      const page = await listNotifications(hub.deps.models, id, { limit: 30 });
+      return page.notifications.length >= 3 ? page : null;
+    }, 10_000, 'routing notifications');
+    expect(bell.notifications.map((n) => [n.kind, n.from])).toEqual([['assigned', null], ['assigned', null], ['assigned', null]]);
+    expect(new Set(bell.notifications.map((n) => n.conversationId)).size).toBe(3);
+  }
   const board = (await sup.api('GET', '/supervisor/wallboard')).body;
   expect(board.teams).toEqual([{ id: teamId, name: 'Destek', policy: 'least-busy', queueLength: 85, longestWaitMs: expect.any(Number) }]);
 

@@ -11,6 +11,7 @@ import { setStatus, writeAssignment } from './conversations';
 import { announce, InboxError, oid, type Actor } from './inbox';
 import { createReply, type AgentRef } from './replies';
 import { scheduleSnoozeEnd } from './snooze';
+import { notify } from '../notifications/notifications';
 import type { ThreadEvent } from '../../domain/thread-events';
 
 /**
@@ -78,7 +79,16 @@ export async function assignConversation(
   }
   const updated = await writeAssignment(m, current, assignee ? new Types.ObjectId(String(assignee._id)) : null, set);
   if (!updated) throw new InboxError('conversation not found', 'not_found');
-  return announceAssignment(fx, updated, actor, assignee);
+  const view = await announceAssignment(fx, updated, actor, assignee);
+  // The new assignee's bell, when someone else handed it to them.
+  const assigneeId = assignee ? String(assignee._id) : null;
+  if (assigneeId && assigneeId !== actor.id && assigneeId !== String(current.assigneeId ?? '')) {
+    await notify(m, fx.events, {
+      key: `assigned|${String(updated._id)}|${assigneeId}|${(updated.assignedAt ?? new Date()).getTime()}`, agentId: assigneeId, kind: 'assigned',
+      conversationId: String(updated._id), from: { id: actor.id, name: actor.name }, customerId: updated.customerId, at: updated.assignedAt ?? new Date(),
+    });
+  }
+  return view;
 }
 
 /** The thread event of an assignment (the console reads its shape: agent-ui/src/events.ts), then routing and SLA. */

@@ -7,6 +7,7 @@ import { findActiveAgent, type AgentView } from '../agents/agents';
 import type { EventPublisher } from '../events';
 import type { StoredMessage } from '../../store/messages';
 import { preview } from './views';
+import { notify } from '../notifications/notifications';
 
 /** The most agents one note may @mention. */
 export const MAX_MENTIONS = 20;
@@ -32,5 +33,10 @@ export async function notifyMentions(m: Models, events: EventPublisher, note: St
   for (const agent of agents) {
     if (agent.id === from.id || !canSeeConversation(agent, conversation, mode)) continue;
     events.toRoom(Rooms.agent(agent.id), AgentEvents.noteMention, payload);
+    // Kept for the bell too: an agent who is offline now finds it later.
+    await notify(m, events, {
+      key: `mention|${payload.messageId}|${agent.id}`, agentId: agent.id, kind: 'mention', conversationId: payload.conversationId,
+      messageId: payload.messageId, from, customerId: conversation.customerId, preview: payload.preview, at: note.createdAt,
+    });
   }
 }

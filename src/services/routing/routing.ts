@@ -14,6 +14,7 @@ import { RoutingState } from './routing-state';
 import { supervisorsChanged } from './supervisor-signal';
 import { toConversationView, toMessageView } from '../conversations/views';
 import type { ThreadEvent } from '../../domain/thread-events';
+import { notify } from '../notifications/notifications';
 
 export interface RoutingDeps {
   models: Models;
@@ -206,6 +207,10 @@ async function drainPass(d: RoutingDeps, teamId: string): Promise<void> {
             await d.state.setLastAssigned(teamId, agent.id);
           }
           record(assigned, { type: 'routed', assignee: agent.name, team: team.name, policy }, why, customer?.name ?? null);
+          recording.push(notify(d.models, d.events, {
+            key: `assigned|${String(assigned._id)}|${agent.id}|${(assigned.assignedAt ?? new Date()).getTime()}`, agentId: agent.id, kind: 'assigned',
+            conversationId: String(assigned._id), from: null, customerId: assigned.customerId, at: assigned.assignedAt ?? new Date(),
+          }).catch((err: unknown) => d.logger.warn({ err, conversationId: String(assigned._id) }, 'assignment notification not stored')));
           outcome = 'assigned';
         }
         break;
