@@ -93,6 +93,8 @@ export const MAX_REFUSALS = 200;
 const REFUSAL_WINDOW_MS = 10_000;
 /** How long a closed flooder is asked to stay away at least (its connect budget decides whether it may come back). */
 const CLOSED_RETRY_MS = 10_000;
+/** How long a flooder's closed connection may still take to answer the close before it is cut. */
+export const FLOODER_CLOSE_GRACE_MS = 1_000;
 
 /**
  * Every event of the visitor draws on its budget (per visitor and per client address, across hub nodes) before its
@@ -121,6 +123,10 @@ function limitEvents(ctx: IngressContext, socket: Socket, who: VisitorSubject): 
     const longest = Math.max(CLOSED_RETRY_MS, ...Object.values(refusedUntil).map((t) => t - Date.now()));
     socket.emit(WidgetEvents.rateLimited, { ...rateLimitedAck(longest), event, closing: true });
     socket.disconnect(true);
+    // A WebSocket close waits for the client's answer (up to 30 s in ws), reading every frame it sends meanwhile: a
+    // flooder that never answers keeps the hub parsing. The connection goes after a moment (the notice leaves first).
+    const raw = socket.conn.request.socket;
+    setTimeout(() => raw.destroy(), FLOODER_CLOSE_GRACE_MS).unref();
   };
   socket.use(([event, ...args], next) => {
     const action = ACTION_OF[event];

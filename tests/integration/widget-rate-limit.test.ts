@@ -1,6 +1,8 @@
 import { Types } from 'mongoose';
 import { io as connect, type Socket } from 'socket.io-client';
-import { MAX_REFUSALS } from '../../channels/webchat/ingress';
+import { randomBytes } from 'node:crypto';
+import net from 'node:net';
+import { FLOODER_CLOSE_GRACE_MS, MAX_REFUSALS } from '../../channels/webchat/ingress';
 import { SESSION_COOKIE } from '../../src/http/session';
 import { REFUSALS_BEFORE_EARLY } from '../../src/realtime/handshake-guard';
 import { AgentEvents } from '../../src/domain/events';
@@ -11,6 +13,7 @@ import { RateLimiter } from '../../src/services/rate-limit/rate-limiter';
 import { signedInAgent } from '../helpers/agent-api';
 import { testConfig } from '../helpers/env';
 import { startTestHub } from '../helpers/hub';
+import { waitFor } from '../helpers/process';
 import { connected, nextEvent } from '../helpers/sockets';
 
 // Small budgets, so a flood is a few dozen requests: per visitor, per client address / window.
@@ -142,6 +145,51 @@ test('a socket that keeps flooding after being refused is told why, then closed;
   const again = await socketOf(v.token, v.ip);
   expect(again.connected).toBe(true);
 });
+
+test('a flooder that never answers the close is cut off within moments, not after the WebSocket close timeout', async () => {
+  const ip = '10.0.4.8';
+  const { body } = await session(ip);
+  const { port } = new URL(hub.url!);
+  const raw = net.connect(Number(port), '127.0.0.1');
+  raw.on('error', () => {}); // writes after the hub cut the connection fail: that is the point
+  await new Promise<void>((resolve) => raw.once('connect', () => resolve()));
+  raw.write([
+    'GET /socket.io/?EIO=4&transport=websocket HTTP/1.1', `Host: 127.0.0.1:${port}`, 'Upgrade: websocket', 'Connection: Upgrade',
+    `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`, 'Sec-WebSocket-Version: 13', `X-Forwarded-For: ${ip}`, '', '',
+  ].join('\r\n'));
+  let received = '';
+  const closingNotice = new Promise<number>((resolve) => {
+    raw.on('data', (d: Buffer) => {
+      received += d.toString('latin1');
+      if (received.includes('"closing":true')) resolve(Date.now());
+    });
+  });
+  const cut = new Promise<number>((resolve) => raw.once('close', () => resolve(Date.now())));
+  await waitFor(async () => received.includes('"sid"'), 10_000, 'the engine.io open packet');
+  raw.write(wsFrame(`40/widget,${JSON.stringify({ token: body.token })}`));
+  await waitFor(async () => received.includes('40/widget,'), 10_000, 'the namespace connect');
+  // Typing toggles, never answering anything (a client would answer the close frame): a flood past the budget.
+  const flood = setInterval(() => {
+    if (!raw.destroyed) raw.write(Buffer.concat(Array.from({ length: 50 }, (_, i) => wsFrame(`42/widget,["typing",{"typing":${i % 2 === 0}}]`))));
+  }, 5);
+  try {
+    const told = await closingNotice;
+    const gone = await Promise.race([cut, new Promise<number>((r) => setTimeout(() => r(Number.POSITIVE_INFINITY), 15_000))]);
+    expect(gone - told).toBeLessThan(15_000); // ws alone would read on for 30 s
+    expect(gone - told).toBeGreaterThanOrEqual(FLOODER_CLOSE_GRACE_MS - 50);
+  } finally {
+    clearInterval(flood);
+    raw.destroy();
+  }
+});
+
+/** One masked WebSocket text frame, as a client must send it. */
+function wsFrame(text: string): Buffer {
+  const payload = Buffer.from(text);
+  const mask = randomBytes(4);
+  const header = payload.length < 126 ? Buffer.from([0x81, 0x80 | payload.length]) : Buffer.from([0x81, 0x80 | 126, payload.length >> 8, payload.length & 255]);
+  return Buffer.concat([header, mask, Buffer.from(payload.map((b, i) => b ^ mask[i % 4]!))]);
+}
 
 test('socket connections are limited per visitor: over the budget the connection is refused with retryAfterMs', async () => {
   const { body } = await session('10.0.4.4');
