@@ -101,7 +101,7 @@ export const FLOODER_CLOSE_GRACE_MS = 1_000;
  * handler runs, so a flood costs no store work, and past the budget no Redis call either (the limiter refuses what
  * this node alone already used up; src/services/rate-limit). Over the limit an event with an ack gets
  * `rateLimitedAck`; typing (a hint, no ack) is dropped, and the first refusal of each wait is told as a `rate:limited`
- * event. Events without a handler are dropped unread. Until a refusal's retryAfterMs has passed the socket refuses
+ * event. Events without a handler are dropped unread and counted as refusals. Until a refusal's retryAfterMs has passed the socket refuses
  * that action itself, and a socket that keeps flooding regardless is told so and closed: what one connection can cost
  * the hub stays bounded. Allowed events keep their order (Redis answers in order).
  */
@@ -117,6 +117,11 @@ function limitEvents(ctx: IngressContext, socket: Socket, who: VisitorSubject): 
       told[action] = refusedUntil[action];
       socket.emit(WidgetEvents.rateLimited, { ...rateLimitedAck(retryAfterMs), event });
     }
+    strike(event);
+  };
+  /** One more event this socket should not have sent; past MAX_REFUSALS in the window the socket is closed. */
+  const strike = (event: string) => {
+    if (!socket.connected) return;
     if (Date.now() - countingSince > REFUSAL_WINDOW_MS) [refusals, countingSince] = [0, Date.now()];
     if (++refusals < MAX_REFUSALS) return;
     ctx.logger.info({ channel: 'webchat', visitorId: who.visitorId }, 'widget socket closed: it kept flooding past its rate limits');
@@ -130,7 +135,7 @@ function limitEvents(ctx: IngressContext, socket: Socket, who: VisitorSubject): 
   };
   socket.use(([event, ...args], next) => {
     const action = ACTION_OF[event];
-    if (!action) return;
+    if (!action) return strike(event); // not the widget's: dropped unread, and counted like a refusal
     const ack = args[args.length - 1];
     const wait = (refusedUntil[action] ?? 0) - Date.now();
     if (wait > 0) return refuse(event, action, ack, wait);

@@ -146,6 +146,16 @@ test('a socket that keeps flooding after being refused is told why, then closed;
   expect(again.connected).toBe(true);
 });
 
+test('events the widget never sends are dropped and counted: a socket flooding them is closed too', async () => {
+  const v = await visitor('10.0.4.9');
+  const closed = new Promise<string>((resolve) => v.socket.once('disconnect', resolve));
+  const notices: Array<{ closing?: boolean; event?: string }> = [];
+  v.socket.on('rate:limited', (n: { closing?: boolean; event?: string }) => notices.push(n));
+  for (let i = 0; i < MAX_REFUSALS + 10; i++) v.socket.emit('admin:delete-everything', { i });
+  expect(await closed).toBe('io server disconnect');
+  expect(notices).toEqual([expect.objectContaining({ closing: true, event: 'admin:delete-everything' })]);
+});
+
 test('a flooder that never answers the close is cut off within moments, not after the WebSocket close timeout', async () => {
   const ip = '10.0.4.8';
   const { body } = await session(ip);
