@@ -97,7 +97,7 @@ export function startWorkers(opts: {
   // customer's messages: only a process with the queues does them.
   const erasure = opts.queues ? {
     fx: { models: opts.models, events: opts.events, queues: opts.queues, routing: opts.routing ?? null },
-    reach: erasureReach(opts.connection, opts.prefix, opts.queues.inbound, opts.logger),
+    reach: erasureReach(opts.models, opts.connection, opts.prefix, opts.queues.inbound, opts.logger),
   } : undefined;
   const retention = blobs ? startRetentionWorker({ connection: opts.connection, prefix: opts.prefix, models: opts.models, blobs, logger: opts.logger, erasure }) : null;
   if (sla) workers.push(new Worker<SlaJob>(QueueNames.sla, steeringRetries(slaProcessor({ ...sla, routing: opts.routing ?? null })), common));

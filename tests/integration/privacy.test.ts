@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { crc32, inflateRawSync } from 'node:zlib';
 import { QueueEvents } from 'bullmq';
 import { Types } from 'mongoose';
@@ -100,6 +102,9 @@ describe('export and erase', () => {
   let customerId = '';
   let conversationId = '';
   let fileKey = '';
+  let receiver: http.Server;
+  let webhookId = '';
+  afterAll(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
   const today = () => {
     const now = Date.now();
     return `from=${encodeURIComponent(new Date(now - 86_400_000).toISOString())}&to=${encodeURIComponent(new Date(now + 86_400_000).toISOString())}`;
@@ -110,6 +115,14 @@ describe('export and erase', () => {
   };
 
   beforeAll(async () => {
+    // A webhook receiver on loopback: the hub's delivery log (Redis) then holds payloads naming the customer.
+    receiver = http.createServer((req, res) => { req.resume(); req.on('end', () => res.end('ok')); });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const hook = await admin.api<{ id: string }>('POST', '/admin/webhooks', {
+      url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/kanal`, events: ['message.created', 'conversation.created'], allowPrivate: true,
+    });
+    expect(hook.status).toBe(201);
+    webhookId = hook.body.id;
     fileKey = await storeFile('fatura-zeynep.png');
     const first = await receive(sms(`SM${new Types.ObjectId()}`, `Merhaba, siparişim ${ORDER} nerede? Adresim Bağdat Caddesi 5`, [
       { name: 'fatura-zeynep.png', contentType: 'image/png', size: png.length, storageKey: fileKey, url: `/api/attachments/${fileKey}` },
@@ -189,6 +202,8 @@ describe('export and erase', () => {
     expect((await admin.api('POST', `/customers/${customerId}/erase`, {})).status).toBe(400);
     expect(await hub.deps.models.customers.nameOf(customerId)).toBe(NAME); // nothing happened yet
     expect(leaks(await storeText())).not.toEqual([]);
+    // The webhook log has the customer's words (the note names it) before the erasure.
+    await waitFor(async () => leaks(JSON.stringify((await admin.api('GET', `/admin/webhooks/${webhookId}/deliveries`)).body)).length > 0, 20_000, 'deliveries naming the customer');
 
     const erased = await erase('  zeynep   KAYA ');
     expect(erased).toMatchObject({ conversationsClosed: 1, attachmentsRemoved: 1, identitiesRemoved: 1 });
@@ -196,6 +211,8 @@ describe('export and erase', () => {
 
     expect(leaks(await storeText())).toEqual([]);
     expect(leaks(await redisText())).toEqual([]);
+    const logged = (await admin.api<Array<{ body: string }>>('GET', `/admin/webhooks/${webhookId}/deliveries`)).body;
+    expect(logged.filter((d) => d.body.includes(customerId)).map((d) => JSON.parse(d.body).data)).toContainEqual({ customerId, erased: true });
     expect(await hub.deps.blobs.describe(fileKey)).toBeNull();
     expect((await admin.api('GET', `/search?q=${ORDER}`)).body).toMatchObject({ messages: [], customers: [] });
     const conv = await hub.deps.models.conversations.byId(conversationId);

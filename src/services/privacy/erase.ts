@@ -22,7 +22,8 @@ import { eraseMessages } from './message-content';
  *    customer's name as author) and its search postings; queued replies are failed first; files that no other
  *    customer's message carries are deleted from GridFS;
  * 5. conversations lose their preview and custom attributes, CSAT surveys their comments (scores stay);
- * 6. audit entries about it have every personal value replaced; customers merged into it are anonymized too;
+ * 6. audit entries about it have every personal value replaced; customers merged into it are anonymized too; the
+ *    outgoing webhooks' delivery log keeps only the envelope of deliveries that name it;
  * 7. the customer document is anonymized (`erasedAt`): it leaves the directory and the name cache.
  * Conversations, message envelopes (times, channel, direction, author agent, delivery) and metric facts stay, so
  * reports keep their counts and durations; none of them holds personal data once the steps above ran. The erasure
@@ -98,6 +99,8 @@ export interface ErasureReach {
   invalidate: SenderInvalidator;
   /** Removes the inbound jobs of these dedupe keys (their payload holds the message as received). */
   forgetInboundJobs(dedupeKeys: string[]): Promise<void>;
+  /** Empties the logged webhook deliveries that name the customer (src/services/webhooks). */
+  forgetWebhookDeliveries(customerId: string): Promise<void>;
 }
 
 /** Checks an admin's confirmation against the customer (the phrase the preview showed); throws what the admin sees. */
@@ -151,6 +154,8 @@ export async function eraseCustomer(fx: ConversationEffects, blobs: BlobStore, a
   // 6: the trail keeps who did what and when, not the customer's data; merged-in customers go the same way.
   await inParallel(entries, (e) => m.audit.redact(e._id, redacted({ subjectName: e.subjectName, summary: e.summary, before: e.before, after: e.after }, secrets) as never));
   await inParallel(sources, (s) => m.customers.anonymize(s._id, now));
+  // The outgoing webhooks' delivery log (Redis, 7 days) holds the payloads sent about it.
+  for (const c of [id, ...sources.map((s) => s._id)]) await reach.forgetWebhookDeliveries(String(c));
 
   // 7: the customer itself.
   await m.customers.anonymize(id, now);

@@ -6,6 +6,7 @@ import { jobIdFor, type ErasureJob, type InboundJob, type RetentionJob } from '.
 import { inParallel, type Models } from '../../store';
 import type { AgentRef } from '../conversations/replies';
 import { publishSenderInvalidation } from '../ingest/sender-invalidation';
+import { eraseCustomerFromDeliveries } from '../webhooks/webhooks';
 import { confirmErasure, type ErasureReach, type ErasureReport } from './erase';
 
 /**
@@ -54,9 +55,12 @@ export async function lastErasure(m: Models, customerId: string): Promise<(Omit<
   };
 }
 
-/** What an erasure reaches outside the store, in a worker process: the sender caches and finished inbound jobs. */
-export function erasureReach(redis: Redis, prefix: string, inbound: Queue<InboundJob>, logger: Logger): ErasureReach {
+/** What an erasure reaches outside the store, in a worker process: sender caches, finished inbound jobs, the webhook log. */
+export function erasureReach(models: Models, redis: Redis, prefix: string, inbound: Queue<InboundJob>, logger: Logger): ErasureReach {
   return {
+    forgetWebhookDeliveries: async (customerId) => {
+      await eraseCustomerFromDeliveries({ models, redis, prefix }, customerId);
+    },
     invalidate: publishSenderInvalidation(redis, prefix),
     // A job still running cannot be removed (BullMQ refuses locked jobs): it finishes and expires with the queue's age limit.
     forgetInboundJobs: async (keys: string[]) => {

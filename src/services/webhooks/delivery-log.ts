@@ -57,6 +57,24 @@ export class DeliveryLog {
     return raws.flatMap((r) => (r ? [JSON.parse(r) as DeliveryRecord] : []));
   }
 
+  /**
+   * Rewrites the logged deliveries of a webhook that `change` changes (returns null for the others), each keeping its
+   * expiry. Bounded: at most KEEP_PER_WEBHOOK records. Returns how many changed.
+   */
+  async rewrite(webhookId: string, change: (record: DeliveryRecord) => DeliveryRecord | null): Promise<number> {
+    const ids = await this.redis.lrange(this.listKey(webhookId), 0, KEEP_PER_WEBHOOK - 1);
+    if (!ids.length) return 0;
+    const raws = await this.redis.mget(ids.map(this.recordKey));
+    let changed = 0;
+    for (const raw of raws) {
+      const next = raw ? change(JSON.parse(raw) as DeliveryRecord) : null;
+      if (!next) continue;
+      await this.redis.set(this.recordKey(next.id), JSON.stringify(next), 'KEEPTTL');
+      changed++;
+    }
+    return changed;
+  }
+
   /** Deliveries in a row that failed for good; a success resets it. */
   async failedInARow(webhookId: string): Promise<number> {
     const n = await this.redis.incr(this.failuresKey(webhookId));

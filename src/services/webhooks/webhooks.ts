@@ -160,6 +160,25 @@ export async function sendTestDelivery(d: WebhookDeps, id: string): Promise<Deli
   return enqueue(d, id, 'ping', { webhookId: id });
 }
 
+/**
+ * A customer's erasure (src/services/privacy/erase.ts) reaches the delivery log: every logged delivery that names the
+ * customer keeps its envelope (id, event, version, time) with its data replaced by `{ customerId, erased: true }`,
+ * and loses the receiver's answer. A delivery still waiting to be sent goes out like that. Returns how many changed.
+ */
+export async function eraseCustomerFromDeliveries(d: Pick<WebhookDeps, 'models' | 'redis' | 'prefix'>, customerId: string): Promise<number> {
+  const log = new DeliveryLog(d.redis, d.prefix);
+  let changed = 0;
+  for (const hook of await d.models.webhooks.all()) {
+    changed += await log.rewrite(String(hook._id), (r) => {
+      if (!r.body.includes(customerId)) return null;
+      const { id, event, version, createdAt } = JSON.parse(r.body) as WebhookPayload<WebhookEvent>;
+      const { response: _gone, ...rest } = r;
+      return { ...rest, body: JSON.stringify({ id, event, version, createdAt, data: { customerId, erased: true } }) };
+    });
+  }
+  return changed;
+}
+
 export async function listDeliveries(d: Pick<WebhookDeps, 'models' | 'redis' | 'prefix'>, id: string, limit?: number): Promise<DeliveryRecord[]> {
   if (!(await d.models.webhooks.byId(oid(id)))) throw new WebhookError('not_found', 'webhook not found');
   return new DeliveryLog(d.redis, d.prefix).list(id, limit);
