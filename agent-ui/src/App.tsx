@@ -147,9 +147,14 @@ export function App() {
     const onMessage = (m: UiMessage) => {
       if (m.direction === 'in' && m.kind === 'message') notifyNewMessage(m, me, settingsRef.current, t);
     };
+    // A customer erased by an admin: its name leaves the list (an open thread of it reloads itself: Thread.tsx).
+    const onCustomerErased = ({ customerId }: { customerId: string }) => {
+      setItems((prev) => prev.map((c) => (c.customerId === customerId ? { ...c, customerName: undefined } : c)));
+    };
     socket.on('conversation.created', onConversation);
     socket.on('conversation.updated', onConversation);
     socket.on('message.created', onMessage);
+    socket.on('customer:erased', onCustomerErased);
     socket.on('connect', () => setOnline(true));
     socket.on('disconnect', (reason) => {
       setOnline(false);
@@ -163,6 +168,7 @@ export function App() {
       socket.off('conversation.created', onConversation);
       socket.off('conversation.updated', onConversation);
       socket.off('message.created', onMessage);
+      socket.off('customer:erased', onCustomerErased);
     };
   }, [me, refreshCounts, t]);
 

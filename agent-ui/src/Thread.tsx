@@ -65,6 +65,18 @@ export function Thread({ conversation, me, teams, focusMessageId, onOpen, onCust
     markSeen(me.id, conversation.id);
   }, [me.id, conversation.id, conversation.lastInboundAt]);
 
+  // The customer was erased (by an admin, anywhere): what this thread holds of it is read again, emptied.
+  useEffect(() => {
+    const socket = liveSocket();
+    const onErased = (e: { customerId: string }) => {
+      if (e.customerId === customerId) reloadAll();
+    };
+    socket.on('customer:erased', onErased);
+    return () => {
+      socket.off('customer:erased', onErased);
+    };
+  }, [customerId, reloadAll]);
+
   // Live: new and updated messages of this customer; typing in the open conversation.
   useEffect(() => {
     const socket = liveSocket();

@@ -20,6 +20,8 @@ export const AgentEvents = {
   whatsappSession: 'whatsapp.session',
   /** An agent's presence changed: {agentId, presence, since}. */
   agentPresence: 'agent:presence',
+  /** Every agent: a customer's personal data was erased ({ customerId }); a console showing it reloads the thread. */
+  customerErased: 'customer:erased',
   /** Supervisors only, no payload: queue, presence or load changed; refetch the wallboard (at most 1/s per node). */
   supervisorChanged: 'supervisor:changed',
   /** Supervisors and the assignee: an SLA clock ran out ({ conversationId, kind, dueAt }). */

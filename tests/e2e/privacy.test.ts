@@ -79,6 +79,10 @@ test('an admin erases a customer only after typing its name; the archive downloa
   await input.fill('zeynep kaya');
   expect(await erase.isEnabled()).toBe(true);
   expect(await hub.deps.models.customers.nameOf((await hub.deps.models.conversations.byId(conversations.zeynep!))!.customerId)).toBe('Zeynep Kaya');
+  // A colleague has the customer's thread open meanwhile.
+  const colleague = await consolePage('ajan@example.com', 'tr');
+  await colleague.goto(`${hub.url}/c/${conversations.zeynep}`);
+  await colleague.locator('.msg', { hasText: 'Siparişim 48213 nerede?' }).waitFor();
   await erase.click();
 
   // The customer's message and the thread event of the resolve the erasure made.
@@ -86,6 +90,10 @@ test('an admin erases a customer only after typing its name; the archive downloa
   await page.locator('aside.sidebar h2', { hasText: 'Silinmiş müşteri' }).waitFor();
   await page.getByText('İçerik silindi').first().waitFor();
   await page.screenshot({ path: path.join(shots, 'erased-customer-tr-1280.png') });
+  // The colleague's open thread is emptied without a reload.
+  await colleague.getByText('İçerik silindi').first().waitFor();
+  expect(await colleague.locator('.msg', { hasText: 'Siparişim 48213 nerede?' }).count()).toBe(0);
+  await colleague.context().close();
   const conv = await hub.deps.models.conversations.byId(conversations.zeynep!);
   const customer = await hub.deps.models.customers.byId(conv!.customerId);
   expect(customer).toMatchObject({ erasedAt: expect.any(Date) });

@@ -1,4 +1,5 @@
 import { Types } from 'mongoose';
+import { AgentEvents, Rooms } from '../../domain/events';
 import { customerTerms } from '../../domain/search-terms';
 import { inParallel, type BlobStore, type Models, type StoredAudit } from '../../store';
 import { InboxError, oid } from '../conversations/inbox';
@@ -161,6 +162,9 @@ export async function eraseCustomer(fx: ConversationEffects, blobs: BlobStore, a
   await m.customers.anonymize(id, now);
   await customerRenamed(m, id, null);
   for (const s of sources) await customerRenamed(m, s._id, null);
+
+  // Consoles that show its thread drop what they hold of it (the event names only the id).
+  fx.events?.toRoom(Rooms.agents, AgentEvents.customerErased, { customerId: String(id) });
 
   const report = { customerId: String(id), conversationsClosed: closed, messages, attachmentsRemoved, identitiesRemoved: removed.length, mergedCustomers: sources.length };
   const auditId = await m.audit.record({
