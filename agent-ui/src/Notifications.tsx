@@ -38,10 +38,9 @@ export function Notifications({ onOpen }: { onOpen: (conversationId: string, mes
       setUnread(p.unread);
       setItems((prev) => (prev ? [p.notification, ...prev.filter((n) => n.id !== p.notification.id)] : prev));
     };
-    const onRead = (p: { unread: number }) => {
-      setUnread(p.unread);
-      load().catch(() => {});
-    };
+    // Read in another tab (or an earlier click here, whose event may arrive after a later answer): ask for the state
+    // now rather than trust the count the event carried.
+    const onRead = () => void load().catch(() => {});
     // After a reconnect, what arrived meanwhile.
     const onConnect = () => void load().catch(() => {});
     socket.on('notification:new', onNew);

@@ -23,10 +23,11 @@ const notificationSchema = new Schema(
     messageId: { type: Schema.Types.ObjectId, default: null },
     /** Who caused it; null for the hub itself (routing). */
     from: { type: { id: String, name: String }, default: null, _id: false },
-    /** The customer's name when it happened (the bell names the conversation by it). */
-    customerName: { type: String, default: null },
-    /** The start of the note (mentions). */
-    preview: { type: String, default: '' },
+    /**
+     * The conversation's customer. Nothing of the customer is copied here (name, the note's words): the bell reads
+     * them when it lists, so an erasure or retention run that empties them leaves nothing behind in notifications.
+     */
+    customerId: { type: Schema.Types.ObjectId, default: null },
     at: { type: Date, required: true },
     readAt: { type: Date, default: null },
   },
@@ -60,8 +61,7 @@ export interface StoredNotification {
   conversationId: Types.ObjectId;
   messageId: Types.ObjectId | null;
   from: { id: string; name: string } | null;
-  customerName: string | null;
-  preview: string;
+  customerId: Types.ObjectId | null;
   at: Date;
   readAt: Date | null;
 }

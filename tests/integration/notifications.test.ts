@@ -3,6 +3,9 @@ import { io as connect, type Socket } from 'socket.io-client';
 import { AgentEvents } from '../../src/domain/events';
 import type { InboundMessage } from '../../src/domain/messages';
 import { ingest } from '../../src/services/ingest/ingest';
+import { conversationEffects } from '../../src/services/conversations/lifecycle';
+import { eraseCustomer } from '../../src/services/privacy/erase';
+import { collectionsOf } from '../../src/store/collections';
 import type { NotificationView } from '../../src/services/notifications/notifications';
 import { signedInAgent } from '../helpers/agent-api';
 import { testConfig } from '../helpers/env';
@@ -101,6 +104,20 @@ test('"mark all read" clears the count in every tab; later notifications count a
   expect(after.notifications[0]).toMatchObject({ preview: 'Bir de şuna', read: false });
 });
 
+test('the bell copies nothing of the customer: once erased, its name and the note\'s words are gone from it too', async () => {
+  const c = await conversation('Elif Şahin');
+  await ali.api('POST', `/conversations/${c.id}/notes`, { text: 'Elif Hanım 5321112233 numarasından aradı', mentions: [selin.id] });
+  expect((await bell(selin)).notifications[0]).toMatchObject({ customerName: 'Elif Şahin', preview: 'Elif Hanım 5321112233 numarasından aradı' });
+  const customerId = String((await hub.deps.models.conversations.byId(c.id))!.customerId);
+  await eraseCustomer(conversationEffects(hub.deps), hub.deps.blobs, { id: admin.id, name: 'Yönetici Ece' }, customerId, {
+    invalidate: async () => {}, forgetInboundJobs: async () => {}, forgetWebhookDeliveries: async () => {},
+  });
+  const after = (await bell(selin)).notifications.find((n) => n.conversationId === c.id);
+  expect(after).toMatchObject({ kind: 'mention', customerName: null, preview: '' });
+  const stored = await collectionsOf(hub.deps.models).Notification.find({ conversationId: new Types.ObjectId(c.id) }).lean();
+  expect(JSON.stringify(stored)).not.toMatch(/Elif|5321112233/);
+});
+
 test('bad requests are refused with a clear 400', async () => {
   expect((await selin.api('POST', '/me/notifications/read', {})).status).toBe(400);
   expect((await selin.api('POST', '/me/notifications/read', { ids: ['nope'] })).status).toBe(400);
@@ -115,7 +132,7 @@ test('the list pages back a week at a time, at most half a year', async () => {
   const weeksAgo = (n: number) => new Date(Date.now() - n * 7 * 86_400_000);
   for (const n of [3, 10, 40]) {
     await hub.deps.models.notifications.add({
-      key: `old|${n}`, agentId, kind: 'assigned', conversationId: new Types.ObjectId(c.id), messageId: null, from: null, customerName: null, preview: '', at: weeksAgo(n),
+      key: `old|${n}`, agentId, kind: 'assigned', conversationId: new Types.ObjectId(c.id), messageId: null, from: null, customerId: null, at: weeksAgo(n),
     });
   }
   const seen: NotificationView[] = [];

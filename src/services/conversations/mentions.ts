@@ -36,7 +36,7 @@ export async function notifyMentions(m: Models, events: EventPublisher, note: St
     // Kept for the bell too: an agent who is offline now finds it later.
     await notify(m, events, {
       key: `mention|${payload.messageId}|${agent.id}`, agentId: agent.id, kind: 'mention', conversationId: payload.conversationId,
-      messageId: payload.messageId, from, customerId: conversation.customerId, preview: payload.preview, at: note.createdAt,
+      messageId: payload.messageId, from, customerId: conversation.customerId, at: note.createdAt,
     });
   }
 }

@@ -1,6 +1,7 @@
 import { Types } from 'mongoose';
 import { AgentEvents, Rooms } from '../../domain/events';
 import { previousWeek, weekOfNotification, type Models, type NotificationKind, type StoredNotification } from '../../store';
+import { preview } from '../conversations/views';
 import type { EventPublisher } from '../events';
 
 /**
@@ -23,11 +24,22 @@ export interface NotificationView {
 /** How far back the bell's list goes (older notifications are not listed). */
 export const NOTIFICATION_WEEKS = 26;
 
-const viewOf = (n: StoredNotification, readUpTo: Date | null): NotificationView => ({
-  id: String(n._id), kind: n.kind, conversationId: String(n.conversationId), messageId: n.messageId ? String(n.messageId) : null,
-  from: n.from ?? null, customerName: n.customerName ?? null, preview: n.preview ?? '', at: n.at.toISOString(),
-  read: Boolean(n.readAt) || Boolean(readUpTo && n.at <= readUpTo),
-});
+/**
+ * Views of stored notifications, with what they show of the customer read now (its name, the note's start): an
+ * erased customer or an emptied note shows nothing. One read per distinct customer and per mention.
+ */
+async function viewsOf(m: Models, list: StoredNotification[], readUpTo: Date | null): Promise<NotificationView[]> {
+  const customerIds = [...new Set(list.flatMap((n) => (n.customerId ? [String(n.customerId)] : [])))];
+  const names = new Map((await m.customers.byIds(customerIds, ['name'])).map((c, i) => [customerIds[i]!, c?.name ?? null]));
+  const noteIds = list.flatMap((n) => (n.messageId ? [n.messageId] : []));
+  const notes = new Map((await m.messages.byIds(noteIds)).map((msg, i) => [String(noteIds[i]), msg?.text ?? '']));
+  return list.map((n) => ({
+    id: String(n._id), kind: n.kind, conversationId: String(n.conversationId), messageId: n.messageId ? String(n.messageId) : null,
+    from: n.from ?? null, customerName: (n.customerId && names.get(String(n.customerId))) || null,
+    preview: n.messageId ? preview(notes.get(String(n.messageId)) ?? '') : '', at: n.at.toISOString(),
+    read: Boolean(n.readAt) || Boolean(readUpTo && n.at <= readUpTo),
+  }));
+}
 
 export interface NewNotificationInput {
   agentId: string;
@@ -36,22 +48,21 @@ export interface NewNotificationInput {
   messageId?: string | null;
   from?: { id: string; name: string } | null;
   customerId?: Types.ObjectId | string | null;
-  preview?: string;
   at?: Date;
   /** What makes it one notification: a retry with the same key stores and pushes nothing. */
   key: string;
 }
 
 export async function notify(m: Models, events: EventPublisher | null, input: NewNotificationInput): Promise<void> {
-  const customerName = input.customerId ? (await m.customers.nameOf(input.customerId)) ?? null : null;
   const stored = await m.notifications.add({
     key: input.key, agentId: new Types.ObjectId(input.agentId), kind: input.kind, conversationId: new Types.ObjectId(input.conversationId),
-    messageId: input.messageId ? new Types.ObjectId(input.messageId) : null, from: input.from ?? null, customerName,
-    preview: input.preview ?? '', at: input.at ?? new Date(),
+    messageId: input.messageId ? new Types.ObjectId(input.messageId) : null, from: input.from ?? null,
+    customerId: input.customerId ? new Types.ObjectId(input.customerId) : null, at: input.at ?? new Date(),
   });
   if (!stored || !events) return;
   const { unread, readUpTo } = await m.notifications.state(input.agentId);
-  events.toRoom(Rooms.agent(input.agentId), AgentEvents.notification, { notification: viewOf(stored, readUpTo), unread });
+  const [view] = await viewsOf(m, [stored], readUpTo);
+  events.toRoom(Rooms.agent(input.agentId), AgentEvents.notification, { notification: view, unread });
 }
 
 /**
@@ -64,14 +75,14 @@ export async function listNotifications(m: Models, agentId: string, opts: { befo
   let oldest = newest;
   for (let i = 1; i < NOTIFICATION_WEEKS; i++) oldest = previousWeek(oldest);
   let week = opts.before ? previousWeek(opts.before) : newest;
-  const out: NotificationView[] = [];
   let last: string | null = null;
+  const out: StoredNotification[] = [];
   while (week >= oldest && out.length < opts.limit) {
-    out.push(...(await m.notifications.ofWeek(agentId, week)).map((n) => viewOf(n, readUpTo)));
+    out.push(...(await m.notifications.ofWeek(agentId, week)));
     last = week;
     week = previousWeek(week);
   }
-  return { notifications: out, unread, next: last && week >= oldest ? last : null };
+  return { notifications: await viewsOf(m, out, readUpTo), unread, next: last && week >= oldest ? last : null };
 }
 
 /** Marks notifications read (`ids`), or everything so far (`all`); other tabs of the agent are told the new count. */
