@@ -43,6 +43,9 @@ import { startWorkers, type WorkerSet } from '../workers';
 
 export type Role = 'hub' | 'worker' | 'all';
 
+/** How long the hub keeps an idle HTTP connection open (above common proxies' 60 s idle timeout). */
+const KEEP_ALIVE_MS = 65_000;
+
 export interface Hub {
   deps: HubDeps;
   server?: http.Server;
@@ -136,6 +139,11 @@ export async function startHub(config: Config, role: Role = 'all'): Promise<Hub>
     app.use(helmet({ contentSecurityPolicy: false }));
     app.use(healthRouter(deps));
     server = http.createServer(app);
+    // An idle kept-alive connection is closed by the hub later than by anyone who reuses it (load balancers keep
+    // them 60 s, fetch clients ~4 s, Node's default here was 5 s): otherwise the hub may close one just as a proxy or
+    // provider sends the next request on it, which fails with ECONNRESET (seen under load).
+    server.keepAliveTimeout = KEEP_ALIVE_MS;
+    server.headersTimeout = KEEP_ALIVE_MS + 1_000;
     const pub = redis.duplicate();
     const sub = redis.duplicate();
     const limits = visitorLimits(redis, config.QUEUE_PREFIX, {
