@@ -37,6 +37,7 @@ import { wireSearch } from './services/search/search-index';
 import { effectiveSettings } from './services/sla/sla-settings';
 import { visitorLimits } from './services/rate-limit/visitor-limits';
 import { keepSegmentStamps } from './services/crm/segment-stamps';
+import { segmentIdsOf } from './services/crm/segments';
 import { attachRedisState, connectStore, ensureIndexes, gridFsBlobStore, maintainStore, models } from './store';
 import { startWorkers, type WorkerSet } from '../workers';
 
@@ -105,7 +106,11 @@ export async function startHub(config: Config, role: Role = 'all'): Promise<Hub>
   wireSearch(deps.models, { redis, prefix: config.QUEUE_PREFIX });
   // Survey links: signed with CSAT_LINK_SECRET, pointing at PUBLIC_URL (or this hub once it listens, below).
   wireCsat(deps.models, csatWiringFrom(config));
-  wireMetrics(deps.models, { redis, prefix: config.QUEUE_PREFIX, clock: calendarClock(async (teamId) => (await effectiveSettings(deps.models, teamId)).calendar) });
+  // Facts reports split by segment carry the customer's segments at that moment (docs/segments.md, "Reports").
+  wireMetrics(deps.models, {
+    redis, prefix: config.QUEUE_PREFIX, clock: calendarClock(async (teamId) => (await effectiveSettings(deps.models, teamId)).calendar),
+    segmentsOf: (customerId) => segmentIdsOf(deps.models, customerId),
+  });
 
   let workers: WorkerSet | undefined;
   if (role !== 'hub') {

@@ -37,6 +37,8 @@ const metricEventSchema = new Schema(
     prevScore: Number,
     /** reopened: the status the customer's message took the conversation out of. */
     reopenedFrom: { type: String, enum: ['pending', 'snoozed', 'resolved'] },
+    /** opened, response, resolved, csat_*: the customer's segments (ids) when the fact was recorded (reports split by them). */
+    segments: { type: [String], default: undefined },
   },
   { versionKey: false },
 );

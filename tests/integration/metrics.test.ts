@@ -323,7 +323,7 @@ describe('conversations CSV', () => {
     const bytes = Buffer.from(await res.arrayBuffer());
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // UTF-8 BOM
     const text = bytes.toString('utf8').slice(1);
-    expect(text.split('\r\n')[0]).toBe('Conversation,Customer,Channel,Team,Assignee,Status,Opened,First response,Resolved,First response time (min),"First response time, business hours (min)",Resolution time (min),"Resolution time, business hours (min)",SLA');
+    expect(text.split('\r\n')[0]).toBe('Conversation,Customer,Channel,Team,Assignee,Status,Opened,First response,Resolved,First response time (min),"First response time, business hours (min)",Resolution time (min),"Resolution time, business hours (min)",SLA,Segments');
     expect(res.headers.get('content-disposition')).toBe('attachment; filename="kanal-conversations_2026-11-05_2026-11-10.csv"'); // UTC days without tz
     const rows = parseCsv(text).slice(1);
     expect(rows).toHaveLength(12);
@@ -353,7 +353,7 @@ describe('conversations CSV', () => {
     });
     expect(res.headers.get('content-disposition')).toBe('attachment; filename="kanal-konusmalar_2026-11-06_2026-11-10_calisma-saatleri.csv"');
     const [header, ...rows] = parseCsv((await res.text()).replace(/^\uFEFF/, ''));
-    expect(header).toEqual(['Konuşma', 'Müşteri', 'Kanal', 'Ekip', 'Atanan', 'Durum', 'Açıldı', 'İlk yanıt', 'Çözüldü', 'İlk yanıt süresi (dk)', 'İlk yanıt süresi, çalışma saatleri (dk)', 'Çözüm süresi (dk)', 'Çözüm süresi, çalışma saatleri (dk)', 'SLA']);
+    expect(header).toEqual(['Konuşma', 'Müşteri', 'Kanal', 'Ekip', 'Atanan', 'Durum', 'Açıldı', 'İlk yanıt', 'Çözüldü', 'İlk yanıt süresi (dk)', 'İlk yanıt süresi, çalışma saatleri (dk)', 'Çözüm süresi (dk)', 'Çözüm süresi, çalışma saatleri (dk)', 'SLA', 'Segmentler']);
     const c2 = rows.find((r) => r[0] === String(ids[1]))!;
     expect(c2.slice(2, 9)).toEqual(['E-posta', 'Destek', 'Ayşe', 'Çözüldü', '2026-11-06 16:00', '2026-11-06 16:40', '2026-11-09 10:00']);
     expect(c2[13]).toBe('Aşıldı');
