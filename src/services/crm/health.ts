@@ -6,6 +6,8 @@ import type { AuditActor, Models } from '../../store';
 import { audit } from '../audit';
 import type { MetricEvent } from '../metrics/metrics';
 import { CrmError } from './errors';
+import { lifetimeValueAttribute, lifetimeValueOf } from './lifetime-value';
+import type { Money } from '../../domain/attributes';
 
 /**
  * Customer health (docs/metrics.md, "Customer health"): the metrics flusher hands every fact it folds to
@@ -113,11 +115,14 @@ export interface CustomerHealthView {
   baselineDays: number | null;
   /** Median wall-clock first response time this customer experienced (nearest rank), over the kept responses. */
   medianFirstResponseMs: number | null;
+  /** From the currency attribute an admin chose (./lifetime-value.ts); null when none is chosen or the customer has none. */
+  lifetimeValue: Money | null;
 }
 
 export async function customerHealth(m: Models, customerId: string, now = Date.now()): Promise<CustomerHealthView> {
-  if (!(await m.customers.exists(customerId))) throw new CrmError('customer not found', 404);
-  const [[f], rules] = await Promise.all([m.health.facts([customerId]), healthRules(m)]);
+  const customer = await m.customers.byId(customerId, ['attributes']).catch(() => null);
+  if (!customer) throw new CrmError('customer not found', 404);
+  const [[f], rules, valueAttr] = await Promise.all([m.health.facts([customerId]), healthRules(m), lifetimeValueAttribute(m)]);
   const last = lastContactMs(f!);
   const known = f!.opens.length > 0 || last !== null;
   const e: HealthEvaluation | null = known ? evaluateHealth(f!, rules, now) : null;
@@ -130,6 +135,7 @@ export async function customerHealth(m: Models, customerId: string, now = Date.n
     lastContactAt: last === null ? null : new Date(last).toISOString(),
     baselineDays: baseline === null ? null : Math.round((baseline / 86_400_000) * 10) / 10,
     medianFirstResponseMs: firsts.length ? firsts[Math.ceil(firsts.length / 2) - 1]! : null,
+    lifetimeValue: lifetimeValueOf(customer.attributes as Record<string, unknown> | null | undefined, valueAttr),
   };
 }
 
