@@ -50,7 +50,7 @@ export function HealthRules() {
         <h2 id="hr-title">{t('healthRulesTitle')}</h2>
         <p className="muted">{t('healthRulesHelp')}</p>
         {draft && defaults && (
-          <form onSubmit={save} aria-label={t('healthRulesTitle')}>
+          <form className="rules-form" onSubmit={save} aria-label={t('healthRulesTitle')}>
             {(Object.keys(FIELDS) as RuleName[]).map((name) => (
               <fieldset key={name} data-rule={name}>
                 <legend>{t(TITLES[name])}</legend>
