@@ -38,6 +38,7 @@ import { effectiveSettings } from './services/sla/sla-settings';
 import { visitorLimits } from './services/rate-limit/visitor-limits';
 import { keepSegmentStamps } from './services/crm/segment-stamps';
 import { segmentIdsOf } from './services/crm/segments';
+import { ensureHealthBuilt } from './services/crm/health-rebuild';
 import { attachRedisState, connectStore, ensureIndexes, gridFsBlobStore, maintainStore, models } from './store';
 import { startWorkers, type WorkerSet } from '../workers';
 
@@ -126,6 +127,15 @@ export async function startHub(config: Config, role: Role = 'all'): Promise<Hub>
       webhooks: webhookDepsOf(deps),
     });
     closers.push(() => workers!.close());
+    // Customer health missing or stale (an upgrade, a Redis that lost it): rebuilt from the stored facts in the
+    // background, resumable and one process at a time (src/services/crm/health-rebuild.ts); start-up does not wait.
+    const stopRebuild = new AbortController();
+    const rebuilding = ensureHealthBuilt(deps.models, redis, config.QUEUE_PREFIX, {
+      signal: stopRebuild.signal, onMonth: (month, facts) => logger.info({ month, facts }, 'customer health rebuilt for a month'),
+    }).then((outcome) => {
+      if (typeof outcome === 'object') logger.info(outcome, 'customer health rebuilt from the stored facts');
+    }, (err: unknown) => logger.warn({ err }, 'customer health rebuild stopped; the next start resumes it'));
+    closers.unshift(async () => { stopRebuild.abort(); await rebuilding; });
   }
 
   let server: http.Server | undefined;

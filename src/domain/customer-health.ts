@@ -10,6 +10,11 @@ export const HEALTH_REASONS = ['negative_csat', 'repeated_reopens', 'long_waits'
 export type HealthReasonCode = (typeof HEALTH_REASONS)[number];
 
 const DAY_MS = 86_400_000;
+/**
+ * The way health facts are folded: health kept in Redis by an older version (or none, after an upgrade or a Redis
+ * that lost it) is rebuilt from the stored facts when a worker starts (src/services/crm/health-rebuild.ts).
+ */
+export const HEALTH_BUILD_VERSION = 'h1';
 /** Facts older than this are dropped: no window reaches further back. */
 export const HEALTH_HISTORY_DAYS = 366;
 /** At most this many of each kind of fact are kept per customer (the newest). */

@@ -24,6 +24,9 @@ export interface StoredHealth extends Omit<HealthEvaluation, 'reevaluateAt'> {
   at: string;
 }
 
+/** A health rebuild in course: for which build version, and the first UTC month (`YYYY-MM`) still to fold. */
+export interface RebuildProgress { version: string; nextMonth: string; startedAt: string }
+
 export function customerHealthStore(redis: Redis, prefix: string) {
   const facts = `${prefix}:health:facts`;
   const states = `${prefix}:health:state`;
@@ -90,6 +93,30 @@ export function customerHealthStore(redis: Redis, prefix: string) {
         .sunionstore(b, ...before.map(active)).sunionstore(d, ...during.map(active))
         .sintercard(2, b, d).del(b, d).exec();
       return { before: Number(res?.[0]?.[1] ?? 0), during: Number(res?.[1]?.[1] ?? 0), retained: Number(res?.[2]?.[1] ?? 0) };
+    },
+    /**
+     * What the health keys were built by (`<version>|<ISO time>`; null: never, e.g. an upgrade from before health, or
+     * a Redis that lost them), and the progress of a rebuild in course (resumable after a crash or restart).
+     */
+    async buildState(): Promise<{ built: string | null; progress: RebuildProgress | null }> {
+      const [built, progress] = await redis.mget(`${prefix}:health:built`, `${prefix}:health:rebuild`);
+      return { built: built ?? null, progress: parse<RebuildProgress>(progress) };
+    },
+    async saveProgress(p: RebuildProgress): Promise<void> {
+      await redis.set(`${prefix}:health:rebuild`, JSON.stringify(p));
+    },
+    /** The rebuild is complete: its marker set and its progress gone. */
+    async markBuilt(version: string): Promise<void> {
+      await redis.multi().set(`${prefix}:health:built`, `${version}|${new Date().toISOString()}`).del(`${prefix}:health:rebuild`).exec();
+    },
+    /** One process rebuilds at a time: a lease it renews while it works (false: another holds it). */
+    async leaseRebuild(token: string, ms: number): Promise<boolean> {
+      const key = `${prefix}:health:rebuild:lease`;
+      const renewed = await redis.eval("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0", 1, key, token, String(ms));
+      return Number(renewed) === 1 || (await redis.set(key, token, 'PX', ms, 'NX')) === 'OK';
+    },
+    async releaseRebuild(token: string): Promise<void> {
+      await redis.eval("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", 1, `${prefix}:health:rebuild:lease`, token);
     },
     /** Forgets everything (before a rebuild from the facts' source). */
     async clear(): Promise<void> {

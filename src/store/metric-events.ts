@@ -63,6 +63,8 @@ export type StoredMetricEvent = MetricEventDoc & { _id: string };
  */
 export function metricEventRepo(model: Model<MetricEventDoc>) {
   return {
+    /** Whether any fact is stored at all (one document read: a fresh install has nothing to rebuild from). */
+    hasAny: async (): Promise<boolean> => Boolean(await model.collection.findOne({}, { projection: { _id: 1 } })),
     /** Index: `conversationId, at`. One conversation's facts (a conversation has a few). */
     ofConversation: (conversationId: Types.ObjectId | string) =>
       model.find({ conversationId: new Types.ObjectId(conversationId) }).lean<StoredMetricEvent[]>(),

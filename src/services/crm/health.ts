@@ -1,5 +1,5 @@
 import {
-  contactBaselineMs, DEFAULT_HEALTH_RULES, evaluateHealth, healthRulesSchema, keepFact, lastContactMs,
+  contactBaselineMs, DEFAULT_HEALTH_RULES, HEALTH_BUILD_VERSION, evaluateHealth, healthRulesSchema, keepFact, lastContactMs,
   type HealthEvaluation, type HealthFacts, type HealthReason, type HealthRules, type HealthState,
 } from '../../domain/customer-health';
 import type { AuditActor, Models } from '../../store';
@@ -103,6 +103,7 @@ export async function rebuildHealth(m: Models, now = Date.now()): Promise<number
     }
   }
   if (batch.length) n += await foldHealthFacts(m, batch, now);
+  await m.health.markBuilt(HEALTH_BUILD_VERSION);
   return n;
 }
 

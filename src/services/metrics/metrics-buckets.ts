@@ -197,6 +197,19 @@ async function withLock<T>(redis: Redis, prefix: string, fn: () => Promise<T>): 
   }
 }
 
+/**
+ * Runs `fn` as the one writer of what the flusher derives (buckets, health), waiting for the flusher lock (up to a
+ * minute): a maintenance job (a health rebuild) then never interleaves with a flusher pass.
+ */
+export async function underFlusherLock<T>(redis: Redis, prefix: string, fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; attempt < 600; attempt++) {
+    const r = await withLock(redis, prefix, async () => ({ value: await fn() }));
+    if (r) return r.value;
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  throw new Error('the metrics flusher lock stayed busy');
+}
+
 export interface FlushResult { applied: number; written: number; closed: number }
 
 /**
