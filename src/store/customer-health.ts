@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { deleteByPattern } from './customer-directory';
-import { emptyHealthFacts, HEALTH_RANK, HEALTH_STATES, type HealthEvaluation, type HealthFacts, type HealthState } from '../domain/customer-health';
+import { emptyHealthFacts, HEALTH_RANK, HEALTH_STATES, RECENT_WINDOWS, type HealthEvaluation, type HealthFacts, type HealthState, type SegmentCounters } from '../domain/customer-health';
 
 /**
  * Customer health in Redis, beside the customer directory (docs/metrics.md, "Customer health"):
@@ -17,6 +17,9 @@ import { emptyHealthFacts, HEALTH_RANK, HEALTH_STATES, type HealthEvaluation, ty
 export const healthDirectoryKeys = {
   state: (s: HealthState) => `hs|${s}`,
   rank: 'hz|rank',
+  /** Segment conditions kept from the same facts: CSAT average, conversations opened in the last N days. */
+  csatAvg: 'hz|csat',
+  recent: (days: number) => `hz|recent:${days}`,
 };
 
 export interface StoredHealth extends Omit<HealthEvaluation, 'reevaluateAt'> {
@@ -45,10 +48,15 @@ export function customerHealthStore(redis: Redis, prefix: string) {
       if (byId.size) await redis.hset(facts, Object.fromEntries([...byId].map(([id, f]) => [id, JSON.stringify(f)])));
     },
     /** Stores evaluations: state, its directory set and rank, and when to look again. */
-    async saveStates(evals: Map<string, HealthEvaluation>, now: number): Promise<void> {
+    async saveStates(evals: Map<string, HealthEvaluation & { counters?: SegmentCounters }>, now: number): Promise<void> {
       if (!evals.size) return;
       const tx = redis.multi();
       for (const [id, e] of evals) {
+        if (e.counters) {
+          if (e.counters.csatAvg === null) tx.zrem(dir(healthDirectoryKeys.csatAvg), id);
+          else tx.zadd(dir(healthDirectoryKeys.csatAvg), e.counters.csatAvg, id);
+          for (const n of RECENT_WINDOWS) tx.zadd(dir(healthDirectoryKeys.recent(n)), e.counters.recent[n], id);
+        }
         const stored: StoredHealth = { state: e.state, reasons: e.reasons, at: new Date(now).toISOString() };
         tx.hset(states, id, JSON.stringify(stored));
         for (const s of HEALTH_STATES) if (s !== e.state) tx.srem(dir(healthDirectoryKeys.state(s)), id);
@@ -120,7 +128,8 @@ export function customerHealthStore(redis: Redis, prefix: string) {
     },
     /** Forgets everything (before a rebuild from the facts' source). */
     async clear(): Promise<void> {
-      await redis.del(facts, states, due, dir(healthDirectoryKeys.rank), ...HEALTH_STATES.map((s) => dir(healthDirectoryKeys.state(s))));
+      await redis.del(facts, states, due, dir(healthDirectoryKeys.rank), dir(healthDirectoryKeys.csatAvg), ...RECENT_WINDOWS.map((n) => dir(healthDirectoryKeys.recent(n))),
+        ...HEALTH_STATES.map((s) => dir(healthDirectoryKeys.state(s))));
       await deleteByPattern(redis, active('*'));
     },
   };

@@ -1,5 +1,5 @@
 import {
-  contactBaselineMs, DEFAULT_HEALTH_RULES, HEALTH_BUILD_VERSION, evaluateHealth, healthRulesSchema, keepFact, lastContactMs,
+  contactBaselineMs, DEFAULT_HEALTH_RULES, HEALTH_BUILD_VERSION, evaluateHealth, segmentCounters, healthRulesSchema, keepFact, lastContactMs,
   type HealthEvaluation, type HealthFacts, type HealthReason, type HealthRules, type HealthState,
 } from '../../domain/customer-health';
 import type { AuditActor, Models } from '../../store';
@@ -77,8 +77,20 @@ export async function foldHealthFacts(m: Models, events: MetricEvent[], now = Da
   const next = new Map(ids.map((id, i) => [id, byCustomer.get(id)!.reduce((f, e) => foldOne(f, e, now), current[i]!)]));
   await m.health.saveFacts(next);
   const rules = await healthRules(m);
-  await m.health.saveStates(new Map([...next].map(([id, f]) => [id, evaluateHealth(f, rules, now)])), now);
+  await m.health.saveStates(new Map([...next].map(([id, f]) => [id, evaluate(f, rules, now)])), now);
   return ids.length;
+}
+
+/**
+ * A customer's health and segment counters (CSAT average, conversations in the last N days) from the same facts,
+ * and the next instant either can change with time alone (a window passes): the customer is due again then, so
+ * neither health nor a time-window segment condition needs a scan of everyone.
+ */
+function evaluate(f: HealthFacts, rules: HealthRules, now: number) {
+  const e = evaluateHealth(f, rules, now);
+  const counters = segmentCounters(f, now);
+  const times = [e.reevaluateAt, counters.nextChange].filter((t): t is number => t !== null);
+  return { ...e, counters, reevaluateAt: times.length ? Math.min(...times) : null };
 }
 
 /** Evaluates again the customers whose state may have changed by `now` without a new fact. */
@@ -86,7 +98,7 @@ export async function reevaluateDueHealth(m: Models, now = Date.now()): Promise<
   const ids = await m.health.dueBy(now, DUE_PER_PASS);
   if (!ids.length) return 0;
   const [facts, rules] = await Promise.all([m.health.facts(ids), healthRules(m)]);
-  await m.health.saveStates(new Map(ids.map((id, i) => [id, evaluateHealth(facts[i]!, rules, now)])), now);
+  await m.health.saveStates(new Map(ids.map((id, i) => [id, evaluate(facts[i]!, rules, now)])), now);
   return ids.length;
 }
 
