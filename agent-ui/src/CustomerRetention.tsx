@@ -27,7 +27,7 @@ export function CustomerRetention() {
   return (
     <section aria-labelledby="rp-retention" className="card">
       <h2 id="rp-retention">{t('retentionTitle')}</h2>
-      <form className="inline-form filters" onSubmit={submit} aria-label={t('retentionTitle')}>
+      <form className="inline-form retention-filters" onSubmit={submit} aria-label={t('retentionTitle')}>
         <label>{t('retentionFrom')}<input type="month" required aria-label={t('retentionFrom')} value={form.from} max={form.to} onChange={(e) => setForm({ ...form, from: e.target.value })} /></label>
         <label>{t('retentionTo')}<input type="month" required aria-label={t('retentionTo')} value={form.to} min={form.from} onChange={(e) => setForm({ ...form, to: e.target.value })} /></label>
         <button type="submit">{t('apply')}</button>
