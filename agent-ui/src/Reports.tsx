@@ -86,8 +86,9 @@ export function Reports() {
           <section aria-labelledby="rp-volume" className="card">
             <h2 id="rp-volume">{t('volumeTitle')}</h2>
             <dl className="tiles">
-              {VOLUME.map((k) => <div key={k} data-volume={k}><dt>{t(`volume_${k}`)}</dt><dd>{s.volume[k]}</dd></div>)}
+              {VOLUME.filter((k) => !applied.segmentId || k !== 'inbound').map((k) => <div key={k} data-volume={k}><dt>{t(`volume_${k}`)}</dt><dd>{s.volume[k]}</dd></div>)}
             </dl>
+            {applied.segmentId && <p className="muted small" role="note">{t('segmentNotSplit')}</p>}
             <TrendChart
               title={t('dailyTrend')}
               series={TREND.map((k) => ({ key: k, label: t(`volume_${k}`) }))}
@@ -134,12 +135,14 @@ export function Reports() {
               </table>
             )}
           </section>
+          {!applied.segmentId && <>
           <section aria-label={t('volumeByChannel')} className="card">
             <BarChart title={t('volumeByChannel')} bars={Object.entries(s.volumes.byChannel).map(([c, n]) => ({ label: t(`channel_${c}`, { defaultValue: c }), value: n }))} />
           </section>
           <section aria-label={t('volumeByHourOfDay')} className="card">
             <BarChart title={t('volumeByHourOfDay')} bars={s.volumes.byHourOfDay.map((n, h) => ({ label: String(h).padStart(2, '0'), value: n }))} />
           </section>
+          </>}
         </>
       )}
       <CustomerRetention />

@@ -116,7 +116,9 @@ for (const language of ['tr', 'en'] as const) {
       await page.getByRole('button', { name: s.apply, exact: true }).first().click();
       await page.locator('tr[data-metric="csat"] td').first().filter({ hasText: /^2$/ }).waitFor();
       expect(await page.locator('tr[data-metric="frt"] td').first().innerText()).toBe('2');
-      await page.locator('section[aria-labelledby="rp-metrics"]').scrollIntoViewIfNeeded();
+      await page.getByRole('note').waitFor(); // customer messages are not split: said, and their charts hidden
+      expect(await page.locator('[data-volume="inbound"]').count()).toBe(0);
+      await page.locator('section[aria-labelledby="rp-segments"]').scrollIntoViewIfNeeded();
       await page.screenshot({ path: `${shots}/reports-segments-${language}-${viewport.width}x${viewport.height}.png` });
       // Retention of last month against the month before: Ayşe and Cem wrote again, Burak did not.
       const retention = page.locator('section', { has: page.getByRole('heading', { name: s.retention }) });
