@@ -102,3 +102,26 @@ test('conversations in the last N days: folded from each opening, re-evaluated f
   expect(await count(regular.id)).toBe(before - 1);
   expect(await members('recentDays=30&recentMin=1')).toContain('bora@example.com');
 });
+
+test('lifetime value: an admin chooses a currency attribute (validated, audited); profiles show it, segments and the sort use it', async () => {
+  const admin = await signedInAgent(hub, 'admin-cond@kanal.test', 'Yönetici', 'admin');
+  expect((await admin.api('PUT', '/attribute-definitions/customer/ciro', { type: 'currency', label: 'Ciro', currency: 'TRY' })).status).toBeLessThan(300);
+  expect((await admin.api('PUT', '/attribute-definitions/customer/sehir', { type: 'text', label: 'Şehir' })).status).toBeLessThan(300);
+  expect((await admin.api('PATCH', `/customers/${String(ids.ayla)}/attributes`, { attributes: { ciro: 125000 } })).status).toBeLessThan(300);
+  expect((await admin.api('PATCH', `/customers/${String(ids.bora)}/attributes`, { attributes: { ciro: 900 } })).status).toBeLessThan(300);
+  // Nothing chosen yet: no value on the profile.
+  expect((await supervisor.api('GET', `/customers/${String(ids.ayla)}/health`)).body.lifetimeValue).toBeNull();
+  expect((await supervisor.api('PUT', '/admin/customer-value', { key: 'ciro' })).status).toBe(403);
+  expect((await admin.api('PUT', '/admin/customer-value', { key: 'sehir' })).status).toBe(400);
+  expect((await admin.api('PUT', '/admin/customer-value', { key: 'yok' })).status).toBe(400);
+  const chosen = await admin.api('PUT', '/admin/customer-value', { key: 'ciro' });
+  expect(chosen.body).toEqual({ attribute: { key: 'ciro', label: 'Ciro', currency: 'TRY' } });
+  expect((await supervisor.api('GET', `/customers/${String(ids.ayla)}/health`)).body.lifetimeValue).toEqual({ amount: 125000, currency: 'TRY' });
+  expect((await supervisor.api('GET', `/customers/${String(ids.cansu)}/health`)).body.lifetimeValue).toBeNull();
+  const log = await admin.api('GET', '/admin/audit?action=settings.customer_value_changed');
+  expect(log.body.entries[0]).toMatchObject({ action: 'settings.customer_value_changed' });
+  // A segment on it, and the directory sorted by it, from the directory index.
+  const valuable = (await supervisor.api<Segment>('POST', '/segments', { name: 'Değerli', filter: { attr: ['ciro>=10000'] } })).body;
+  expect(valuable.count).toBe(1);
+  expect((await supervisor.api<Page>('GET', '/directory/customers?sort=attr:ciro&dir=desc&attr=ciro>=0')).body.items.map((i) => i.email)).toEqual(['ayla@example.com', 'bora@example.com']);
+});
