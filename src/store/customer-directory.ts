@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { RECENT_WINDOWS } from '../domain/customer-health';
 import { READ_STORED_IMAGE } from './redis-images';
 
 /**
@@ -88,7 +89,8 @@ export function directoryEntries(c: DirectoryCustomer): DirectoryEntry[] {
 }
 
 // Applies one customer image. KEYS: members, convs, channel names, rows. ARGV: id, version, key prefix, entry names
-// joined by "\n", their scores joined by "\n" ('' for sets), the row as JSON. `z|last` only moves forward; `z|convs` gets 0 when absent. With no
+// joined by "\n", their scores joined by "\n" ('' for sets), the row as JSON, the behaviour sorted sets other writers
+// keep (open conversations, CSAT average, recent conversations) joined by "\n", which a merged customer leaves. `z|last` only moves forward; `z|convs` gets 0 when absent. With no
 // entries (merged) the customer also leaves the conversation counts and channel sets. Dynamic keys: single-node Redis.
 const APPLY = `
 ${READ_STORED_IMAGE}local names, scores = {}, {}
@@ -109,6 +111,7 @@ end
 if #names == 0 then
   redis.call('HDEL', KEYS[4], ARGV[1])
   redis.call('ZREM', KEYS[2], ARGV[1])
+  for k in string.gmatch(ARGV[7], '[^\\n]+') do redis.call('ZREM', ARGV[3] .. k, ARGV[1]) end
   redis.call('SREM', ARGV[3] .. 's|hasconv', ARGV[1])
   for _, ch in ipairs(redis.call('SMEMBERS', KEYS[3])) do redis.call('SREM', ARGV[3] .. 's|ch:' .. ch, ARGV[1]) end
 else
@@ -147,6 +150,12 @@ if ARGV[3] ~= '' then
   redis.call('SADD', KEYS[4], ARGV[3])
 end
 return 1`;
+
+/**
+ * Sorted sets of behaviour kept by other writers (docs/segments.md): a merged or erased customer leaves them with the
+ * directory, so a count over one of them alone (ZCOUNT) never counts a customer the directory no longer holds.
+ */
+const BEHAVIOUR_KEYS = ['z|open', 'hz|csat', ...RECENT_WINDOWS.map((d) => `hz|recent:${d}`)]; // names as in ./customer-health.ts
 
 /** What the directory reads of a conversation: whose it is, its channel, and whether it is still unresolved. */
 export interface DirectoryConversation { _id: unknown; customerId: unknown; lastInboundChannel?: string | null; status?: string | null }
@@ -187,7 +196,8 @@ export function customerDirectory(redis: Redis, prefix: string) {
       tags: c.tags ?? [], attributes: c.attributes ?? {}, createdAt: c.createdAt ? new Date(c.createdAt).toISOString() : undefined,
     };
     await scripts.kanalDirectoryApply(members, k(directoryKeys.convs), channels, rows, String(c._id), String(c.updatedAt ? new Date(c.updatedAt).getTime() : 0), `${base}:`,
-      entries.map((e) => e.name).join(SEP), entries.map((e) => (e.score === undefined ? '' : String(e.score))).join(SEP), JSON.stringify(row));
+      entries.map((e) => e.name).join(SEP), entries.map((e) => (e.score === undefined ? '' : String(e.score))).join(SEP), JSON.stringify(row),
+      BEHAVIOUR_KEYS.join(SEP));
   }
   async function conversation(conv: DirectoryConversation): Promise<void> {
     const ch = conv.lastInboundChannel ?? '';

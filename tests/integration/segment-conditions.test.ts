@@ -79,6 +79,10 @@ test('open conversations: a customer joins when their conversation opens and lea
   await waitFor(async () => (await count(open.id)) === 1, 20_000, 'the reopening');
   await hub.deps.models.directory.rebuild();
   expect(await count(open.id)).toBe(1);
+  // Cansu merged into Ayla: the open conversation moves with her, counted once, for Ayla.
+  expect((await supervisor.api('POST', `/customers/${String(ids.ayla)}/merge`, { sourceId: String(ids.cansu) })).status).toBeLessThan(300);
+  await waitFor(async () => (await members('openMin=1')).join() === 'ayla@example.com', 10_000, 'the merge');
+  expect(await count(open.id)).toBe(1);
 });
 
 test('conversations in the last N days: folded from each opening, re-evaluated for that customer when one leaves the window', async () => {
