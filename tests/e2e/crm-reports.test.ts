@@ -190,6 +190,28 @@ for (const language of ['tr', 'en'] as const) {
   });
 }
 
+for (const language of ['tr', 'en'] as const) {
+  test(`the Customers page filters on the CSAT average and shows the condition in a segment (${language})`, async () => {
+    const label = language === 'tr' ? 'CSAT ortalaması en fazla' : 'CSAT average at most';
+    for (const viewport of VIEWPORTS) {
+      const page = await consoleIn(browser, hub.url!, { email: 'selin@example.com', password: PASSWORD }, { language, viewport, dialogs });
+      page.setDefaultTimeout(20_000);
+      await page.goto(`${hub.url}/customers`);
+      await page.locator('#customers-title').waitFor();
+      await page.locator('form.directory-filters label', { hasText: label }).locator('input').fill('2.5');
+      await page.locator('form.directory-filters button[type=submit]').click();
+      // Burak rated 2 (average 2); Ayşe 5 and Cem 4 are above.
+      await page.locator('table.directory tbody tr', { hasText: 'Burak Demir' }).waitFor();
+      await page.locator('table.directory tbody tr', { hasText: 'Ayşe Yılmaz' }).waitFor({ state: 'detached' });
+      expect(await page.locator('table.directory tbody tr').count()).toBe(1);
+      await page.getByRole('button', { name: language === 'tr' ? 'Segment olarak kaydet' : 'Save as segment' }).click();
+      await page.locator('dialog .filter-summary', { hasText: language === 'tr' ? 'CSAT ortalaması ≤ 2,5' : 'CSAT average ≤ 2.5' }).waitFor();
+      await page.screenshot({ path: `${shots}/customers-csat-filter-${language}-${viewport.width}x${viewport.height}.png` });
+      await page.context().close();
+    }
+  });
+}
+
 test('no dialog was left open', () => {
   expect(dialogs).toEqual([]);
 });
