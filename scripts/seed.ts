@@ -13,6 +13,7 @@ import { DEFAULT_TEAM_NAME, ensureDefaultTeam } from '../src/services/routing/de
 import { enqueueRouting } from '../src/services/routing/routing';
 import { wireSearch } from '../src/services/search/search-index';
 import { calendarClock, wireMetrics } from '../src/services/metrics/metrics';
+import { segmentIdsOf } from '../src/services/crm/segments';
 import { effectiveSettings } from '../src/services/sla/sla-settings';
 import { attachRedisState, connectStore, ensureIndexes, models, type Models } from '../src/store';
 
@@ -76,7 +77,10 @@ async function main() {
     wireSearch(m, { redis, prefix: config.QUEUE_PREFIX });
     // Their metric facts go to the hub's bucket feed as live ones do: without it, reports never counted the demo's
     // email and SMS messages (only web chat written later through a running hub).
-    wireMetrics(m, { redis, prefix: config.QUEUE_PREFIX, clock: calendarClock(async (teamId) => (await effectiveSettings(m, teamId)).calendar) });
+    wireMetrics(m, {
+      redis, prefix: config.QUEUE_PREFIX, clock: calendarClock(async (teamId) => (await effectiveSettings(m, teamId)).calendar),
+      segmentsOf: (customerId) => segmentIdsOf(m, customerId),
+    });
     attachRedisState(db, redis, config.QUEUE_PREFIX);
     const teamName = config.ROUTING_DEFAULT_TEAM ?? DEFAULT_TEAM_NAME;
     const teamId = String(await ensureDefaultTeam(m, teamName));

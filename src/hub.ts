@@ -38,6 +38,8 @@ import { wireSearch } from './services/search/search-index';
 import { effectiveSettings } from './services/sla/sla-settings';
 import { visitorLimits } from './services/rate-limit/visitor-limits';
 import { keepSegmentStamps } from './services/crm/segment-stamps';
+import { segmentIdsOf } from './services/crm/segments';
+import { ensureHealthBuilt } from './services/crm/health-rebuild';
 import { attachRedisState, connectStore, ensureIndexes, gridFsBlobStore, maintainStore, models } from './store';
 import { startWorkers, type WorkerSet } from '../workers';
 
@@ -109,7 +111,11 @@ export async function startHub(config: Config, role: Role = 'all'): Promise<Hub>
   wireSearch(deps.models, { redis, prefix: config.QUEUE_PREFIX });
   // Survey links: signed with CSAT_LINK_SECRET, pointing at PUBLIC_URL (or this hub once it listens, below).
   wireCsat(deps.models, csatWiringFrom(config));
-  wireMetrics(deps.models, { redis, prefix: config.QUEUE_PREFIX, clock: calendarClock(async (teamId) => (await effectiveSettings(deps.models, teamId)).calendar) });
+  // Facts reports split by segment carry the customer's segments at that moment (docs/segments.md, "Reports").
+  wireMetrics(deps.models, {
+    redis, prefix: config.QUEUE_PREFIX, clock: calendarClock(async (teamId) => (await effectiveSettings(deps.models, teamId)).calendar),
+    segmentsOf: (customerId) => segmentIdsOf(deps.models, customerId),
+  });
 
   let workers: WorkerSet | undefined;
   if (role !== 'hub') {
@@ -125,6 +131,15 @@ export async function startHub(config: Config, role: Role = 'all'): Promise<Hub>
       webhooks: webhookDepsOf(deps),
     });
     closers.push(() => workers!.close());
+    // Customer health missing or stale (an upgrade, a Redis that lost it): rebuilt from the stored facts in the
+    // background, resumable and one process at a time (src/services/crm/health-rebuild.ts); start-up does not wait.
+    const stopRebuild = new AbortController();
+    const rebuilding = ensureHealthBuilt(deps.models, redis, config.QUEUE_PREFIX, {
+      signal: stopRebuild.signal, onMonth: (month, facts) => logger.info({ month, facts }, 'customer health rebuilt for a month'),
+    }).then((outcome) => {
+      if (typeof outcome === 'object') logger.info(outcome, 'customer health rebuilt from the stored facts');
+    }, (err: unknown) => logger.warn({ err }, 'customer health rebuild stopped; the next start resumes it'));
+    closers.unshift(async () => { stopRebuild.abort(); await rebuilding; });
   }
 
   let server: http.Server | undefined;

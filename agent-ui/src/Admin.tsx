@@ -4,6 +4,7 @@ import { AdminTokens } from './AdminTokens';
 import { AuditLog } from './AuditLog';
 import { CannedResponses } from './CannedResponses';
 import { ChannelSetup } from './ChannelSetup';
+import { HealthRules } from './HealthRules';
 import { LabelSettings } from './LabelSettings';
 import { People } from './People';
 import { Reports } from './Reports';
@@ -13,10 +14,11 @@ import { Wallboard } from './Wallboard';
 import { Webhooks } from './Webhooks';
 import type { Me } from './types';
 
-type Section = 'people' | 'hours' | 'canned' | 'labels' | 'channels' | 'tokens' | 'webhooks' | 'audit' | 'privacy' | 'wallboard' | 'reports';
+type Section = 'people' | 'hours' | 'canned' | 'labels' | 'channels' | 'tokens' | 'webhooks' | 'audit' | 'privacy' | 'wallboard' | 'reports' | 'health';
 const PATHS: Record<Section, string> = {
   people: '/admin', hours: '/admin/hours', canned: '/admin/canned', labels: '/admin/labels', channels: '/admin/channels', tokens: '/admin/tokens',
   webhooks: '/admin/webhooks', audit: '/admin/audit', privacy: '/admin/privacy', wallboard: '/supervisor', reports: '/supervisor/reports',
+  health: '/admin/health',
 };
 const sectionOf = (path: string): Section => (Object.entries(PATHS).find(([, p]) => p === path)?.[0] as Section | undefined) ?? 'people';
 /** The management pages live under these paths; App opens this shell for them. */
@@ -44,7 +46,7 @@ export function Admin({ me, onClose }: { me: Me; onClose: () => void }) {
       </main>
     );
   }
-  const sections: Section[] = me.role === 'admin' ? ['wallboard', 'reports', 'people', 'hours', 'canned', 'labels', 'channels', 'tokens', 'webhooks', 'audit', 'privacy'] : ['wallboard', 'reports', 'people'];
+  const sections: Section[] = me.role === 'admin' ? ['wallboard', 'reports', 'people', 'hours', 'canned', 'labels', 'channels', 'tokens', 'webhooks', 'audit', 'privacy', 'health'] : ['wallboard', 'reports', 'people'];
   const shown = sections.includes(section) ? section : 'people';
   const go = (s: Section) => {
     setSection(s);
@@ -73,6 +75,7 @@ export function Admin({ me, onClose }: { me: Me; onClose: () => void }) {
       {shown === 'privacy' && <Retention />}
       {shown === 'wallboard' && <Wallboard />}
       {shown === 'reports' && <Reports />}
+      {shown === 'health' && <HealthRules />}
     </main>
   );
 }

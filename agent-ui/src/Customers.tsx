@@ -20,9 +20,11 @@ interface Row {
 interface Filter {
   q: string; label: string; language: string; channel: string; firstFrom: string; firstTo: string; lastFrom: string; lastTo: string;
   lastWithinDays: string; inactiveDays: string; convMin: string; health: string; attr: string; sort: string; dir: 'asc' | 'desc';
+  csatMax: string; openMin: string; recentDays: string; recentMin: string;
 }
 const EMPTY: Filter = {
   q: '', label: '', language: '', channel: '', firstFrom: '', firstTo: '', lastFrom: '', lastTo: '', lastWithinDays: '', inactiveDays: '', convMin: '', health: '', attr: '', sort: 'last', dir: 'desc',
+  csatMax: '', openMin: '', recentDays: '', recentMin: '',
 };
 /** A saved segment's filter in the page's form fields (what the directory query and "Save as segment" read back). */
 const formOf = (f: SegmentFilter): Filter => ({
@@ -101,7 +103,9 @@ export function Customers({ me, onClose, onOpenCustomer }: { me: Me; onClose: ()
   const filterBody = () => {
     const { attr, ...rest } = filter;
     const f: Record<string, unknown> = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== ''));
-    for (const k of ['convMin', 'lastWithinDays', 'inactiveDays']) if (f[k] !== undefined) f[k] = Number(f[k]);
+    for (const k of ['convMin', 'lastWithinDays', 'inactiveDays', 'csatMax', 'openMin', 'recentDays', 'recentMin']) if (f[k] !== undefined) f[k] = Number(f[k]);
+    // "Conversations in the last N days" needs both: a window alone means at least one, a count alone the last 30 days.
+    if (f.recentDays !== undefined && f.recentMin === undefined) f.recentMin = 1;
     f.attr = attr.split(/[\n;]/).map((a) => a.trim()).filter(Boolean);
     return f;
   };
@@ -145,6 +149,16 @@ export function Customers({ me, onClose, onOpenCustomer }: { me: Me; onClose: ()
         <label>{t('lastWithinDays')}<input type="number" min={1} max={3650} value={draft.lastWithinDays} onChange={set('lastWithinDays')} size={4} /></label>
         <label>{t('inactiveDays')}<input type="number" min={1} max={3650} value={draft.inactiveDays} onChange={set('inactiveDays')} size={4} /></label>
         <label>{t('convCount')} ({t('minimum')})<input type="number" min={0} value={draft.convMin} onChange={set('convMin')} size={4} /></label>
+        <label>{t('csatAvgMax')}<input type="number" min={1} max={5} step={0.1} value={draft.csatMax} onChange={set('csatMax')} size={3} /></label>
+        <label>{t('openMin')}<input type="number" min={1} value={draft.openMin} onChange={set('openMin')} size={3} /></label>
+        <fieldset><legend>{t('recentMin', { days: draft.recentDays || 30 })}</legend>
+          <label>{t('recentWindow')}
+            <select value={draft.recentDays} onChange={set('recentDays')}>
+              <option value="">30</option>{[7, 90, 365].map((d) => <option key={d} value={d}>{d}</option>)}
+            </select>
+          </label>
+          <label>{t('minimum')}<input type="number" min={1} max={50} value={draft.recentMin} onChange={set('recentMin')} size={3} /></label>
+        </fieldset>
         <label>{t('health')}
           <select value={draft.health} onChange={set('health')}>
             <option value="">{t('healthAny')}</option>

@@ -7,6 +7,7 @@ import { duration, unitsOf } from './time';
 interface HealthView {
   state: HealthState | null; reasons: HealthReason[]; contacts: number; lastContactAt: string | null;
   baselineDays: number | null; medianFirstResponseMs: number | null;
+  lifetimeValue?: { amount: number; currency: string } | null;
 }
 
 /** A health state as a coloured chip (docs/metrics.md, "Customer health"). */
@@ -39,6 +40,12 @@ export function HealthPanel({ customerId, refresh }: { customerId: string; refre
         <ul className="health-reasons" aria-label={t('healthReasons')}>
           {health.reasons.map((r) => <li key={r.code}><ReasonText reason={r} /></li>)}
         </ul>
+      )}
+      {health.lifetimeValue && (
+        <dl className="health-facts" data-ltv>
+          <dt>{t('ltvValue')}</dt>
+          <dd>{new Intl.NumberFormat(t('locale'), { style: 'currency', currency: health.lifetimeValue.currency }).format(health.lifetimeValue.amount)}</dd>
+        </dl>
       )}
       {health.state && (
         <dl className="health-facts">

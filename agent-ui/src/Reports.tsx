@@ -8,6 +8,8 @@ import type { Summary } from './supervisor-api';
 import { duration, unitsOf } from './time';
 import { useChannels } from './channels';
 import type { Agent, Team } from './types';
+import { CustomerRetention } from './CustomerRetention';
+import { SegmentSplit } from './SegmentSplit';
 
 const day = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 /** Date inputs are local days: from = start of the first day, to = start of the day after the last. */
@@ -25,7 +27,8 @@ export function Reports() {
   const units = unitsOf(t);
   const [agents, setAgents] = useState<Agent[]>([]);
   const [teams, setTeams] = useState<Team[]>([]);
-  const [filters, setFilters] = useState(() => ({ from: day(new Date(Date.now() - 6 * 86_400_000)), to: day(new Date()), teamId: '', agentId: '', channel: '', clock: 'wall' }));
+  const [segments, setSegments] = useState<Array<{ id: string; name: string }>>([]);
+  const [filters, setFilters] = useState(() => ({ from: day(new Date(Date.now() - 6 * 86_400_000)), to: day(new Date()), teamId: '', agentId: '', channel: '', clock: 'wall', segmentId: '' }));
   const [applied, setApplied] = useState(filters);
   const [summary, setSummary] = useState<Summary | null | 'missing' | undefined>(undefined);
   const [error, setError] = useState('');
@@ -33,14 +36,18 @@ export function Reports() {
   useEffect(() => {
     api<Agent[]>('/agents').then(setAgents, () => {});
     api<Team[]>('/teams').then(setTeams, () => {});
+    api<Array<{ id: string; name: string }>>('/segments').then(setSegments, () => {});
   }, []);
 
   const invalid = !applied.from || !applied.to || applied.from > applied.to;
-  const params = invalid ? '' : query({
-    from: startOf(applied.from).toISOString(), to: new Date(startOf(applied.to).getTime() + 86_400_000).toISOString(),
-    teamId: applied.teamId, agentId: applied.agentId, channel: applied.channel, clock: applied.clock,
+  const range = {
+    from: startOf(applied.from).toISOString(), to: invalid ? '' : new Date(startOf(applied.to).getTime() + 86_400_000).toISOString(),
+    channel: applied.channel, clock: applied.clock,
     tz: Intl.DateTimeFormat().resolvedOptions().timeZone, // hours of the day as this supervisor lives them
-  });
+  };
+  // A segment's numbers cover every team and agent (the hub refuses the combination).
+  const params = invalid ? '' : query(applied.segmentId ? { ...range, segmentId: applied.segmentId } : { ...range, teamId: applied.teamId, agentId: applied.agentId });
+  const splitParams = invalid ? '' : query(range);
   useEffect(() => {
     if (!params) return;
     setSummary(undefined);
@@ -63,8 +70,9 @@ export function Reports() {
       <form className="inline-form filters" onSubmit={submit} aria-label={t('reports')}>
         <label>{t('from')}<DateField label={t('from')} required value={filters.from} max={filters.to} onChange={setValue('from')} /></label>
         <label>{t('to')}<DateField label={t('to')} required value={filters.to} min={filters.from} onChange={setValue('to')} /></label>
-        <label>{t('teams')}<select aria-label={t('teams')} value={filters.teamId} onChange={set('teamId')}><option value="">{t('anyTeam')}</option>{teams.map((tm) => <option key={tm.id} value={tm.id}>{tm.name}</option>)}</select></label>
-        <label>{t('agents')}<select aria-label={t('agents')} value={filters.agentId} onChange={set('agentId')}><option value="">{t('anyAgent')}</option>{agents.map((a) => <option key={a.id} value={a.id}>{a.name}</option>)}</select></label>
+        <label>{t('segmentFilter')}<select aria-label={t('segmentFilter')} value={filters.segmentId} onChange={set('segmentId')}><option value="">{t('anySegment')}</option>{segments.map((g) => <option key={g.id} value={g.id}>{g.name}</option>)}</select></label>
+        <label>{t('teams')}<select aria-label={t('teams')} value={filters.teamId} disabled={Boolean(filters.segmentId)} title={filters.segmentId ? t('segmentTeamHint') : undefined} onChange={set('teamId')}><option value="">{t('anyTeam')}</option>{teams.map((tm) => <option key={tm.id} value={tm.id}>{tm.name}</option>)}</select></label>
+        <label>{t('agents')}<select aria-label={t('agents')} value={filters.agentId} disabled={Boolean(filters.segmentId)} title={filters.segmentId ? t('segmentTeamHint') : undefined} onChange={set('agentId')}><option value="">{t('anyAgent')}</option>{agents.map((a) => <option key={a.id} value={a.id}>{a.name}</option>)}</select></label>
         <label>{t('channels')}<select aria-label={t('channels')} value={filters.channel} onChange={set('channel')}><option value="">{t('anyChannel')}</option>{channels.map(({ name: c }) => <option key={c} value={c}>{t(`channel_${c}`)}</option>)}</select></label>
         <label>{t('clock')}<select aria-label={t('clock')} value={filters.clock} onChange={set('clock')}>{(['wall', 'business'] as const).map((c) => <option key={c} value={c}>{t(`clock_${c}`)}</option>)}</select></label>
         <button type="submit" className="primary">{t('apply')}</button>
@@ -78,8 +86,9 @@ export function Reports() {
           <section aria-labelledby="rp-volume" className="card">
             <h2 id="rp-volume">{t('volumeTitle')}</h2>
             <dl className="tiles">
-              {VOLUME.map((k) => <div key={k} data-volume={k}><dt>{t(`volume_${k}`)}</dt><dd>{s.volume[k]}</dd></div>)}
+              {VOLUME.filter((k) => !applied.segmentId || k !== 'inbound').map((k) => <div key={k} data-volume={k}><dt>{t(`volume_${k}`)}</dt><dd>{s.volume[k]}</dd></div>)}
             </dl>
+            {applied.segmentId && <p className="muted small" role="note">{t('segmentNotSplit')}</p>}
             <TrendChart
               title={t('dailyTrend')}
               series={TREND.map((k) => ({ key: k, label: t(`volume_${k}`) }))}
@@ -103,6 +112,7 @@ export function Reports() {
               </tbody>
             </table>
           </section>
+          <SegmentSplit params={splitParams} />
           <section aria-labelledby="rp-agents" className="card">
             <h2 id="rp-agents">{t('perAgent')}</h2>
             {s.agents.length === 0 ? <p className="muted">{t('noAgentsInReport')}</p> : (
@@ -125,14 +135,17 @@ export function Reports() {
               </table>
             )}
           </section>
+          {!applied.segmentId && <>
           <section aria-label={t('volumeByChannel')} className="card">
             <BarChart title={t('volumeByChannel')} bars={Object.entries(s.volumes.byChannel).map(([c, n]) => ({ label: t(`channel_${c}`, { defaultValue: c }), value: n }))} />
           </section>
           <section aria-label={t('volumeByHourOfDay')} className="card">
             <BarChart title={t('volumeByHourOfDay')} bars={s.volumes.byHourOfDay.map((n, h) => ({ label: String(h).padStart(2, '0'), value: n }))} />
           </section>
+          </>}
         </>
       )}
+      <CustomerRetention />
     </div>
   );
 }

@@ -18,6 +18,11 @@ export function FilterSummary({ filter }: { filter: Partial<SegmentFilter> }) {
   if (filter.firstWithinDays) parts.push(t('segFirstWithin', { count: filter.firstWithinDays }));
   if (filter.convMin !== undefined) parts.push(`${t('convCount')} ≥ ${filter.convMin}`);
   if (filter.convMax !== undefined) parts.push(`${t('convCount')} ≤ ${filter.convMax}`);
+  const num = (n: number) => new Intl.NumberFormat(t('locale'), { maximumFractionDigits: 2 }).format(n); // 2,5 in Turkish
+  if (filter.csatMin !== undefined) parts.push(`CSAT ≥ ${num(filter.csatMin)}`);
+  if (filter.csatMax !== undefined) parts.push(t('segCsatAvg', { value: num(filter.csatMax) }));
+  if (filter.openMin !== undefined) parts.push(t('segOpenMin', { count: filter.openMin }));
+  if (filter.recentMin !== undefined || filter.recentDays !== undefined) parts.push(t('segRecentMin', { count: filter.recentMin ?? 1, days: filter.recentDays ?? 30 }));
   for (const a of filter.attr ?? []) parts.push(a);
   return <span className="filter-summary">{parts.length ? parts.join(' · ') : t('segEveryone')}</span>;
 }

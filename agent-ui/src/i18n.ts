@@ -14,6 +14,7 @@ import { notificationsEn, notificationsTr } from './i18n-notifications';
 import { settingsEn, settingsTr } from './i18n-settings';
 import { eventsEn, eventsTr } from './i18n-events';
 import { datesEn, datesTr } from './i18n-dates';
+import { crmReportsEn, crmReportsTr } from './i18n-crm-reports';
 import { browserLanguage } from './console-language';
 
 // Turkish first; every string the console shows lives here in both languages.
@@ -124,7 +125,7 @@ const tr: Dict = {
 };
 
 void i18n.use(initReactI18next).init({
-  resources: { en: { translation: { ...en, ...opsEn, ...integrationsEn, ...csatEn, ...crmEn, ...handoffsEn, ...auditEn, ...privacyEn, ...macrosEn, ...healthEn, ...settingsEn, ...segmentsEn, ...eventsEn, ...datesEn, ...notificationsEn } }, tr: { translation: { ...tr, ...opsTr, ...integrationsTr, ...csatTr, ...crmTr, ...handoffsTr, ...auditTr, ...privacyTr, ...macrosTr, ...healthTr, ...settingsTr, ...segmentsTr, ...eventsTr, ...datesTr, ...notificationsTr } } },
+  resources: { en: { translation: { ...en, ...opsEn, ...integrationsEn, ...csatEn, ...crmEn, ...handoffsEn, ...auditEn, ...privacyEn, ...macrosEn, ...healthEn, ...settingsEn, ...segmentsEn, ...eventsEn, ...datesEn, ...notificationsEn, ...crmReportsEn } }, tr: { translation: { ...tr, ...opsTr, ...integrationsTr, ...csatTr, ...crmTr, ...handoffsTr, ...auditTr, ...privacyTr, ...macrosTr, ...healthTr, ...settingsTr, ...segmentsTr, ...eventsTr, ...datesTr, ...notificationsTr, ...crmReportsTr } } },
   lng: browserLanguage(), // until the signed-in agent's setting arrives (App.tsx)
   fallbackLng: 'en',
   interpolation: { escapeValue: false }, // React escapes

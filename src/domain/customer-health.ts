@@ -10,6 +10,11 @@ export const HEALTH_REASONS = ['negative_csat', 'repeated_reopens', 'long_waits'
 export type HealthReasonCode = (typeof HEALTH_REASONS)[number];
 
 const DAY_MS = 86_400_000;
+/**
+ * The way health facts are folded: health kept in Redis by an older version (or none, after an upgrade or a Redis
+ * that lost it) is rebuilt from the stored facts when a worker starts (src/services/crm/health-rebuild.ts).
+ */
+export const HEALTH_BUILD_VERSION = 'h2'; // h2: segment counters (CSAT average, conversations in the last N days)
 /** Facts older than this are dropped: no window reaches further back. */
 export const HEALTH_HISTORY_DAYS = 366;
 /** At most this many of each kind of fact are kept per customer (the newest). */
@@ -168,3 +173,32 @@ export function keepFact<T extends [string, number, ...number[]]>(list: T[], fac
 
 /** Rank for sorting by health (worst last in ascending order). */
 export const HEALTH_RANK: Record<HealthState, number> = { healthy: 0, at_risk: 1, churned: 2 };
+
+/**
+ * Windows (days) of the segment condition "conversations in the last N days" (docs/segments.md): a fixed few, so
+ * each is one sorted set kept per customer, not a scan at query time.
+ */
+export const RECENT_WINDOWS = [7, 30, 90, 365] as const;
+export type RecentWindow = (typeof RECENT_WINDOWS)[number];
+
+/** Per-customer values segment conditions filter on, derived from the same kept facts as health. */
+export interface SegmentCounters {
+  /** Mean CSAT score (1-5) of the customer's kept answers (the latest per conversation, last 366 days); null: none. */
+  csatAvg: number | null;
+  /** Conversations opened in each window before `now` (at most HEALTH_FACTS_KEPT are kept, so counts stop at 50). */
+  recent: Record<RecentWindow, number>;
+  /** When a kept conversation next leaves a window (the counts change with time alone); null: never. */
+  nextChange: number | null;
+}
+
+export function segmentCounters(f: HealthFacts, now: number): SegmentCounters {
+  const scores = f.csat.map(([, , score]) => score);
+  const recent = {} as Record<RecentWindow, number>;
+  const leaves: number[] = [];
+  for (const n of RECENT_WINDOWS) {
+    const inWindow = f.opens.map(([, at]) => at).filter((at) => at > now - n * DAY_MS && at <= now);
+    recent[n] = inWindow.length;
+    if (inWindow.length) leaves.push(Math.min(...inWindow) + n * DAY_MS);
+  }
+  return { csatAvg: scores.length ? scores.reduce((a, b) => a + b, 0) / scores.length : null, recent, nextChange: leaves.length ? Math.min(...leaves) : null };
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HEALTH_STATES } from './customer-health';
+import { HEALTH_STATES, RECENT_WINDOWS } from './customer-health';
 
 /**
  * The customer directory's filter, sort and page (the Customers page, its CSV export and bulk labelling share it).
@@ -32,12 +32,22 @@ export const directoryFilterSchema = z.object({
   convMax: z.coerce.number().int().min(0).optional(),
   /** Customer health state (docs/metrics.md, "Customer health"). */
   health: z.enum(HEALTH_STATES).optional(),
+  /** CSAT average (1-5, the latest answer per conversation over the last year) at least / at most: customers with answers only. */
+  csatMin: z.coerce.number().min(1).max(5).optional(),
+  csatMax: z.coerce.number().min(1).max(5).optional(),
+  /** At least this many unresolved (open, pending, snoozed) conversations. */
+  openMin: z.coerce.number().int().min(1).max(1000).optional(),
+  /** At least `recentMin` conversations opened in the last `recentDays` days (one of RECENT_WINDOWS; counts stop at 50). */
+  recentDays: z.coerce.number().int().refine((d) => (RECENT_WINDOWS as readonly number[]).includes(d), `one of ${RECENT_WINDOWS.join(', ')}`).optional(),
+  recentMin: z.coerce.number().int().min(1).max(50).optional(),
   attr: list.pipe(z.array(z.string().regex(ATTRIBUTE_CONDITION, 'key:value, key>=value or key<=value')).max(10)),
   /** `health` lists only customers with a health state (who have written), healthy first ascending. */
   sort: z.string().regex(/^(last|first|conversations|health|attr:[a-z][a-z0-9_]{0,39})$/, 'last, first, conversations, health or attr:<key>').default('last'),
   dir: z.enum(['asc', 'desc']).default('desc'),
 });
 export type DirectoryFilter = z.output<typeof directoryFilterSchema>;
+/** The window a `recentMin` condition counts in when `recentDays` is not given. */
+export const DEFAULT_RECENT_DAYS = 30;
 
 export const directoryPageSchema = directoryFilterSchema.extend({
   limit: z.coerce.number().int().min(1).max(100).default(50),

@@ -69,3 +69,19 @@ export interface AgentReportRow {
   /** Resolution time of the conversations resolved while assigned to the agent. */
   resolution: DurationStats;
 }
+
+/**
+ * GET /api/reports/segments: the numbers of every segment over the range, from facts that carry the customer's
+ * segments at the moment they were recorded (docs/segments.md, "Reports split by segment").
+ */
+export interface SegmentReportRow {
+  segmentId: string;
+  name: string;
+  frt: DurationStats;
+  resolution: DurationStats;
+  csat: CsatStats;
+  /** Conversations opened by the segment's customers, and resolves. */
+  opened: number;
+  resolved: number;
+}
+export interface SegmentReport { from: string; to: string; clock: ReportClock; segments: SegmentReportRow[] }

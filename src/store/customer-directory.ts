@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { RECENT_WINDOWS } from '../domain/customer-health';
 import { READ_STORED_IMAGE } from './redis-images';
 
 /**
@@ -28,7 +29,8 @@ import { READ_STORED_IMAGE } from './redis-images';
  */
 export type DirectoryEntry = { name: string; score?: number };
 
-const INDEX_VERSION = 'v1';
+// v2: open conversation counts (z|open, openof): an older directory is rebuilt at start to get them.
+const INDEX_VERSION = 'v2';
 const TEMP_TTL_S = 30;
 const SEP = '\n';
 
@@ -40,6 +42,8 @@ export const equalityValue = (v: string) => v.trim().toLocaleLowerCase('tr').rep
 /** Names of the directory's keys (sets start with s|, sorted sets with z|). */
 export const directoryKeys = {
   first: 'z|first', last: 'z|last', convs: 'z|convs',
+  /** Unresolved (open, pending, snoozed) conversations per customer, kept on every conversation write. */
+  open: 'z|open',
   /** Customers with at least one conversation: "has written" is an equality, not a slice of `z|convs`. */
   hasConversations: 's|hasconv',
   label: (tag: string) => `s|label:${equalityValue(tag)}`,
@@ -85,7 +89,8 @@ export function directoryEntries(c: DirectoryCustomer): DirectoryEntry[] {
 }
 
 // Applies one customer image. KEYS: members, convs, channel names, rows. ARGV: id, version, key prefix, entry names
-// joined by "\n", their scores joined by "\n" ('' for sets), the row as JSON. `z|last` only moves forward; `z|convs` gets 0 when absent. With no
+// joined by "\n", their scores joined by "\n" ('' for sets), the row as JSON, the behaviour sorted sets other writers
+// keep (open conversations, CSAT average, recent conversations) joined by "\n", which a merged customer leaves. `z|last` only moves forward; `z|convs` gets 0 when absent. With no
 // entries (merged) the customer also leaves the conversation counts and channel sets. Dynamic keys: single-node Redis.
 const APPLY = `
 ${READ_STORED_IMAGE}local names, scores = {}, {}
@@ -106,6 +111,7 @@ end
 if #names == 0 then
   redis.call('HDEL', KEYS[4], ARGV[1])
   redis.call('ZREM', KEYS[2], ARGV[1])
+  for k in string.gmatch(ARGV[7], '[^\\n]+') do redis.call('ZREM', ARGV[3] .. k, ARGV[1]) end
   redis.call('SREM', ARGV[3] .. 's|hasconv', ARGV[1])
   for _, ch in ipairs(redis.call('SMEMBERS', KEYS[3])) do redis.call('SREM', ARGV[3] .. 's|ch:' .. ch, ARGV[1]) end
 else
@@ -116,9 +122,22 @@ redis.call('HSET', KEYS[1], ARGV[1], ARGV[2] .. '|' .. ARGV[4])
 return 1`;
 
 // Counts a conversation for its customer once (and moves it when the conversation changed customer: a merge), and
-// records the channel it came in on. KEYS: convof, convs, channel set, channel names, has-conversations. ARGV:
-// conversation id, customer id, channel ('' none).
+// records the channel it came in on; counts it among the customer's open (unresolved) ones while it is, moving or
+// dropping that count as its status or customer changes. KEYS: convof, convs, channel set, channel names,
+// has-conversations, openof (unresolved conversation id -> customer id), open counts. ARGV: conversation id,
+// customer id, channel ('' none), '1' when unresolved.
 const CONVERSATION = `
+local was = redis.call('HGET', KEYS[6], ARGV[1])
+if ARGV[4] == '1' then
+  if was ~= ARGV[2] then
+    if was then redis.call('ZINCRBY', KEYS[7], -1, was) end
+    redis.call('HSET', KEYS[6], ARGV[1], ARGV[2])
+    redis.call('ZINCRBY', KEYS[7], 1, ARGV[2])
+  end
+elseif was then
+  redis.call('HDEL', KEYS[6], ARGV[1])
+  redis.call('ZINCRBY', KEYS[7], -1, was)
+end
 local cur = redis.call('HGET', KEYS[1], ARGV[1])
 if cur ~= ARGV[2] then
   redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
@@ -131,6 +150,15 @@ if ARGV[3] ~= '' then
   redis.call('SADD', KEYS[4], ARGV[3])
 end
 return 1`;
+
+/**
+ * Sorted sets of behaviour kept by other writers (docs/segments.md): a merged or erased customer leaves them with the
+ * directory, so a count over one of them alone (ZCOUNT) never counts a customer the directory no longer holds.
+ */
+const BEHAVIOUR_KEYS = ['z|open', 'hz|csat', ...RECENT_WINDOWS.map((d) => `hz|recent:${d}`)]; // names as in ./customer-health.ts
+
+/** What the directory reads of a conversation: whose it is, its channel, and whether it is still unresolved. */
+export interface DirectoryConversation { _id: unknown; customerId: unknown; lastInboundChannel?: string | null; status?: string | null }
 
 /** A customer as a directory page shows it (kept in Redis beside the keys). */
 export interface DirectoryRow {
@@ -149,6 +177,7 @@ export function customerDirectory(redis: Redis, prefix: string) {
   const k = (name: string) => `${base}:${name}`;
   const members = k('members');
   const convof = k('convof');
+  const openof = k('openof');
   const channels = k('channels');
   const rows = k('rows');
   const built = k('built');
@@ -156,7 +185,7 @@ export function customerDirectory(redis: Redis, prefix: string) {
   // As commands (EVALSHA, the script sent once per connection): the scripts run on every customer and conversation write.
   if (!('kanalDirectoryApply' in redis)) {
     redis.defineCommand('kanalDirectoryApply', { numberOfKeys: 4, lua: APPLY });
-    redis.defineCommand('kanalDirectoryConversation', { numberOfKeys: 5, lua: CONVERSATION });
+    redis.defineCommand('kanalDirectoryConversation', { numberOfKeys: 7, lua: CONVERSATION });
   }
   const scripts = redis as unknown as Record<'kanalDirectoryApply' | 'kanalDirectoryConversation', (...args: string[]) => Promise<number>>;
 
@@ -167,11 +196,13 @@ export function customerDirectory(redis: Redis, prefix: string) {
       tags: c.tags ?? [], attributes: c.attributes ?? {}, createdAt: c.createdAt ? new Date(c.createdAt).toISOString() : undefined,
     };
     await scripts.kanalDirectoryApply(members, k(directoryKeys.convs), channels, rows, String(c._id), String(c.updatedAt ? new Date(c.updatedAt).getTime() : 0), `${base}:`,
-      entries.map((e) => e.name).join(SEP), entries.map((e) => (e.score === undefined ? '' : String(e.score))).join(SEP), JSON.stringify(row));
+      entries.map((e) => e.name).join(SEP), entries.map((e) => (e.score === undefined ? '' : String(e.score))).join(SEP), JSON.stringify(row),
+      BEHAVIOUR_KEYS.join(SEP));
   }
-  async function conversation(conv: { _id: unknown; customerId: unknown; lastInboundChannel?: string | null }): Promise<void> {
+  async function conversation(conv: DirectoryConversation): Promise<void> {
     const ch = conv.lastInboundChannel ?? '';
-    await scripts.kanalDirectoryConversation(convof, k(directoryKeys.convs), k(directoryKeys.channel(ch || 'none')), channels, k(directoryKeys.hasConversations), String(conv._id), String(conv.customerId), ch);
+    await scripts.kanalDirectoryConversation(convof, k(directoryKeys.convs), k(directoryKeys.channel(ch || 'none')), channels, k(directoryKeys.hasConversations), openof, k(directoryKeys.open),
+      String(conv._id), String(conv.customerId), ch, conv.status && conv.status !== 'resolved' ? '1' : '0');
   }
 
   /**
@@ -315,12 +346,12 @@ export function customerDirectory(redis: Redis, prefix: string) {
      * Makes the directory again from every stored customer and conversation. One process at a time (a Redis lock);
      * false if another holds it. Writes meanwhile apply as usual (an older image never replaces a newer one).
      */
-    async rebuild(customers: AsyncIterable<DirectoryCustomer[]>, conversations: AsyncIterable<{ _id: unknown; customerId: unknown; lastInboundChannel?: string | null }[]>): Promise<number | false> {
+    async rebuild(customers: AsyncIterable<DirectoryCustomer[]>, conversations: AsyncIterable<DirectoryConversation[]>): Promise<number | false> {
       const lock = k('rebuilding');
       if ((await redis.set(lock, String(process.pid), 'EX', 3600, 'NX')) !== 'OK') return false;
       try {
         await deleteByPattern(redis, `${base}:[sz]|*`);
-        await redis.del(members, convof, channels, rows);
+        await redis.del(members, convof, openof, channels, rows);
         let n = 0;
         for await (const batch of customers) {
           await Promise.all(batch.map(apply));

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { deleteByPattern } from './customer-directory';
-import { emptyHealthFacts, HEALTH_RANK, HEALTH_STATES, type HealthEvaluation, type HealthFacts, type HealthState } from '../domain/customer-health';
+import { emptyHealthFacts, HEALTH_RANK, HEALTH_STATES, RECENT_WINDOWS, type HealthEvaluation, type HealthFacts, type HealthState, type SegmentCounters } from '../domain/customer-health';
 
 /**
  * Customer health in Redis, beside the customer directory (docs/metrics.md, "Customer health"):
@@ -17,12 +17,18 @@ import { emptyHealthFacts, HEALTH_RANK, HEALTH_STATES, type HealthEvaluation, ty
 export const healthDirectoryKeys = {
   state: (s: HealthState) => `hs|${s}`,
   rank: 'hz|rank',
+  /** Segment conditions kept from the same facts: CSAT average, conversations opened in the last N days. */
+  csatAvg: 'hz|csat',
+  recent: (days: number) => `hz|recent:${days}`,
 };
 
 export interface StoredHealth extends Omit<HealthEvaluation, 'reevaluateAt'> {
   /** When it was evaluated (ISO). */
   at: string;
 }
+
+/** A health rebuild in course: for which build version, and the first UTC month (`YYYY-MM`) still to fold. */
+export interface RebuildProgress { version: string; nextMonth: string; startedAt: string }
 
 export function customerHealthStore(redis: Redis, prefix: string) {
   const facts = `${prefix}:health:facts`;
@@ -42,10 +48,15 @@ export function customerHealthStore(redis: Redis, prefix: string) {
       if (byId.size) await redis.hset(facts, Object.fromEntries([...byId].map(([id, f]) => [id, JSON.stringify(f)])));
     },
     /** Stores evaluations: state, its directory set and rank, and when to look again. */
-    async saveStates(evals: Map<string, HealthEvaluation>, now: number): Promise<void> {
+    async saveStates(evals: Map<string, HealthEvaluation & { counters?: SegmentCounters }>, now: number): Promise<void> {
       if (!evals.size) return;
       const tx = redis.multi();
       for (const [id, e] of evals) {
+        if (e.counters) {
+          if (e.counters.csatAvg === null) tx.zrem(dir(healthDirectoryKeys.csatAvg), id);
+          else tx.zadd(dir(healthDirectoryKeys.csatAvg), e.counters.csatAvg, id);
+          for (const n of RECENT_WINDOWS) tx.zadd(dir(healthDirectoryKeys.recent(n)), e.counters.recent[n], id);
+        }
         const stored: StoredHealth = { state: e.state, reasons: e.reasons, at: new Date(now).toISOString() };
         tx.hset(states, id, JSON.stringify(stored));
         for (const s of HEALTH_STATES) if (s !== e.state) tx.srem(dir(healthDirectoryKeys.state(s)), id);
@@ -91,9 +102,34 @@ export function customerHealthStore(redis: Redis, prefix: string) {
         .sintercard(2, b, d).del(b, d).exec();
       return { before: Number(res?.[0]?.[1] ?? 0), during: Number(res?.[1]?.[1] ?? 0), retained: Number(res?.[2]?.[1] ?? 0) };
     },
+    /**
+     * What the health keys were built by (`<version>|<ISO time>`; null: never, e.g. an upgrade from before health, or
+     * a Redis that lost them), and the progress of a rebuild in course (resumable after a crash or restart).
+     */
+    async buildState(): Promise<{ built: string | null; progress: RebuildProgress | null }> {
+      const [built, progress] = await redis.mget(`${prefix}:health:built`, `${prefix}:health:rebuild`);
+      return { built: built ?? null, progress: parse<RebuildProgress>(progress) };
+    },
+    async saveProgress(p: RebuildProgress): Promise<void> {
+      await redis.set(`${prefix}:health:rebuild`, JSON.stringify(p));
+    },
+    /** The rebuild is complete: its marker set and its progress gone. */
+    async markBuilt(version: string): Promise<void> {
+      await redis.multi().set(`${prefix}:health:built`, `${version}|${new Date().toISOString()}`).del(`${prefix}:health:rebuild`).exec();
+    },
+    /** One process rebuilds at a time: a lease it renews while it works (false: another holds it). */
+    async leaseRebuild(token: string, ms: number): Promise<boolean> {
+      const key = `${prefix}:health:rebuild:lease`;
+      const renewed = await redis.eval("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0", 1, key, token, String(ms));
+      return Number(renewed) === 1 || (await redis.set(key, token, 'PX', ms, 'NX')) === 'OK';
+    },
+    async releaseRebuild(token: string): Promise<void> {
+      await redis.eval("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", 1, `${prefix}:health:rebuild:lease`, token);
+    },
     /** Forgets everything (before a rebuild from the facts' source). */
     async clear(): Promise<void> {
-      await redis.del(facts, states, due, dir(healthDirectoryKeys.rank), ...HEALTH_STATES.map((s) => dir(healthDirectoryKeys.state(s))));
+      await redis.del(facts, states, due, dir(healthDirectoryKeys.rank), dir(healthDirectoryKeys.csatAvg), ...RECENT_WINDOWS.map((n) => dir(healthDirectoryKeys.recent(n))),
+        ...HEALTH_STATES.map((s) => dir(healthDirectoryKeys.state(s))));
       await deleteByPattern(redis, active('*'));
     },
   };

@@ -169,6 +169,11 @@ function healthRepo(db: Connection): CustomerHealthStore {
     markActive: (byMonth) => store().markActive(byMonth),
     retention: (before, during) => store().retention(before, during),
     clear: () => store().clear(),
+    buildState: () => store().buildState(),
+    saveProgress: (p) => store().saveProgress(p),
+    markBuilt: (version) => store().markBuilt(version),
+    leaseRebuild: (token, ms) => store().leaseRebuild(token, ms),
+    releaseRebuild: (token) => store().releaseRebuild(token),
   };
 }
 

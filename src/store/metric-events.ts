@@ -37,6 +37,8 @@ const metricEventSchema = new Schema(
     prevScore: Number,
     /** reopened: the status the customer's message took the conversation out of. */
     reopenedFrom: { type: String, enum: ['pending', 'snoozed', 'resolved'] },
+    /** opened, response, resolved, csat_*: the customer's segments (ids) when the fact was recorded (reports split by them). */
+    segments: { type: [String], default: undefined },
   },
   { versionKey: false },
 );
@@ -61,6 +63,8 @@ export type StoredMetricEvent = MetricEventDoc & { _id: string };
  */
 export function metricEventRepo(model: Model<MetricEventDoc>) {
   return {
+    /** Whether any fact is stored at all (one document read: a fresh install has nothing to rebuild from). */
+    hasAny: async (): Promise<boolean> => Boolean(await model.collection.findOne({}, { projection: { _id: 1 } })),
     /** Index: `conversationId, at`. One conversation's facts (a conversation has a few). */
     ofConversation: (conversationId: Types.ObjectId | string) =>
       model.find({ conversationId: new Types.ObjectId(conversationId) }).lean<StoredMetricEvent[]>(),

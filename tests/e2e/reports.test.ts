@@ -106,14 +106,14 @@ test('Turkish reports at 1280×800: volume, trend, every channel, per agent; the
   const csv = await downloaded(page);
   expect(csv.name).toBe(`kanal-konusmalar_${today.minus({ days: 6 }).toISODate()}_${today.toISODate()}.csv`);
   const lines = csv.text.trim().split(/\r?\n/);
-  expect(lines[0]).toBe('Konuşma,Müşteri,Kanal,Ekip,Atanan,Durum,Açıldı,İlk yanıt,Çözüldü,İlk yanıt süresi (dk),"İlk yanıt süresi, çalışma saatleri (dk)",Çözüm süresi (dk),"Çözüm süresi, çalışma saatleri (dk)",SLA');
+  expect(lines[0]).toBe('Konuşma,Müşteri,Kanal,Ekip,Atanan,Durum,Açıldı,İlk yanıt,Çözüldü,İlk yanıt süresi (dk),"İlk yanıt süresi, çalışma saatleri (dk)",Çözüm süresi (dk),"Çözüm süresi, çalışma saatleri (dk)",SLA,Segmentler');
   expect(lines).toHaveLength(4);
   expect(lines.find((l) => l.includes('Canlı sohbet'))).toMatch(/,Deniz Kaya,Çözüldü,\d{4}-\d{2}-\d{2} \d{2}:\d{2},/);
 
   // A shorter range in the form: the file name follows it.
   await page.locator('.reports .filters .date-value').first().click();
   await page.locator(`.reports .date-popover button[data-date="${today.minus({ days: 1 }).toISODate()}"]`).click();
-  await page.locator('.reports form button[type="submit"]').click();
+  await page.locator('.reports form button[type="submit"]').first().click(); // the report's filters (retention has its own form below)
   await page.locator('.reports [data-volume="new"] dd').waitFor();
   await page.locator('figure.trend details tbody tr').nth(2).waitFor({ state: 'detached' }); // two days now
   expect((await downloaded(page)).name).toBe(`kanal-konusmalar_${today.minus({ days: 1 }).toISODate()}_${today.toISODate()}.csv`);

@@ -265,7 +265,7 @@ describe('report summary on the seeded weekend', () => {
   test('the reports are in the OpenAPI document with their query parameters', async () => {
     const doc = (await supervisor.api('GET', '/openapi.json')).body;
     const params = doc.paths['/api/reports/summary'].get.parameters.map((p: { name: string }) => p.name);
-    expect(params).toEqual(['from', 'to', 'teamId', 'agentId', 'channel', 'clock', 'tz']);
+    expect(params).toEqual(['from', 'to', 'teamId', 'agentId', 'channel', 'clock', 'tz', 'segmentId']);
     expect(doc.paths['/api/reports/conversations.csv'].get).toBeDefined();
   });
 });
@@ -323,26 +323,26 @@ describe('conversations CSV', () => {
     const bytes = Buffer.from(await res.arrayBuffer());
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // UTF-8 BOM
     const text = bytes.toString('utf8').slice(1);
-    expect(text.split('\r\n')[0]).toBe('Conversation,Customer,Channel,Team,Assignee,Status,Opened,First response,Resolved,First response time (min),"First response time, business hours (min)",Resolution time (min),"Resolution time, business hours (min)",SLA');
+    expect(text.split('\r\n')[0]).toBe('Conversation,Customer,Channel,Team,Assignee,Status,Opened,First response,Resolved,First response time (min),"First response time, business hours (min)",Resolution time (min),"Resolution time, business hours (min)",SLA,Segments');
     expect(res.headers.get('content-disposition')).toBe('attachment; filename="kanal-conversations_2026-11-05_2026-11-10.csv"'); // UTC days without tz
     const rows = parseCsv(text).slice(1);
     expect(rows).toHaveLength(12);
     const row = (i: number) => rows.find((r) => r[0] === String(ids[i]))!;
     // c2: quotes and a comma in the name; FRT 40/40, resolution 3960/120; SLA breached (next response).
     expect(row(1).slice(1, 6)).toEqual(['Çağrı, "Öztürk"', 'Email', 'Destek', 'Ayşe', 'Resolved']);
-    expect(row(1).slice(9)).toEqual(['40', '40', '3960', '120', 'Breached']);
+    expect(row(1).slice(9)).toEqual(['40', '40', '3960', '120', 'Breached', '']); // no segment
     expect(text).toContain('"Çağrı, ""Öztürk"""');
     // c3: a formula is neutralised; FRT 3811/30; not resolved; SLA breached.
     expect(row(2)[1]).toBe(`'=HYPERLINK("http://x")`);
-    expect(row(2).slice(9)).toEqual(['3811', '30', '', '', 'Breached']);
+    expect(row(2).slice(9)).toEqual(['3811', '30', '', '', 'Breached', '']);
     // c4: a newline inside a quoted cell; weekend: FRT 12/0, resolution 120/0, no SLA.
     expect(row(3)[1]).toBe('Şule\nİnce');
-    expect(row(3).slice(9)).toEqual(['12', '0', '120', '0', '']);
+    expect(row(3).slice(9)).toEqual(['12', '0', '120', '0', '', '']);
     // c6: '+' starts a formula too.
     expect(row(5)[1]).toBe("'+90 532 000 00 00");
-    expect(row(5).slice(9)).toEqual(['30', '0', '810', '30', '']);
+    expect(row(5).slice(9)).toEqual(['30', '0', '810', '30', '', '']);
     // c12: resolution 1020/60, SLA breached; c1 hit.
-    expect(row(11).slice(9)).toEqual(['60', '30', '1020', '60', 'Breached']);
+    expect(row(11).slice(9)).toEqual(['60', '30', '1020', '60', 'Breached', '']);
     expect(row(0)[13]).toBe('Met');
     expect(row(0).slice(6, 9)).toEqual(['2026-11-06 07:00', '2026-11-06 07:10', '2026-11-06 08:00']); // UTC without tz
   });
@@ -353,7 +353,7 @@ describe('conversations CSV', () => {
     });
     expect(res.headers.get('content-disposition')).toBe('attachment; filename="kanal-konusmalar_2026-11-06_2026-11-10_calisma-saatleri.csv"');
     const [header, ...rows] = parseCsv((await res.text()).replace(/^\uFEFF/, ''));
-    expect(header).toEqual(['Konuşma', 'Müşteri', 'Kanal', 'Ekip', 'Atanan', 'Durum', 'Açıldı', 'İlk yanıt', 'Çözüldü', 'İlk yanıt süresi (dk)', 'İlk yanıt süresi, çalışma saatleri (dk)', 'Çözüm süresi (dk)', 'Çözüm süresi, çalışma saatleri (dk)', 'SLA']);
+    expect(header).toEqual(['Konuşma', 'Müşteri', 'Kanal', 'Ekip', 'Atanan', 'Durum', 'Açıldı', 'İlk yanıt', 'Çözüldü', 'İlk yanıt süresi (dk)', 'İlk yanıt süresi, çalışma saatleri (dk)', 'Çözüm süresi (dk)', 'Çözüm süresi, çalışma saatleri (dk)', 'SLA', 'Segmentler']);
     const c2 = rows.find((r) => r[0] === String(ids[1]))!;
     expect(c2.slice(2, 9)).toEqual(['E-posta', 'Destek', 'Ayşe', 'Çözüldü', '2026-11-06 16:00', '2026-11-06 16:40', '2026-11-09 10:00']);
     expect(c2[13]).toBe('Aşıldı');

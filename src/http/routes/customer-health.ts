@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DEFAULT_HEALTH_RULES, HEALTH_REASONS, HEALTH_STATES, healthRulesSchema } from '../../domain/customer-health';
 import { listCustomers } from '../../services/crm/directory';
 import { customerHealth, healthRules, retentionReport, setHealthRules } from '../../services/crm/health';
+import { lifetimeValueAttribute, setLifetimeValueAttribute } from '../../services/crm/lifetime-value';
 import { idParams, route } from '../route';
 import { err } from '../schemas';
 
@@ -12,6 +13,7 @@ const reasonSchema = z.object({
 const stateSchema = z.enum(HEALTH_STATES);
 const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'YYYY-MM');
 const rulesView = z.object({ rules: healthRulesSchema, defaults: healthRulesSchema });
+const valueView = z.object({ attribute: z.object({ key: z.string(), label: z.string(), currency: z.string() }).nullable() });
 const atRiskRow = z.object({
   id: z.string(), name: z.string().optional(), email: z.string().optional(), phone: z.string().optional(), lastContactAt: z.string().optional(),
   conversations: z.number(), channels: z.array(z.string()), state: stateSchema, reasons: z.array(reasonSchema),
@@ -29,6 +31,7 @@ export const customerHealthRoutes = [
         schema: z.object({
           state: stateSchema.nullable(), reasons: z.array(reasonSchema), contacts: z.number(), lastContactAt: z.string().nullable(),
           baselineDays: z.number().nullable(), medianFirstResponseMs: z.number().nullable(),
+          lifetimeValue: z.object({ amount: z.number(), currency: z.string() }).nullable(),
         }),
       },
       404: err('customer not found'),
@@ -94,6 +97,23 @@ export const customerHealthRoutes = [
     responses: { 200: { description: 'rules', schema: rulesView }, 400: err('a threshold out of range or a missing rule') },
     async handler({ agent, body, deps }) {
       return { status: 200, body: { rules: await setHealthRules(deps.models, { id: agent.id, name: agent.name }, body), defaults: DEFAULT_HEALTH_RULES } };
+    },
+  }),
+  route({
+    method: 'get', path: '/admin/customer-value', tag: 'admin', access: 'admin', resource: 'none',
+    summary: "Which customer currency attribute is the lifetime value shown on profiles (null: none)",
+    responses: { 200: { description: 'the attribute', schema: valueView } },
+    async handler({ deps }) {
+      return { status: 200, body: { attribute: await lifetimeValueAttribute(deps.models) } };
+    },
+  }),
+  route({
+    method: 'put', path: '/admin/customer-value', tag: 'admin', access: 'admin', resource: 'none',
+    summary: 'Choose the customer currency attribute that holds the lifetime value (or null); audited',
+    body: z.object({ key: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/).nullable() }).strict(),
+    responses: { 200: { description: 'the attribute', schema: valueView }, 400: err('not a customer currency attribute') },
+    async handler({ agent, body, deps }) {
+      return { status: 200, body: { attribute: await setLifetimeValueAttribute(deps.models, { id: agent.id, name: agent.name }, body.key) } };
     },
   }),
 ];

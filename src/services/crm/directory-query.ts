@@ -1,5 +1,5 @@
 import { issueMessage, valueSchema, type AttributeDefinition } from '../../domain/attributes';
-import { ATTRIBUTE_CONDITION, type DirectoryFilter } from '../../domain/directory';
+import { ATTRIBUTE_CONDITION, DEFAULT_RECENT_DAYS, type DirectoryFilter } from '../../domain/directory';
 import { normalizeLabel } from '../../domain/labels';
 import { directoryKeys, healthDirectoryKeys, type DirectoryQuery } from '../../store';
 import { CrmError } from './errors';
@@ -19,6 +19,11 @@ export function directoryQuery(f: Omit<DirectoryFilter, 'q' | 'sort' | 'dir'> & 
   if (f.language) sets.push(directoryKeys.lang(f.language));
   if (f.channel) sets.push(directoryKeys.channel(f.channel));
   if (f.health) sets.push(healthDirectoryKeys.state(f.health));
+  // Kept on change (the metrics flusher's fold, the conversation writes) and, for windows, re-evaluated per customer
+  // when a conversation leaves the window: each is one more sorted set (docs/segments.md).
+  if (f.csatMin !== undefined || f.csatMax !== undefined) ranges.push({ key: healthDirectoryKeys.csatAvg, min: f.csatMin, max: f.csatMax });
+  if (f.openMin !== undefined) ranges.push({ key: directoryKeys.open, min: f.openMin });
+  if (f.recentMin !== undefined || f.recentDays !== undefined) ranges.push({ key: healthDirectoryKeys.recent(f.recentDays ?? DEFAULT_RECENT_DAYS), min: f.recentMin ?? 1 });
   if (f.firstFrom || f.firstTo) ranges.push({ key: directoryKeys.first, min: f.firstFrom ? dayStart(f.firstFrom) : undefined, max: f.firstTo ? dayEnd(f.firstTo) : undefined });
   if (f.lastFrom || f.lastTo) ranges.push({ key: directoryKeys.last, min: f.lastFrom ? dayStart(f.lastFrom) : 1, max: f.lastTo ? dayEnd(f.lastTo) : undefined });
   // To the minute: the same saved filter gives the same keys for a minute, so its next pages find its snapshot.

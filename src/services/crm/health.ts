@@ -1,11 +1,13 @@
 import {
-  contactBaselineMs, DEFAULT_HEALTH_RULES, evaluateHealth, healthRulesSchema, keepFact, lastContactMs,
+  contactBaselineMs, DEFAULT_HEALTH_RULES, HEALTH_BUILD_VERSION, evaluateHealth, segmentCounters, healthRulesSchema, keepFact, lastContactMs,
   type HealthEvaluation, type HealthFacts, type HealthReason, type HealthRules, type HealthState,
 } from '../../domain/customer-health';
 import type { AuditActor, Models } from '../../store';
 import { audit } from '../audit';
 import type { MetricEvent } from '../metrics/metrics';
 import { CrmError } from './errors';
+import { lifetimeValueAttribute, lifetimeValueOf } from './lifetime-value';
+import type { Money } from '../../domain/attributes';
 
 /**
  * Customer health (docs/metrics.md, "Customer health"): the metrics flusher hands every fact it folds to
@@ -75,8 +77,20 @@ export async function foldHealthFacts(m: Models, events: MetricEvent[], now = Da
   const next = new Map(ids.map((id, i) => [id, byCustomer.get(id)!.reduce((f, e) => foldOne(f, e, now), current[i]!)]));
   await m.health.saveFacts(next);
   const rules = await healthRules(m);
-  await m.health.saveStates(new Map([...next].map(([id, f]) => [id, evaluateHealth(f, rules, now)])), now);
+  await m.health.saveStates(new Map([...next].map(([id, f]) => [id, evaluate(f, rules, now)])), now);
   return ids.length;
+}
+
+/**
+ * A customer's health and segment counters (CSAT average, conversations in the last N days) from the same facts,
+ * and the next instant either can change with time alone (a window passes): the customer is due again then, so
+ * neither health nor a time-window segment condition needs a scan of everyone.
+ */
+function evaluate(f: HealthFacts, rules: HealthRules, now: number) {
+  const e = evaluateHealth(f, rules, now);
+  const counters = segmentCounters(f, now);
+  const times = [e.reevaluateAt, counters.nextChange].filter((t): t is number => t !== null);
+  return { ...e, counters, reevaluateAt: times.length ? Math.min(...times) : null };
 }
 
 /** Evaluates again the customers whose state may have changed by `now` without a new fact. */
@@ -84,7 +98,7 @@ export async function reevaluateDueHealth(m: Models, now = Date.now()): Promise<
   const ids = await m.health.dueBy(now, DUE_PER_PASS);
   if (!ids.length) return 0;
   const [facts, rules] = await Promise.all([m.health.facts(ids), healthRules(m)]);
-  await m.health.saveStates(new Map(ids.map((id, i) => [id, evaluateHealth(facts[i]!, rules, now)])), now);
+  await m.health.saveStates(new Map(ids.map((id, i) => [id, evaluate(facts[i]!, rules, now)])), now);
   return ids.length;
 }
 
@@ -101,6 +115,7 @@ export async function rebuildHealth(m: Models, now = Date.now()): Promise<number
     }
   }
   if (batch.length) n += await foldHealthFacts(m, batch, now);
+  await m.health.markBuilt(HEALTH_BUILD_VERSION);
   return n;
 }
 
@@ -113,11 +128,14 @@ export interface CustomerHealthView {
   baselineDays: number | null;
   /** Median wall-clock first response time this customer experienced (nearest rank), over the kept responses. */
   medianFirstResponseMs: number | null;
+  /** From the currency attribute an admin chose (./lifetime-value.ts); null when none is chosen or the customer has none. */
+  lifetimeValue: Money | null;
 }
 
 export async function customerHealth(m: Models, customerId: string, now = Date.now()): Promise<CustomerHealthView> {
-  if (!(await m.customers.exists(customerId))) throw new CrmError('customer not found', 404);
-  const [[f], rules] = await Promise.all([m.health.facts([customerId]), healthRules(m)]);
+  const customer = await m.customers.byId(customerId, ['attributes']).catch(() => null);
+  if (!customer) throw new CrmError('customer not found', 404);
+  const [[f], rules, valueAttr] = await Promise.all([m.health.facts([customerId]), healthRules(m), lifetimeValueAttribute(m)]);
   const last = lastContactMs(f!);
   const known = f!.opens.length > 0 || last !== null;
   const e: HealthEvaluation | null = known ? evaluateHealth(f!, rules, now) : null;
@@ -130,6 +148,7 @@ export async function customerHealth(m: Models, customerId: string, now = Date.n
     lastContactAt: last === null ? null : new Date(last).toISOString(),
     baselineDays: baseline === null ? null : Math.round((baseline / 86_400_000) * 10) / 10,
     medianFirstResponseMs: firsts.length ? firsts[Math.ceil(firsts.length / 2) - 1]! : null,
+    lifetimeValue: lifetimeValueOf(customer.attributes as Record<string, unknown> | null | undefined, valueAttr),
   };
 }
 

@@ -76,6 +76,16 @@ export async function segmentsOf(m: Models, customerId: string, segments: Stored
   return compiled.filter((_, i) => passes[i]).map((c) => c.s);
 }
 
+/**
+ * The ids of every segment the customer is in now (what metric facts carry so reports split by segment): nothing
+ * to do while there is no segment, else one Redis pipeline over all of them.
+ */
+export async function segmentIdsOf(m: Models, customerId: string): Promise<string[]> {
+  const { segments, defs } = await loadSegments(m);
+  if (!segments.length) return [];
+  return (await segmentsOf(m, customerId, segments, defs)).map((s) => String(s._id));
+}
+
 type OpeningFields = Partial<Pick<StoredConversation, 'segments' | 'ruleSegmentId' | 'priority' | 'teamId'>>;
 /**
  * What a conversation opening (or reopening) for this customer carries from segments, written by the opening's own

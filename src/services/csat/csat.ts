@@ -220,15 +220,25 @@ export async function answerSurvey(ctx: Pick<CsatContext, 'models' | 'events' | 
     }
     const updated = await m.csat.answer(doc._id, doc.rev ?? 0, { ...fields, via, answeredAt: now, firstAnsweredAt: doc.firstAnsweredAt ?? now });
     if (!updated) continue; // another answer came in between: compute again from it
+    const changed = doc.status === 'answered';
     await recordMetricEvent(m, {
       _id: `csat_answered:${conversationId}:${updated.rev}`, type: 'csat_answered', at: now, conversationId: doc._id,
       customerId: doc.customerId, teamId: doc.teamId ?? null, agentId: doc.agentId ?? null, channel: doc.channel,
-      score: answer.score, prevScore: doc.status === 'answered' ? doc.score ?? null : null,
+      score: answer.score, prevScore: changed ? doc.score ?? null : null,
+      // A change moves the first answer's counts: it must land in the same segments' buckets as that answer did.
+      ...(changed ? { segments: await answeredSegments(m, doc._id) } : {}),
     });
     await showInThread(ctx, updated, doc.status === 'answered');
     return toCsatView(updated);
   }
   throw new CsatError('the survey is being answered elsewhere; try again', 409);
+}
+
+/** The segments the conversation's first answer was counted in (its `csat_answered` facts: one conversation's few). */
+async function answeredSegments(m: Models, conversationId: unknown): Promise<string[]> {
+  const facts = await m.metricEvents.ofConversation(String(conversationId));
+  const first = facts.filter((e) => e.type === 'csat_answered' && !e.prevScore).sort((a, b) => new Date(a.at).getTime() - new Date(b.at).getTime())[0];
+  return first?.segments ?? [];
 }
 
 async function showInThread(ctx: Pick<CsatContext, 'models' | 'events'>, d: StoredCsat, changed: boolean) {

@@ -61,13 +61,20 @@ export type Slot = number | 'd';
 export interface Target { docId: string; hour: Slot; hourStart: number }
 /** What counting reads of a fact: as recorded (MetricEvent), or as stored, where an unset field may be absent or null. */
 type CountedFact = Pick<MetricEvent, 'type' | 'at' | 'channel'>
-  & { [K in 'teamId' | 'agentId' | 'first' | 'wallMs' | 'businessMs' | 'frtWallMs' | 'frtBusinessMs' | 'outcome' | 'score' | 'prevScore']?: MetricEvent[K] | null };
+  & { [K in 'teamId' | 'agentId' | 'first' | 'wallMs' | 'businessMs' | 'frtWallMs' | 'frtBusinessMs' | 'outcome' | 'score' | 'prevScore' | 'segments']?: MetricEvent[K] | null };
 
 /**
- * The four bucket documents a fact lands in: (team | all) x (agent | all), on its channel; in each, its hour and
+ * The team slot of a segment's buckets: a segment's facts also land in (`g:<segment id>`, `*`) documents, so a
+ * report split by segment reads them like a team's (same month rollups, read cache and rebuild), agent always `*`.
+ */
+export const segmentBucketTeam = (segmentId: string) => `g:${segmentId}`;
+
+/**
+ * The bucket documents a fact lands in: (team | all) x (agent | all), plus (segment, all) for each segment it carries,
+ * on its channel; in each, its hour and
  * the day's rollup `d` (reports read `d` for days wholly in their range: 1/24 of the values).
  */
-export function targetsOf(e: Pick<CountedFact, 'at' | 'teamId' | 'agentId' | 'channel'>): Target[] {
+export function targetsOf(e: Pick<CountedFact, 'at' | 'teamId' | 'agentId' | 'channel' | 'segments'>): Target[] {
   const at = new Date(e.at).getTime();
   const hourStart = Math.floor(at / HOUR_MS) * HOUR_MS;
   const hour = new Date(hourStart).getUTCHours();
@@ -75,7 +82,8 @@ export function targetsOf(e: Pick<CountedFact, 'at' | 'teamId' | 'agentId' | 'ch
   const team = e.teamId ? String(e.teamId) : 'none';
   const agent = e.agentId ? String(e.agentId) : 'none';
   const lastHour = Math.floor(hourStart / (24 * HOUR_MS)) * 24 * HOUR_MS + 23 * HOUR_MS; // `d` closes with the day
-  return [[team, agent], [team, '*'], ['*', agent], ['*', '*']].flatMap(([t, a]) => {
+  const pairs = [[team, agent], [team, '*'], ['*', agent], ['*', '*'], ...(e.segments ?? []).map((g) => [segmentBucketTeam(g), '*'])];
+  return pairs.flatMap(([t, a]) => {
     const docId = bucketId(day, t!, a!, e.channel);
     return [{ docId, hour, hourStart }, { docId, hour: 'd' as const, hourStart: lastHour }];
   });
@@ -187,6 +195,19 @@ async function withLock<T>(redis: Redis, prefix: string, fn: () => Promise<T>): 
   } finally {
     await redis.eval("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", 1, k.lock, token);
   }
+}
+
+/**
+ * Runs `fn` as the one writer of what the flusher derives (buckets, health), waiting for the flusher lock (up to a
+ * minute): a maintenance job (a health rebuild) then never interleaves with a flusher pass.
+ */
+export async function underFlusherLock<T>(redis: Redis, prefix: string, fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; attempt < 600; attempt++) {
+    const r = await withLock(redis, prefix, async () => ({ value: await fn() }));
+    if (r) return r.value;
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  throw new Error('the metrics flusher lock stayed busy');
 }
 
 export interface FlushResult { applied: number; written: number; closed: number }

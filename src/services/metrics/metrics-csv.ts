@@ -14,11 +14,11 @@ export type CsvLanguage = 'tr' | 'en';
 export const CSV_COLUMNS: Record<CsvLanguage, string[]> = {
   en: [
     'Conversation', 'Customer', 'Channel', 'Team', 'Assignee', 'Status', 'Opened', 'First response', 'Resolved',
-    'First response time (min)', 'First response time, business hours (min)', 'Resolution time (min)', 'Resolution time, business hours (min)', 'SLA',
+    'First response time (min)', 'First response time, business hours (min)', 'Resolution time (min)', 'Resolution time, business hours (min)', 'SLA', 'Segments',
   ],
   tr: [
     'Konuşma', 'Müşteri', 'Kanal', 'Ekip', 'Atanan', 'Durum', 'Açıldı', 'İlk yanıt', 'Çözüldü',
-    'İlk yanıt süresi (dk)', 'İlk yanıt süresi, çalışma saatleri (dk)', 'Çözüm süresi (dk)', 'Çözüm süresi, çalışma saatleri (dk)', 'SLA',
+    'İlk yanıt süresi (dk)', 'İlk yanıt süresi, çalışma saatleri (dk)', 'Çözüm süresi (dk)', 'Çözüm süresi, çalışma saatleri (dk)', 'SLA', 'Segmentler',
   ],
 };
 const WORDS: Record<CsvLanguage, Record<string, string>> = {
@@ -51,10 +51,12 @@ export async function* conversationCsv(m: Models, f: ReportFilter, language: Csv
   const minutes = (ms: number | string | undefined) => (typeof ms === 'number' ? String(Math.round(ms / MINUTE_MS)) : '');
   const channelLabel = (c: string | null | undefined) => (c && isChannel(c) ? channelDescriptor(c).presentation.label[language] : c ?? '');
   const clock = metricsClock(m);
-  const [teams, agents] = await Promise.all([m.teams.all(), m.agents.all()]);
+  const [teams, agents, segments] = await Promise.all([m.teams.all(), m.agents.all(), m.segments.all()]);
   const teamName = new Map(teams.map((t) => [String(t._id), t.name]));
+  const segmentName = new Map(segments.map((g) => [String(g._id), g.name]));
   const agentName = new Map(agents.map((a) => [String(a._id), a.name]));
-  // Day by day through the range (one equality read per day, so the cost follows the range, not the history).
+  // Day by day through the range (one equality read per day, so the cost follows the range, not the history). A
+  // segment filter is applied after the conversation's facts are read (they carry its segments).
   const wanted = (c: StoredConversation) => c.openedAt >= f.from && c.openedAt < f.to
     && (!f.teamId || String(c.teamId) === String(f.teamId))
     && (!f.agentId || String(c.assigneeId) === String(f.agentId))
@@ -71,12 +73,18 @@ export async function* conversationCsv(m: Models, f: ReportFilter, language: Csv
     // SLA outcome per conversation from its own facts (one conversationId equality each; a conversation has few).
     const facts = await inParallel(batch, (c) => m.metricEvents.ofConversation(c._id));
     const sla = new Map<string, 'hit' | 'breached'>();
+    // Its segments: those its customer was in when its facts were recorded (opening, responses, resolves, CSAT), as
+    // the segment split of the summary counts it.
+    const inSegments = new Map<string, string[]>();
     for (const [i, c] of batch.entries()) {
       const outcomes = facts[i]!.filter((e) => e.type === 'sla').map((e) => e.outcome);
       if (outcomes.length) sla.set(String(c._id), outcomes.includes('breached') ? 'breached' : 'hit');
+      inSegments.set(String(c._id), [...new Set(facts[i]!.flatMap((e) => e.segments ?? []))]);
     }
     let out = '';
     for (const c of batch) {
+      const segs = inSegments.get(String(c._id)) ?? [];
+      if (f.segmentId && !segs.includes(f.segmentId)) continue;
       const team = c.teamId ? String(c.teamId) : null;
       const opened = new Date(c.openedAt);
       const span = async (end: Date | null) =>
@@ -89,6 +97,7 @@ export async function* conversationCsv(m: Models, f: ReportFilter, language: Csv
         c.assigneeId ? agentName.get(String(c.assigneeId)) ?? String(c.assigneeId) : '', words[c.status] ?? c.status, when(opened),
         when(c.firstResponseAt ? new Date(c.firstResponseAt) : null), when(c.resolvedAt ? new Date(c.resolvedAt) : null),
         minutes(frtW), minutes(frtB), minutes(resW), minutes(resB), outcome ? words[outcome]! : '',
+        segs.map((g) => segmentName.get(g)).filter(Boolean).sort((a, b) => a!.localeCompare(b!, language)).join('; '),
       ]);
     }
     batch = [];

@@ -49,20 +49,32 @@ export interface MetricEvent {
   prevScore?: number | null;
   /** reopened: what the conversation was (customer health counts reopens of resolved ones). */
   reopenedFrom?: 'pending' | 'snoozed' | 'resolved';
+  /**
+   * The segments the customer was in when the fact was recorded (only the facts reports split by segment:
+   * SEGMENT_SPLIT_TYPES). Kept on the fact so the segment buckets can be rebuilt from the facts alone.
+   */
+  segments?: string[];
 }
+
+/** Facts whose numbers the reports split by segment (FRT, resolution, CSAT, new conversations). */
+export const SEGMENT_SPLIT_TYPES: ReadonlySet<MetricEvent['type']> = new Set(['opened', 'response', 'resolved', 'csat_asked', 'csat_answered']);
+/** Which segments (ids) a customer is in now: wired by the process (src/hub.ts) from the segments service. */
+export type FactSegments = (customerId: string) => Promise<string[]>;
 
 interface MetricsWiring {
   redis: Redis | null;
   prefix: string;
   clock: TeamClock;
+  segmentsOf?: FactSegments;
 }
 // One wiring per store connection's models (a hub process, or a test's hub): services receive only `Models`,
 // and metrics must not widen every service signature.
 const wirings = new WeakMap<Models, MetricsWiring>();
 
 /** Called once per process (src/hub.ts): where facts are fed to, and which clock is business time. */
-export function wireMetrics(m: Models, wiring: { redis: Redis | null; prefix: string; clock?: TeamClock }): void {
-  wirings.set(m, { ...wiring, clock: wiring.clock ?? wirings.get(m)?.clock ?? ALWAYS_OPEN_CLOCK });
+export function wireMetrics(m: Models, wiring: { redis: Redis | null; prefix: string; clock?: TeamClock; segmentsOf?: FactSegments }): void {
+  const before = wirings.get(m);
+  wirings.set(m, { ...wiring, clock: wiring.clock ?? before?.clock ?? ALWAYS_OPEN_CLOCK, segmentsOf: wiring.segmentsOf ?? before?.segmentsOf });
 }
 export const metricsClock = (m: Models): TeamClock => wirings.get(m)?.clock ?? ALWAYS_OPEN_CLOCK;
 export const metricsFeedKey = (prefix: string) => `${prefix}:metrics:feed`;
@@ -73,9 +85,28 @@ export const metricsFeedKey = (prefix: string) => `${prefix}:metrics:feed`;
  */
 export async function recordMetricEvents(m: Models, events: MetricEvent[]): Promise<void> {
   if (!events.length) return;
+  await stampSegments(wirings.get(m)?.segmentsOf, events);
   await m.metricEvents.insertNew(events);
   const w = wirings.get(m);
   if (w?.redis) await w.redis.rpush(metricsFeedKey(w.prefix), ...events.map((e) => JSON.stringify(e)));
+}
+
+/**
+ * Writes the customer's segments on the facts reports split by segment, once per customer of the batch (one Redis
+ * pipeline each, src/services/crm/segments.ts `segmentIdsOf`): membership at the moment of the fact, as the reports
+ * want it ("FRT of VIP customers"), never recomputed by scanning customers. A fact already carrying segments (a
+ * retry re-recording it) keeps them. Inbound messages pay nothing: they are not split.
+ */
+async function stampSegments(segmentsOf: FactSegments | undefined, events: MetricEvent[]): Promise<void> {
+  if (!segmentsOf) return;
+  const wanted = events.filter((e) => SEGMENT_SPLIT_TYPES.has(e.type) && e.customerId && !e.segments);
+  const customers = [...new Set(wanted.map((e) => String(e.customerId)))];
+  if (!customers.length) return;
+  const of = new Map(await Promise.all(customers.map(async (c) => [c, await segmentsOf(c)] as const)));
+  for (const e of wanted) {
+    const ids = of.get(String(e.customerId));
+    if (ids?.length) e.segments = ids;
+  }
 }
 
 /** One fact; the entry point for other modules (SLA outcomes, routing's queued/dequeued). */
