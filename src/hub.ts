@@ -36,6 +36,9 @@ import { calendarClock, wireMetrics } from './services/metrics/metrics';
 import { wireSearch } from './services/search/search-index';
 import { effectiveSettings } from './services/sla/sla-settings';
 import { visitorLimits } from './services/rate-limit/visitor-limits';
+import { leaveVisitorEmail } from './services/visitor/visitor-contact';
+import { applyVisitorReceipts } from './services/visitor/visitor-receipts';
+import { visitorState } from './services/visitor/visitor-state';
 import { keepSegmentStamps } from './services/crm/segment-stamps';
 import { attachRedisState, connectStore, ensureIndexes, gridFsBlobStore, maintainStore, models } from './store';
 import { startWorkers, type WorkerSet } from '../workers';
@@ -147,6 +150,7 @@ export async function startHub(config: Config, role: Role = 'all'): Promise<Hub>
     attachAgentNamespace(io.of(Namespaces.agents), deps);
     const limits = visitorLimits(redis, config.QUEUE_PREFIX, {
       session: config.WIDGET_RATE_SESSION, connect: config.WIDGET_RATE_CONNECT, send: config.WIDGET_RATE_SEND, history: config.WIDGET_RATE_HISTORY, typing: config.WIDGET_RATE_TYPING,
+      receipt: config.WIDGET_RATE_RECEIPT, contact: config.WIDGET_RATE_CONTACT, upload: config.WIDGET_RATE_UPLOAD, state: config.WIDGET_RATE_STATE,
     }, (err) => logger.warn({ err }, 'rate limiter unavailable: requests pass unlimited'));
     for (const mod of channelModules) {
       const handle = await mod.mountIngress?.({
@@ -156,6 +160,9 @@ export async function startHub(config: Config, role: Role = 'all'): Promise<Hub>
         discardAttachments: (attachments) => discardAttachments(deps.blobs, attachments, logger),
         visitorHistory: (visitorId, opts) => visitorHistory(deps.models, mod.name, visitorId, opts),
         visitorTyping: (visitorId, typing) => visitorTyping(deps.models, events, mod.name, visitorId, typing),
+        visitorReceipts: (visitorId, ids, status) => applyVisitorReceipts(deps.models, events, mod.name, visitorId, ids, status),
+        visitorState: (visitorId) => visitorState(deps.models, mod.name, visitorId),
+        visitorEmail: (visitorId, email) => leaveVisitorEmail(deps.models, mod.name, visitorId, email),
         signedAttributes: (visitorId, attributes) => applyWidgetAttributes(deps.models, visitorId, attributes),
         rateLimit: (action, who) => limits.check(action, who),
         rateLimitRefusal: (action, who) => limits.refusedFor(action, who),
