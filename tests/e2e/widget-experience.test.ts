@@ -95,12 +95,12 @@ const cases = [
   {
     lang: 'tr', locale: 'tr-TR', viewport: { width: 1280, height: 800 },
     s: { greeting: 'Merhaba! Çiçek Dükkanı\'na hoş geldiniz 🌸', reply: 'Genellikle 15 dakika içinde yanıt veriyoruz', now: 'şimdi', delivered: 'İletildi', read: 'Okundu',
-      resolved: 'Bu görüşme çözüldü olarak kapatıldı. Yeniden yazarsanız görüşme tekrar açılır.', tooLarge: 'Dosya çok büyük (en fazla 10 MB).', consoleRead: 'Okundu' },
+      resolved: 'Bu görüşme çözüldü olarak kapatıldı. Yeniden yazarsanız görüşme tekrar açılır.', tooLarge: 'Dosya çok büyük (en fazla 10 MB).', badType: 'Bu dosya türü gönderilemez', consoleRead: 'Okundu' },
   },
   {
     lang: 'en', locale: 'en-GB', viewport: { width: 1920, height: 1080 },
     s: { greeting: 'Hi! Welcome to the Flower Shop 🌸', reply: 'We typically reply in 15 minutes', now: 'now', delivered: 'Delivered', read: 'Read',
-      resolved: 'This conversation was resolved. Writing again reopens it.', tooLarge: 'File too large (at most 10 MB).', consoleRead: 'Read' },
+      resolved: 'This conversation was resolved. Writing again reopens it.', tooLarge: 'File too large (at most 10 MB).', badType: 'This file type cannot be sent', consoleRead: 'Read' },
   },
 ] as const;
 
@@ -175,6 +175,8 @@ describe.each(cases)('$lang at $viewport.width px', ({ lang, locale, viewport, s
 
     await visitor.locator('form.compose input.file').setInputFiles({ name: 'video.mp4', mimeType: 'video/mp4', buffer: Buffer.alloc(11 * 1024 * 1024) });
     await visitor.locator('.error', { hasText: s.tooLarge }).waitFor();
+    await visitor.locator('form.compose input.file').setInputFiles({ name: 'setup.exe', mimeType: 'application/x-msdownload', buffer: Buffer.from('MZ') });
+    await visitor.locator('.error', { hasText: s.badType }).waitFor();
     await shot(visitor, 'widget-files');
   }, 60_000);
 
@@ -281,3 +283,25 @@ test('at 360 px the open panel fills the screen and nothing overflows sideways',
     await page.context().close();
   }
 }, 90_000);
+
+test.each([
+  ['tr', 'tr-TR', { width: 1280, height: 800 }, 'Türkçe', 'Karşılamayı kaydet', 'Kaydedildi.'],
+  ['en', 'en-GB', { width: 1920, height: 1080 }, 'English', 'Save greeting', 'Saved.'],
+] as const)('%s: an admin changes the greeting in the console; a visitor in that language sees it at once', async (lang, locale, viewport, field, save, saved) => {
+  const admin = await consoleIn(browser, hub.url!, { email: 'deniz@example.com', password: PASSWORD }, { language: lang, viewport, dialogs });
+  await admin.goto(`${hub.url}/admin/channels`);
+  const form = admin.locator('form.widget-greeting');
+  await form.scrollIntoViewIfNeeded();
+  const greeting = lang === 'tr' ? 'Bugün tüm lalelerde %20 indirim 🌷' : '20% off all tulips today 🌷';
+  await form.getByLabel(field).fill(greeting);
+  await form.getByRole('button', { name: save }).click();
+  await form.locator('[role=status]', { hasText: saved }).waitFor();
+  await admin.screenshot({ path: `${shots}/console-greeting-${lang}-${viewport.width}x${viewport.height}.png` });
+  const visitor = await visitorPage(locale, viewport);
+  await visitor.locator('button.launcher').click();
+  await visitor.locator('form.prechat button.link').click();
+  await visitor.locator('.list .greeting', { hasText: greeting }).waitFor({ timeout: 10_000 });
+  await visitor.context().close();
+  await admin.context().close();
+  expect(dialogs).toEqual([]);
+}, 60_000);

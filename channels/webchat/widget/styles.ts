@@ -49,7 +49,7 @@ button.icon svg { width: 20px; height: 20px; fill: none; stroke: currentColor; s
 .picker button:hover { background: #eef2ef; }
 .error { color: #a4161a; font-size: 12px; padding: 0 10px; flex: none; }
 .error:empty { display: none; }
-form.capture { margin: 0 12px 8px; padding: 10px; background: #fff; border: 1px solid #e2e4e2; border-radius: 10px; display: flex; flex-direction: column; gap: 6px; font-size: 13px; flex: none; }
+form.capture { padding: 10px 12px; background: #fff; border-top: 1px solid #e2e4e2; display: flex; flex-direction: column; gap: 6px; font-size: 13px; flex: none; }
 form.capture .row { display: flex; gap: 6px; } form.capture input { flex: 1; min-width: 0; border: 1px solid #cfd3cf; border-radius: 8px; padding: 8px; font-size: 14px; }
 form.capture .meta { font-size: 12px; color: #2f5d50; }
 form.prechat { padding: 16px; display: flex; flex-direction: column; gap: 10px; }

@@ -42,6 +42,7 @@ const PRECHAT_KEY = 'kanal.widget.prechat';
 const ACK_TIMEOUT_MS = 10_000;
 /** The hub's default upload limit (WIDGET_UPLOAD_MAX_MB); a lower hub limit answers 413 with its own number. */
 const UPLOAD_MAX_MB = 10;
+const UPLOAD_TYPES = /^(image\/(png|jpeg|gif|webp)|application\/pdf|text\/(plain|csv)|application\/msword|application\/vnd\.[a-z0-9.+-]+|application\/zip)$/;
 const UPLOAD_ACCEPT = 'image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain,text/csv,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods,.zip';
 /** How long to wait after the hub said "rate limited" (its retryAfterMs, kept within reason). */
 const backoff = (ms: unknown) => Math.min(60_000, Math.max(1000, typeof ms === 'number' && Number.isFinite(ms) ? ms : 3000));
@@ -538,6 +539,8 @@ const backoff = (ms: unknown) => Math.min(60_000, Math.max(1000, typeof ms === '
   async function sendFile(file: File) {
     composeError.textContent = '';
     if (file.size > UPLOAD_MAX_MB * 1024 * 1024) { composeError.textContent = t.tooLarge(UPLOAD_MAX_MB); return; }
+    // The hub decides on the bytes (channels/webchat/files.ts); a type it never takes is refused before uploading.
+    if (file.type && !UPLOAD_TYPES.test(file.type)) { composeError.textContent = t.badType; return; }
     if (!file.size) return;
     const clientId = uuid();
     const local: FileRef = { name: file.name, contentType: file.type, size: file.size, url: URL.createObjectURL(file) };
