@@ -182,9 +182,11 @@ describe.each(cases)('$lang at $viewport.width px', ({ lang, locale, viewport, s
 
   test('emoji from the picker reach the agent as they are', async () => {
     await visitor.locator('button.emoji').click();
-    await visitor.locator('.picker button[aria-label="👍"]').click();
-    await visitor.locator('form.compose textarea').pressSequentially(' teşekkürler');
+    await visitor.locator('.picker').waitFor();
     await shot(visitor, 'widget-emoji');
+    await visitor.locator('.picker button[aria-label="👍"]').click();
+    await visitor.locator('.picker').waitFor({ state: 'hidden' });
+    await visitor.locator('form.compose textarea').pressSequentially(' teşekkürler');
     const created = nextEvent<MessageView>(agentSocket, 'message.created', (m) => m.text === '👍 teşekkürler', 15_000);
     await visitor.locator('form.compose button[type="submit"]').click();
     await created;

@@ -658,7 +658,7 @@ const backoff = (ms: unknown) => Math.min(60_000, Math.max(1000, typeof ms === '
   };
   compose.onsubmit = (e) => { e.preventDefault(); composeError.textContent = ''; sendMessage(input.value); input.value = ''; };
   input.onkeydown = (e) => { if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); compose.requestSubmit(); } };
-  input.oninput = () => setTyping(input.value.length > 0);
+  input.oninput = () => { composeError.textContent = ''; setTyping(input.value.length > 0); };
   // Coming back to the tab with the panel open: what is on screen now counts as read.
   document.addEventListener('visibilitychange', () => { if (visible()) { unread = 0; render(); } });
 
