@@ -26,8 +26,9 @@ export function registerAgentHandlers(socket: Socket, deps: HubDeps): void {
     await socket.join(Rooms.conversation(id));
     await trackViewer(deps, agent.id, id, true);
     await announceViewers(socket.nsp, deps, id);
-    // The agent now sees the thread: a web chat visitor's messages show "read" in their widget.
-    await markCustomerMessagesRead(deps.models, deps.events, id);
+    // The agent now sees the thread: a web chat visitor's messages show "read" in their widget (after the ack: the
+    // console need not wait for it).
+    void markCustomerMessagesRead(deps.models, deps.events, id).catch((err: unknown) => deps.logger.warn({ err, conversationId: id }, 'read receipts not recorded'));
     return { ok: true };
   });
 

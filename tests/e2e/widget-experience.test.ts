@@ -149,6 +149,9 @@ describe.each(cases)('$lang at $viewport.width px', ({ lang, locale, viewport, s
     await reply.waitFor({ timeout: 15_000 });
     expect(await reply.locator('.who').textContent()).toBe('DADeniz Aksoy');
     expect(await reply.locator('.avatar').textContent()).toBe('DA');
+    // Screen readers hear it from the panel's live region.
+    expect(await visitor.locator('.panel .sr[aria-live="polite"]').textContent()).toBe(`Deniz Aksoy: ${answer}`);
+    expect(await visitor.locator('.panel').getAttribute('aria-modal')).toBe('true');
     await agentPage.locator('.msg', { hasText: answer }).locator('footer.delivery.read', { hasText: s.consoleRead }).waitFor({ timeout: 15_000 });
     await shot(visitor, 'widget-thread');
     await shot(agentPage, 'console-receipts');
