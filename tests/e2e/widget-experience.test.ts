@@ -176,6 +176,17 @@ describe.each(cases)('$lang at $viewport.width px', ({ lang, locale, viewport, s
     // The console shows both files in the thread.
     await agentPage.locator('.msg a', { hasText: 'fatura.pdf' }).waitFor({ timeout: 15_000 });
 
+    // The agent sends a picture from the console: the widget shows it inline too.
+    await agentPage.locator('.composer input[type="file"]').setInputFiles({ name: 'katalog.png', mimeType: 'image/png', buffer: PNG });
+    await agentPage.locator('.composer .files li', { hasText: 'katalog.png' }).waitFor();
+    await agentPage.locator('#composer-text').fill(`${lang}: Katalog ekte`);
+    await agentPage.locator('#composer-text').press('Control+Enter');
+    await visitor.locator('.msg.out', { hasText: `${lang}: Katalog ekte` }).locator('.file-link.image img[alt="katalog.png"]').waitFor({ timeout: 15_000 });
+    await visitor.waitForFunction(() => {
+      const el = document.querySelector('#kanal-widget')?.shadowRoot?.querySelector('img[alt="katalog.png"]') as HTMLImageElement | null;
+      return Boolean(el && el.complete && el.naturalWidth === 160);
+    }, undefined, { timeout: 15_000 });
+
     await visitor.locator('form.compose input.file').setInputFiles({ name: 'video.mp4', mimeType: 'video/mp4', buffer: Buffer.alloc(11 * 1024 * 1024) });
     await visitor.locator('.error', { hasText: s.tooLarge }).waitFor();
     await visitor.locator('form.compose input.file').setInputFiles({ name: 'setup.exe', mimeType: 'application/x-msdownload', buffer: Buffer.from('MZ') });

@@ -174,6 +174,12 @@ const backoff = (ms: unknown) => Math.min(60_000, Math.max(1000, typeof ms === '
 
   const stateLabel: Partial<Record<ItemState, string>> = { pending: t.pending, uploading: t.uploading, sent: `✓ ${t.sent}`, delivered: `✓✓ ${t.delivered}`, read: `✓✓ ${t.read}` };
 
+  /** The list is scrolled to its end (the visitor is reading the newest messages), kept as they scroll. */
+  let stuck = true;
+  list.addEventListener('scroll', () => { stuck = list.scrollHeight - list.scrollTop - list.clientHeight < 40; });
+  // The list shrinks when a notice, the email form or an error line appears below it: the end stays in view.
+  if (typeof ResizeObserver !== 'undefined') new ResizeObserver(() => { if (stuck) list.scrollTop = list.scrollHeight; }).observe(list);
+
   function render() {
     prechat.hidden = !needsPrechat();
     list.hidden = compose.hidden = !prechat.hidden;
@@ -227,7 +233,10 @@ const backoff = (ms: unknown) => Math.min(60_000, Math.max(1000, typeof ms === '
     const link = el('a', { className: 'file-link', href, target: '_blank', rel: 'noopener noreferrer' });
     if (/^image\/(png|jpeg|gif|webp)$/.test(file.contentType)) {
       link.classList.add('image');
-      link.append(el('img', { src: href, alt: file.name, loading: 'lazy' }));
+      const img = el('img', { src: href, alt: file.name, loading: 'lazy' });
+      // A picture gets its height only once loaded: keep the newest message in view if the visitor was there.
+      img.onload = () => { if (stuck) list.scrollTop = list.scrollHeight; };
+      link.append(img);
     } else {
       link.append(el('span', { className: 'file-name', textContent: `📄 ${file.name}` }), el('span', { className: 'file-size', textContent: ` (${fileSize(file.size, locale)})` }));
     }
