@@ -172,7 +172,8 @@ const backoff = (ms: unknown) => Math.min(60_000, Math.max(1000, typeof ms === '
   const savePending = () => store.set(PENDING_KEY, JSON.stringify(items.filter((i) => i.state === 'pending')));
   items = loadPending();
 
-  const stateLabel: Partial<Record<ItemState, string>> = { pending: t.pending, uploading: t.uploading, sent: `✓ ${t.sent}`, delivered: `✓✓ ${t.delivered}`, read: `✓✓ ${t.read}` };
+  const stateLabel: Partial<Record<ItemState, string>> = { pending: t.pending, uploading: t.uploading, sent: t.sent, delivered: t.delivered, read: t.read };
+  const ticks: Partial<Record<ItemState, string>> = { sent: '✓ ', delivered: '✓✓ ', read: '✓✓ ' };
 
   /** The list is scrolled to its end (the visitor is reading the newest messages), kept as they scroll. */
   let stuck = true;
@@ -211,7 +212,12 @@ const backoff = (ms: unknown) => Math.min(60_000, Math.max(1000, typeof ms === '
     const when = el('time', { textContent: messageTime(item.createdAt, locale, t), dateTime: item.createdAt, title: fullTime(item.createdAt, locale) });
     meta.append(when);
     const label = stateLabel[item.state];
-    if (item.direction === 'in' && label) meta.append(el('span', { className: `state ${item.state}`, textContent: ` · ${label}` }));
+    if (item.direction === 'in' && label) {
+      // The ticks are for the eye; a screen reader reads the word.
+      const tick = el('span', { textContent: ticks[item.state] ?? '' });
+      tick.setAttribute('aria-hidden', 'true');
+      meta.append(el('span', { className: `state ${item.state}` }, document.createTextNode(' · '), tick, document.createTextNode(label)));
+    }
     if (item.state === 'failed') {
       meta.append(el('span', { textContent: ` · ${item.error ? `${t.failed}: ${item.error}` : t.failed}` }));
       if (item.clientId && !item.attachments?.length) {
