@@ -30,7 +30,7 @@ export async function profileIngest(o: { mongoBase: string; runId: string; n: nu
     await ensureIndexes(conn);
     const m = models(conn);
     // The worker passes a publisher, which makes ingest read the customer's name too; publishing itself is skipped.
-    const events = { conversation() {}, message() {} } as unknown as EventPublisher;
+    const events = { conversation() {}, message() {}, toVisitor() {} } as unknown as EventPublisher;
     // Warm-up: each visitor's first message creates identity, customer and conversation.
     await pool(o.visitors, o.concurrency, (i) => ingest(m, events, inboundFor(o.runId, i, o.visitors, 'w')));
     // Optional preload: a bigger messages collection (unfiltered scans grow with it on FerretDB/SQLite).

@@ -9,6 +9,7 @@ import type { ChannelDescriptor } from '../src/domain/channels';
 import type { Attachment, ChannelAdapter, DeliveryReport, InboundMessageInput } from '../src/domain/messages';
 import type { RateDecision, VisitorAction, VisitorSubject } from '../src/domain/rate-limit';
 import type { MessageView } from '../src/domain/views';
+import type { VisitorReceiptStatus, VisitorState } from '../src/domain/widget';
 
 /**
  * What the hub gives a channel's ingress. Channels never touch the store or queues directly: they parse, call
@@ -27,7 +28,7 @@ export interface IngressContext {
   /** Removes attachments stored for a message that will not be handed to enqueueInbound (a failure before it). */
   discardAttachments(attachments: Attachment[]): Promise<void>;
   /** The customer-visible thread of a web chat visitor (no notes or events), newest last. */
-  visitorHistory(visitorId: string, opts: { before?: string; limit: number }): Promise<MessageView[]>;
+  visitorHistory(visitorId: string, opts: { before?: string; limit: number }): Promise<Array<MessageView & { providerId?: string }>>;
   /**
    * Draws one `action` of a web chat visitor on its budgets (per visitor and per client address, kept in Redis so
    * they hold across hub nodes). Ask before doing any work for the request.
@@ -45,6 +46,15 @@ export interface IngressContext {
    * customer; the hub keeps only defined keys with values valid for their type.
    */
   signedAttributes?(visitorId: string, attributes: Record<string, unknown>): Promise<void>;
+  /**
+   * Receipts of agent replies a web chat visitor's client received or showed: applied like a provider's (status only
+   * moves forward, the console is told) to replies sent to this visitor only. Resolves to how many moved.
+   */
+  visitorReceipts?(visitorId: string, messageIds: string[], status: VisitorReceiptStatus): Promise<number>;
+  /** What the widget shows around the thread: greeting, business hours and online state, conversation status. */
+  visitorState?(visitorId: string): Promise<VisitorState>;
+  /** Stores an email the visitor left to be answered at, as their customer's unverified email. */
+  visitorEmail?(visitorId: string, email: string): Promise<'stored' | 'no_customer'>;
   /** Tells the agents watching this visitor's open conversation that the visitor is typing (or stopped). */
   visitorTyping(visitorId: string, typing: boolean): Promise<void>;
   /**

@@ -85,7 +85,8 @@ async function main() {
     const teamName = config.ROUTING_DEFAULT_TEAM ?? DEFAULT_TEAM_NAME;
     const teamId = String(await ensureDefaultTeam(m, teamName));
     const adminEmail = process.env.SEED_ADMIN_EMAIL ?? 'admin@kanal.local';
-    const admin = await ensureAgent(m, { email: adminEmail, name: 'Yönetici', role: 'admin', password: process.env.SEED_ADMIN_PASSWORD, teamIds: [teamId] });
+    // A person's name: customers see it on the admin's web chat replies ("Yönetici", the role, told them nothing).
+    const admin = await ensureAgent(m, { email: adminEmail, name: process.env.SEED_ADMIN_NAME ?? 'Deniz Aksoy', role: 'admin', password: process.env.SEED_ADMIN_PASSWORD, teamIds: [teamId] });
     const supervisor = await ensureAgent(m, { email: 'supervisor@kanal.local', name: 'Selin Kaya', role: 'supervisor', teamIds: [teamId] });
     const agent = await ensureAgent(m, { email: 'agent@kanal.local', name: 'Emre Demir', role: 'agent', teamIds: [teamId] });
     for (const msg of demo) {

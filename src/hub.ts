@@ -37,6 +37,9 @@ import { calendarClock, wireMetrics } from './services/metrics/metrics';
 import { wireSearch } from './services/search/search-index';
 import { effectiveSettings } from './services/sla/sla-settings';
 import { visitorLimits } from './services/rate-limit/visitor-limits';
+import { leaveVisitorEmail } from './services/visitor/visitor-contact';
+import { applyVisitorReceipts } from './services/visitor/visitor-receipts';
+import { visitorState } from './services/visitor/visitor-state';
 import { keepSegmentStamps } from './services/crm/segment-stamps';
 import { segmentIdsOf } from './services/crm/segments';
 import { ensureHealthBuilt } from './services/crm/health-rebuild';
@@ -163,6 +166,7 @@ export async function startHub(config: Config, role: Role = 'all'): Promise<Hub>
     const sub = redis.duplicate();
     const limits = visitorLimits(redis, config.QUEUE_PREFIX, {
       session: config.WIDGET_RATE_SESSION, connect: config.WIDGET_RATE_CONNECT, send: config.WIDGET_RATE_SEND, history: config.WIDGET_RATE_HISTORY, typing: config.WIDGET_RATE_TYPING,
+      receipt: config.WIDGET_RATE_RECEIPT, contact: config.WIDGET_RATE_CONTACT, upload: config.WIDGET_RATE_UPLOAD, state: config.WIDGET_RATE_STATE,
     }, (err) => logger.warn({ err }, 'rate limiter unavailable: requests pass unlimited'));
     const clientAddress = clientAddressOf(app);
     const handshakeGuard = new HandshakeGuard(clientAddress);
@@ -187,6 +191,9 @@ export async function startHub(config: Config, role: Role = 'all'): Promise<Hub>
         discardAttachments: (attachments) => discardAttachments(deps.blobs, attachments, logger),
         visitorHistory: (visitorId, opts) => visitorHistory(deps.models, mod.name, visitorId, opts),
         visitorTyping: (visitorId, typing) => visitorTyping(deps.models, events, mod.name, visitorId, typing),
+        visitorReceipts: (visitorId, ids, status) => applyVisitorReceipts(deps.models, events, mod.name, visitorId, ids, status),
+        visitorState: (visitorId) => visitorState(deps.models, mod.name, visitorId),
+        visitorEmail: (visitorId, email) => leaveVisitorEmail(deps.models, mod.name, visitorId, email),
         signedAttributes: (visitorId, attributes) => applyWidgetAttributes(deps.models, visitorId, attributes),
         rateLimit: async (action, who) => {
           const decision = await limits.check(action, who);

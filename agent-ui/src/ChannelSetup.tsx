@@ -5,6 +5,7 @@ import { api } from './api';
 import { useChannels } from './channels';
 import { CopyField } from './CopyField';
 import { WhatsAppSessions } from './WhatsAppSession';
+import { WidgetGreeting } from './WidgetGreeting';
 import { WidgetSetup } from './WidgetSetup';
 
 const OnOff = ({ on }: { on: boolean }) => {
@@ -74,6 +75,7 @@ export function ChannelSetup() {
       <section aria-labelledby="setup-webchat" className="card">
         <h2 id="setup-webchat">{t('webchatSetup')}</h2>
         <WidgetSetup snippet={webchat.snippet} strictIdentity={webchat.strictIdentity} />
+        <WidgetGreeting />
       </section>
       {setup.sections.map((s) => <SectionCard key={s.channel} section={s} />)}
     </div>

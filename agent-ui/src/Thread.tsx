@@ -83,10 +83,15 @@ export function Thread({ conversation, me, teams, focusMessageId, onOpen, onCust
     const join = () => socket.emit('conversation:join', { conversationId: conversation.id });
     join();
     socket.on('connect', join);
+    // A customer message arriving while this thread is on screen is read now (a web chat visitor sees "read").
+    const readNow = () => { if (document.visibilityState === 'visible') socket.emit('conversation:read', { conversationId: conversation.id }); };
+    const onVisible = () => readNow();
+    document.addEventListener('visibilitychange', onVisible);
     const onCreated = (m: UiMessage) => {
       if (m.customerId !== customerId) return;
       setMessages((prev) => (prev.some((p) => p.id === m.id) ? prev : [...prev, m]));
       if (m.direction === 'in') setTyping(null);
+      if (m.direction === 'in' && m.kind === 'message' && m.conversationId === conversation.id) readNow();
       requestAnimationFrame(() => bottom.current?.scrollIntoView({ block: 'end' }));
     };
     const onUpdated = (m: UiMessage) => {
@@ -110,6 +115,7 @@ export function Thread({ conversation, me, teams, focusMessageId, onOpen, onCust
     return () => {
       setViewers(null);
       clearTimeout(clear);
+      document.removeEventListener('visibilitychange', onVisible);
       socket.emit('conversation:leave', { conversationId: conversation.id });
       socket.off('connect', join);
       socket.off('message.created', onCreated);

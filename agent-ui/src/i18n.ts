@@ -7,6 +7,7 @@ import { opsEn, opsTr } from './i18n-ops';
 import { integrationsEn, integrationsTr } from './i18n-integrations';
 import { auditEn, auditTr } from './i18n-audit';
 import { csatEn, csatTr } from './i18n-csat';
+import { widgetEn, widgetTr } from './i18n-widget';
 import { handoffsEn, handoffsTr } from './i18n-handoffs';
 import { privacyEn, privacyTr } from './i18n-privacy';
 import { macrosEn, macrosTr } from './i18n-macros';
@@ -125,7 +126,7 @@ const tr: Dict = {
 };
 
 void i18n.use(initReactI18next).init({
-  resources: { en: { translation: { ...en, ...opsEn, ...integrationsEn, ...csatEn, ...crmEn, ...handoffsEn, ...auditEn, ...privacyEn, ...macrosEn, ...healthEn, ...settingsEn, ...segmentsEn, ...eventsEn, ...datesEn, ...notificationsEn, ...crmReportsEn } }, tr: { translation: { ...tr, ...opsTr, ...integrationsTr, ...csatTr, ...crmTr, ...handoffsTr, ...auditTr, ...privacyTr, ...macrosTr, ...healthTr, ...settingsTr, ...segmentsTr, ...eventsTr, ...datesTr, ...notificationsTr, ...crmReportsTr } } },
+  resources: { en: { translation: { ...en, ...opsEn, ...integrationsEn, ...csatEn, ...crmEn, ...handoffsEn, ...auditEn, ...privacyEn, ...macrosEn, ...healthEn, ...settingsEn, ...segmentsEn, ...eventsEn, ...datesEn, ...notificationsEn, ...crmReportsEn, ...widgetEn } }, tr: { translation: { ...tr, ...opsTr, ...integrationsTr, ...csatTr, ...crmTr, ...handoffsTr, ...auditTr, ...privacyTr, ...macrosTr, ...healthTr, ...settingsTr, ...segmentsTr, ...eventsTr, ...datesTr, ...notificationsTr, ...crmReportsTr, ...widgetTr } } },
   lng: browserLanguage(), // until the signed-in agent's setting arrives (App.tsx)
   fallbackLng: 'en',
   interpolation: { escapeValue: false }, // React escapes

@@ -1,6 +1,7 @@
 import { WidgetEvents } from '../../src/domain/events';
 import type { ChannelAdapter } from '../../src/domain/messages';
 import type { AdapterContext } from '../types';
+import { visitorAttachments } from './files';
 import type { VisitorMessage } from './ingress';
 
 /**
@@ -19,6 +20,8 @@ export function createAdapter(ctx: AdapterContext): ChannelAdapter {
         createdAt: new Date().toISOString(),
         status: 'sent',
       };
+      const attachments = visitorAttachments(outbound.attachments, ctx.env.WIDGET_TOKEN_SECRET ?? '');
+      if (attachments.length) payload.attachments = attachments;
       ctx.visitors.toVisitor(outbound.to, WidgetEvents.message, payload);
       return { providerId: `webchat:${outbound.messageId}` };
     },

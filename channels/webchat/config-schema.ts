@@ -7,4 +7,6 @@ export const webchatConfigShape = {
   WIDGET_TOKEN_TTL_DAYS: z.coerce.number().positive().max(3650).default(30),
   // When set, the web chat widget runs in strict identity mode: the host site signs user ids with this secret.
   WIDGET_IDENTITY_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  // The largest file a visitor may send from the widget (within ATTACHMENT_MAX_BYTES).
+  WIDGET_UPLOAD_MAX_MB: z.coerce.number().positive().max(100).default(10),
 };

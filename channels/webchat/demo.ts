@@ -5,7 +5,7 @@ export const demoCsp = (host: string) => [
   "style-src 'self' 'unsafe-inline'", // the widget's Shadow DOM <style>
   // 'self' covers ws(s) to the same host only in CSP3 browsers; name it explicitly for the others.
   `connect-src 'self' ws://${host} wss://${host}`,
-  "img-src 'self' data:",
+  "img-src 'self' data: blob:",
   "frame-ancestors 'none'",
   "base-uri 'none'",
   "form-action 'self'",

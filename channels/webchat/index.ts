@@ -2,6 +2,7 @@ import type { ChannelModule } from '../types';
 import { createAdapter } from './adapter';
 import { webchatConfigShape } from './config-schema';
 import { DEMO_HTML, demoCsp } from './demo';
+import { mountFiles } from './files';
 import { attachWidgetNamespace } from './ingress';
 import { mountSession, tokenTtlSeconds } from './session';
 
@@ -27,6 +28,7 @@ export const webchat = {
       const secrets = { tokenSecret, identitySecret, tokenTtlS: tokenTtlSeconds(ctx.env.WIDGET_TOKEN_TTL_DAYS) };
       mountSession(ctx.router, SESSION_PATH, secrets, ctx);
       attachWidgetNamespace(ctx, secrets);
+      mountFiles(ctx.router, ctx, secrets);
     }
     // Host sites load the bundle cross-origin; helmet's default Cross-Origin-Resource-Policy (same-origin) would block it.
     ctx.router.get(['/widget.js', '/widget.js.map'], (_req, res, next) => {

@@ -9,6 +9,7 @@ import type { IngressContext } from '../types';
 import { keepTokenFresh, type WidgetSecrets } from './session';
 import { readToken, type WidgetTokenPayload } from './token';
 import { errorAck } from '../../src/domain/errors';
+import { visitorAttachments, type VisitorAttachment } from './files';
 
 /** The largest history page: a page's cost follows its size (thread buckets read until it is full). */
 export const HISTORY_MAX_LIMIT = 50;
@@ -17,6 +18,9 @@ const ACTION_OF: Partial<Record<string, VisitorAction>> = {
   [WidgetEvents.send]: 'send',
   [WidgetEvents.history]: 'history',
   [WidgetEvents.typing]: 'typing',
+  [WidgetEvents.receipt]: 'receipt',
+  [WidgetEvents.contact]: 'contact',
+  [WidgetEvents.state]: 'state',
 };
 
 export const sendSchema = z.object({
@@ -24,6 +28,12 @@ export const sendSchema = z.object({
   text: z.string().trim().min(1, 'must not be empty').max(5000, 'must be at most 5000 characters'),
 });
 const typingSchema = z.object({ typing: z.boolean() });
+/** Agent replies the widget received (delivered) or showed with the panel open and the tab visible (read). */
+export const receiptSchema = z.object({
+  ids: z.array(z.string().regex(/^[0-9a-f]{24}$/, 'must be message ids')).min(1, 'must not be empty').max(HISTORY_MAX_LIMIT, `at most ${HISTORY_MAX_LIMIT} ids`),
+  status: z.enum(['delivered', 'read']),
+});
+export const contactSchema = z.object({ email: z.string().trim().max(320, 'must be at most 320 characters').pipe(z.email('not a valid email address')) });
 const historySchema = z.object({
   before: z.iso.datetime({ offset: true }).optional(),
   limit: z.number().int().min(1).max(HISTORY_MAX_LIMIT).default(HISTORY_MAX_LIMIT),
@@ -37,9 +47,14 @@ export interface VisitorMessage {
   authorName?: string;
   createdAt: string;
   status: string;
+  /** The visitor's own message: the clientId it was sent with (the widget matches its pending copy by it). */
+  clientId?: string;
+  attachments?: VisitorAttachment[];
 }
 
-export function toVisitorMessage(v: MessageView): VisitorMessage {
+/** `secret` signs the attachments' links (channels/webchat/files.ts). */
+export function toVisitorMessage(v: MessageView, secret: string, providerId?: string): VisitorMessage {
+  const attachments = visitorAttachments(v.attachments, secret);
   return {
     id: v.id,
     direction: v.direction,
@@ -47,6 +62,8 @@ export function toVisitorMessage(v: MessageView): VisitorMessage {
     authorName: v.author.type === 'agent' ? v.author.name : undefined,
     createdAt: v.createdAt,
     status: v.delivery.status,
+    ...(v.direction === 'in' && providerId ? { clientId: providerId } : {}),
+    ...(attachments.length ? { attachments } : {}),
   };
 }
 
@@ -80,7 +97,7 @@ export function attachWidgetNamespace(ctx: IngressContext, secrets: WidgetSecret
     void socket.join(Rooms.visitor(session.visitorId));
     keepTokenFresh(socket, session, secrets);
     limitEvents(ctx, socket, { visitorId: session.visitorId, ip: socket.data.ip as string });
-    handleSocket(ctx, socket, session);
+    handleSocket(ctx, socket, session, secrets);
   });
 }
 
@@ -147,7 +164,7 @@ function limitEvents(ctx: IngressContext, socket: Socket, who: VisitorSubject): 
   });
 }
 
-function handleSocket(ctx: IngressContext, socket: Socket, session: WidgetTokenPayload): void {
+function handleSocket(ctx: IngressContext, socket: Socket, session: WidgetTokenPayload, secrets: WidgetSecrets): void {
   const { visitorId } = session;
   const log = ctx.logger.child({ channel: 'webchat', visitorId });
   let lastTyping = false;
@@ -200,9 +217,49 @@ function handleSocket(ctx: IngressContext, socket: Socket, session: WidgetTokenP
     if (!parsed.success) return ack(errorAck('invalid_input', issues(parsed.error)));
     try {
       const views = await ctx.visitorHistory(visitorId, parsed.data);
-      ack({ messages: views.map(toVisitorMessage) });
+      ack({ messages: views.map((v) => toVisitorMessage(v, secrets.tokenSecret, v.providerId)) });
     } catch (err) {
       log.warn({ err }, 'history failed');
+      ack(errorAck('unavailable', 'temporarily unavailable, retry'));
+    }
+  });
+
+  socket.on(WidgetEvents.receipt, async (...args: unknown[]) => {
+    const ack = ackOf(args);
+    const parsed = receiptSchema.safeParse(args[0]);
+    if (!parsed.success) return ack(errorAck('invalid_input', issues(parsed.error)));
+    try {
+      const updated = (await ctx.visitorReceipts?.(visitorId, parsed.data.ids, parsed.data.status)) ?? 0;
+      ack({ ok: true, updated });
+    } catch (err) {
+      log.warn({ err }, 'receipt failed');
+      ack(errorAck('unavailable', 'temporarily unavailable, retry'));
+    }
+  });
+
+  socket.on(WidgetEvents.contact, async (...args: unknown[]) => {
+    const ack = ackOf(args);
+    const parsed = contactSchema.safeParse(args[0]);
+    if (!parsed.success) return ack(errorAck('invalid_input', issues(parsed.error)));
+    try {
+      const result = await ctx.visitorEmail?.(visitorId, parsed.data.email);
+      if (result !== 'stored') return ack(errorAck('not_found', 'write a message first'));
+      ack({ ok: true });
+    } catch (err) {
+      log.warn({ err }, 'contact failed');
+      ack(errorAck('unavailable', 'temporarily unavailable, retry'));
+    }
+  });
+
+  socket.on(WidgetEvents.state, async (...args: unknown[]) => {
+    const ack = ackOf(args);
+    if (args.length > 1 && (typeof args[0] !== 'object' || args[0] === null || Array.isArray(args[0]))) return ack(errorAck('invalid_input', 'payload: must be an object'));
+    try {
+      const state = await ctx.visitorState?.(visitorId);
+      if (!state) return ack(errorAck('unavailable', 'temporarily unavailable, retry'));
+      ack({ ok: true, ...state });
+    } catch (err) {
+      log.warn({ err }, 'state failed');
       ack(errorAck('unavailable', 'temporarily unavailable, retry'));
     }
   });

@@ -41,6 +41,10 @@ const schema = z.object({
   WIDGET_RATE_SEND: visitorRate('20,200/10s'),
   WIDGET_RATE_HISTORY: visitorRate('30,300/60s'),
   WIDGET_RATE_TYPING: visitorRate('30,300/10s'),
+  WIDGET_RATE_RECEIPT: visitorRate('60,600/60s'),
+  WIDGET_RATE_CONTACT: visitorRate('5,50/600s'),
+  WIDGET_RATE_UPLOAD: visitorRate('10,100/600s'),
+  WIDGET_RATE_STATE: visitorRate('20,200/60s'),
   // Requests per API token: `<count>/<seconds>s`, a token bucket (that many at once, then one per window / count).
   API_TOKEN_RATE: z.string().regex(/^\d+\/\d+s$/, 'must look like 600/60s').default('600/60s').transform((v) => {
     const [limit, seconds] = v.split(/[/s]/).map(Number) as [number, number];

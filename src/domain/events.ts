@@ -37,9 +37,21 @@ export const WidgetEvents = {
   send: 'message:send',
   typing: 'typing',
   history: 'history',
+  /** Receipts of agent replies the widget showed ({ ids, status: 'delivered' | 'read' }) + ack. */
+  receipt: 'message:receipt',
+  /** The visitor leaves an email to be answered at (offline capture: { email }) + ack. */
+  contact: 'contact:email',
+  /** What the widget shows around the thread (greeting, open/online state, reply time, conversation status) + ack. */
+  state: 'widget:state',
   /** server -> visitor */
   message: 'message',
+  /**
+   * Delivery state of the visitor's own messages: { id, clientId?, status: 'delivered' } once stored (the console has
+   * it), { ids, status: 'read' } once an agent had the thread open.
+   */
   messageStatus: 'message:status',
+  /** The visitor's conversation changed status ({ status }): the widget shows "resolved, writing again reopens it". */
+  conversationStatus: 'conversation:status',
   agentTyping: 'agent:typing',
   /** A renewed session token ({token}), sent on connect and before the old one expires: the widget stores it. */
   token: 'session:token',

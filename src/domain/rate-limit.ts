@@ -1,7 +1,7 @@
 import { errorAck } from './errors';
 
 /** What a web chat visitor may do a limited number of times per window (each has its own budget). */
-export const VISITOR_ACTIONS = ['session', 'connect', 'send', 'history', 'typing'] as const;
+export const VISITOR_ACTIONS = ['session', 'connect', 'send', 'history', 'typing', 'receipt', 'contact', 'upload', 'state'] as const;
 export type VisitorAction = (typeof VISITOR_ACTIONS)[number];
 
 /** Who is asking: the visitor of a valid widget token (when there is one) and the client address. */

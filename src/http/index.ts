@@ -31,6 +31,7 @@ import { routingRoutes } from './routes/routing';
 import { searchRoutes } from './routes/search';
 import { slaRoutes } from './routes/sla';
 import { teamAccessRoutes } from './routes/team-access';
+import { widgetSettingsRoutes } from './routes/widget-settings';
 import { auditRoutes } from './routes/audit';
 import { webhookRoutes } from './routes/webhooks';
 import { whatsappRoutes } from './routes/whatsapp';
@@ -62,6 +63,7 @@ export function apiRoutes(): RouteDef[] {
     ...routingRoutes,
     ...slaRoutes,
     ...teamAccessRoutes,
+    ...widgetSettingsRoutes,
     ...apiTokenRoutes,
     ...webhookRoutes,
     ...crmRoutes,

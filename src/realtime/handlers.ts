@@ -5,6 +5,7 @@ import { channelDescriptor } from '../domain/channels';
 import { Rooms } from '../domain/events';
 import type { AgentView } from '../services/agents/agents';
 import { agentTypingToVisitor } from '../services/conversations/threads';
+import { markCustomerMessagesRead } from '../services/visitor/visitor-receipts';
 import { conversationFor } from './access';
 import { trackViewer } from './presence';
 import { announceViewers } from './viewers';
@@ -25,7 +26,17 @@ export function registerAgentHandlers(socket: Socket, deps: HubDeps): void {
     await socket.join(Rooms.conversation(id));
     await trackViewer(deps, agent.id, id, true);
     await announceViewers(socket.nsp, deps, id);
+    // The agent now sees the thread: a web chat visitor's messages show "read" in their widget (after the ack: the
+    // console need not wait for it).
+    void markCustomerMessagesRead(deps.models, deps.events, id).catch((err: unknown) => deps.logger.warn({ err, conversationId: id }, 'read receipts not recorded'));
     return { ok: true };
+  });
+
+  // The console has the thread open and visible while new customer messages arrive (it sends this for them).
+  on(socket, deps, 'conversation:read', joinSchema, async ({ conversationId: id }) => {
+    if (!(await conversationFor(socket, deps, id))) return errorAck('not_found', 'conversation not found');
+    const read = await markCustomerMessagesRead(deps.models, deps.events, id);
+    return { ok: true, read: read.length };
   });
 
   on(socket, deps, 'conversation:leave', joinSchema, async ({ conversationId: id }) => {

@@ -288,6 +288,12 @@ export function messageRepo(model: Model<MessageDoc>) {
     /** A queued message that will not go out: failed, with the reason; null unless it was queued. Index: `_id`. */
     markFailed: (id: Types.ObjectId | string, reason: string) =>
       updateById(id, { $set: { 'delivery.status': 'failed', 'delivery.error': reason.slice(0, 500), 'delivery.at': new Date() }, $unset: { sendPending: 1 } }, { 'delivery.status': 'queued' }),
+    /**
+     * A customer's message an agent has now seen (their console had the thread open): read, once; null when it was
+     * read already or is not an inbound message. Index: `_id`.
+     */
+    markInboundRead: (id: Types.ObjectId | string, at: Date) =>
+      updateById(id, { $set: { 'delivery.status': 'read', 'delivery.at': at } }, { direction: 'in', kind: 'message', 'delivery.status': 'received' }),
     /** A failed outbound message goes back to queued with its attempts reset; null unless it was one. Index: `_id`. */
     requeueFailed: (id: Types.ObjectId | string) =>
       updateById(id, { $set: { 'delivery.status': 'queued', 'delivery.at': new Date(), 'delivery.attempts': 0, sendPending: true }, $unset: { 'delivery.error': 1 } },

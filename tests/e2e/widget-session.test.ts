@@ -68,5 +68,5 @@ test('with an expired token the widget starts a new session by itself and the vi
   expect(message.channel).toBe('webchat');
   const stored = verifyToken(await storedToken(), hub.deps.config.WIDGET_TOKEN_SECRET)!;
   expect(stored.visitorId).not.toBe('v_expired-e2e');
-  await page.locator('.msg.in.sent', { hasText: 'Süresi dolmuş oturumdan merhaba' }).waitFor({ timeout: 15_000 });
+  await page.locator('.msg.in:is(.sent, .delivered, .read)', { hasText: 'Süresi dolmuş oturumdan merhaba' }).waitFor({ timeout: 15_000 });
 }, 60_000);

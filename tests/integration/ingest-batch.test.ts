@@ -26,6 +26,7 @@ function recorder() {
   const events = {
     conversation: (view: { id: string }, created = false) => conversations.push({ id: view.id, created }),
     message: (view: { id: string; text: string }) => messages.push({ id: view.id, text: view.text }),
+    toVisitor: () => {}, // a web chat visitor's "delivered" (tests/integration/widget-events.test.ts covers it)
   } as unknown as EventPublisher;
   return { events, messages, conversations };
 }

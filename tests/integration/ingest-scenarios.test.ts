@@ -37,6 +37,7 @@ function recorder() {
   const events = {
     conversation: (view: { id: string }, created = false) => conversations.push({ id: view.id, created }),
     message: (view: { id: string }) => messages.push(view.id),
+    toVisitor: () => {}, // a web chat visitor's "delivered" (tests/integration/widget-events.test.ts covers it)
   } as unknown as EventPublisher;
   return { events, messages, conversations };
 }

@@ -162,7 +162,8 @@ test('an agent reply reaches the visitor socket, is marked sent, and is in the h
   await connected(s2);
   const history = await ack(s2, 'history', { limit: 10 });
   expect(history.messages).toEqual([
-    { id: String(inbound!._id), direction: 'in', text: 'Kargom nerede?', createdAt: expect.any(String), status: expect.any(String) },
+    // The visitor's own message carries the clientId it was sent with (the widget matches its pending copy by it).
+    { id: String(inbound!._id), direction: 'in', text: 'Kargom nerede?', createdAt: expect.any(String), status: expect.any(String), clientId: 'q1' },
     { id: String(message._id), direction: 'out', text: 'Kargonuz yarın teslim edilecek.', authorName: 'Zeynep', createdAt: expect.any(String), status: 'sent' },
   ]);
   const older = await ack(s2, 'history', { before: history.messages![1]!.createdAt, limit: 10 });

@@ -28,6 +28,31 @@ const tr = {
   csatSend: 'Gönder',
   csatThanks: (n: number) => `Teşekkürler! Puanınız: ${n}/5`,
   csatError: 'Gönderilemedi, tekrar deneyin',
+  replyIn: (d: string) => `Genellikle ${d} içinde yanıt veriyoruz`,
+  minutes: (n: number) => (n < 60 ? `${n} dakika` : n < 1440 ? `${Math.round(n / 60)} saat` : `${Math.round(n / 1440)} gün`),
+  away: 'Şu an çevrimiçi değiliz. Mesajınızı bırakın, e-postayla yanıt verelim.',
+  backAt: (when: string) => `Yeniden buradayız: ${when}.`,
+  captureTitle: 'E-postanızı bırakın, yanıtımızı oraya gönderelim.',
+  captureSave: 'Kaydet',
+  captureSaved: (email: string) => `Teşekkürler! Yanıtımızı ${email} adresine göndereceğiz.`,
+  captureInvalid: 'Geçerli bir e-posta adresi girin.',
+  captureError: 'Kaydedilemedi, tekrar deneyin.',
+  resolved: 'Bu görüşme çözüldü olarak kapatıldı. Yeniden yazarsanız görüşme tekrar açılır.',
+  sent: 'Gönderildi',
+  delivered: 'İletildi',
+  read: 'Okundu',
+  attach: 'Dosya ekle',
+  emoji: 'Emoji ekle',
+  emojiList: 'Emojiler',
+  uploading: 'Yükleniyor…',
+  tooLarge: (mb: number) => `Dosya çok büyük (en fazla ${mb} MB).`,
+  badType: 'Bu dosya türü gönderilemez (resim, PDF, metin veya ofis belgesi gönderin).',
+  newMessages: (n: number) => `${n} yeni mesaj`,
+  openChat: 'Sohbeti aç',
+  messageFrom: (name: string, text: string) => `${name}: ${text}`,
+  now: 'şimdi',
+  yesterday: 'dün',
+  file: 'Dosya',
 };
 const en: typeof tr = {
   launcher: 'Chat',
@@ -57,11 +82,42 @@ const en: typeof tr = {
   csatSend: 'Send',
   csatThanks: (n: number) => `Thank you! Your rating: ${n}/5`,
   csatError: 'Not sent, please try again',
+  replyIn: (d: string) => `We typically reply in ${d}`,
+  minutes: (n: number) => (n < 60 ? `${n} minute${n === 1 ? '' : 's'}` : n < 1440 ? `${Math.round(n / 60)} hour${Math.round(n / 60) === 1 ? '' : 's'}` : `${Math.round(n / 1440)} day${Math.round(n / 1440) === 1 ? '' : 's'}`),
+  away: 'We are not online right now. Leave a message and we will reply by email.',
+  backAt: (when: string) => `Back: ${when}.`,
+  captureTitle: 'Leave your email and we will reply there.',
+  captureSave: 'Save',
+  captureSaved: (email: string) => `Thanks! We will reply to ${email}.`,
+  captureInvalid: 'Enter a valid email address.',
+  captureError: 'Not saved, please try again.',
+  resolved: 'This conversation was resolved. Writing again reopens it.',
+  sent: 'Sent',
+  delivered: 'Delivered',
+  read: 'Read',
+  attach: 'Attach a file',
+  emoji: 'Insert emoji',
+  emojiList: 'Emoji',
+  uploading: 'Uploading…',
+  tooLarge: (mb: number) => `File too large (at most ${mb} MB).`,
+  badType: 'This file type cannot be sent (send a picture, PDF, text or office document).',
+  newMessages: (n: number) => `${n} new message${n === 1 ? '' : 's'}`,
+  openChat: 'Open chat',
+  messageFrom: (name: string, text: string) => `${name}: ${text}`,
+  now: 'now',
+  yesterday: 'yesterday',
+  file: 'File',
 };
 
 export type Strings = typeof tr;
 
+export function pickLocale(locale: unknown, navigatorLanguage: string | undefined): Locale {
+  if (locale === 'tr' || locale === 'en') return locale;
+  return navigatorLanguage?.toLowerCase().startsWith('tr') ? 'tr' : 'en';
+}
+
+export const stringsOf = (locale: Locale): Strings => (locale === 'tr' ? tr : en);
+
 export function pickStrings(locale: unknown, navigatorLanguage: string | undefined): Strings {
-  if (locale === 'tr' || locale === 'en') return locale === 'tr' ? tr : en;
-  return navigatorLanguage?.toLowerCase().startsWith('tr') ? tr : en;
+  return stringsOf(pickLocale(locale, navigatorLanguage));
 }

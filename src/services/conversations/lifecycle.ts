@@ -8,6 +8,7 @@ import { afterConversationChange, routingDeps, type RoutingDeps } from '../routi
 import { syncSla } from '../sla/sla';
 import { effectiveSettings } from '../sla/sla-settings';
 import { setStatus, writeAssignment } from './conversations';
+import { statusToVisitor } from './threads';
 import { announce, InboxError, oid, type Actor } from './inbox';
 import { createReply, type AgentRef } from './replies';
 import { scheduleSnoozeEnd } from './snooze';
@@ -116,6 +117,8 @@ export async function changeStatus(
   const until = input.status === 'snoozed' && input.snoozedUntil ? { until: input.snoozedUntil.toISOString() } : {};
   const view = await announce(fx.models, fx.events, updated, fact ?? { type: 'status', actor: actor.name, status: input.status, ...until }, actor);
   await settle(fx, id);
+  // A visitor in a live session (web chat) is shown that it was resolved and that writing again reopens it.
+  await statusToVisitor(fx.models, fx.events, updated).catch(() => {});
   if (input.snoozedUntil && updated.status === 'snoozed') await scheduleSnoozeEnd(fx.queues, id, input.snoozedUntil);
   // A resolve asks the customer how it went (the team's CSAT settings decide whether and when: docs/csat.md).
   if (updated.status === 'resolved' && opts.survey !== false) await scheduleSurvey(fx, id);

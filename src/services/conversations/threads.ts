@@ -3,7 +3,7 @@ import { WidgetEvents } from '../../domain/events';
 import type { MessageView } from '../../domain/views';
 import type { EventPublisher } from '../events';
 import type { Models } from '../../store';
-import { identityKindOf, type Channel } from '../../domain/channels';
+import { channelDescriptor, identityKindOf, type Channel } from '../../domain/channels';
 import { identityId } from '../identity/identity';
 import { toMessageView } from './views';
 
@@ -12,13 +12,14 @@ import { toMessageView } from './views';
  * other channels. The customer behind a visitor may also hold an email address the visitor merely typed into the
  * pre-chat form (unverified), so showing that customer's email thread here would show it to whoever typed it.
  */
-export async function visitorHistory(m: Models, channel: Channel, visitorId: string, opts: { before?: string; limit: number }): Promise<MessageView[]> {
+export async function visitorHistory(m: Models, channel: Channel, visitorId: string, opts: { before?: string; limit: number }): Promise<Array<MessageView & { providerId?: string }>> {
   const identity = await m.identities.byId(identityId(identityKindOf(channel), visitorId));
   if (!identity) return [];
   const docs = await threadPageOf(m, identity.customerId, {
     limit: opts.limit, before: opts.before ? { at: new Date(opts.before) } : undefined, only: { kind: 'message', channel },
   });
-  return (docs ?? []).slice(0, opts.limit).reverse().map(toMessageView);
+  // The visitor's own messages carry the widget's clientId (their providerId): it matches them to its pending copies.
+  return (docs ?? []).slice(0, opts.limit).reverse().map((d) => ({ ...toMessageView(d), ...(d.direction === 'in' && d.providerId ? { providerId: d.providerId } : {}) }));
 }
 
 type PageOptions = Omit<Parameters<Models['messages']['threadPage']>[1], 'weeks'>;
@@ -49,4 +50,12 @@ export async function visitorTyping(m: Models, events: EventPublisher, channel: 
 export async function agentTypingToVisitor(m: Models, events: EventPublisher, channel: Channel, customerId: Types.ObjectId, state: { typing: boolean; agentName: string }): Promise<void> {
   const identity = await m.identities.ofCustomerAndKind(customerId, identityKindOf(channel));
   if (identity) events.toVisitor(identity.address, WidgetEvents.agentTyping, state);
+}
+
+/** Tells the customer's live session (web chat) their conversation's status (resolved, open again ...). */
+export async function statusToVisitor(m: Models, events: EventPublisher | null, conversation: { customerId: Types.ObjectId; status: string; lastInboundChannel?: Channel }): Promise<void> {
+  const channel = conversation.lastInboundChannel;
+  if (!events || !channel || !channelDescriptor(channel).liveTyping) return;
+  const identity = await m.identities.ofCustomerAndKind(conversation.customerId, identityKindOf(channel));
+  if (identity) events.toVisitor(identity.address, WidgetEvents.conversationStatus, { status: conversation.status });
 }

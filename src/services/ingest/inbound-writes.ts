@@ -1,6 +1,8 @@
 import type { Types } from 'mongoose';
 import type { Logger } from 'pino';
+import { channelDescriptor } from '../../domain/channels';
 import { KanalError } from '../../domain/errors';
+import { WidgetEvents } from '../../domain/events';
 import type { InboundMessage } from '../../domain/messages';
 import { idForKey, inboundMessageDocument, isDuplicateKey, type StoredConversation, type StoredMessage, type Models } from '../../store';
 import { findOrOpenConversation } from '../conversations/conversations';
@@ -361,6 +363,12 @@ async function execute(m: Models, events: EventPublisher | null, planned: Planne
       events.conversation(view, Boolean(it.createdConversation) && !announced.has(view.id));
       announced.add(view.id);
       events.message(toMessageView(it.message!), view);
+      // A visitor with a live session (web chat) sees their message reach the agents: delivered; and the widget
+      // learns the conversation it is in again (a resolved one was just reopened).
+      if (channelDescriptor(it.msg.channel).liveTyping) {
+        events.toVisitor(it.msg.from.address, WidgetEvents.messageStatus, { id: String(it.message!._id), clientId: it.msg.providerId, status: 'delivered' });
+        if (it.reopenedFrom || it.createdConversation) events.toVisitor(it.msg.from.address, WidgetEvents.conversationStatus, { status: view.status });
+      }
     }
   }
   // The messages are stored and their conversations awake: a failure here must not fail (and retry) them.
