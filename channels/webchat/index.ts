@@ -25,7 +25,7 @@ export const webchat = {
       ctx.widgetNamespace.use((_socket, next) => next(new Error('unauthorized')));
     } else {
       const secrets = { tokenSecret, identitySecret, tokenTtlS: tokenTtlSeconds(ctx.env.WIDGET_TOKEN_TTL_DAYS) };
-      mountSession(ctx.router, SESSION_PATH, secrets, ctx);
+      mountSession(ctx.router, SESSION_PATH, secrets, ctx, ctx.env.WIDGET_CITY_HEADER || undefined);
       attachWidgetNamespace(ctx, secrets);
     }
     // Host sites load the bundle cross-origin; helmet's default Cross-Origin-Resource-Policy (same-origin) would block it.
