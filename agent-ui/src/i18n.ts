@@ -13,6 +13,7 @@ import { macrosEn, macrosTr } from './i18n-macros';
 import { settingsEn, settingsTr } from './i18n-settings';
 import { eventsEn, eventsTr } from './i18n-events';
 import { datesEn, datesTr } from './i18n-dates';
+import { listEn, listTr } from './i18n-list';
 import { browserLanguage } from './console-language';
 
 // Turkish first; every string the console shows lives here in both languages.
@@ -123,7 +124,7 @@ const tr: Dict = {
 };
 
 void i18n.use(initReactI18next).init({
-  resources: { en: { translation: { ...en, ...opsEn, ...integrationsEn, ...csatEn, ...crmEn, ...handoffsEn, ...auditEn, ...privacyEn, ...macrosEn, ...healthEn, ...settingsEn, ...segmentsEn, ...eventsEn, ...datesEn } }, tr: { translation: { ...tr, ...opsTr, ...integrationsTr, ...csatTr, ...crmTr, ...handoffsTr, ...auditTr, ...privacyTr, ...macrosTr, ...healthTr, ...settingsTr, ...segmentsTr, ...eventsTr, ...datesTr } } },
+  resources: { en: { translation: { ...en, ...opsEn, ...integrationsEn, ...csatEn, ...crmEn, ...handoffsEn, ...auditEn, ...privacyEn, ...macrosEn, ...healthEn, ...settingsEn, ...segmentsEn, ...eventsEn, ...datesEn, ...listEn } }, tr: { translation: { ...tr, ...opsTr, ...integrationsTr, ...csatTr, ...crmTr, ...handoffsTr, ...auditTr, ...privacyTr, ...macrosTr, ...healthTr, ...settingsTr, ...segmentsTr, ...eventsTr, ...datesTr, ...listTr } } },
   lng: browserLanguage(), // until the signed-in agent's setting arrives (App.tsx)
   fallbackLng: 'en',
   interpolation: { escapeValue: false }, // React escapes
