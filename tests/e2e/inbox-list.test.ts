@@ -265,3 +265,18 @@ describe.each(VIEWPORTS)('at $width×$height', (viewport) => {
     await page.context().close();
   });
 });
+
+test('the real widget: a visitor in Berlin who gives no name is "Visitor · Berlin · Chrome" with the demo page as their page', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, timezoneId: 'Europe/Berlin', locale: 'de-DE', userAgent: CHROME_UA });
+  const widget = await ctx.newPage();
+  await widget.goto(`${hub.url}/demo`);
+  await widget.locator('button.launcher').click();
+  await widget.locator('form.prechat button[type="submit"]').click(); // no name, no email
+  await widget.locator('form.compose textarea').fill('Versand nach Berlin?');
+  await widget.locator('form.compose button[type="submit"]').click();
+  const row = await waitFor(async () => (await list('status=open&limit=50')).find((c) => c.lastMessagePreview === 'Versand nach Berlin?'), 20_000, 'the widget visitor');
+  expect(row.customerVisitorName).toEqual({ tr: 'Ziyaretçi · Berlin · Chrome', en: 'Visitor · Berlin · Chrome' });
+  const customer = (await sup.api('GET', `/customers/${row.customerId}`)).body as { visitor?: Record<string, unknown> };
+  expect(customer.visitor).toMatchObject({ pageUrl: `${hub.url}/demo`, timezone: 'Europe/Berlin', language: 'de-DE', browser: 'Chrome', os: 'Windows' });
+  await ctx.close();
+});
