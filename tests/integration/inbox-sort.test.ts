@@ -4,6 +4,7 @@ import type { InboundMessage } from '../../src/domain/messages';
 import type { ConversationView, CustomerView } from '../../src/domain/views';
 import { ingest } from '../../src/services/ingest/ingest';
 import { setTeamAccessMode } from '../../src/services/access';
+import { createTeam } from '../../src/services/agents/agents';
 import { DEFAULT_CSAT_SETTINGS } from '../../src/domain/csat';
 import { DEFAULT_KEY, putSetting } from '../../src/services/sla/sla-settings';
 import { signedInAgent } from '../helpers/agent-api';
@@ -163,4 +164,28 @@ test('an anonymous web chat visitor gets a readable name and a profile from the 
     method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ context: { url: 5 } }),
   });
   expect(badContext.status).toBe(400);
+});
+
+test('a team-restricted agent gets what they may see in each order (the union of their views, sorted)', async () => {
+  const team = await createTeam(hub.deps.models, 'Kargo');
+  const other = await createTeam(hub.deps.models, 'Fatura');
+  for (const n of ['Ada', 'Burak', 'Ece']) {
+    expect((await sup.api('POST', `/conversations/${ids[n]}/assign`, { assigneeId: null, teamId: team.id })).status).toBe(200);
+  }
+  expect((await sup.api('POST', `/conversations/${ids.Cem}/assign`, { assigneeId: null, teamId: other.id })).status).toBe(200);
+  const everyone = { waiting: await walk('status=open&sort=waiting', 50), priority: await walk('status=open&sort=priority', 50) };
+  await setTeamAccessMode(hub.deps.models, null, 'team', null);
+  try {
+    // Kaan sees team Kargo's and the no-team queue's conversations, not team Fatura's (Cem) nor one a colleague took
+    // with no team (Deniz, assigned to Selin by her reply): the same orders without those two.
+    const visible = (n: string) => n !== 'Cem' && n !== 'Deniz';
+    const kaan = await signedInAgent(hub, 'kaan@kanal.test', 'Kaan', 'agent', [team.id]);
+    const as = async (q: string) => names((await kaan.api<{ items: ConversationView[] }>('GET', `/conversations?${q}`)).body.items);
+    expect(everyone.waiting.slice(0, 4)).toEqual(['Ada', 'Burak', 'Cem', 'Ece']);
+    expect(await as('status=open&sort=waiting')).toEqual(everyone.waiting.filter(visible));
+    expect(await as('status=open&sort=priority')).toEqual(everyone.priority.filter(visible));
+    expect((await as('status=open&sort=priority'))[0]).toBe('Burak');
+  } finally {
+    await setTeamAccessMode(hub.deps.models, null, 'open', null);
+  }
 });
