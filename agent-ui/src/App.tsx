@@ -18,26 +18,16 @@ import { Thread } from './Thread';
 import { MentionToast } from './MentionToast';
 import { Notifications } from './Notifications';
 import type { SegmentView } from '../../src/domain/segments';
-import { NO_TEAM, type ConversationView, type Counts, type Me, type Settings, type Team, type UiMessage, type View } from './types';
+import { type ConversationView, type Counts, type Me, type Settings, type Team, type UiMessage, type View } from './types';
+import { byOrder, inView } from './list-order';
+import { useSavedViews } from './SavedViews';
 import { rememberLanguage } from './console-language';
 
 const PAGE = 50;
 const conversationFromPath = () => /^\/c\/([0-9a-f]{24})$/.exec(location.pathname)?.[1];
 
-/** Does a conversation belong in the list the agent is looking at? (The same filter the list API applies.) */
 /** The Customers directory's path (served the console like every client route). */
 const CUSTOMERS_PATH = '/customers';
-
-function matches(view: View, c: ConversationView, me: Me): boolean {
-  if (c.status !== view.status) return false;
-  if (view.assignee === 'me' && c.assigneeId !== me.id) return false;
-  if (view.assignee === 'unassigned' && c.assigneeId) return false;
-  if (view.channel && c.lastInboundChannel !== view.channel) return false;
-  if (view.team && (c.teamId ?? NO_TEAM) !== view.team) return false;
-  if (view.segment && !c.segments?.includes(view.segment)) return false;
-  return true;
-}
-const byActivity = (a: ConversationView, b: ConversationView) => (a.lastActivityAt < b.lastActivityAt ? 1 : a.lastActivityAt > b.lastActivityAt ? -1 : 0);
 
 export function App() {
   const { t, i18n } = useTranslation();
@@ -47,7 +37,8 @@ export function App() {
   const [showAccount, setShowAccount] = useState(false);
   const [teams, setTeams] = useState<Team[]>([]);
   const [segmentViews, setSegmentViews] = useState<SegmentView[]>([]);
-  const [view, setView] = useState<View>({ status: 'open' });
+  const [view, setView] = useState<View>({ status: 'open', sort: 'newest' });
+  const [savedViews, saveViews] = useSavedViews();
   const [items, setItems] = useState<ConversationView[]>([]);
   const [nextCursor, setNextCursor] = useState<string | null>(null);
   const [counts, setCounts] = useState<Counts | null>(null);
@@ -99,7 +90,7 @@ export function App() {
     const v = viewRef.current;
     try {
       const page = await api<{ items: ConversationView[]; nextCursor: string | null }>(
-        `/conversations${query({ status: v.status, assignee: v.assignee, channel: v.channel, team: v.team, segment: v.segment, limit: PAGE, cursor })}`,
+        `/conversations${query({ status: v.status, assignee: v.assignee, channel: v.channel, team: v.team, segment: v.segment, label: v.label, priority: v.priority, sort: v.sort, limit: PAGE, cursor })}`,
       );
       for (const c of page.items) rememberAssignee(c.id, c.assigneeId);
       setItems((prev) => (cursor ? [...prev, ...page.items.filter((c) => !prev.some((p) => p.id === c.id))] : page.items));
@@ -138,10 +129,10 @@ export function App() {
       setItems((prev) => {
         const rest = prev.filter((p) => p.id !== c.id);
         const old = prev.find((p) => p.id === c.id);
-        const merged = { ...c, customerName: c.customerName ?? old?.customerName };
-        return matches(viewRef.current, merged, me) ? [merged, ...rest].sort(byActivity) : rest;
+        const merged = { ...c, customerName: c.customerName ?? old?.customerName, customerVisitorName: c.customerVisitorName ?? old?.customerVisitorName };
+        return inView(viewRef.current, merged, me) ? [merged, ...rest].sort(byOrder(viewRef.current.sort)) : rest;
       });
-      setSelected((s) => (s && s.id === c.id ? { ...c, customerName: c.customerName ?? s.customerName } : s));
+      setSelected((s) => (s && s.id === c.id ? { ...c, customerName: c.customerName ?? s.customerName, customerVisitorName: c.customerVisitorName ?? s.customerVisitorName } : s));
       countsSoon();
     };
     const onMessage = (m: UiMessage) => {
@@ -272,7 +263,7 @@ export function App() {
       {error && <p role="alert" className="error banner">{t('error', { error })}</p>}
       {macrosOpen && !adminOpen ? <Macros me={me} onClose={() => { setMacrosOpen(false); history.pushState(null, '', '/'); }} /> : customersOpen && !adminOpen ? <Customers me={me} onClose={closeCustomers} onOpenCustomer={(id) => void openCustomer(id)} /> : adminOpen ? <Admin me={me} onClose={() => { setAdminOpen(false); history.pushState(null, '', '/'); }} /> : <>
       <Inbox
-        me={me} view={view} onView={setView} items={items} counts={counts} teams={teams} segments={segmentViews}
+        me={me} view={view} onView={setView} items={items} counts={counts} teams={teams} segments={segmentViews} savedViews={savedViews} onSavedViews={saveViews}
         selectedId={selectedId} onSelect={select} hasMore={Boolean(nextCursor)} onMore={() => void loadList(nextCursor ?? undefined)}
       />
       <main id="thread" className="thread-pane" tabIndex={-1}>

@@ -1,12 +1,17 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useMemo, useRef } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { SavedView, SavedViewFilter } from '../../src/domain/saved-views';
+import type { InboxSort } from '../../src/domain/views';
 import { BulkBar } from './BulkBar';
 import { useSelection } from './bulk-select';
-import { ChannelBadge } from './ChannelBadge';
+import { InboxRowBody } from './InboxRow';
+import { customerLabel } from './list-order';
+import { SaveViewDialog, SORTS, viewOf } from './SavedViews';
+import { labelList } from './shared-lists';
 import { isUnread } from './unread';
-import { SlaBadge } from './SlaBadge';
 import { useChannels } from './channels';
+import { useNow } from './time';
 import { NO_TEAM, STATUS_LIST, type ConversationView, type Counts, type Me, type Team, type View } from './types';
 
 interface Props {
@@ -18,31 +23,43 @@ interface Props {
   teams: Team[];
   /** Segments shown as views. */
   segments: { id: string; name: string }[];
+  /** The agent's personal views and how to replace them. */
+  savedViews: SavedView[];
+  onSavedViews: (next: SavedView[]) => Promise<void>;
   selectedId?: string;
   onSelect: (id: string) => void;
   hasMore: boolean;
   onMore: () => void;
 }
 
-const ROW = 68;
+/** Two lines per row: about 14 rows fit in the list at 800 px of window height. */
+const ROW = 48;
+/** What a nav entry selects besides the status and the order. */
+type Pick = Omit<View, 'status' | 'sort'>;
+const key = (v: Pick) => JSON.stringify([v.assignee, v.channel, v.team, v.segment, v.label, v.priority, v.saved]);
 
-export function Inbox({ me, view, onView, items, counts, teams, segments, selectedId, onSelect, hasMore, onMore }: Props) {
-  const { t } = useTranslation();
+export function Inbox({ me, view, onView, items, counts, teams, segments, savedViews, onSavedViews, selectedId, onSelect, hasMore, onMore }: Props) {
+  const { t, i18n } = useTranslation();
   const channels = useChannels();
+  const labels = labelList.useList();
+  const now = useNow(15_000); // waits tick in whole minutes
+  const [saving, setSaving] = useState(false);
   const scroller = useRef<HTMLDivElement>(null);
   const ids = useMemo(() => items.map((c) => c.id), [items]);
   const selection = useSelection(ids);
   const virtual = useVirtualizer({ count: items.length, getScrollElement: () => scroller.current, estimateSize: () => ROW, overscan: 8 });
-  const same = (v: View) => v.assignee === view.assignee && v.channel === view.channel && v.team === view.team && v.segment === view.segment;
-  const navItem = (key: string, label: string, v: Omit<View, 'status'>, count?: number) => (
-    <li key={key}>
-      <button type="button" className="nav" aria-current={same({ ...v, status: view.status }) ? 'true' : undefined} onClick={() => onView({ ...v, status: view.status })}>
-        <span>{label}</span>
-        <span className="count" aria-label={`${count ?? 0}`}>{count ?? ''}</span>
+  const navItem = (id: string, label: string, v: Pick, count?: number, counted = true) => (
+    <li key={id}>
+      <button type="button" className="nav" aria-current={key(v) === key(view) ? 'true' : undefined} onClick={() => onView({ ...v, status: view.status, sort: view.sort })}>
+        <span className="nav-name">{label}</span>
+        {counted && <span className="count" aria-label={`${count ?? 0}`}>{count ?? ''}</span>}
       </button>
     </li>
   );
-  const time = (iso: string) => new Date(iso).toLocaleString(t('locale'), { hour: '2-digit', minute: '2-digit', day: 'numeric', month: 'short' });
+  const save = (name: string, filter: SavedViewFilter) => {
+    const id = `v${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+    return onSavedViews([...savedViews, { id, name, filter }]);
+  };
 
   return (
     <>
@@ -53,6 +70,19 @@ export function Inbox({ me, view, onView, items, counts, teams, segments, select
           {navItem('unassigned', t('unassigned'), { assignee: 'unassigned' }, counts?.views.unassigned)}
           {navItem('all', t('all'), {}, counts?.views.all)}
         </ul>
+        <h2>{t('myViews')}</h2>
+        <ul className="my-views">
+          {savedViews.map((s) => (
+            <li key={s.id}>
+              <button type="button" className="nav" aria-current={view.saved === s.id ? 'true' : undefined} onClick={() => onView(viewOf(s, view))}>
+                <span className="nav-name">{s.name}</span>
+              </button>
+              <button type="button" className="remove-view" aria-label={t('removeView', { name: s.name })} title={t('removeView', { name: s.name })}
+                onClick={() => void onSavedViews(savedViews.filter((x) => x.id !== s.id))}>×</button>
+            </li>
+          ))}
+          <li><button type="button" className="save-view link" onClick={() => setSaving(true)}>+ {t('saveView')}</button></li>
+        </ul>
         <h2>{t('channels')}</h2>
         <ul>{channels.map(({ name: c }) => navItem(`ch-${c}`, t(`channel_${c}`), { channel: c }, counts?.channels[c] ?? 0))}</ul>
         <h2>{t('teams')}</h2>
@@ -61,6 +91,12 @@ export function Inbox({ me, view, onView, items, counts, teams, segments, select
           {/* Conversations no team routes: visible, so they are not left waiting unseen. */}
           {navItem('team-none', t('noTeam'), { team: NO_TEAM }, counts?.teams[NO_TEAM] ?? 0)}
         </ul>
+        {labels.length > 0 && (
+          <>
+            <h2>{t('labelViews')}</h2>
+            <ul className="label-views">{labels.map((l) => navItem(`label-${l.name}`, l.name, { label: l.name }, undefined, false))}</ul>
+          </>
+        )}
         {segments.length > 0 && (
           <>
             <h2>{t('segmentViews')}</h2>
@@ -68,6 +104,7 @@ export function Inbox({ me, view, onView, items, counts, teams, segments, select
           </>
         )}
       </nav>
+      {saving && <SaveViewDialog view={view} teams={teams} onSave={save} onClose={() => setSaving(false)} />}
       <section className="list" aria-labelledby="list-title">
         <h2 id="list-title" className="sr-only">{t('conversations')}</h2>
         <div className="statuses" role="group" aria-label={t('status')}>
@@ -77,9 +114,17 @@ export function Inbox({ me, view, onView, items, counts, teams, segments, select
             </button>
           ))}
         </div>
+        <div className="list-tools">
+          <label>
+            {t('sortBy')}
+            <select name="sort" value={view.sort ?? 'newest'} onChange={(e) => onView({ ...view, sort: e.target.value as InboxSort })}>
+              {SORTS.map((s) => <option key={s} value={s}>{t(`sort_${s}`)}</option>)}
+            </select>
+          </label>
+        </div>
         <BulkBar me={me} selected={selection.selected} onClear={selection.clear} />
         <div ref={scroller} className="scroller">
-          {items.length === 0 && (view.assignee === 'me' ? <WhereWorkComesFrom me={me} teams={teams} /> : <p className="empty">{t('noConversations')}</p>)}
+          {items.length === 0 && (view.assignee === 'me' && !view.saved ? <WhereWorkComesFrom me={me} teams={teams} /> : <p className="empty">{t('noConversations')}</p>)}
           <ul role="listbox" aria-label={t('conversations')} style={{ height: virtual.getTotalSize(), position: 'relative' }}>
             {virtual.getVirtualItems().map((row) => {
               const c = items[row.index]!;
@@ -93,18 +138,11 @@ export function Inbox({ me, view, onView, items, counts, teams, segments, select
                   onClick={() => onSelect(c.id)}
                   onKeyDown={(e) => e.key === 'Enter' && onSelect(c.id)}
                 >
-                  <div className="line1">
-                    <input
-                      type="checkbox" className="pick" checked={selection.selected.has(c.id)} aria-label={t('selectConversationRow', { name: c.customerName ?? c.customerId.slice(-6) })}
-                      onClick={(e) => { e.stopPropagation(); selection.toggle(c.id, e.shiftKey); }} onChange={() => {}} onKeyDown={(e) => e.stopPropagation()}
-                    />
-                    {unread && <span className="dot" aria-label={t('unread')} />}
-                    <span className="name">{c.customerName ?? c.customerId.slice(-6)}</span>
-                    {c.lastInboundChannel && <ChannelBadge channel={c.lastInboundChannel} />}
-                    <SlaBadge conversation={c} />
-                    <time dateTime={c.lastActivityAt}>{time(c.lastActivityAt)}</time>
-                  </div>
-                  <div className="preview">{c.lastMessagePreview ?? ''}</div>
+                  <input
+                    type="checkbox" className="pick" checked={selection.selected.has(c.id)} aria-label={t('selectConversationRow', { name: customerLabel(c, i18n.language, t) })}
+                    onClick={(e) => { e.stopPropagation(); selection.toggle(c.id, e.shiftKey); }} onChange={() => {}} onKeyDown={(e) => e.stopPropagation()}
+                  />
+                  <div className="row-body"><InboxRowBody c={c} now={now} unread={unread} /></div>
                 </li>
               );
             })}

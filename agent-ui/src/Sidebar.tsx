@@ -6,6 +6,8 @@ import { HealthPanel } from './Health';
 import { AttributeEditor } from './AttributeEditor';
 import { CustomerPrivacy } from './CustomerPrivacy';
 import type { ConversationView, Customer } from './types';
+import { labelList, labelStyle } from './shared-lists';
+import { VisitorDetails } from './VisitorDetails';
 
 interface Hit { id: string; name?: string; email?: string; phone?: string }
 interface AuditEntry { id: string; action: string; actor: { name?: string }; at: string; undoneAt: string | null }
@@ -17,7 +19,8 @@ interface AuditEntry { id: string; action: string; actor: { name?: string }; at:
 export function Sidebar({ customer, conversation, admin = false, onChanged, onOpen }: {
   customer: Customer; conversation?: ConversationView; admin?: boolean; onChanged: () => void; onOpen: (conversationId: string) => void;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const known = labelList.useList();
   const [past, setPast] = useState<ConversationView[]>([]);
   const [audit, setAudit] = useState<AuditEntry[]>([]);
   const [editing, setEditing] = useState(false);
@@ -64,12 +67,25 @@ export function Sidebar({ customer, conversation, admin = false, onChanged, onOp
           <button type="button" onClick={() => setEditing(false)}>{t('cancel')}</button>
         </form>
       ) : (
-        <h2>{customer.name ?? (customer.erasedAt ? t('erasedCustomer') : t('customer'))} {!customer.erasedAt && <button type="button" className="link" onClick={() => setEditing(true)}>{t('editName')}</button>}</h2>
+        <h2>{customer.name ?? (customer.erasedAt ? t('erasedCustomer') : customer.visitor?.label[i18n.language === 'en' ? 'en' : 'tr'] ?? t('customer'))} {!customer.erasedAt && <button type="button" className="link" onClick={() => setEditing(true)}>{t('editName')}</button>}</h2>
       )}
       {error && <p role="alert" className="error">{error}</p>}
+      {conversation && (
+        // The open conversation's labels, as the thread's header has them: `conversation` follows every live update.
+        <>
+          <h3>{t('conversationLabels')}</h3>
+          {conversation.labels?.length ? (
+            <ul className="conv-labels">
+              {conversation.labels.map((l) => <li key={l} className="label" style={labelStyle(known.find((k) => k.name === l)?.colour)}>{l}</li>)}
+            </ul>
+          ) : <p className="muted conv-labels-none">{t('noLabels')}</p>}
+        </>
+      )}
+      {customer.visitor && <VisitorDetails visitor={customer.visitor} />}
       <h3>{t('identities')}</h3>
       <ul className="identities">
-        {customer.identities.map((i) => <li key={`${i.kind}:${i.address}`}><span className="badge">{t(`identity_${i.kind}`)}</span> {i.address}{i.verified ? ' ✓' : ''}</li>)}
+        {/* A web chat visitor's id means nothing to an agent: the visitor details above say who it is. */}
+        {customer.identities.map((i) => <li key={`${i.kind}:${i.address}`}><span className="badge">{t(`identity_${i.kind}`)}</span> {i.kind === 'webchat' ? <span className="muted" title={i.address}>{t('identity_webchat_visitor')}</span> : i.address}{i.verified ? ' ✓' : ''}</li>)}
       </ul>
       {customer.unverifiedEmail && (
         // A claim, not an identity (src/services/identity/claims.ts): shown apart, with the owner to merge with if any.
@@ -121,7 +137,7 @@ export function Sidebar({ customer, conversation, admin = false, onChanged, onOp
               <div key={c.id}>
                 <strong>{i === 0 ? t('mergeFrom') : t('mergeInto')}</strong>
                 <p>{c.name ?? '—'}</p>
-                <ul>{c.identities.map((x) => <li key={x.address}>{x.address}</li>)}</ul>
+                <ul>{c.identities.map((x) => <li key={x.address} title={x.address}>{x.kind === 'webchat' ? t('webchatVisitor') : x.address}</li>)}</ul>
               </div>
             ))}
           </div>

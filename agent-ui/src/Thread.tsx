@@ -9,6 +9,7 @@ import { liveSocket } from './live';
 import { MessageItem } from './MessageItem';
 import { Sidebar } from './Sidebar';
 import { markSeen } from './unread';
+import { customerLabel } from './list-order';
 import type { Channel, ConversationView, Customer, Me, Team, UiMessage } from './types';
 
 interface Typing {
@@ -30,7 +31,7 @@ export function Thread({ conversation, me, teams, focusMessageId, onOpen, onCust
   conversation: ConversationView; me: Me; teams: Team[]; focusMessageId?: string; onOpen: (conversationId: string, messageId?: string) => void;
   onCustomerChanged?: () => void;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [customer, setCustomer] = useState<Customer | null>(null);
   const [messages, setMessages] = useState<UiMessage[]>([]);
   const [before, setBefore] = useState<string | null>(null);
@@ -136,7 +137,7 @@ export function Thread({ conversation, me, teams, focusMessageId, onOpen, onCust
   return (
     <div className="thread">
       <header className="thread-head">
-        <h1>{customer?.name ?? conversation.customerName ?? t('customer')}</h1>
+        <h1>{customer?.name ?? (conversation.customerName || conversation.customerVisitorName ? customerLabel(conversation, i18n.language, t) : customer?.visitor?.label[i18n.language === 'en' ? 'en' : 'tr'] ?? t('customer'))}</h1>
         <Actions conversation={conversation} me={me} teams={teams} />
         <MacroMenu conversation={conversation} />
         <Labels conversation={conversation} />
@@ -158,7 +159,7 @@ export function Thread({ conversation, me, teams, focusMessageId, onOpen, onCust
                   <span>{t('conversationStarted')} · {day(m.createdAt)}</span>
                 </div>
               )}
-              <MessageItem message={m} me={me} customerName={customer?.name} onRetry={retry} hit={m.id === focusMessageId} />
+              <MessageItem message={m} me={me} customerName={customer?.name ?? customer?.visitor?.label[i18n.language === 'en' ? 'en' : 'tr']} onRetry={retry} hit={m.id === focusMessageId} />
             </Fragment>
           );
         })}

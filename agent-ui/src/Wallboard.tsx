@@ -19,7 +19,8 @@ function Unavailable({ state }: { state: Loaded<unknown> }) {
  * events apply at once; durations tick every second.
  */
 export function Wallboard() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language === 'en' ? 'en' : 'tr';
   const units = unitsOf(t);
   const now = useNow(1000);
   const [board] = useLive<Board>('/supervisor/wallboard', ['supervisor:changed', 'agent:presence']);
@@ -35,7 +36,7 @@ export function Wallboard() {
       <section aria-labelledby="wb-teams" className="card">
         <h2 id="wb-teams">{t('teams')}</h2>
         {b ? (
-          <table>
+          <div className="table-wrap"><table>
             <thead><tr><th scope="col">{t('name')}</th><th scope="col">{t('policy')}</th><th scope="col">{t('queue')}</th><th scope="col">{t('longestWait')}</th></tr></thead>
             <tbody>
               {[...b.data.teams, { id: 'none', name: t('noTeam'), policy: null, ...b.data.noTeam }].map((tm) => (
@@ -49,13 +50,13 @@ export function Wallboard() {
                 </tr>
               ))}
             </tbody>
-          </table>
+          </table></div>
         ) : <Unavailable state={board} />}
       </section>
       <section aria-labelledby="wb-agents" className="card">
         <h2 id="wb-agents">{t('agents')}</h2>
         {b ? (
-          <table>
+          <div className="table-wrap"><table>
             <thead><tr><th scope="col">{t('name')}</th><th scope="col">{t('presence')}</th><th scope="col">{t('timeInState')}</th><th scope="col">{t('load')}</th><th scope="col">{t('teams')}</th></tr></thead>
             <tbody>
               {b.data.agents.map((a) => {
@@ -77,14 +78,14 @@ export function Wallboard() {
                 );
               })}
             </tbody>
-          </table>
+          </table></div>
         ) : <Unavailable state={board} />}
       </section>
-      <section aria-labelledby="wb-risk" className="card">
+      <section aria-labelledby="wb-risk" className="card wide">
         <h2 id="wb-risk">{t('atRisk')}</h2>
         {risk && 'data' in risk ? (
           risk.data.length ? (
-            <table>
+            <div className="table-wrap"><table>
               <thead><tr><th scope="col">{t('customer')}</th><th scope="col">{t('kind')}</th><th scope="col">{t('due')}</th><th scope="col">{t('assignee')}</th><th scope="col">{t('teams')}</th></tr></thead>
               <tbody>
                 {risk.data.map((r) => {
@@ -92,7 +93,7 @@ export function Wallboard() {
                   const breached = r.breached || left <= 0;
                   return (
                     <tr key={`${r.conversationId}-${r.kind}`} className={breached ? 'breached' : 'at-risk'}>
-                      <th scope="row"><a href={`/c/${r.conversationId}`}>{r.customerName ?? r.conversationId}</a></th>
+                      <th scope="row"><a href={`/c/${r.conversationId}`}>{r.customerName ?? r.customerVisitorName?.[lang] ?? r.conversationId}</a></th>
                       <td>{t(`sla_${r.kind}`)}</td>
                       <td>{breached ? <span className="label danger">{t('breachedAgo', { time: duration(-left, units) })}</span> : t('dueIn', { time: duration(left, units) })}</td>
                       <td>{r.assigneeId ? names.get(r.assigneeId) ?? r.assigneeId : t('nobody')}</td>
@@ -101,17 +102,17 @@ export function Wallboard() {
                   );
                 })}
               </tbody>
-            </table>
+            </table></div>
           ) : <p className="muted">{t('noAtRisk')}</p>
         ) : <Unavailable state={risk} />}
       </section>
-      <section aria-labelledby="wb-viewers" className="card">
+      <section aria-labelledby="wb-viewers" className="card wide">
         <h2 id="wb-viewers">{t('viewing')}</h2>
         {b ? (
           b.data.viewers.length ? (
             <ul className="viewers">
               {b.data.viewers.map((v) => (
-                <li key={v.conversationId}><a href={`/c/${v.conversationId}`}>{v.customerName ?? t('unnamedCustomer')}</a>: {v.agentIds.map((id) => names.get(id) ?? id).join(', ')}</li>
+                <li key={v.conversationId}><a href={`/c/${v.conversationId}`}>{v.customerName ?? v.customerVisitorName?.[lang] ?? t('unnamedCustomer')}</a>: {v.agentIds.map((id) => names.get(id) ?? id).join(', ')}</li>
               ))}
             </ul>
           ) : <p className="muted">{t('nobodyViewing')}</p>

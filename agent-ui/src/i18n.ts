@@ -16,6 +16,7 @@ import { settingsEn, settingsTr } from './i18n-settings';
 import { eventsEn, eventsTr } from './i18n-events';
 import { datesEn, datesTr } from './i18n-dates';
 import { crmReportsEn, crmReportsTr } from './i18n-crm-reports';
+import { listEn, listTr } from './i18n-list';
 import { browserLanguage } from './console-language';
 
 // Turkish first; every string the console shows lives here in both languages.
@@ -126,7 +127,7 @@ const tr: Dict = {
 };
 
 void i18n.use(initReactI18next).init({
-  resources: { en: { translation: { ...en, ...opsEn, ...integrationsEn, ...csatEn, ...crmEn, ...handoffsEn, ...auditEn, ...privacyEn, ...macrosEn, ...healthEn, ...settingsEn, ...segmentsEn, ...eventsEn, ...datesEn, ...notificationsEn, ...crmReportsEn, ...widgetEn } }, tr: { translation: { ...tr, ...opsTr, ...integrationsTr, ...csatTr, ...crmTr, ...handoffsTr, ...auditTr, ...privacyTr, ...macrosTr, ...healthTr, ...settingsTr, ...segmentsTr, ...eventsTr, ...datesTr, ...notificationsTr, ...crmReportsTr, ...widgetTr } } },
+  resources: { en: { translation: { ...en, ...opsEn, ...integrationsEn, ...csatEn, ...crmEn, ...handoffsEn, ...auditEn, ...privacyEn, ...macrosEn, ...healthEn, ...settingsEn, ...segmentsEn, ...eventsEn, ...datesEn, ...notificationsEn, ...crmReportsEn, ...widgetEn, ...listEn } }, tr: { translation: { ...tr, ...opsTr, ...integrationsTr, ...csatTr, ...crmTr, ...handoffsTr, ...auditTr, ...privacyTr, ...macrosTr, ...healthTr, ...settingsTr, ...segmentsTr, ...eventsTr, ...datesTr, ...notificationsTr, ...crmReportsTr, ...widgetTr, ...listTr } } },
   lng: browserLanguage(), // until the signed-in agent's setting arrives (App.tsx)
   fallbackLng: 'en',
   interpolation: { escapeValue: false }, // React escapes

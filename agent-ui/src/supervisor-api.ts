@@ -8,10 +8,10 @@ export interface Wallboard {
   /** Open conversations with neither a team nor an assignee. */
   noTeam: { queueLength: number; longestWaitMs: number };
   agents: { id: string; name: string; presence: 'online' | 'away' | 'offline'; presenceSince?: string | null; load: number; capacity: number; teamIds: string[] }[];
-  viewers: { conversationId: string; customerName: string | null; agentIds: string[] }[];
+  viewers: { conversationId: string; customerName: string | null; customerVisitorName?: { tr: string; en: string }; agentIds: string[] }[];
 }
 export interface AtRisk {
-  conversationId: string; customerName?: string; teamId?: string | null; assigneeId?: string | null;
+  conversationId: string; customerName?: string; customerVisitorName?: { tr: string; en: string }; teamId?: string | null; assigneeId?: string | null;
   kind: 'first_response' | 'next_response' | 'resolution'; dueAt: string; breached: boolean;
 }
 export type { ReportSummary as Summary } from '../../src/domain/reports';

@@ -1,6 +1,6 @@
 // The console speaks the hub's JSON shapes; only types come from src/domain (scripts/check-deps.mjs enforces it).
 import type { Channel } from '../../src/domain/channels';
-import type { ConversationStatus, ConversationView, CustomerView, DeliveryStatus, MessageView } from '../../src/domain/views';
+import type { ConversationStatus, ConversationView, CustomerView, DeliveryStatus, InboxSort, MessageView } from '../../src/domain/views';
 
 export type { Channel, ConversationStatus, ConversationView, DeliveryStatus };
 
@@ -43,11 +43,20 @@ export interface Counts {
 export const NO_TEAM = 'none';
 /** One inbox view: the filter the list API takes. */
 export interface View {
-  assignee?: 'me' | 'unassigned';
+  /** 'me', 'unassigned' or an agent id (a saved view). */
+  assignee?: string;
   channel?: Channel;
   /** A team id, or NO_TEAM. */
   team?: string;
   /** A segment shown as a view. */
   segment?: string;
+  /** A label view. */
+  label?: string;
+  /** An exact priority (a saved view). */
+  priority?: number;
+  /** The list's order (kept when another view is picked). */
+  sort?: InboxSort;
+  /** The id of the personal saved view shown, if one is. */
+  saved?: string;
   status: ConversationStatus;
 }

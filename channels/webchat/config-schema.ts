@@ -9,4 +9,7 @@ export const webchatConfigShape = {
   WIDGET_IDENTITY_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   // The largest file a visitor may send from the widget (within ATTACHMENT_MAX_BYTES).
   WIDGET_UPLOAD_MAX_MB: z.coerce.number().positive().max(100).default(10),
+  // A request header the hub's own reverse proxy sets to the client's city (e.g. cf-ipcity): the visitor's readable
+  // name and profile use it; unset, the city is guessed from the visitor's time zone. Never set it without that proxy.
+  WIDGET_CITY_HEADER: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be a header name').optional(),
 };

@@ -26,7 +26,7 @@ export const webchat = {
       ctx.widgetNamespace.use((_socket, next) => next(new Error('unauthorized')));
     } else {
       const secrets = { tokenSecret, identitySecret, tokenTtlS: tokenTtlSeconds(ctx.env.WIDGET_TOKEN_TTL_DAYS) };
-      mountSession(ctx.router, SESSION_PATH, secrets, ctx);
+      mountSession(ctx.router, SESSION_PATH, secrets, ctx, ctx.env.WIDGET_CITY_HEADER || undefined);
       attachWidgetNamespace(ctx, secrets);
       mountFiles(ctx.router, ctx, secrets);
     }

@@ -182,7 +182,7 @@ function handleSocket(ctx: IngressContext, socket: Socket, session: WidgetTokenP
         channel: 'webchat',
         dedupeKey: dedupeKeyOf('webchat', `${visitorId}:${clientId}`),
         providerId: clientId,
-        from: { address: visitorId, name: session.name, verified: session.verified },
+        from: { address: visitorId, name: session.name, verified: session.verified, ...(session.visitor ? { visitor: session.visitor } : {}) },
         // Unverified unless the host signed it: then a claim the agents see, never a link (src/services/identity/claims.ts).
         linkedIdentities: session.email ? [{ channel: 'email', address: session.email, verified: session.emailVerified === true }] : undefined,
         text,

@@ -4,6 +4,7 @@ import type { Socket } from 'socket.io';
 import { z } from 'zod';
 import { WidgetEvents } from '../../src/domain/events';
 import type { IngressContext } from '../types';
+import { visitorProfile } from './visitor-profile';
 import { checkIdentityHash, identityHash, isValidUserId, newVisitorId, readToken, renewToken, signToken, verifyToken, type WidgetTokenPayload } from './token';
 
 export interface WidgetSecrets {
@@ -31,6 +32,13 @@ export const sessionBodySchema = z.strictObject({
    */
   attributes: z.string().max(4096).optional(),
   attributesHash: z.string().max(128).optional(),
+  /** What the widget knows of its page and browser: shown to agents as the visitor's profile (never trusted). */
+  context: z.object({
+    url: z.string().max(2000).optional(),
+    referrer: z.string().max(2000).optional(),
+    language: z.string().max(35).optional(),
+    timezone: z.string().max(64).optional(),
+  }).optional(),
 });
 
 /** What the host signs for attributes: bound to the user id, so one user's signed attributes never fit another's. */
@@ -50,7 +58,7 @@ export type SessionResult =
  * Issues a session token. A valid existing token keeps its visitor id (and so the visitor's history); in strict mode
  * the visitor id comes from the host-signed user id and every session must carry a good signature.
  */
-export function createSession(input: unknown, secrets: WidgetSecrets, now = Date.now()): SessionResult {
+export function createSession(input: unknown, secrets: WidgetSecrets, now = Date.now(), request: { userAgent?: string; headerCity?: string } = {}): SessionResult {
   const parsed = sessionBodySchema.safeParse(input ?? {});
   if (!parsed.success) {
     return { status: 400, body: { error: parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') } };
@@ -103,6 +111,8 @@ export function createSession(input: unknown, secrets: WidgetSecrets, now = Date
   if (name) payload.name = name;
   if (email) payload.email = email;
   if (email && emailVerified) payload.emailVerified = true;
+  // Every session states where the visitor is now (a returning visitor's new page); the first message stores it.
+  payload.visitor = visitorProfile({ userAgent: request.userAgent, headerCity: request.headerCity, page: body.context });
   return { status: 200, body: { token: signToken(payload, secrets.tokenSecret), visitorId }, ...(signedAttributes ? { signedAttributes } : {}) };
 }
 
@@ -166,10 +176,10 @@ function addressPrecheck(ctx: Pick<IngressContext, 'rateLimitRefusal'>): express
   };
 }
 
-export function mountSession(router: Router, path: string, secrets: WidgetSecrets, ctx: Pick<IngressContext, 'rateLimit' | 'rateLimitRefusal' | 'signedAttributes'>): void {
+export function mountSession(router: Router, path: string, secrets: WidgetSecrets, ctx: Pick<IngressContext, 'rateLimit' | 'rateLimitRefusal' | 'signedAttributes'>, cityHeader?: string): void {
   router.options(path, cors, (_req, res) => void res.status(204).end());
   router.post(path, cors, addressPrecheck(ctx), express.json({ limit: '16kb' }), limited(ctx, secrets.tokenSecret), (req, res, next) => {
-    const result = createSession(req.body, secrets);
+    const result = createSession(req.body, secrets, Date.now(), { userAgent: req.get('user-agent'), headerCity: cityHeader ? req.get(cityHeader) : undefined });
     // Signed attributes are stored before the answer (the hub keeps only defined keys with valid values).
     const stored = result.status === 200 && result.signedAttributes && ctx.signedAttributes ? ctx.signedAttributes(result.body.visitorId, result.signedAttributes) : Promise.resolve();
     stored.then(() => res.set('cache-control', 'no-store').status(result.status).json(result.body), next);

@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { visitorProfileSchema, type VisitorProfile } from '../../src/domain/visitor';
 
 /** What a widget session token carries. Signed, not encrypted: it holds nothing the visitor may not see. */
 export interface WidgetTokenPayload {
@@ -11,6 +12,8 @@ export interface WidgetTokenPayload {
   emailVerified?: boolean;
   /** Issued at, seconds since the epoch. */
   iat: number;
+  /** What the session knew of an anonymous visitor (browser, city, page): stored on the customer at the first message. */
+  visitor?: VisitorProfile;
 }
 
 const USER_ID = /^[A-Za-z0-9_.@-]{1,128}$/;
@@ -49,6 +52,7 @@ export function verifyToken(token: unknown, secret: string): WidgetTokenPayload 
       verified: p.verified,
       emailVerified: p.emailVerified === true ? true : undefined,
       iat: p.iat,
+      ...(p.visitor ? { visitor: visitorProfileSchema.safeParse(p.visitor).data } : {}),
     };
   } catch {
     return null;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { channelNames, isChannel } from './channels';
 import { KanalError } from './errors';
+import { visitorProfileSchema } from './visitor';
 
 /**
  * The one schema of a normalized inbound message, and the one place that makes any channel's message fit it.
@@ -64,6 +65,8 @@ export const inboundMessageSchema = z.object({
     name: z.string().max(L.name).optional(),
     /** True when the channel proved the address (signed widget identity, SMTP-authenticated relay, ...). */
     verified: z.boolean().optional(),
+    /** A web chat visitor's browser, city and page (src/domain/visitor.ts): stored on a new customer. */
+    visitor: visitorProfileSchema.optional(),
   }),
   /**
    * Other addresses the sender gave (e.g. a pre-chat email): linked to the same customer only when `verified`,

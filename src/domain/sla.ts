@@ -62,6 +62,8 @@ export function autoReplyText(config: AutoReplyConfig, channel: Channel, languag
 export const atRiskItemSchema = z.object({
   conversationId: z.string(),
   customerName: z.string().optional(),
+  /** An anonymous web chat visitor's readable name (src/domain/visitor.ts), when the customer has no name. */
+  customerVisitorName: z.object({ tr: z.string(), en: z.string() }).optional(),
   teamId: z.string().nullable(),
   assigneeId: z.string().nullable(),
   kind: z.enum(SLA_KINDS),

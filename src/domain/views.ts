@@ -2,6 +2,7 @@ import type { Attachment, EmailMeta } from './messages';
 import type { Channel } from './channels';
 import type { ConversationSlaView } from './sla';
 import type { ThreadEvent } from './thread-events';
+import type { VisitorProfile } from './visitor';
 
 // The JSON shapes the API and realtime events send to the console and the widget.
 export type ConversationStatus = 'open' | 'pending' | 'snoozed' | 'resolved';
@@ -38,10 +39,20 @@ export interface MessageView {
   erased?: true;
 }
 
+/**
+ * The orders an inbox page can have. `newest`: last activity, newest first (the view's own score). `waiting`: the
+ * longest unanswered wait first (waitingSince ascending), then the answered ones by newest activity. `priority`: the
+ * highest priority first, newest activity within one priority.
+ */
+export const INBOX_SORTS = ['newest', 'waiting', 'priority'] as const;
+export type InboxSort = (typeof INBOX_SORTS)[number];
+
 export interface ConversationView {
   id: string;
   customerId: string;
   customerName?: string;
+  /** An anonymous web chat visitor's readable name ("Visitor · Istanbul · Chrome"), when the customer has no name. */
+  customerVisitorName?: VisitorProfile['label'];
   status: ConversationStatus;
   assigneeId?: string | null;
   teamId?: string | null;
@@ -82,4 +93,6 @@ export interface CustomerView {
   mergeSuggestions: { reason: 'unverified_email'; address: string; customerId: string; name?: string }[];
   /** When an admin erased the customer's data (GDPR): the profile holds no personal field any more. */
   erasedAt?: string;
+  /** What the web chat knew of an anonymous visitor at their first message (src/domain/visitor.ts). */
+  visitor?: VisitorProfile;
 }

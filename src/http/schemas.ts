@@ -1,3 +1,4 @@
+import { visitorProfileSchema } from '../domain/visitor';
 import { z } from 'zod';
 import { channelModules } from '../../channels';
 
@@ -18,6 +19,7 @@ export const conversationViewSchema = z.object({
   id: z.string(),
   customerId: z.string(),
   customerName: z.string().optional(),
+  customerVisitorName: z.object({ tr: z.string(), en: z.string() }).optional().describe('an anonymous web chat visitor\'s readable name ("Visitor · Istanbul · Chrome"), when the customer has no name'),
   status: z.enum(CONVERSATION_STATUSES as [string, ...string[]]),
   assigneeId: z.string().nullable().optional(),
   teamId: z.string().nullable().optional(),
@@ -96,6 +98,7 @@ export const customerViewSchema = z.object({
   unverifiedEmail: z.string().optional(),
   mergeSuggestions: z.array(z.object({ reason: z.literal('unverified_email'), address: z.string(), customerId: z.string(), name: z.string().optional() })),
   erasedAt: z.iso.datetime().optional(),
+  visitor: visitorProfileSchema.optional().describe('what the web chat knew of the visitor at their first message: browser, OS, city, time zone, language, page and referrer'),
 });
 
 export const err = (description: string) => ({ description, schema: errorSchema });

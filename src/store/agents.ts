@@ -1,5 +1,6 @@
 import { Schema, Types, type Connection, type InferSchemaType } from 'mongoose';
 import { ascendingBy } from './order';
+import type { SavedView } from '../domain/saved-views';
 
 const agentSchema = new Schema(
   {
@@ -42,6 +43,8 @@ const agentSettingsSchema = new Schema(
     _id: { type: Schema.Types.ObjectId, required: true },
     language: { type: String, enum: ['tr', 'en'] },
     sound: { type: Boolean },
+    /** Personal inbox views (src/domain/saved-views.ts), validated by the service; replaced as a whole. */
+    views: { type: [Schema.Types.Mixed], default: undefined },
   },
   { versionKey: false, collection: 'agent_settings' },
 );
@@ -70,7 +73,7 @@ export type StoredAgent = Omit<AgentDoc, 'passwordHash' | 'settings'> & {
   _id: Types.ObjectId; createdAt: Date; updatedAt: Date; presence: AgentPresence; presenceSince: Date | null;
 };
 /** The agent's console preferences as stored (a field not set yet: the console's default). */
-export interface AgentConsoleSettings { language?: 'tr' | 'en' | null; sound?: boolean | null }
+export interface AgentConsoleSettings { language?: 'tr' | 'en' | null; sound?: boolean | null; views?: SavedView[] | null }
 interface StoredPresence { _id: Types.ObjectId; presence: AgentPresence; since: Date }
 /** What an admin edits of an agent (PATCH /agents/:id): name, role and routing profile; the agent edits its name. */
 export interface AgentProfile { name?: string; role?: 'agent' | 'supervisor' | 'admin'; languages?: string[]; skills?: string[]; capacity?: number; teamIds?: Types.ObjectId[] }
@@ -106,7 +109,7 @@ export function agentRepo(model: AgentModel, presenceModel: PresenceModel, setti
   /** Index: `_id`. The agent's console settings (the ones stored before `agent_settings` until first changed). */
   const settingsOf = async (id: Types.ObjectId): Promise<AgentConsoleSettings> => {
     const own = await settingsModel.findById(id).lean<AgentConsoleSettings | null>();
-    if (own) return { language: own.language, sound: own.sound };
+    if (own) return { language: own.language, sound: own.sound, views: own.views };
     return (await model.findById(id, { settings: 1 }).lean<{ settings?: AgentConsoleSettings } | null>())?.settings ?? {};
   };
   return {

@@ -4,6 +4,7 @@ import type { SlaBreach, SlaClocks } from '../domain/sla';
 import type { ConversationStatus } from '../domain/views';
 import { isDuplicateKey } from './connection';
 import { matches, type Cursor, type InboxIndex, type ViewFilter } from './inbox-index';
+import type { InboxSort } from '../domain/views';
 import { inParallel } from './parallel';
 import { withoutNul } from './nul-guard';
 import { addSlaFields } from './sla';
@@ -184,21 +185,23 @@ export function conversationRepo(model: Model<StoredConversation>) {
 
   return {
     /**
-     * One inbox page: the view's ids from the inbox index, newest activity first, with their rows as last written
+     * One inbox page: the view's ids from the inbox index in the sort's order (newest activity first by default), with their rows as last written
      * (Redis alone; a row missing there is read from the store by `_id`), each checked against the filter. After
      * answering, a few of the page's rows are compared with the store and repaired if a write's index update was
      * lost. `next` continues after the page. With `within`, the page is of the union of those views narrowed by `f`.
      */
-    async page(f: ViewFilter, limit: number, cursor?: Cursor, within?: ViewFilter[]): Promise<{ items: StoredConversation[]; next: Cursor | null }> {
+    async page(f: ViewFilter, limit: number, cursor?: Cursor, within?: ViewFilter[], sort: InboxSort = 'newest'): Promise<{ items: StoredConversation[]; next: Cursor | null }> {
       const ix = index();
       const items: StoredConversation[] = [];
+      const scoreOf = new Map<string, number>(); // the cursor of the page's last item is its score in the sort's order
       const seen = new Set<string>(); // an entry moved by a concurrent write can come twice
       let more = false;
       // `within`: the page is of the union of these views, each narrowed by `f` (an agent's visible conversations).
       const views = within ? within.flatMap((w) => narrowed(f, w) ?? []) : [f];
       const passes = (doc: StoredConversation) => views.some((v) => matches(doc, v));
-      for await (const found of ix.ids(views, cursor, limit + 1)) {
+      for await (const found of ix.ids(views, cursor, limit + 1, sort)) {
         const chunk = found.filter(({ id }) => !seen.has(id) && seen.add(id));
+        for (const { id, at } of chunk) scoreOf.set(id, at);
         const cached = await ix.rows(chunk.map(({ id }) => id));
         const missing = chunk.filter((_, i) => !cached[i]);
         const stored = await inParallel(missing, ({ id }) => lean(model.findById(new Types.ObjectId(id))));
@@ -222,7 +225,7 @@ export function conversationRepo(model: Model<StoredConversation>) {
       // Self-repair, best effort: a check that fails (Redis or the store away) is made again by a later page.
       void verifySample(ix, items).catch(() => undefined);
       const last = items[items.length - 1];
-      return { items, next: more && last ? { at: last.lastActivityAt.getTime(), id: String(last._id) } : null };
+      return { items, next: more && last ? { at: scoreOf.get(String(last._id)) ?? last.lastActivityAt.getTime(), id: String(last._id) } : null };
     },
     /** The inbox index's name cache for the customers on rows (see inbox-index.ts `names`); null when not attached. */
     nameCache: (): Pick<InboxIndex, 'names' | 'fillNames' | 'setName'> | null => indexOf.get(db) ?? null,

@@ -2,6 +2,7 @@ import { Schema, Types, type Connection, type InferSchemaType, type Model } from
 import { eachBatch } from './batches';
 import { equalityValue, type DirectoryCustomer } from './customer-directory';
 import { inParallel } from './parallel';
+import type { VisitorProfile } from '../domain/visitor';
 
 const customerSchema = new Schema(
   {
@@ -33,6 +34,8 @@ const customerSchema = new Schema(
      * personal field, so conversations and metric facts that name its id still resolve; it leaves the directory.
      */
     erasedAt: { type: Date, default: null },
+    /** What the web chat knew of an anonymous visitor at its first message (src/domain/visitor.ts). */
+    visitor: { type: Schema.Types.Mixed },
   },
   { timestamps: true, minimize: false },
 );
@@ -43,13 +46,13 @@ const define = (db: Connection) => db.model('Customer', customerSchema);
 export const customerModel = (db: Connection) => (db.models.Customer as ReturnType<typeof define> | undefined) ?? define(db);
 
 /** A stored customer as the repository returns it (`attributes`, Mixed in the schema: free key-value pairs). */
-export type StoredCustomer = Omit<CustomerDoc, 'attributes'> & { _id: Types.ObjectId; createdAt?: Date; attributes: Record<string, unknown> };
+export type StoredCustomer = Omit<CustomerDoc, 'attributes' | 'visitor'> & { _id: Types.ObjectId; createdAt?: Date; attributes: Record<string, unknown>; visitor?: VisitorProfile | null };
 /** A customer as read with only some fields (`_id` always comes). */
 export type CustomerFields<K extends keyof CustomerDoc> = Pick<StoredCustomer, '_id' | K>;
 /** The contact fields a merge fills and its undo restores. */
 export type CustomerContact = { name?: string | null; email?: string | null; phone?: string | null; tags?: string[]; openConversationId?: Types.ObjectId | null };
 /** What a first contact stores on a new customer (from the sender's address and profile). */
-export type NewCustomer = { name?: string; language?: string; email?: string; phone?: string };
+export type NewCustomer = { name?: string; language?: string; email?: string; phone?: string; visitor?: VisitorProfile };
 
 /**
  * Told about every write through the repository that changes what the customer directory indexes (the stored
@@ -186,7 +189,7 @@ export function customerRepo(model: Model<CustomerDoc>) {
       const erasedAt = (await read(id, ['erasedAt']))?.erasedAt ?? at;
       return write({ _id: id }, {
         $set: { tags: [], attributes: {}, openConversationId: null, erasedAt },
-        $unset: { name: 1, email: 1, phone: 1, language: 1, languageSource: 1, unverifiedEmail: 1, lastSeenAt: 1 },
+        $unset: { name: 1, email: 1, phone: 1, language: 1, languageSource: 1, unverifiedEmail: 1, lastSeenAt: 1, visitor: 1 },
       });
     },
     /** Every customer, in batches of one cursor pass (maintenance jobs, never requests). */

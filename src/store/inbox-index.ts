@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { ConversationStatus } from '../domain/views';
+import type { ConversationStatus, InboxSort } from '../domain/views';
 import { READ_STORED_IMAGE } from './redis-images';
 
 /** What the index reads of a stored conversation (src/store/conversations.ts StoredConversation has it all). */
@@ -17,6 +18,8 @@ export interface IndexedConversation {
   /** When the customer's unanswered wait began (unset once answered); the waiting queues are ordered by it. */
   waitingSince?: Date | null;
   openedAt?: Date;
+  /** Routing priority (-40..40; 0 when unset): the "priority" sort and the `p:` view keys. */
+  priority?: number;
 }
 
 /**
@@ -47,13 +50,16 @@ export interface ViewFilter {
   label?: string;
   /** A view segment's id. */
   segment?: string;
+  /** An exact routing priority (low -10, normal 0, high 10, urgent 20, or any other value set through the API). */
+  priority?: number;
 }
 
 export interface Cursor { at: number; id: string }
 
+
 const NONE = 'none';
 /** Bumped when viewKeys changes: an index built with other keys is built again at the next start. */
-const INDEX_VERSION = 'v4';
+const INDEX_VERSION = 'v5';
 const SEP = '\n';
 
 /**
@@ -66,6 +72,24 @@ export const waitingKey = (teamId: string | null): string => `${WAITING}${teamId
 /** When a conversation's wait began, for its score in a waiting queue. */
 const waitScore = (c: IndexedConversation): number =>
   new Date(c.waitingSince ?? c.openedAt ?? c.lastActivityAt).getTime();
+
+/**
+ * Sort sets: the status views (each status and '*') and their per-assignee views (Mine, Unassigned, an agent's) exist
+ * twice more, scored for the other orders, under `sw|<key>` (oldest waiting) and `sp|<key>` (priority). Scores are
+ * such that the highest comes first in the page's order (pages are read high to low, so one cursor shape and one
+ * merge serve every sort). A view without its own sort set (by team, channel, label, ...) is intersected with its
+ * status's sort set (weights 0 and 1): the view says which, the sort set says in what order. Scores stay exact
+ * doubles: |priority| <= 40, so 40e13 + 2e12 is far below 2^53.
+ */
+const SORT_PREFIX: Record<Exclude<InboxSort, 'newest'>, string> = { waiting: 'sw|', priority: 'sp|' };
+const SORTED_VIEW = /^[^|]+(\|a:[^|]+)?$/;
+const SPAN = 1e13;
+/** Waiting ones by -waitingSince (the oldest wait highest); the others below every waiting one, newest first. */
+export const waitingSortScore = (c: Pick<IndexedConversation, 'waitingSince' | 'lastActivityAt'>): number =>
+  c.waitingSince ? -new Date(c.waitingSince).getTime() : -SPAN + new Date(c.lastActivityAt).getTime();
+/** Priority first, then last activity. */
+export const prioritySortScore = (c: Pick<IndexedConversation, 'priority' | 'lastActivityAt'>): number =>
+  (c.priority ?? 0) * SPAN + new Date(c.lastActivityAt).getTime();
 
 /**
  * The view keys a conversation belongs to: per status and across statuses ('*'), alone and by one dimension, and
@@ -83,6 +107,8 @@ export function viewKeys(c: Omit<IndexedConversation, '_id' | 'lastActivityAt'>)
     keys.push(s, `${s}|a:${a}`, `${s}|t:${t}`, `${s}|c:${ch}`, `${s}|at:${a}:${t}`, `${s}|ac:${a}:${ch}`, `${s}|tc:${t}:${ch}`, `${s}|atc:${a}:${t}:${ch}`);
     for (const label of new Set(c.labels ?? [])) keys.push(`${s}|l:${label}`);
     for (const segment of new Set(c.segments ?? [])) keys.push(`${s}|g:${segment}`);
+    keys.push(`${s}|p:${c.priority ?? 0}`);
+    for (const sorted of [s, `${s}|a:${a}`]) keys.push(`sw|${sorted}`, `sp|${sorted}`);
   }
   if (c.status === 'open' && a === NONE) keys.push(`${WAITING}${t}`);
   return keys;
@@ -105,6 +131,7 @@ export function primaryKey(f: ViewFilter): string {
   if (t !== undefined) return `${s}|t:${t}`;
   if (f.segment !== undefined) return `${s}|g:${f.segment}`;
   if (f.label !== undefined) return `${s}|l:${f.label}`;
+  if (f.priority !== undefined) return `${s}|p:${f.priority}`;
   if (c !== undefined) return `${s}|c:${c}`;
   return s;
 }
@@ -116,18 +143,21 @@ export function matches(c: IndexedConversation, f: ViewFilter): boolean {
     && (f.teamId === undefined || keys.has(`${s}|t:${f.teamId ?? NONE}`))
     && (f.label === undefined || keys.has(`${s}|l:${f.label}`))
     && (f.segment === undefined || keys.has(`${s}|g:${f.segment}`))
+    && (f.priority === undefined || keys.has(`${s}|p:${f.priority}`))
     && (f.channel === undefined || keys.has(`${s}|c:${f.channel}`));
 }
 
 // Applies one stored image: moves the id between sorted sets by the difference of its keys and keeps its row,
 // unless a newer image was applied already. KEYS: members, teams, rows, labels. ARGV: id, version, score, key prefix, keys
-// joined by "\n", row JSON, waiting score (for the "w|" keys). Dynamic keys: single-node Redis.
+// joined by "\n", row JSON, waiting score (for the "w|" keys), waiting sort score ("sw|" keys), priority sort score
+// ("sp|" keys). Dynamic keys: single-node Redis.
 const APPLY = `
 ${READ_STORED_IMAGE}local new = {}
 for k in string.gmatch(ARGV[5], '[^\\n]+') do
   new[k] = true
   local score = ARGV[3]
-  if string.sub(k, 1, 2) == 'w|' then score = ARGV[7] end
+  local head = string.sub(k, 1, 3)
+  if string.sub(k, 1, 2) == 'w|' then score = ARGV[7] elseif head == 'sw|' then score = ARGV[8] elseif head == 'sp|' then score = ARGV[9] end
   redis.call('ZADD', ARGV[4] .. k, score, ARGV[1])
   local t = string.match(k, '^%*|t:(.+)$')
   if t then redis.call('SADD', KEYS[2], t) end
@@ -161,7 +191,27 @@ export function inboxIndex(redis: Redis, prefix: string) {
   const zkey = (k: string) => `${base}:z:${k}`;
 
   async function apply(c: IndexedConversation): Promise<void> {
-    await redis.eval(APPLY, 4, members, teams, rows, labels, String(c._id), String(c.updatedAt?.getTime() ?? 0), String(c.lastActivityAt.getTime()), `${base}:z:`, viewKeys(c).join(SEP), JSON.stringify(c), String(waitScore(c)));
+    await redis.eval(APPLY, 4, members, teams, rows, labels, String(c._id), String(c.updatedAt?.getTime() ?? 0), String(c.lastActivityAt.getTime()), `${base}:z:`, viewKeys(c).join(SEP), JSON.stringify(c), String(waitScore(c)),
+      String(waitingSortScore(c)), String(prioritySortScore(c)));
+  }
+
+  /** Ids of one sorted set after the cursor, highest score first (ties: higher id first), in chunks. */
+  async function* readNewestFirst(key: string, cursor: Cursor | undefined, chunk: number): AsyncGenerator<{ id: string; at: number }[]> {
+    let max = '+inf';
+    if (cursor) {
+      // The rest of the cursor's own instant first (equal scores come in descending member order), then strictly older.
+      const same = await redis.zrevrangebyscore(key, cursor.at, cursor.at);
+      const rest = same.filter((id) => id < cursor.id).map((id) => ({ id, at: cursor.at }));
+      if (rest.length) yield rest;
+      max = `(${cursor.at}`;
+    }
+    for (let offset = 0; ; offset += chunk) {
+      const raw = await redis.zrevrangebyscore(key, max, '-inf', 'WITHSCORES', 'LIMIT', offset, chunk);
+      const out: { id: string; at: number }[] = [];
+      for (let i = 0; i < raw.length; i += 2) out.push({ id: raw[i]!, at: Number(raw[i + 1]) });
+      if (out.length) yield out;
+      if (out.length < chunk) return;
+    }
   }
 
   return {
@@ -178,31 +228,34 @@ export function inboxIndex(redis: Redis, prefix: string) {
       await tx.exec();
     },
     /**
-     * Ids of the filter's primary view after the cursor, newest activity first (ties: higher id first), in chunks of
-     * `chunk`; the caller checks each against the store and asks for more while its page is not full. Several
-     * filters: their views merged in the same order (an id in two of them comes twice; the caller skips repeats).
+     * Ids of the filter's primary view after the cursor, in the sort's order (newest activity first by default; ties:
+     * higher id first), in chunks of `chunk`; `at` is the entry's score in that order (the cursor's `at`). The caller checks each
+     * against the store and asks for more while its page is not full. Several filters: their views merged in the same order (an id in two of them comes twice; the caller skips repeats).
      */
-    async *ids(f: ViewFilter | ViewFilter[], cursor?: Cursor, chunk = 50): AsyncGenerator<{ id: string; at: number }[]> {
+    async *ids(f: ViewFilter | ViewFilter[], cursor?: Cursor, chunk = 50, sort: InboxSort = 'newest'): AsyncGenerator<{ id: string; at: number }[]> {
       if (Array.isArray(f)) {
-        yield* mergeNewestFirst(f.map((one) => this.ids(one, cursor, chunk)), chunk);
+        yield* mergeNewestFirst(f.map((one) => this.ids(one, cursor, chunk, sort)), chunk);
         return;
       }
-      const key = zkey(primaryKey(f));
-      let max = '+inf';
-      if (cursor) {
-        // The rest of the cursor's own instant first (equal scores come in descending member order), then strictly older.
-        const same = await redis.zrevrangebyscore(key, cursor.at, cursor.at);
-        const rest = same.filter((id) => id < cursor.id).map((id) => ({ id, at: cursor.at }));
-        if (rest.length) yield rest;
-        max = `(${cursor.at}`;
+      const primary = primaryKey(f);
+      if (sort !== 'newest' && SORTED_VIEW.test(primary)) {
+        // A status view or its per-assignee part: kept in this order too.
+        yield* readNewestFirst(zkey(SORT_PREFIX[sort] + primary), cursor, chunk);
+        return;
       }
-      for (let offset = 0; ; offset += chunk) {
-        const raw = await redis.zrevrangebyscore(key, max, '-inf', 'WITHSCORES', 'LIMIT', offset, chunk);
-        const out: { id: string; at: number }[] = [];
-        for (let i = 0; i < raw.length; i += 2) out.push({ id: raw[i]!, at: Number(raw[i + 1]) });
-        if (out.length) yield out;
-        if (out.length < chunk) return;
+      if (sort !== 'newest') {
+        // Another view in the sort's order: its set intersected with its status's sort set (the view's own scores
+        // weigh 0), into a key of this request alone. Cost: O(size of the view) in Redis, never the store.
+        const sorted = `${base}:tmp:${randomUUID()}`;
+        await redis.multi().zinterstore(sorted, 2, zkey(primary), zkey(SORT_PREFIX[sort] + (f.status ?? '*')), 'WEIGHTS', 0, 1).expire(sorted, 60).exec();
+        try {
+          yield* readNewestFirst(sorted, cursor, chunk);
+        } finally {
+          await redis.del(sorted);
+        }
+        return;
       }
+      yield* readNewestFirst(zkey(primary), cursor, chunk);
     },
     /** The rows last applied for these ids (the stored documents, dates revived), null where there is none. */
     async rows(ids: string[]): Promise<(Record<string, unknown> | null)[]> {
@@ -339,7 +392,8 @@ async function deleteByPattern(redis: Redis, pattern: string): Promise<void> {
 }
 
 /** JSON.parse reviver: the document's date fields (ISO strings in the row) back to Dates. */
-const DATE_KEY = /(At|Until|For)$/;
+// `waitingSince` too: without it the list's rows lost their wait (the API said null while the store had it).
+const DATE_KEY = /(At|Until|For|Since)$/;
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 function reviveDates(key: string, value: unknown): unknown {
   return typeof value === 'string' && DATE_KEY.test(key) && ISO.test(value) ? new Date(value) : value;

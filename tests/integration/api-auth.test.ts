@@ -238,7 +238,7 @@ test('openapi.json documents every route, with security schemes and JSON schemas
   expect(reply.requestBody.content['application/json'].schema.properties.text).toMatchObject({ type: 'string', maxLength: 20000 });
   expect(reply.parameters).toEqual([expect.objectContaining({ name: 'id', in: 'path', required: true })]);
   const list = doc.paths['/api/conversations']!.get;
-  expect(list.parameters.map((p: { name: string }) => p.name)).toEqual(['status', 'assignee', 'channel', 'team', 'label', 'segment', 'limit', 'cursor']);
+  expect(list.parameters.map((p: { name: string }) => p.name)).toEqual(['status', 'assignee', 'channel', 'team', 'label', 'segment', 'priority', 'sort', 'limit', 'cursor']);
   expect(doc.paths['/api/auth/login']!.post.security).toEqual([]);
 });
 

@@ -384,7 +384,9 @@ const backoff = (ms: unknown) => Math.min(60_000, Math.max(1000, typeof ms === '
 
   async function createSession(): Promise<void> {
     const prechatData = JSON.parse(store.get(PRECHAT_KEY) ?? '{}') as { name?: string; email?: string };
-    const body = { token: token ?? undefined, name: settings.name ?? prechatData.name, email: settings.email ?? prechatData.email, userId: settings.userId, userHash: settings.userHash, emailHash: settings.email ? settings.emailHash : undefined };
+    const body = { token: token ?? undefined, name: settings.name ?? prechatData.name, email: settings.email ?? prechatData.email, userId: settings.userId, userHash: settings.userHash, emailHash: settings.email ? settings.emailHash : undefined,
+      // Shown to agents as the visitor's profile (page, referrer, language, local time); the hub adds browser and OS.
+      context: { url: location.href, referrer: document.referrer || undefined, language: navigator.language, timezone: Intl.DateTimeFormat().resolvedOptions().timeZone } };
     const res = await fetch(`${hub}/api/widget/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const json = (await res.json().catch(() => ({}))) as { token?: string; error?: string };
     if (!res.ok || !json.token) {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CONVERSATION_STATUSES, type ConversationStatus } from '../../domain/views';
-import { getSettings, inboxCounts, updateSettings } from '../../services/conversations/console';
+import { getSavedViews, getSettings, inboxCounts, putSavedViews, updateSettings } from '../../services/conversations/console';
+import { savedViewsSchema } from '../../domain/saved-views';
 import { inboxScope } from '../../services/access';
 import { route } from '../route';
 
@@ -29,6 +30,23 @@ export const consoleRoutes = [
     responses: { 200: { description: 'settings', schema: settingsSchema } },
     async handler({ agent, body, deps }) {
       return { status: 200, body: await updateSettings(deps.models, agent.id, body) };
+    },
+  }),
+  route({
+    method: 'get', path: '/me/views', tag: 'console', access: 'agent', resource: 'none',
+    summary: 'The signed-in agent\'s personal inbox views (name + filter), in their order',
+    responses: { 200: { description: 'views', schema: savedViewsSchema } },
+    async handler({ agent, deps }) {
+      return { status: 200, body: await getSavedViews(deps.models, agent.id) };
+    },
+  }),
+  route({
+    method: 'put', path: '/me/views', tag: 'console', access: 'agent', resource: 'none',
+    summary: 'Replace the signed-in agent\'s personal inbox views (at most 30; each a name and an inbox filter)',
+    body: savedViewsSchema,
+    responses: { 200: { description: 'views', schema: savedViewsSchema } },
+    async handler({ agent, body, deps }) {
+      return { status: 200, body: await putSavedViews(deps.models, agent.id, body) };
     },
   }),
   route({

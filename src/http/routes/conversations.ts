@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CONVERSATION_STATUSES, NO_TEAM, type ConversationStatus } from '../../domain/views';
+import { CONVERSATION_STATUSES, INBOX_SORTS, NO_TEAM, type ConversationStatus } from '../../domain/views';
 import { getConversationView, listConversations } from '../../services/conversations/inbox';
 import { assignConversation, changeStatus, conversationEffects, sendReply } from '../../services/conversations/lifecycle';
 import { snoozePresetsOf } from '../../services/conversations/snooze';
@@ -24,6 +24,10 @@ export const listQuery = z.object({
   label: z.string().trim().min(1).max(100).optional(),
   /** A segment shown as a view: conversations whose customer is in it (src/services/crm/segment-stamps.ts). */
   segment: objectId.optional(),
+  /** An exact routing priority (low -10, normal 0, high 10, urgent 20). */
+  priority: z.coerce.number().int().min(-40).max(40).optional(),
+  /** newest (last activity, the default), waiting (longest unanswered wait first), priority (highest first). */
+  sort: z.enum(INBOX_SORTS).default('newest'),
   limit: z.coerce.number().int().min(1).max(100).default(25),
   cursor: z.string().max(200).optional(),
 });
@@ -68,7 +72,7 @@ export const snoozePresetsResponse = z.object({
 export const conversationRoutes = [
   route({
     method: 'get', path: '/conversations', tag: 'conversations', access: 'agent', resource: 'none',
-    summary: 'The inbox: newest activity first, cursor-paginated',
+    summary: 'The inbox: newest activity first, the longest wait first or by priority; cursor-paginated',
     query: listQuery,
     responses: { 200: { description: 'a page of conversations', schema: listResponse }, 400: err('bad filter or cursor') },
     async handler({ query, agent, deps }) {

@@ -23,7 +23,7 @@ export const wallboardSchema = z.object({
     id: z.string(), name: z.string(), presence: z.enum(['online', 'away', 'offline']), presenceSince: z.iso.datetime().nullable(),
     load: z.number(), capacity: z.number(), teamIds: z.array(z.string()),
   })),
-  viewers: z.array(z.object({ conversationId: z.string(), customerName: z.string().nullable(), agentIds: z.array(z.string()) })),
+  viewers: z.array(z.object({ conversationId: z.string(), customerName: z.string().nullable(), customerVisitorName: z.object({ tr: z.string(), en: z.string() }).optional(), agentIds: z.array(z.string()) })),
 });
 
 export const patchAgentBody = z

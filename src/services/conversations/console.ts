@@ -4,6 +4,7 @@ import { CONVERSATION_STATUSES, NO_TEAM, type ConversationStatus } from '../../d
 import { narrowed, type Models, type ViewFilter } from '../../store';
 import { oid } from './inbox';
 import { loadSegments } from '../crm/segments';
+import type { SavedView } from '../../domain/saved-views';
 
 // What the agent console needs beyond the inbox API: per-agent settings and the live counts beside each view.
 
@@ -21,6 +22,17 @@ export async function getSettings(m: Models, agentId: string): Promise<AgentSett
 export async function updateSettings(m: Models, agentId: string, patch: Partial<AgentSettings>): Promise<AgentSettings> {
   await m.agents.setSettings(oid(agentId), patch);
   return getSettings(m, agentId);
+}
+
+/** The agent's personal inbox views, in their order. */
+export async function getSavedViews(m: Models, agentId: string): Promise<SavedView[]> {
+  return (await m.agents.settingsOf(oid(agentId))).views ?? [];
+}
+
+/** Replaces the agent's personal inbox views (the list API checks each filter's values when a view is opened). */
+export async function putSavedViews(m: Models, agentId: string, views: SavedView[]): Promise<SavedView[]> {
+  await m.agents.setSettings(oid(agentId), { views });
+  return getSavedViews(m, agentId);
 }
 
 export interface InboxCounts {

@@ -1,9 +1,9 @@
 import { enqueueOutbound } from '../delivery/outbound-queue';
 import { Types } from 'mongoose';
 import type { Channel } from '../../domain/channels';
-import { NO_TEAM, type ConversationStatus, type ConversationView, type CustomerView, type MessageView, type Role } from '../../domain/views';
+import { NO_TEAM, type ConversationStatus, type ConversationView, type CustomerView, type InboxSort, type MessageView, type Role } from '../../domain/views';
 import type { StoredConversation, Models, ViewFilter } from '../../store';
-import { customerNames } from './customer-names';
+import { customerDisplayNames, withDisplayName } from './customer-names';
 import type { QueueSet } from '../../queues';
 import { normalizeLabel } from '../../domain/labels';
 import type { EventPublisher } from '../events';
@@ -24,6 +24,24 @@ export class InboxError extends KanalError {
 // Cursors are opaque to clients: base64url("<ISO time>|<ObjectId>"), the sort key of the last item seen.
 export function encodeCursor(at: Date, id: unknown): string {
   return Buffer.from(`${at.toISOString()}|${String(id)}`).toString('base64url');
+}
+/**
+ * A page cursor of a sorted inbox (not by newest activity): base64url("<sort>:<score>|<ObjectId>"), the last item's
+ * score in that order (priority and waiting scores are not times).
+ */
+export function encodeSortCursor(sort: InboxSort, at: number, id: unknown): string {
+  return Buffer.from(`${sort}:${at}|${String(id)}`).toString('base64url');
+}
+function decodeListCursor(cursor: string, sort: InboxSort): { at: number; id: string } {
+  if (sort === 'newest') {
+    const { at, id } = decodeCursor(cursor);
+    return { at: at.getTime(), id: String(id) };
+  }
+  const [head, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  const [kind, score] = (head ?? '').split(':');
+  const at = Number(score);
+  if (kind !== sort || !score || !Number.isFinite(at) || !id || !Types.ObjectId.isValid(id)) throw new InboxError('invalid cursor', 'invalid_input');
+  return { at, id: String(new Types.ObjectId(id)) };
 }
 export function decodeCursor(cursor: string): { at: Date; id: Types.ObjectId } {
   const [iso, id] = Buffer.from(cursor, 'base64url').toString().split('|');
@@ -46,6 +64,10 @@ export interface ListFilter {
   label?: string;
   /** A view segment's id. */
   segment?: string;
+  /** An exact routing priority (a saved view of "urgent" ones). */
+  priority?: number;
+  /** The page's order; newest activity first by default. */
+  sort?: InboxSort;
   limit: number;
   cursor?: string;
 }
@@ -65,12 +87,14 @@ export async function listConversations(m: Models, me: string, f: ListFilter, wi
   else if (f.team) view.teamId = String(oid(f.team, 'team'));
   if (f.label) view.label = normalizeLabel(f.label);
   if (f.segment) view.segment = String(oid(f.segment, 'segment'));
-  const cursor = f.cursor ? decodeCursor(f.cursor) : undefined;
-  const { items, next } = await m.conversations.page(view, f.limit, cursor && { at: cursor.at.getTime(), id: String(cursor.id) }, within);
-  const names = await customerNames(m, items.map((c) => c.customerId));
+  if (f.priority !== undefined) view.priority = f.priority;
+  const sort = f.sort ?? 'newest';
+  const cursor = f.cursor ? decodeListCursor(f.cursor, sort) : undefined;
+  const { items, next } = await m.conversations.page(view, f.limit, cursor, within, sort);
+  const names = await customerDisplayNames(m, items.map((c) => c.customerId));
   return {
-    items: items.map((c) => toConversationView(c, names.get(String(c.customerId)))),
-    nextCursor: next ? encodeCursor(new Date(next.at), next.id) : null,
+    items: items.map((c) => withDisplayName(toConversationView(c, names.get(String(c.customerId))?.name), names.get(String(c.customerId)))),
+    nextCursor: !next ? null : sort === 'newest' ? encodeCursor(new Date(next.at), next.id) : encodeSortCursor(sort, next.at, next.id),
   };
 }
 
@@ -81,7 +105,8 @@ export async function getConversationView(m: Models, id: string): Promise<Conver
 }
 
 async function withName(m: Models, c: StoredConversation): Promise<ConversationView> {
-  return toConversationView(c, await m.customers.nameOf(c.customerId));
+  const found = (await customerDisplayNames(m, [c.customerId])).get(String(c.customerId));
+  return withDisplayName(toConversationView(c, found?.name), found);
 }
 
 export type { CustomerView } from '../../domain/views';
@@ -104,6 +129,7 @@ export async function getCustomer(m: Models, id: string): Promise<CustomerView> 
     ...(c.unverifiedEmail ? { unverifiedEmail: c.unverifiedEmail } : {}),
     mergeSuggestions: await mergeSuggestionsFor(m, c),
     ...(c.erasedAt ? { erasedAt: c.erasedAt.toISOString() } : {}),
+    ...(c.visitor ? { visitor: c.visitor } : {}),
   };
 }
 

@@ -3,6 +3,7 @@ import { contactFieldOf, identityKindOf, normalizeAddress } from '../../domain/c
 import { idForKey, isDuplicateKey, type StoredCustomer, type Models } from '../../store';
 import type { IdentityKind } from '../../store/identities';
 import { indexCustomer, indexNewCustomer } from '../search/search-index';
+import type { VisitorProfile } from '../../domain/visitor';
 
 export { identityKindOf, normalizeAddress };
 
@@ -19,7 +20,7 @@ export async function resolveCustomer(
   m: Models,
   kind: IdentityKind,
   rawAddress: string,
-  profile: { name?: string; verified?: boolean; language?: string } = {},
+  profile: { name?: string; verified?: boolean; language?: string; visitor?: VisitorProfile } = {},
 ): Promise<{ customerId: Types.ObjectId; created: boolean; customer: StoredCustomer | null }> {
   const address = normalizeAddress(kind, rawAddress);
   const _id = identityId(kind, address);
@@ -48,7 +49,7 @@ export async function resolveCustomer(
     // Searchable before it exists: a failure here leaves no customer, so a retry comes back this way (search-index.ts).
     await indexNewCustomer(m, customerId, { name: profile.name, kind, address }, now);
     try {
-      customer = await m.customers.createIfAbsent(customerId, { name: profile.name, language: profile.language, ...contact }, now);
+      customer = await m.customers.createIfAbsent(customerId, { name: profile.name, language: profile.language, ...contact, ...(profile.visitor ? { visitor: profile.visitor } : {}) }, now);
     } catch (err) {
       // Two first messages raced on the same new customer id: the other insert won, so now it is a plain read.
       if (!isDuplicateKey(err)) throw err;

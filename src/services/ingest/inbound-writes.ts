@@ -238,7 +238,7 @@ async function plan(m: Models, items: Item[], cache?: SenderCache): Promise<Plan
       [...groupBy(toResolve.filter((it) => !it.customer), (it) => it.identityKey).values()].map(async (list) => {
         const head = list[0]!;
         const r = await resolveCustomer(m, identityKindOf(head.msg.channel), head.msg.from.address, {
-          name: head.msg.from.name, verified: head.msg.from.verified, language: head.msg.language,
+          name: head.msg.from.name, verified: head.msg.from.verified, language: head.msg.language, visitor: head.msg.from.visitor,
         });
         for (const it of list) {
           it.customerId = r.customerId;

@@ -1,5 +1,5 @@
 import type { Models } from '../../store';
-import { customerNames } from '../conversations/customer-names';
+import { customerDisplayNames } from '../conversations/customer-names';
 import { agentLoads } from './assignees';
 import type { RoutingState } from './routing-state';
 
@@ -9,7 +9,7 @@ export interface Wallboard {
   /** Open conversations with neither a team nor an assignee: nobody's queue unless someone looks. */
   noTeam: QueueStats;
   agents: { id: string; name: string; presence: string; presenceSince: string | null; load: number; capacity: number; teamIds: string[] }[];
-  viewers: { conversationId: string; customerName: string | null; agentIds: string[] }[];
+  viewers: { conversationId: string; customerName: string | null; customerVisitorName?: { tr: string; en: string }; agentIds: string[] }[];
 }
 
 /**
@@ -36,9 +36,10 @@ export async function wallboard(m: Models, state: RoutingState, now = Date.now()
 /** Who is viewing what, named by the customer (viewed conversations are few: one `_id` read each, names cached). */
 async function withCustomerNames(m: Models, viewers: { conversationId: string; agentIds: string[] }[]): Promise<Wallboard['viewers']> {
   const conversations = await m.conversations.byIds(viewers.map((v) => v.conversationId));
-  const names = await customerNames(m, conversations.flatMap((c) => (c ? [c.customerId] : [])));
+  const names = await customerDisplayNames(m, conversations.flatMap((c) => (c ? [c.customerId] : [])));
   return viewers.map((v, i) => {
     const c = conversations[i];
-    return { ...v, customerName: (c && names.get(String(c.customerId))) || null };
+    const found = c ? names.get(String(c.customerId)) : undefined;
+    return { ...v, customerName: found?.name || null, ...(found?.visitorName ? { customerVisitorName: found.visitorName } : {}) };
   });
 }

@@ -5,7 +5,7 @@ import {
 } from '../../domain/sla';
 import type { QueueSet, SlaJob } from '../../queues';
 import type { ConversationSla, Models, StoredConversation } from '../../store';
-import { customerNames } from '../conversations/customer-names';
+import { customerDisplayNames } from '../conversations/customer-names';
 import type { EventPublisher } from '../events';
 import { recordMetricEvents, slaOutcomes } from '../metrics/metrics';
 import { recordEvent } from '../conversations/replies';
@@ -146,9 +146,10 @@ export async function listAtRisk(m: Models, withinMinutes: number, now = new Dat
     const at = c.sla?.[DUE_FIELD[kind]] as Date | null | undefined;
     return at && at.getTime() <= horizon.getTime() ? [{ c, kind, at }] : [];
   }));
-  const names = await customerNames(m, rows.map(({ c }) => c.customerId));
+  const names = await customerDisplayNames(m, rows.map(({ c }) => c.customerId));
   const items: AtRiskItem[] = rows.map(({ c, kind, at }) => ({
-    conversationId: String(c._id), customerName: names.get(String(c.customerId)) ?? undefined,
+    conversationId: String(c._id), customerName: names.get(String(c.customerId))?.name,
+    ...(names.get(String(c.customerId))?.visitorName ? { customerVisitorName: names.get(String(c.customerId))!.visitorName } : {}),
     teamId: c.teamId ? String(c.teamId) : null, assigneeId: c.assigneeId ? String(c.assigneeId) : null,
     kind, dueAt: at.toISOString(), breached: at.getTime() <= now.getTime(),
   }));
