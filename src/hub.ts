@@ -225,7 +225,11 @@ export async function startHub(config: Config, role: Role = 'all'): Promise<Hub>
       await new Promise<void>((resolve) => { io!.close(() => resolve()); });
       // Best effort at shutdown: a connection that is already gone has nothing left to close.
       await Promise.all([pub.quit().catch(() => {}), sub.quit().catch(() => {})]);
+      // close() ends idle connections now; one whose request finishes later would stay open KEEP_ALIVE_MS: end
+      // those as they fall idle, so shutdown waits for in-flight requests only.
+      const idle = setInterval(() => server!.closeIdleConnections(), 200);
       await new Promise<void>((resolve) => server!.close(() => resolve()));
+      clearInterval(idle);
     });
   }
 

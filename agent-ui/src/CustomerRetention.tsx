@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from './api';
+import { MonthField } from './MonthField';
 
 interface RetentionView {
   period: { from: string; to: string }; previous: { from: string; to: string };
@@ -28,8 +29,8 @@ export function CustomerRetention() {
     <section aria-labelledby="rp-retention" className="card">
       <h2 id="rp-retention">{t('retentionTitle')}</h2>
       <form className="inline-form retention-filters" onSubmit={submit} aria-label={t('retentionTitle')}>
-        <label>{t('retentionFrom')}<input type="month" required aria-label={t('retentionFrom')} value={form.from} max={form.to} onChange={(e) => setForm({ ...form, from: e.target.value })} /></label>
-        <label>{t('retentionTo')}<input type="month" required aria-label={t('retentionTo')} value={form.to} min={form.from} onChange={(e) => setForm({ ...form, to: e.target.value })} /></label>
+        <label>{t('retentionFrom')}<MonthField label={t('retentionFrom')} value={form.from} max={form.to} onChange={(from) => setForm({ ...form, from })} /></label>
+        <label>{t('retentionTo')}<MonthField label={t('retentionTo')} value={form.to} min={form.from} onChange={(to) => setForm({ ...form, to })} /></label>
         <button type="submit">{t('apply')}</button>
       </form>
       {error && <p role="alert" className="error">{t('error', { error })}</p>}

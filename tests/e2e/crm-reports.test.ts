@@ -122,8 +122,12 @@ for (const language of ['tr', 'en'] as const) {
       await page.screenshot({ path: `${shots}/reports-segments-${language}-${viewport.width}x${viewport.height}.png` });
       // Retention of last month against the month before: Ayşe and Cem wrote again, Burak did not.
       const retention = page.locator('section', { has: page.getByRole('heading', { name: s.retention }) });
-      await retention.locator('input[type=month]').first().fill(lastMonth);
-      await retention.locator('input[type=month]').nth(1).fill(lastMonth);
+      // Month choosers in the console's language, not the browser's (a native month input names months in English).
+      expect(await retention.locator('select').first().locator('option').first().textContent()).toBe(
+        new Date().toLocaleDateString(language === 'tr' ? 'tr-TR' : 'en-GB', { month: 'long', year: 'numeric' }),
+      );
+      await retention.locator('select').first().selectOption(lastMonth);
+      await retention.locator('select').nth(1).selectOption(lastMonth);
       await retention.getByRole('button', { name: s.apply }).click();
       await retention.locator('[data-retention="retention"] dd').filter({ hasText: '66.7 %' }).waitFor();
       expect(await retention.locator('[data-retention="lost"] dd').innerText()).toBe('1');

@@ -113,7 +113,7 @@ test('Turkish reports at 1280×800: volume, trend, every channel, per agent; the
   // A shorter range in the form: the file name follows it.
   await page.locator('.reports .filters .date-value').first().click();
   await page.locator(`.reports .date-popover button[data-date="${today.minus({ days: 1 }).toISODate()}"]`).click();
-  await page.locator('.reports form button[type="submit"]').first().click(); // the report's filters (retention has its own form below)
+  await page.locator('.reports form.filters button[type="submit"]').click(); // the report's filters (retention has its own form below)
   await page.locator('.reports [data-volume="new"] dd').waitFor();
   await page.locator('figure.trend details tbody tr').nth(2).waitFor({ state: 'detached' }); // two days now
   expect((await downloaded(page)).name).toBe(`kanal-konusmalar_${today.minus({ days: 1 }).toISODate()}_${today.toISODate()}.csv`);

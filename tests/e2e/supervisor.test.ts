@@ -129,10 +129,10 @@ test('reports show the numbers for the filters, in Turkish, and the CSV download
 
   // Filters: a channel with no traffic empties the numbers.
   await sup.getByLabel('Kanallar', { exact: true }).selectOption('email');
-  await sup.locator('.reports form button[type="submit"]').click();
+  await sup.locator('.reports form.filters button[type="submit"]').click();
   await sup.locator('.reports tr[data-metric="frt"] td', { hasText: /^0$/ }).first().waitFor();
   await sup.getByLabel('Kanallar', { exact: true }).selectOption('');
-  await sup.locator('.reports form button[type="submit"]').click();
+  await sup.locator('.reports form.filters button[type="submit"]').click();
   await sup.locator('.reports tr[data-metric="frt"] td', { hasText: /^1$/ }).first().waitFor();
   await sup.screenshot({ path: path.join(artifacts, 'supervisor-reports.png'), fullPage: true });
 
