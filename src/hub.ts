@@ -21,6 +21,8 @@ import { createLogger } from './logger';
 import { createQueues, publishingClient, redisConnection } from './queues';
 import { webhookDepsOf } from './services/webhooks/webhooks';
 import { webhookObserver } from './services/webhooks/webhook-observer';
+import { automationDepsOf, automationObserver } from './services/automation';
+import { conversationEffects } from './services/conversations/lifecycle';
 import { attachAgentNamespace } from './realtime/agents';
 import { backfillAttachmentKeysOnce } from './services/access/attachment-keys';
 import { EventPublisher } from './services/events';
@@ -87,6 +89,8 @@ export async function startHub(config: Config, role: Role = 'all'): Promise<Hub>
   const deps: HubDeps = { config, logger, db, models: models(db), redis, queues, events, blobs: gridFsBlobStore(db) };
   // Outgoing webhooks follow what is published (src/services/webhooks/webhook-observer.ts).
   events.observe(webhookObserver(webhookDepsOf(deps)));
+  // Automation rules too: events queued for the worker, never run in the publisher's path (docs/automation.md).
+  events.observe(automationObserver(automationDepsOf(deps)));
   const closers: Array<() => Promise<void>> = [];
   // Inbox pages and counts come from the inbox index in Redis and thread pages from the thread cache, both kept in
   // step by the repositories' writes; the index is built from the store when this Redis has none (one process
@@ -119,6 +123,7 @@ export async function startHub(config: Config, role: Role = 'all'): Promise<Hub>
       queues,
       blobs: deps.blobs,
       webhooks: webhookDepsOf(deps),
+      automation: { ...automationDepsOf(deps), fx: conversationEffects(deps), webhooks: webhookDepsOf(deps), settings: config },
     });
     closers.push(() => workers!.close());
   }
@@ -156,7 +161,7 @@ export async function startHub(config: Config, role: Role = 'all'): Promise<Hub>
         discardAttachments: (attachments) => discardAttachments(deps.blobs, attachments, logger),
         visitorHistory: (visitorId, opts) => visitorHistory(deps.models, mod.name, visitorId, opts),
         visitorTyping: (visitorId, typing) => visitorTyping(deps.models, events, mod.name, visitorId, typing),
-        signedAttributes: (visitorId, attributes) => applyWidgetAttributes(deps.models, visitorId, attributes),
+        signedAttributes: (visitorId, attributes) => applyWidgetAttributes(deps.models, visitorId, attributes, events),
         rateLimit: (action, who) => limits.check(action, who),
         rateLimitRefusal: (action, who) => limits.refusedFor(action, who),
         clientAddress: clientAddressOf(app),

@@ -31,6 +31,7 @@ import { searchRoutes } from './routes/search';
 import { slaRoutes } from './routes/sla';
 import { teamAccessRoutes } from './routes/team-access';
 import { auditRoutes } from './routes/audit';
+import { automationRoutes } from './routes/automation';
 import { webhookRoutes } from './routes/webhooks';
 import { whatsappRoutes } from './routes/whatsapp';
 
@@ -66,6 +67,7 @@ export function apiRoutes(): RouteDef[] {
     ...customerHealthRoutes,
     ...segmentRoutes,
     ...auditRoutes,
+    ...automationRoutes,
   ];
   let doc: unknown;
   routes.push(

@@ -6,6 +6,8 @@ import { auditModel } from './audit';
 import { cannedModel } from './canned';
 import { macroModel } from './macros';
 import { macroRunModel } from './macro-runs';
+import { automationRuleModel } from './automation-rules';
+import { automationRunModel } from './automation-runs';
 import { conversationModel } from './conversations';
 import { customerModel } from './customers';
 import { csatModel } from './csat';
@@ -48,6 +50,8 @@ export function collections(db: Connection) {
     Canned: cannedModel(db),
     Macro: macroModel(db),
     MacroRun: macroRunModel(db),
+    AutomationRule: automationRuleModel(db),
+    AutomationRun: automationRunModel(db),
     Label: labelModel(db),
     Quarantine: quarantineModel(db),
     MetricEvent: metricEventModel(db),

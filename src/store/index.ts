@@ -8,6 +8,8 @@ import { auditModel, auditRepo } from './audit';
 import { cannedModel, cannedRepo } from './canned';
 import { macroModel, macroRepo } from './macros';
 import { macroRunModel, macroRunRepo } from './macro-runs';
+import { automationRuleModel, automationRuleRepo } from './automation-rules';
+import { automationRunModel, automationRunRepo } from './automation-runs';
 import { labelModel, labelRepo } from './labels';
 import { attachInboxIndex, conversationModel, conversationRepo, type StoredConversation } from './conversations';
 import { inboxIndex } from './inbox-index';
@@ -48,6 +50,8 @@ export type { AuditActor } from './audit';
 export type { StoredCanned } from './canned';
 export { MACRO_VISIBILITIES, type MacroVisibility, type StoredMacro } from './macros';
 export type { StoredMacroRun } from './macro-runs';
+export type { StoredRule, RuleFields } from './automation-rules';
+export { RUN_PAGE, type StoredRun } from './automation-runs';
 export type { StoredLabel } from './labels';
 export type { StoredCsat, CsatStatus } from './csat';
 export type { CustomerFields, ImportedCustomer, StoredCustomer } from './customers';
@@ -80,6 +84,8 @@ export function models(db: Connection) {
     canned: cannedRepo(cannedModel(db)),
     macros: macroRepo(macroModel(db)),
     macroRuns: macroRunRepo(macroRunModel(db)),
+    automationRules: automationRuleRepo(automationRuleModel(db)),
+    automationRuns: automationRunRepo(automationRunModel(db)),
     labels: labelRepo(labelModel(db)),
     quarantine: quarantineRepo(quarantineModel(db)),
     metricEvents: metricEventRepo(metricEventModel(db)),

@@ -1,0 +1,111 @@
+import type { Condition, StoredRuleLike } from './describe';
+import { conditionText } from './describe';
+import { normalizeLabel } from '../../domain/labels';
+import { foldText } from '../../domain/search-terms';
+import { attributeText } from '../../domain/attributes';
+import type { Facts } from './facts';
+
+export interface Verdict {
+  matched: boolean;
+  /** Matched: the conditions that held. Not matched: the first condition that did not hold ("not …"). */
+  reasons: string[];
+}
+
+/** Every condition must hold, and at least one of `anyOf` when it has any. Stops at the first that fails. */
+export async function evaluateRule(rule: StoredRuleLike, facts: Facts): Promise<Verdict> {
+  const reasons: string[] = [];
+  for (const c of rule.conditions ?? []) {
+    if (!(await holds(c, facts))) return { matched: false, reasons: [`not: ${conditionText(c)}`] };
+    reasons.push(conditionText(c));
+  }
+  const anyOf = rule.anyOf ?? [];
+  if (anyOf.length) {
+    let one: Condition | undefined;
+    for (const c of anyOf) if (await holds(c, facts)) { one = c; break; }
+    if (!one) return { matched: false, reasons: [`none of: ${anyOf.map(conditionText).join('; ')}`] };
+    reasons.push(`any of: ${conditionText(one)}`);
+  }
+  if (!(await facts.conversation())) return { matched: false, reasons: ['the conversation no longer exists'] };
+  return { matched: true, reasons };
+}
+
+/** Text for comparisons: lowercase with Turkish folding (İ/ı/I → i, ş → s ...), so "İADE", "iade" and "IADE" match. */
+const fold = (v: unknown) => foldText(attributeText(v)).trim();
+
+/** A number, or a date's epoch ms when the value is a date (a Date, or an ISO date string); else null. */
+function comparable(v: unknown): number | null {
+  if (typeof v === 'number') return v;
+  if (v instanceof Date) return v.getTime();
+  if (typeof v === 'object' && v !== null && 'amount' in v) return Number((v as { amount: unknown }).amount);
+  if (typeof v === 'string' && v.trim() !== '') {
+    if (/^\d{4}-\d{2}-\d{2}/.test(v)) { const t = Date.parse(v); return Number.isNaN(t) ? null : t; }
+    const n = Number(v);
+    return Number.isNaN(n) ? null : n;
+  }
+  return null;
+}
+
+async function holds(c: Condition, f: Facts): Promise<boolean> {
+  const e = f.event;
+  switch (c.type) {
+    case 'channel': {
+      const channel = e.channel ?? (await f.conversation())?.lastInboundChannel;
+      return Boolean(channel && c.in.includes(channel));
+    }
+    case 'team': {
+      const team = (await f.conversation())?.teamId;
+      return c.in.includes(team ? String(team) : null);
+    }
+    case 'language': {
+      const language = (await f.customer())?.language;
+      return Boolean(language && c.in.map((l) => l.toLowerCase()).includes(language.toLowerCase()));
+    }
+    case 'segment':
+      return (await f.segments()).has(c.segmentId) === c.member;
+    case 'labels': {
+      const have = new Set((await f.conversation())?.labels ?? []);
+      const wanted = c.labels.map(normalizeLabel);
+      if (c.op === 'any') return wanted.some((l) => have.has(l));
+      if (c.op === 'all') return wanted.every((l) => have.has(l));
+      return !wanted.some((l) => have.has(l));
+    }
+    case 'attribute': {
+      const source = c.scope === 'conversation' ? (await f.conversation())?.attributes : (await f.customer())?.attributes;
+      const value = (source ?? {})[c.key];
+      const set = value !== undefined && value !== null && value !== '';
+      switch (c.op) {
+        case 'is_set': return set;
+        case 'not_set': return !set;
+        case 'equals': return set && fold(value) === fold(c.value);
+        case 'not_equals': return !set || fold(value) !== fold(c.value);
+        case 'contains': return set && fold(value).includes(fold(c.value));
+        case 'gt': case 'lt': {
+          const a = comparable(value);
+          const b = comparable(c.value);
+          if (a === null || b === null) return false;
+          return c.op === 'gt' ? a > b : a < b;
+        }
+      }
+      return false;
+    }
+    case 'text': {
+      const found = foldText(e.text ?? '').includes(foldText(c.value));
+      return c.op === 'contains' ? found : !found;
+    }
+    case 'business_hours':
+      return (await f.insideBusinessHours()) === c.inside;
+    case 'priority': {
+      const p = (await f.conversation())?.priority ?? 0;
+      return c.op === 'eq' ? p === c.value : c.op === 'gte' ? p >= c.value : p <= c.value;
+    }
+    case 'status': {
+      // The status the event is about (a status change "to pending"), else the conversation's now.
+      const status = e.status ?? (await f.conversation())?.status;
+      return Boolean(status && (c.in as string[]).includes(status));
+    }
+    case 'csat_score': {
+      if (e.score === undefined) return false;
+      return c.op === 'eq' ? e.score === c.value : c.op === 'gte' ? e.score >= c.value : e.score <= c.value;
+    }
+  }
+}

@@ -1,0 +1,116 @@
+import { Types } from 'mongoose';
+import { isKanalError } from '../../domain/errors';
+import { MAX_CHAIN_DEPTH, type AutomationEvent, type RunActionResult, type RunStatus } from '../../domain/automation';
+import type { AutomationJob } from '../../queues';
+import type { StoredConversation, StoredRule } from '../../store';
+import { executePlan, isEmptyPlan, PartlyApplied, planActions } from '../actions';
+import type { Actor } from '../conversations/inbox';
+import { toConversationView } from '../conversations/views';
+import { deliverTo } from '../webhooks/webhooks';
+import { asRule } from './cause';
+import { evaluateRule } from './conditions';
+import type { RunnerDeps } from './deps';
+import { Facts } from './facts';
+import { stateKey } from './observer';
+import { RecentEvents } from './recent-events';
+import { enabledRules } from './rules';
+import { timerEvent } from './timers';
+
+/** Queue `automation`: an event runs the enabled rules of its type in order; a timer runs its one rule if still due. */
+export async function processAutomationJob(d: RunnerDeps, job: AutomationJob): Promise<string> {
+  if (job.kind === 'event') return `${await runEvent(d, job.event, await enabledRules(d.models, job.event.type))} fired`;
+  const rule = Types.ObjectId.isValid(job.ruleId) ? await d.models.automationRules.byId(new Types.ObjectId(job.ruleId)) : null;
+  if (!rule || !rule.enabled || rule.event !== job.trigger) return 'stale: the rule changed';
+  const state = await d.redis.get(stateKey(d.prefix, job.conversationId));
+  const pendingSince = state ? (JSON.parse(state) as [string, string | null, string])[2] : null;
+  const event = await timerEvent(d.models, job, pendingSince);
+  if ('stale' in event) return `stale: ${event.stale}`;
+  await new RecentEvents(d.redis, d.prefix).add(event);
+  return `${await runEvent(d, event, [rule])} fired`;
+}
+
+/**
+ * Runs `rules` (in order) on one event. Per rule: conditions on the conversation as it is now (so a rule sees what
+ * an earlier one changed), then a run record keyed by (event, rule), claimed before any action: a redelivered event
+ * finds it and does nothing again (a run still `running` was cut short by a crash and runs again; the plan skips
+ * what already holds). The loop guard stops a rule on an event its own actions caused, and any chain at
+ * MAX_CHAIN_DEPTH; both are logged on the rule. Returns how many rules acted.
+ */
+export async function runEvent(d: RunnerDeps, event: AutomationEvent, rules: StoredRule[]): Promise<number> {
+  if (!rules.length) return 0;
+  const facts = new Facts(d.models, event);
+  let fired = 0;
+  for (const rule of rules) {
+    const verdict = await evaluateRule(rule, facts);
+    if (!verdict.matched) continue;
+    const ruleId = String(rule._id);
+    const loop = event.chain.includes(ruleId)
+      ? 'loop guard: this event was caused by this rule’s own actions'
+      : event.chain.length >= MAX_CHAIN_DEPTH ? `loop guard: a chain of ${event.chain.length} rules reached the cap of ${MAX_CHAIN_DEPTH}` : null;
+    const seq = await d.redis.incr(`${d.prefix}:automation:seq:${ruleId}`);
+    const { created, run } = await d.models.automationRuns.claim({
+      ruleId, ruleName: rule.name, seq, eventId: event.id, eventType: event.type, conversationId: event.conversationId, at: new Date(),
+      status: loop ? 'loop_stopped' : 'running', matched: verdict.reasons, actions: [], depth: event.chain.length, note: loop,
+    });
+    if (!created && run.status !== 'running') continue; // this event already ran this rule
+    if (loop) {
+      d.logger.warn({ ruleId, eventId: event.id, chain: event.chain }, loop);
+      continue;
+    }
+    const conversation = (await facts.conversation())!;
+    const result = await asRule(event.chain, ruleId, () => perform(d, rule, event, conversation));
+    await d.models.automationRuns.finish(run._id, result);
+    facts.refresh();
+    fired++;
+  }
+  return fired;
+}
+
+/**
+ * A rule's actions: the conversation ones as one checked plan through the macros' executor (the same services as an
+ * agent's clicks, with the rule as the actor), then its webhooks. A refusal is the run's result, not a retry; a
+ * store or Redis failure throws, so BullMQ retries the job and the run (still `running`) goes again.
+ */
+async function perform(d: RunnerDeps, rule: StoredRule, event: AutomationEvent, conversation: StoredConversation): Promise<{ status: RunStatus; actions: RunActionResult[]; note: string | null }> {
+  const actor: Actor = { id: String(rule._id), name: rule.name, role: 'admin', teamIds: [] };
+  const onConversation = rule.actions.filter((a) => a.type !== 'send_webhook');
+  const results: RunActionResult[] = [];
+  let failures = 0;
+  let note: string | null = null;
+  if (onConversation.length) {
+    try {
+      const plan = await planActions(d.models, actor, conversation, onConversation);
+      if (!isEmptyPlan(plan)) await executePlan(d.fx, actor, conversation, plan, d.settings, { automated: true });
+      for (const a of onConversation) results.push({ type: a.type, ok: true });
+    } catch (err) {
+      const failure = err instanceof PartlyApplied ? err.failure : err;
+      if (!isKanalError(failure) || failure.retryable) throw failure;
+      const index = typeof failure.details?.action === 'number' ? failure.details.action - 1 : -1;
+      note = failure.message;
+      onConversation.forEach((a, i) => {
+        const ok = err instanceof PartlyApplied && i !== index;
+        results.push(ok ? { type: a.type, ok } : { type: a.type, ok: false, error: i === index || index < 0 ? failure.message : 'not applied' });
+      });
+      failures += err instanceof PartlyApplied ? 1 : onConversation.length;
+    }
+  }
+  for (const a of rule.actions) {
+    if (a.type !== 'send_webhook') continue;
+    if (!d.webhooks) {
+      results.push({ type: a.type, ok: false, error: 'webhooks are not sent from this process' });
+      failures++;
+      continue;
+    }
+    try {
+      const now = await d.models.conversations.byId(conversation._id);
+      await deliverTo(d.webhooks, a.webhookId, 'automation.rule', { ruleId: String(rule._id), ruleName: rule.name, event, conversation: now ? toConversationView(now) : null });
+      results.push({ type: a.type, ok: true });
+    } catch (err) {
+      if (!isKanalError(err) || err.retryable) throw err;
+      results.push({ type: a.type, ok: false, error: err.message });
+      failures++;
+    }
+  }
+  const status: RunStatus = failures === 0 ? 'done' : results.some((r) => r.ok) ? 'partly' : 'failed';
+  return { status, actions: results, note };
+}
