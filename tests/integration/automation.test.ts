@@ -236,7 +236,7 @@ test('dry run evaluates a rule against recent events and changes nothing', async
   expect(ofA).toMatchObject({ matched: true, wouldDo: ['add labels fatura'] });
   expect(ofB).toMatchObject({ matched: false, wouldDo: [], reasons: ['not: message text contains "FATURA"'] });
   const after = await m().Conversation.find({ _id: { $in: [a.conversationId, b.conversationId] } }).lean();
-  expect(after.map((c) => [c.labels, c._rev])).toEqual(before.map((c) => [c.labels, c._rev]));
+  expect(after.map((c) => [c.labels, c.priority, c.updatedAt])).toEqual(before.map((c) => [c.labels, c.priority, c.updatedAt]));
   expect(await m().AutomationRun.countDocuments({ conversationId: a.conversationId })).toBe(0);
   expect((await admin.api('POST', '/admin/automation/dry-run', { rule: { name: 'x', event: 'message.received', actions: [] } })).status).toBe(400);
 });
