@@ -183,7 +183,7 @@ test('conversation opened, status changed, assigned, SLA breached, CSAT received
 
   for (const r of [opened, pending, assigned, breached, unhappy, vip]) {
     const runs = await waitRuns(r.id, 1, `${r.event} run`);
-    expect([r.event, runs[0].conversationId, runs[0].eventType]).toEqual([r.event, id, r.event]);
+    expect([r.event, runs[0]?.conversationId, runs[0]?.eventType]).toEqual([r.event, id, r.event]);
   }
   // A low score only: a 5 does not match.
   expect((await runsOf(unhappy.id)).every((r) => r.matched.includes('CSAT score ≤ 2'))).toBe(true);
