@@ -3,7 +3,7 @@ import { isKanalError } from '../../domain/errors';
 import { MAX_CHAIN_DEPTH, type AutomationEvent, type RunActionResult, type RunStatus } from '../../domain/automation';
 import type { AutomationJob } from '../../queues';
 import type { StoredConversation, StoredRule } from '../../store';
-import { executePlan, isEmptyPlan, PartlyApplied, planActions } from '../actions';
+import { executePlan, isEmptyPlan, PartlyApplied, planActions, type Plan } from '../actions';
 import type { Actor } from '../conversations/inbox';
 import { toConversationView } from '../conversations/views';
 import { deliverTo } from '../webhooks/webhooks';
@@ -47,18 +47,25 @@ export async function runEvent(d: RunnerDeps, event: AutomationEvent, rules: Sto
     const loop = event.chain.includes(ruleId)
       ? 'loop guard: this event was caused by this rule’s own actions'
       : event.chain.length >= MAX_CHAIN_DEPTH ? `loop guard: a chain of ${event.chain.length} rules reached the cap of ${MAX_CHAIN_DEPTH}` : null;
+    const conversation = (await facts.conversation())!;
+    const actor: Actor = { id: ruleId, name: rule.name, role: 'admin', teamIds: [] };
+    // What the rule would change, checked before anything is written; a rule whose actions all hold already (a
+    // label that is there) is logged in one write, with nothing to repeat on a redelivery.
+    const planned = loop ? null : await planFor(d, actor, rule, conversation);
+    const settledNow = planned !== null && 'nothingToDo' in planned;
     const seq = await d.redis.incr(`${d.prefix}:automation:seq:${ruleId}`);
     const { created, run } = await d.models.automationRuns.claim({
       ruleId, ruleName: rule.name, seq, eventId: event.id, eventType: event.type, conversationId: event.conversationId, at: new Date(),
-      status: loop ? 'loop_stopped' : 'running', matched: verdict.reasons, actions: [], depth: event.chain.length, note: loop,
+      status: loop ? 'loop_stopped' : settledNow ? 'done' : 'running', matched: verdict.reasons,
+      actions: settledNow ? rule.actions.map((a) => ({ type: a.type, ok: true })) : [], depth: event.chain.length, note: loop ?? (settledNow ? 'nothing to change' : null),
     });
     if (!created && run.status !== 'running') continue; // this event already ran this rule
     if (loop) {
       d.logger.warn({ ruleId, eventId: event.id, chain: event.chain }, loop);
       continue;
     }
-    const conversation = (await facts.conversation())!;
-    const result = await asRule(event.chain, ruleId, () => perform(d, rule, event, conversation));
+    if (settledNow) continue;
+    const result = await asRule(event.chain, ruleId, () => perform(d, actor, rule, event, conversation, planned));
     await d.models.automationRuns.finish(run._id, result);
     facts.refresh();
     fired++;
@@ -66,20 +73,38 @@ export async function runEvent(d: RunnerDeps, event: AutomationEvent, rules: Sto
   return fired;
 }
 
+type Planned = { plan: Plan } | { refused: unknown } | { nothingToDo: true };
+
+/** The rule's conversation actions checked now: a plan, a refusal (logged as the run's result), or nothing to do. */
+async function planFor(d: RunnerDeps, actor: Actor, rule: StoredRule, conversation: StoredConversation): Promise<Planned> {
+  const onConversation = rule.actions.filter((a) => a.type !== 'send_webhook');
+  if (!onConversation.length) return { plan: { messages: [] } };
+  try {
+    const plan = await planActions(d.models, actor, conversation, onConversation);
+    return isEmptyPlan(plan) && onConversation.length === rule.actions.length ? { nothingToDo: true } : { plan };
+  } catch (err) {
+    if (!isKanalError(err) || err.retryable) throw err;
+    return { refused: err };
+  }
+}
+
 /**
  * A rule's actions: the conversation ones as one checked plan through the macros' executor (the same services as an
  * agent's clicks, with the rule as the actor), then its webhooks. A refusal is the run's result, not a retry; a
  * store or Redis failure throws, so BullMQ retries the job and the run (still `running`) goes again.
  */
-async function perform(d: RunnerDeps, rule: StoredRule, event: AutomationEvent, conversation: StoredConversation): Promise<{ status: RunStatus; actions: RunActionResult[]; note: string | null }> {
-  const actor: Actor = { id: String(rule._id), name: rule.name, role: 'admin', teamIds: [] };
+async function perform(
+  d: RunnerDeps, actor: Actor, rule: StoredRule, event: AutomationEvent, conversation: StoredConversation, planned: Planned | null,
+): Promise<{ status: RunStatus; actions: RunActionResult[]; note: string | null }> {
   const onConversation = rule.actions.filter((a) => a.type !== 'send_webhook');
   const results: RunActionResult[] = [];
   let failures = 0;
   let note: string | null = null;
   if (onConversation.length) {
     try {
-      const plan = await planActions(d.models, actor, conversation, onConversation);
+      if (planned && 'refused' in planned) throw planned.refused;
+      // Planned again when the run resumes after a crash (the conversation may have moved on).
+      const plan = planned && 'plan' in planned ? planned.plan : await planActions(d.models, actor, conversation, onConversation);
       if (!isEmptyPlan(plan)) await executePlan(d.fx, actor, conversation, plan, d.settings, { automated: true });
       for (const a of onConversation) results.push({ type: a.type, ok: true });
     } catch (err) {
