@@ -71,6 +71,11 @@ export function Automation() {
     [ids[i], ids[i + by]] = [ids[i + by]!, ids[i]!];
     void run(api('/admin/automation/order', { body: { ids } }));
   };
+  // The switch flips at once; the list is read again when the hub answered (a refusal flips it back).
+  const toggle = (r: RuleView, enabled: boolean) => {
+    setRules((prev) => prev && prev.map((x) => (x.id === r.id ? { ...x, enabled } : x)));
+    void run(api(`/admin/automation/rules/${r.id}`, { method: 'PATCH', body: { enabled } }));
+  };
   const remove = (r: RuleView) => {
     if (armed !== r.id) return setArmed(r.id);
     setArmed(null);
@@ -113,7 +118,7 @@ export function Automation() {
                   <td><ol className="macro-actions">{r.actions.map((a, j) => <li key={j}>{describeRuleAction(a, names, hooks, t)}</li>)}</ol></td>
                   <td>
                     <label className="switch">
-                      <input type="checkbox" checked={r.enabled} aria-label={t('autoEnabledLabel', { name: r.name })} onChange={(e) => void run(api(`/admin/automation/rules/${r.id}`, { method: 'PATCH', body: { enabled: e.target.checked } }))} />
+                      <input type="checkbox" checked={r.enabled} aria-label={t('autoEnabledLabel', { name: r.name })} onChange={(e) => toggle(r, e.target.checked)} />
                     </label>
                   </td>
                   <td className="num">
@@ -341,7 +346,7 @@ function DryRunResults({ result }: { result: { evaluated: number; matches: DryRu
                 {result.matches.map((m) => (
                   <tr key={m.event.id} data-matched={m.matched}>
                     <td>{when(m.event.at)}</td>
-                    <td><a href={`/conversations/${m.event.conversationId}`}>{m.event.conversationId.slice(-6)}</a>{m.event.text && <div className="muted small">{m.event.text.slice(0, 80)}</div>}</td>
+                    <td><a href={`/c/${m.event.conversationId}`}>{m.event.conversationId.slice(-6)}</a>{m.event.text && <div className="muted small">{m.event.text.slice(0, 80)}</div>}</td>
                     <td><span className={`chip ${m.matched ? 'ok' : 'muted'}`}>{t(m.matched ? 'autoWouldMatch' : 'autoWouldSkip')}</span></td>
                     <td className="small">{m.reasons.join('; ')}</td>
                     <td className="small">{m.wouldDo.join('; ')}</td>
@@ -382,7 +387,7 @@ function RuleLog({ rule, onClose }: { rule: RuleView; onClose: () => void }) {
                 <tr key={r.id} data-status={r.status}>
                   <td>{when(r.at)}</td>
                   <td>{t(`autoEvent_${tkey(r.eventType)}`)}</td>
-                  <td><a href={`/conversations/${r.conversationId}`}>{r.conversationId.slice(-6)}</a></td>
+                  <td><a href={`/c/${r.conversationId}`}>{r.conversationId.slice(-6)}</a></td>
                   <td><span className={`chip ${r.status === 'done' ? 'ok' : r.status === 'loop_stopped' || r.status === 'failed' ? 'warn' : 'muted'}`}>{t(`autoRun_${r.status}`)}</span>{r.note && <div className="muted small">{r.note}</div>}</td>
                   <td className="small">{r.matched.join('; ')}</td>
                   <td className="small">{r.actions.map((a) => `${a.ok ? '✓' : '✗'} ${a.type === 'send_webhook' ? t('autoKind_send_webhook') : t(`macroKind_${a.type}`)}${a.error ? `: ${a.error}` : ''}`).join('; ')}</td>

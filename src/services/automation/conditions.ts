@@ -3,6 +3,7 @@ import { conditionText } from './describe';
 import { normalizeLabel } from '../../domain/labels';
 import { foldText } from '../../domain/search-terms';
 import { attributeText } from '../../domain/attributes';
+import type { AutomationEvent } from '../../domain/automation';
 import type { Facts } from './facts';
 
 export interface Verdict {
@@ -27,6 +28,26 @@ export async function evaluateRule(rule: StoredRuleLike, facts: Facts): Promise<
   }
   if (!(await facts.conversation())) return { matched: false, reasons: ['the conversation no longer exists'] };
   return { matched: true, reasons };
+}
+
+/**
+ * Whether the rule can still match, judged from the event alone (its message text and channel, the status it is
+ * about, the survey score): false when one of its "all" conditions on those fails, or every "any of" one does. No
+ * read; the observer uses it to queue no job for an event no rule can match. `folded`: the event's folded text.
+ */
+export function mayMatch(rule: StoredRuleLike, event: AutomationEvent, folded: () => string): boolean {
+  const local = (c: Condition): boolean | null => {
+    switch (c.type) {
+      case 'text': { const found = folded().includes(foldText(c.value)); return c.op === 'contains' ? found : !found; }
+      case 'channel': return event.channel ? c.in.includes(event.channel) : null;
+      case 'status': return event.status ? (c.in as string[]).includes(event.status) : null;
+      case 'csat_score': return event.score === undefined ? false : c.op === 'eq' ? event.score === c.value : c.op === 'gte' ? event.score >= c.value : event.score <= c.value;
+      default: return null; // needs the conversation or the customer: the worker decides
+    }
+  };
+  if ((rule.conditions ?? []).some((c) => local(c) === false)) return false;
+  const anyOf = rule.anyOf ?? [];
+  return !anyOf.length || anyOf.some((c) => local(c) !== false);
 }
 
 /** Text for comparisons: lowercase with Turkish folding (İ/ı/I → i, ş → s ...), so "İADE", "iade" and "IADE" match. */

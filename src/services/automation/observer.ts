@@ -5,7 +5,7 @@ import type { EventObserver } from '../events';
 import { currentChain } from './cause';
 import type { AutomationDeps } from './deps';
 import { RecentEvents } from './recent-events';
-import { anyRuleFor } from './rules';
+import { anyRuleMayMatch } from './rules';
 import { scheduleTimers } from './timers';
 
 // How long a conversation's last published status and assignee are remembered to tell what an update changed.
@@ -22,16 +22,17 @@ export const stateKey = (prefix: string, conversationId: string) => `${prefix}:a
 /**
  * Automation events from what the realtime publisher sends (like outgoing webhooks: every write path produces them
  * without knowing about rules). Runs in the process that made the change, never waits in its path: each event is
- * put in the recent-events log (for dry runs) and, when an enabled rule listens to its type, queued on `automation`
+ * put in the recent-events log (for dry runs) and, when an enabled rule of its type may match it, queued on `automation`
  * with the event id as job id (a second publish of the same fact queues nothing). The chain of rules whose actions
  * caused the change rides along (./cause.ts). Status and assignee changes are told apart by comparing with the
  * state last seen for the conversation (Redis, SET … GET: one round trip per conversation update).
  */
 export function automationObserver(d: AutomationDeps): EventObserver {
   const recent = new RecentEvents(d.redis, d.prefix);
-  // Queued before it is logged: once an event is in the log, its job (if any rule wanted it) is in the queue.
+  // Queued before it is logged: once an event is in the log, its job (if any rule wanted it) is in the queue. An
+  // event no enabled rule can match by its own facts (text, channel, status, score) costs no job and no read.
   const emit = async (event: AutomationEvent) => {
-    if (await anyRuleFor(d.models, event.type)) await d.queue.add('event', { kind: 'event', event }, { jobId: eventJobId(event.id) });
+    if (await anyRuleMayMatch(d.models, event)) await d.queue.add('event', { kind: 'event', event }, { jobId: eventJobId(event.id) });
     await recent.add(event);
   };
   const fire = (work: () => Promise<unknown>) => {

@@ -49,22 +49,20 @@ export async function runEvent(d: RunnerDeps, event: AutomationEvent, rules: Sto
       : event.chain.length >= MAX_CHAIN_DEPTH ? `loop guard: a chain of ${event.chain.length} rules reached the cap of ${MAX_CHAIN_DEPTH}` : null;
     const conversation = (await facts.conversation())!;
     const actor: Actor = { id: ruleId, name: rule.name, role: 'admin', teamIds: [] };
-    // What the rule would change, checked before anything is written; a rule whose actions all hold already (a
-    // label that is there) is logged in one write, with nothing to repeat on a redelivery.
+    // What the rule would change, checked before anything is written.
     const planned = loop ? null : await planFor(d, actor, rule, conversation);
-    const settledNow = planned !== null && 'nothingToDo' in planned;
+    // A match that would change nothing (the label is there already) is not a run: nothing to do, log or repeat.
+    if (planned !== null && 'nothingToDo' in planned) continue;
     const seq = await d.redis.incr(`${d.prefix}:automation:seq:${ruleId}`);
     const { created, run } = await d.models.automationRuns.claim({
       ruleId, ruleName: rule.name, seq, eventId: event.id, eventType: event.type, conversationId: event.conversationId, at: new Date(),
-      status: loop ? 'loop_stopped' : settledNow ? 'done' : 'running', matched: verdict.reasons,
-      actions: settledNow ? rule.actions.map((a) => ({ type: a.type, ok: true })) : [], depth: event.chain.length, note: loop ?? (settledNow ? 'nothing to change' : null),
+      status: loop ? 'loop_stopped' : 'running', matched: verdict.reasons, actions: [], depth: event.chain.length, note: loop,
     });
     if (!created && run.status !== 'running') continue; // this event already ran this rule
     if (loop) {
       d.logger.warn({ ruleId, eventId: event.id, chain: event.chain }, loop);
       continue;
     }
-    if (settledNow) continue;
     const result = await asRule(event.chain, ruleId, () => perform(d, actor, rule, event, conversation, planned));
     await d.models.automationRuns.finish(run._id, result);
     facts.refresh();
