@@ -34,6 +34,22 @@ function newCondition(type: ConditionKind): Condition {
   }
 }
 
+/** One condition in the admin's language ("Message text contains “iade”"). */
+function describeCondition(c: Condition, names: Names, segments: SegmentView[], t: TFunction): string {
+  const what = t(`autoCond_${c.type}`);
+  switch (c.type) {
+    case 'channel': case 'language': return `${what}: ${c.in.join(', ')}`;
+    case 'team': return `${what}: ${c.in.map((id) => (id ? names.teams.get(id) ?? id : t('autoNoTeam'))).join(', ')}`;
+    case 'segment': return `${t(c.member ? 'autoMember' : 'autoNotMember')} ${segments.find((s) => s.id === c.segmentId)?.name ?? c.segmentId}`;
+    case 'labels': return `${what} ${t(`autoOp_${c.op}`)} ${c.labels.join(', ')}`;
+    case 'attribute': return `${t(`autoScope_${c.scope}`)} · ${c.key} ${t(`autoOp_${c.op}`)}${c.value === undefined || c.op === 'is_set' || c.op === 'not_set' ? '' : ` “${String(c.value)}”`}`;
+    case 'text': return `${what} ${t(`autoOp_${c.op}`)} “${c.value}”`;
+    case 'business_hours': return t(c.inside ? 'autoInside' : 'autoOutside');
+    case 'priority': case 'csat_score': return `${what} ${t(`autoOp_${c.op}`)} ${c.value}`;
+    case 'status': return `${what}: ${c.in.map((s) => t(`status_${s}`)).join(', ')}`;
+  }
+}
+
 const toRuleAction = (d: ActionDraft): RuleAction => (d.type === 'send_webhook' ? { type: 'send_webhook', webhookId: d.value } : toAction(d));
 const toActionDraft = (a: RuleAction): ActionDraft => (a.type === 'send_webhook' ? { type: 'send_webhook', value: a.webhookId, key: '' } : toDraft(a));
 
@@ -113,7 +129,7 @@ export function Automation() {
                   <th scope="row">{r.name}</th>
                   <td>
                     {t(`autoEvent_${tkey(r.event)}`)}{r.afterMinutes ? ` (${snoozeText(r.afterMinutes, t)})` : ''}
-                    {r.conditions.length + r.anyOf.length > 0 && <div className="muted small">{[...r.conditions, ...r.anyOf].map((c) => t(`autoCond_${c.type}`)).join(' · ')}</div>}
+                    {r.conditions.length + r.anyOf.length > 0 && <div className="muted small">{[...r.conditions, ...r.anyOf].map((c) => describeCondition(c, names, [], t)).join(' · ')}</div>}
                   </td>
                   <td><ol className="macro-actions">{r.actions.map((a, j) => <li key={j}>{describeRuleAction(a, names, hooks, t)}</li>)}</ol></td>
                   <td>
@@ -262,7 +278,7 @@ function RuleForm({ rule, vocabulary, names, hooks, onDone, onCancel }: {
         <button type="button" onClick={() => void dryRun()}>{t('autoDryRun')}</button>
         <button type="submit" className="primary">{t('autoSave')}</button>
       </div>
-      {dry && <DryRunResults result={dry} />}
+      {dry && <DryRunResults result={dry} rule={body()} names={names} hooks={hooks} segments={segments} />}
     </form>
   );
 }
@@ -328,10 +344,17 @@ function ConditionEditor({ condition: c, names, segments, onChange }: { conditio
   }
 }
 
-function DryRunResults({ result }: { result: { evaluated: number; matches: DryRunMatch[] } }) {
+function DryRunResults({ result, rule, names, hooks, segments }: { result: { evaluated: number; matches: DryRunMatch[] }; rule: RuleInput; names: Names; hooks: Hook[]; segments: SegmentView[] }) {
   const { t } = useTranslation();
   const when = (iso: string) => new Date(iso).toLocaleString(t('locale'), { dateStyle: 'short', timeStyle: 'medium' });
   const fired = result.matches.filter((m) => m.matched).length;
+  // Why, in the admin's language: the conditions that held, or the one that did not.
+  const why = (m: DryRunMatch) => {
+    const say = (c: Condition) => describeCondition(c, names, segments, t);
+    if (m.matched) return [...rule.conditions.map(say), ...(rule.anyOf.length ? [`${t('autoAny')}: ${rule.anyOf.map(say).join(' / ')}`] : [])].join('; ') || t('autoNoConditions');
+    if (!m.failed) return m.reasons.join('; ');
+    return m.failed.group === 'any' ? `✗ ${rule.anyOf.map(say).join(' / ')}` : `✗ ${say(rule.conditions[m.failed.index]!)}`;
+  };
   return (
     <section className="dry-run" aria-labelledby="dry-run-title">
       <h4 id="dry-run-title">{t('autoDryRunTitle', { count: result.evaluated })}</h4>
@@ -348,8 +371,8 @@ function DryRunResults({ result }: { result: { evaluated: number; matches: DryRu
                     <td>{when(m.event.at)}</td>
                     <td><a href={`/c/${m.event.conversationId}`}>{m.event.conversationId.slice(-6)}</a>{m.event.text && <div className="muted small">{m.event.text.slice(0, 80)}</div>}</td>
                     <td><span className={`chip ${m.matched ? 'ok' : 'muted'}`}>{t(m.matched ? 'autoWouldMatch' : 'autoWouldSkip')}</span></td>
-                    <td className="small">{m.reasons.join('; ')}</td>
-                    <td className="small">{m.wouldDo.join('; ')}</td>
+                    <td className="small">{why(m)}</td>
+                    <td className="small">{m.matched ? rule.actions.map((a) => describeRuleAction(a, names, hooks, t)).join('; ') : ''}</td>
                   </tr>
                 ))}
               </tbody>

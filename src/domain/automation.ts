@@ -170,6 +170,8 @@ export interface DryRunMatch {
   matched: boolean;
   /** Why it matched (conditions that held), or the first condition that did not hold. */
   reasons: string[];
+  /** Not matched: the condition that failed (its index in `conditions`), or the "any of" group (index -1). */
+  failed: { group: 'all' | 'any'; index: number } | null;
   /** What it would have done (action lines), when matched. */
   wouldDo: string[];
 }

@@ -68,7 +68,9 @@ for (const language of ['tr', 'en'] as const) {
     await form.getByRole('textbox', { name: w.labels }).fill('iade');
     await form.getByRole('button', { name: w.dryRun }).click();
     await form.getByRole('status').filter({ hasText: w.wouldFire }).waitFor();
-    await page.screenshot({ path: `${SHOTS}/automation-dryrun-${language}-1280.png`, fullPage: true });
+    await page.screenshot({ path: `${SHOTS}/automation-editor-filled-${language}-1280.png` });
+    await form.locator('.dry-run').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SHOTS}/automation-dryrun-${language}-1280.png` });
     await form.getByRole('button', { name: w.save }).click();
     await form.waitFor({ state: 'detached' });
     const created = (await rules(page)).find((r) => r.name === `İade ${language}`)!;

@@ -88,7 +88,7 @@ export const automationRoutes = [
     summary: 'Evaluate a rule (saved or not) against the last events of its trigger, on the conversations as they are now; changes nothing',
     body: z.object({ rule: ruleInputSchema, limit: z.number().int().min(1).max(RECENT_EVENTS_MAX).default(50) }).strict(),
     responses: {
-      200: { description: 'each event with whether it matched, why, and what the rule would have done', schema: z.object({ evaluated: z.number(), matches: z.array(z.object({ event: eventView, matched: z.boolean(), reasons: z.array(z.string()), wouldDo: z.array(z.string()) })) }) },
+      200: { description: 'each event with whether it matched, why, and what the rule would have done', schema: z.object({ evaluated: z.number(), matches: z.array(z.object({ event: eventView, matched: z.boolean(), reasons: z.array(z.string()), failed: z.object({ group: z.enum(['all', 'any']), index: z.number() }).nullable(), wouldDo: z.array(z.string()) })) }) },
       400: err('bad rule'),
     },
     async handler({ body, deps }) {

@@ -10,24 +10,26 @@ export interface Verdict {
   matched: boolean;
   /** Matched: the conditions that held. Not matched: the first condition that did not hold ("not …"). */
   reasons: string[];
+  /** Not matched: which condition failed (index in `conditions`), or the whole "any of" group; null otherwise. */
+  failed: { group: 'all' | 'any'; index: number } | null;
 }
 
 /** Every condition must hold, and at least one of `anyOf` when it has any. Stops at the first that fails. */
 export async function evaluateRule(rule: StoredRuleLike, facts: Facts): Promise<Verdict> {
   const reasons: string[] = [];
-  for (const c of rule.conditions ?? []) {
-    if (!(await holds(c, facts))) return { matched: false, reasons: [`not: ${conditionText(c)}`] };
+  for (const [index, c] of (rule.conditions ?? []).entries()) {
+    if (!(await holds(c, facts))) return { matched: false, reasons: [`not: ${conditionText(c)}`], failed: { group: 'all', index } };
     reasons.push(conditionText(c));
   }
   const anyOf = rule.anyOf ?? [];
   if (anyOf.length) {
     let one: Condition | undefined;
     for (const c of anyOf) if (await holds(c, facts)) { one = c; break; }
-    if (!one) return { matched: false, reasons: [`none of: ${anyOf.map(conditionText).join('; ')}`] };
+    if (!one) return { matched: false, reasons: [`none of: ${anyOf.map(conditionText).join('; ')}`], failed: { group: 'any', index: -1 } };
     reasons.push(`any of: ${conditionText(one)}`);
   }
-  if (!(await facts.conversation())) return { matched: false, reasons: ['the conversation no longer exists'] };
-  return { matched: true, reasons };
+  if (!(await facts.conversation())) return { matched: false, reasons: ['the conversation no longer exists'], failed: null };
+  return { matched: true, reasons, failed: null };
 }
 
 /**

@@ -16,7 +16,7 @@ export async function dryRun(d: { models: Models; redis: Redis; prefix: string }
   const matches: DryRunMatch[] = [];
   for (const event of events) {
     const verdict = await evaluateRule(rule, new Facts(d.models, event));
-    matches.push({ event, matched: verdict.matched, reasons: verdict.reasons, wouldDo: verdict.matched ? wouldDo : [] });
+    matches.push({ event, matched: verdict.matched, reasons: verdict.reasons, failed: verdict.failed, wouldDo: verdict.matched ? wouldDo : [] });
   }
   return { evaluated: events.length, matches };
 }
