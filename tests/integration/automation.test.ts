@@ -213,6 +213,22 @@ test('loop guard: two rules that undo each other stop after one round', async ()
   expect((await conversation(conversationId))?.status).toBe('pending');
 });
 
+test('loop guard: a chain of rules stops at the depth cap, and the stop is in the log of the rule it stopped', async () => {
+  const status = (from: string, to: Record<string, unknown>) => rule({ event: 'conversation.status_changed', conditions: [{ type: 'status', in: [from] }], actions: [to] });
+  const r1 = await status('pending', { type: 'set_status', status: 'resolved' });
+  const r2 = await status('resolved', { type: 'set_status', status: 'open' });
+  const r3 = await status('open', { type: 'snooze', minutes: 60 });
+  const r4 = await status('snoozed', { type: 'set_status', status: 'pending' });
+  const { conversationId } = await customerSays('v-depth', 'Merhaba');
+  expect((await admin.api('POST', `/conversations/${conversationId}/status`, { status: 'pending' })).status).toBe(200);
+  // pending (agent) → r1 → resolved [r1] → r2 → open [r1, r2] → r3 → snoozed [r1, r2, r3]: r4 is at the cap.
+  const stopped = await waitFor(async () => (await runsOf(r4.id)).find((x) => x.status === 'loop_stopped'), 15_000, 'the chain stopped');
+  expect(stopped).toMatchObject({ depth: 3, actions: [] });
+  expect(stopped.note).toMatch(/cap of 3/);
+  for (const [r, depth] of [[r1, 0], [r2, 1], [r3, 2]] as const) expect((await runsOf(r.id)).map((x) => [x.status, x.depth])).toEqual([['done', depth]]);
+  expect((await conversation(conversationId))?.status).toBe('snoozed');
+});
+
 test('send_webhook posts the event to a registered webhook, signed like every delivery', async () => {
   const hook = await admin.api<{ id: string }>('POST', '/admin/webhooks', { url: `${receiverUrl}/rules`, events: ['sla.breached'], allowPrivate: true });
   expect(hook.status).toBe(201);
