@@ -5,6 +5,8 @@ import { idForKey } from './keys';
 
 /** Runs per page of a rule's log: a page is one bucket, `<ruleId>:<seq div RUN_PAGE>`. */
 export const RUN_PAGE = 50;
+/** Pages kept per rule (10 000 runs): when a new page starts, the one this far back is removed. */
+export const RUN_PAGES_KEPT = 200;
 
 /**
  * One rule's run on one event: the per-rule log and the idempotency record at once. `_id` is derived from
@@ -70,6 +72,10 @@ export function automationRunRepo(model: ReturnType<typeof automationRunModel>) 
     },
     /** Index: `_id`. */
     byId: (id: Types.ObjectId): Promise<StoredRun | null> => model.findById(id).lean<StoredRun | null>(),
+    /** Index: `b, seq`. Removes one page of a rule's log (at most RUN_PAGE documents). */
+    async dropPage(ruleId: string, page: number): Promise<void> {
+      await model.deleteMany({ b: `${ruleId}:${page}` });
+    },
     /** Index: `b, seq`. One page of a rule's log, newest first (ordered here: the bucket holds at most RUN_PAGE). */
     page: async (ruleId: string, page: number): Promise<StoredRun[]> =>
       (await model.find({ b: `${ruleId}:${page}` }).lean<StoredRun[]>()).sort((a, b) => b.seq - a.seq),

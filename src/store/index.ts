@@ -51,7 +51,7 @@ export type { StoredCanned } from './canned';
 export { MACRO_VISIBILITIES, type MacroVisibility, type StoredMacro } from './macros';
 export type { StoredMacroRun } from './macro-runs';
 export type { StoredRule, RuleFields } from './automation-rules';
-export { RUN_PAGE, type StoredRun } from './automation-runs';
+export { RUN_PAGE, RUN_PAGES_KEPT, type StoredRun } from './automation-runs';
 export type { StoredLabel } from './labels';
 export type { StoredCsat, CsatStatus } from './csat';
 export type { CustomerFields, ImportedCustomer, StoredCustomer } from './customers';

@@ -1,13 +1,13 @@
 import { ruleInputSchema, type AutomationEvent, type Condition } from '../../src/domain/automation';
-import { mayMatch } from '../../src/services/automation/conditions';
+import { mayMatch, type ConversationFacts } from '../../src/services/automation/conditions';
 import { foldText } from '../../src/domain/search-terms';
 
 // What the observer decides from an event alone (src/services/automation/conditions.ts mayMatch): an event no rule
 // can match queues no job; anything that needs the conversation or the customer is left to the worker.
 const event = (e: Partial<AutomationEvent>): AutomationEvent => ({ id: 'e', type: 'message.received', at: new Date().toISOString(), conversationId: 'c', chain: [], ...e });
-const may = (conditions: Condition[], e: Partial<AutomationEvent>, anyOf: Condition[] = []) => {
+const may = (conditions: Condition[], e: Partial<AutomationEvent>, anyOf: Condition[] = [], conversation: ConversationFacts | null = null) => {
   const ev = event(e);
-  return mayMatch({ conditions, anyOf }, ev, () => foldText(ev.text ?? ''));
+  return mayMatch({ conditions, anyOf }, ev, conversation, () => foldText(ev.text ?? ''));
 };
 
 test('message text matches case-insensitively and Turkish-aware', () => {
@@ -25,6 +25,18 @@ test('conditions on the conversation or customer are left to the worker; any-of 
   expect(may([], { text: 'x' }, [{ type: 'text', op: 'contains', value: 'a' }, { type: 'priority', op: 'gte', value: 10 }])).toBe(true);
   expect(may([{ type: 'status', in: ['pending'] }], { type: 'conversation.status_changed', status: 'open' })).toBe(false);
   expect(may([{ type: 'csat_score', op: 'lte', value: 2 }], { type: 'csat.received', score: 5 })).toBe(false);
+});
+
+test('with the conversation as published, its labels, priority, team, status and attributes decide too; the customer and the calendar stay the worker\'s', () => {
+  const view: ConversationFacts = { labels: ['iade'], priority: 10, teamId: null, status: 'open', attributes: { plan: 'Premium' }, lastInboundChannel: 'webchat' };
+  expect(may([{ type: 'labels', op: 'all', labels: ['İADE', 'vip'] }], {}, [], view)).toBe(false);
+  expect(may([{ type: 'labels', op: 'any', labels: ['İADE', 'vip'] }], {}, [], view)).toBe(true);
+  expect(may([{ type: 'priority', op: 'gte', value: 30 }], {}, [], view)).toBe(false);
+  expect(may([{ type: 'team', in: [null] }], {}, [], view)).toBe(true);
+  expect(may([{ type: 'attribute', scope: 'conversation', key: 'plan', op: 'equals', value: 'PREMİUM' }], {}, [], view)).toBe(true);
+  expect(may([{ type: 'channel', in: ['email'] }], {}, [], view)).toBe(false);
+  expect(may([{ type: 'language', in: ['en'] }, { type: 'business_hours', inside: false }], {}, [], view)).toBe(true);
+  expect(may([{ type: 'attribute', scope: 'customer', key: 'plan', op: 'equals', value: 'x' }], {}, [], view)).toBe(true);
 });
 
 test('a rule is checked as a whole before it is stored', () => {

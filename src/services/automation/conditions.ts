@@ -32,20 +32,68 @@ export async function evaluateRule(rule: StoredRuleLike, facts: Facts): Promise<
   return { matched: true, reasons, failed: null };
 }
 
+/** What conversation conditions read: the stored conversation in the worker, the published view in the observer. */
+export interface ConversationFacts {
+  labels?: string[] | null;
+  priority?: number | null;
+  teamId?: unknown;
+  status?: string | null;
+  attributes?: Record<string, unknown> | null;
+  lastInboundChannel?: string | null;
+}
+
 /**
- * Whether the rule can still match, judged from the event alone (its message text and channel, the status it is
- * about, the survey score): false when one of its "all" conditions on those fails, or every "any of" one does. No
- * read; the observer uses it to queue no job for an event no rule can match. `folded`: the event's folded text.
+ * A condition that needs only the event and the conversation: true or false, or null when it needs the customer or
+ * the calendar (language, segment, customer attributes, business hours).
  */
-export function mayMatch(rule: StoredRuleLike, event: AutomationEvent, folded: () => string): boolean {
-  const local = (c: Condition): boolean | null => {
-    switch (c.type) {
-      case 'text': { const found = folded().includes(foldText(c.value)); return c.op === 'contains' ? found : !found; }
-      case 'channel': return event.channel ? c.in.includes(event.channel) : null;
-      case 'status': return event.status ? (c.in as string[]).includes(event.status) : null;
-      case 'csat_score': return event.score === undefined ? false : c.op === 'eq' ? event.score === c.value : c.op === 'gte' ? event.score >= c.value : event.score <= c.value;
-      default: return null; // needs the conversation or the customer: the worker decides
+export function holdsOn(c: Condition, e: AutomationEvent, conversation: ConversationFacts, folded: () => string): boolean | null {
+  switch (c.type) {
+    case 'channel': {
+      const channel = e.channel ?? conversation.lastInboundChannel;
+      return Boolean(channel && c.in.includes(channel));
     }
+    case 'team': return c.in.includes(conversation.teamId ? String(conversation.teamId) : null);
+    case 'labels': {
+      const have = new Set(conversation.labels ?? []);
+      const wanted = c.labels.map(normalizeLabel);
+      if (c.op === 'any') return wanted.some((l) => have.has(l));
+      if (c.op === 'all') return wanted.every((l) => have.has(l));
+      return !wanted.some((l) => have.has(l));
+    }
+    case 'attribute': return c.scope === 'conversation' ? attributeHolds(c, (conversation.attributes ?? {})[c.key]) : null;
+    case 'text': {
+      const found = folded().includes(foldText(c.value));
+      return c.op === 'contains' ? found : !found;
+    }
+    case 'priority': {
+      const p = conversation.priority ?? 0;
+      return c.op === 'eq' ? p === c.value : c.op === 'gte' ? p >= c.value : p <= c.value;
+    }
+    case 'status': {
+      // The status the event is about (a status change "to pending"), else the conversation's.
+      const status = e.status ?? conversation.status;
+      return Boolean(status && (c.in as string[]).includes(status));
+    }
+    case 'csat_score':
+      if (e.score === undefined) return false;
+      return c.op === 'eq' ? e.score === c.value : c.op === 'gte' ? e.score >= c.value : e.score <= c.value;
+    default:
+      return null;
+  }
+}
+
+/**
+ * Whether the rule can match, judged from the event and the conversation as it was published (no read): false when
+ * one of its "all" conditions fails, or every "any of" one does; conditions on the customer or the calendar count as
+ * "may hold". The observer queues no job for an event no rule can match: if none can act, nothing changes, so no
+ * later rule in the order could see anything else. Without a view (SLA, attribute events) only the event counts.
+ */
+export function mayMatch(rule: StoredRuleLike, event: AutomationEvent, conversation: ConversationFacts | null, folded: () => string): boolean {
+  const local = (c: Condition): boolean | null => {
+    if (conversation) return holdsOn(c, event, conversation, folded);
+    // No conversation at hand: only what the event itself carries.
+    return c.type === 'text' || c.type === 'csat_score' || (c.type === 'channel' && event.channel) || (c.type === 'status' && event.status)
+      ? holdsOn(c, event, {}, folded) : null;
   };
   if ((rule.conditions ?? []).some((c) => local(c) === false)) return false;
   const anyOf = rule.anyOf ?? [];
@@ -68,67 +116,40 @@ function comparable(v: unknown): number | null {
   return null;
 }
 
+function attributeHolds(c: Extract<Condition, { type: 'attribute' }>, value: unknown): boolean {
+  const set = value !== undefined && value !== null && value !== '';
+  switch (c.op) {
+    case 'is_set': return set;
+    case 'not_set': return !set;
+    case 'equals': return set && fold(value) === fold(c.value);
+    case 'not_equals': return !set || fold(value) !== fold(c.value);
+    case 'contains': return set && fold(value).includes(fold(c.value));
+    case 'gt': case 'lt': {
+      const a = comparable(value);
+      const b = comparable(c.value);
+      if (a === null || b === null) return false;
+      return c.op === 'gt' ? a > b : a < b;
+    }
+  }
+}
+
+/** In the worker: the event, the conversation as it is now, and (when asked) the customer and the calendar. */
 async function holds(c: Condition, f: Facts): Promise<boolean> {
-  const e = f.event;
   switch (c.type) {
-    case 'channel': {
-      const channel = e.channel ?? (await f.conversation())?.lastInboundChannel;
-      return Boolean(channel && c.in.includes(channel));
-    }
-    case 'team': {
-      const team = (await f.conversation())?.teamId;
-      return c.in.includes(team ? String(team) : null);
-    }
     case 'language': {
       const language = (await f.customer())?.language;
       return Boolean(language && c.in.map((l) => l.toLowerCase()).includes(language.toLowerCase()));
     }
     case 'segment':
       return (await f.segments()).has(c.segmentId) === c.member;
-    case 'labels': {
-      const have = new Set((await f.conversation())?.labels ?? []);
-      const wanted = c.labels.map(normalizeLabel);
-      if (c.op === 'any') return wanted.some((l) => have.has(l));
-      if (c.op === 'all') return wanted.every((l) => have.has(l));
-      return !wanted.some((l) => have.has(l));
-    }
-    case 'attribute': {
-      const source = c.scope === 'conversation' ? (await f.conversation())?.attributes : (await f.customer())?.attributes;
-      const value = (source ?? {})[c.key];
-      const set = value !== undefined && value !== null && value !== '';
-      switch (c.op) {
-        case 'is_set': return set;
-        case 'not_set': return !set;
-        case 'equals': return set && fold(value) === fold(c.value);
-        case 'not_equals': return !set || fold(value) !== fold(c.value);
-        case 'contains': return set && fold(value).includes(fold(c.value));
-        case 'gt': case 'lt': {
-          const a = comparable(value);
-          const b = comparable(c.value);
-          if (a === null || b === null) return false;
-          return c.op === 'gt' ? a > b : a < b;
-        }
-      }
-      return false;
-    }
-    case 'text': {
-      const found = foldText(e.text ?? '').includes(foldText(c.value));
-      return c.op === 'contains' ? found : !found;
-    }
+    case 'attribute':
+      if (c.scope === 'customer') return attributeHolds(c, ((await f.customer())?.attributes ?? {})[c.key]);
+      break;
     case 'business_hours':
       return (await f.insideBusinessHours()) === c.inside;
-    case 'priority': {
-      const p = (await f.conversation())?.priority ?? 0;
-      return c.op === 'eq' ? p === c.value : c.op === 'gte' ? p >= c.value : p <= c.value;
-    }
-    case 'status': {
-      // The status the event is about (a status change "to pending"), else the conversation's now.
-      const status = e.status ?? (await f.conversation())?.status;
-      return Boolean(status && (c.in as string[]).includes(status));
-    }
-    case 'csat_score': {
-      if (e.score === undefined) return false;
-      return c.op === 'eq' ? e.score === c.value : c.op === 'gte' ? e.score >= c.value : e.score <= c.value;
-    }
+    default:
+      break;
   }
+  const conversation = await f.conversation();
+  return holdsOn(c, f.event, conversation ? { ...conversation, teamId: conversation.teamId } : {}, () => f.foldedText()) === true;
 }

@@ -1,4 +1,5 @@
 import { isOpen } from '../../domain/business-hours';
+import { foldText } from '../../domain/search-terms';
 import type { AutomationEvent } from '../../domain/automation';
 import type { Models, StoredConversation } from '../../store';
 import { loadSegments, segmentsOf } from '../crm/segments';
@@ -17,7 +18,15 @@ export class Facts {
   private segmentsRead?: Promise<Set<string>>;
   private openRead?: Promise<boolean>;
 
+  private folded?: string;
+
   constructor(private readonly m: Models, readonly event: AutomationEvent) {}
+
+  /** The event's message text, folded for comparisons once. */
+  foldedText(): string {
+    this.folded ??= foldText(this.event.text ?? '');
+    return this.folded;
+  }
 
   conversation(): Promise<StoredConversation | null> {
     this.conversationRead ??= this.event.conversationId ? this.m.conversations.byId(this.event.conversationId) : Promise.resolve(null);

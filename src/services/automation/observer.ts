@@ -30,9 +30,10 @@ export const stateKey = (prefix: string, conversationId: string) => `${prefix}:a
 export function automationObserver(d: AutomationDeps): EventObserver {
   const recent = new RecentEvents(d.redis, d.prefix);
   // Queued before it is logged: once an event is in the log, its job (if any rule wanted it) is in the queue. An
-  // event no enabled rule can match by its own facts (text, channel, status, score) costs no job and no read.
-  const emit = async (event: AutomationEvent) => {
-    if (await anyRuleMayMatch(d.models, event)) await d.queue.add('event', { kind: 'event', event }, { jobId: eventJobId(event.id) });
+  // event no enabled rule can match by its own facts and the conversation as published (text, channel, labels,
+  // priority, team, status, conversation attributes) costs no job and no read.
+  const emit = async (event: AutomationEvent, conversation: ConversationView | null = null) => {
+    if (await anyRuleMayMatch(d.models, event, conversation)) await d.queue.add('event', { kind: 'event', event }, { jobId: eventJobId(event.id) });
     await recent.add(event);
   };
   const fire = (work: () => Promise<unknown>) => {
@@ -80,14 +81,14 @@ export function automationObserver(d: AutomationDeps): EventObserver {
       if (!won) return;
     }
     const common = { customerId: view.customerId, status: view.status };
-    if (created) await emit(base('conversation.opened', `opened:${view.id}`, view.id, chain, { ...common, channel: view.lastInboundChannel }));
+    if (created) await emit(base('conversation.opened', `opened:${view.id}`, view.id, chain, { ...common, channel: view.lastInboundChannel }), view);
     if (!previous) return;
     if (statusChanged) {
-      await emit(base('conversation.status_changed', new Types.ObjectId().toHexString(), view.id, chain, { ...common, previousStatus: previous[0] }));
+      await emit(base('conversation.status_changed', new Types.ObjectId().toHexString(), view.id, chain, { ...common, previousStatus: previous[0] }), view);
       if (view.status === 'pending') await scheduleTimers(d, 'time.pending_for', view.id, since, chain);
     }
     if (previous[1] !== assignee) {
-      await emit(base('conversation.assigned', new Types.ObjectId().toHexString(), view.id, chain, { ...common, previousAssigneeId: previous[1], assigneeId: assignee }));
+      await emit(base('conversation.assigned', new Types.ObjectId().toHexString(), view.id, chain, { ...common, previousAssigneeId: previous[1], assigneeId: assignee }), view);
     }
   }
 
@@ -105,12 +106,12 @@ export function automationObserver(d: AutomationDeps): EventObserver {
     if (view.kind === 'message' && view.direction === 'in') {
       await emit(base('message.received', `msg:${view.id}`, view.conversationId, chain, {
         customerId: view.customerId, messageId: view.id, channel: view.channel, text: view.text.slice(0, TEXT_MAX),
-      }));
+      }), conversation);
     } else if (view.kind === 'message' && view.direction === 'out') {
       // The last word is ours: "no customer reply for N" starts now (checked again when it fires).
       await scheduleTimers(d, 'time.no_customer_reply', conversation.id, view.createdAt, chain);
     } else if (view.kind === 'event' && view.event?.type === 'csat') {
-      await emit(base('csat.received', `csat:${view.id}`, view.conversationId, chain, { customerId: view.customerId, score: view.event.score }));
+      await emit(base('csat.received', `csat:${view.id}`, view.conversationId, chain, { customerId: view.customerId, score: view.event.score }), conversation);
     }
   }
 }

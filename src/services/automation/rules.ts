@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
 import { isTimeTrigger, MAX_RULES, type AutomationEvent, type RuleInput, type RuleTrigger, type RuleView } from '../../domain/automation';
 import { foldText } from '../../domain/search-terms';
-import { mayMatch } from './conditions';
+import { mayMatch, type ConversationFacts } from './conditions';
 import { KanalError } from '../../domain/errors';
 import type { AuditActor, Models, StoredRule } from '../../store';
 import { audit, type AuditSubject } from '../audit';
@@ -34,11 +34,14 @@ export async function enabledRules(m: Models, trigger: RuleTrigger): Promise<Sto
   return (await allRules(m)).filter((r) => r.enabled && r.event === trigger);
 }
 
-/** Whether any enabled rule listens to the event's type and can match it by what the event itself says (./conditions.ts mayMatch). */
-export async function anyRuleMayMatch(m: Models, event: AutomationEvent): Promise<boolean> {
+/**
+ * Whether any enabled rule listens to the event's type and can match it by the event and the conversation as
+ * published (./conditions.ts mayMatch).
+ */
+export async function anyRuleMayMatch(m: Models, event: AutomationEvent, conversation: ConversationFacts | null): Promise<boolean> {
   let folded: string | undefined;
   const text = () => (folded ??= foldText(event.text ?? ''));
-  return (await allRules(m)).some((r) => r.enabled && r.event === event.type && mayMatch(r, event, text));
+  return (await allRules(m)).some((r) => r.enabled && r.event === event.type && mayMatch(r, event, conversation, text));
 }
 
 const subjectOf = (r: StoredRule): AuditSubject => ({ type: 'automation_rule', id: r._id, name: r.name });

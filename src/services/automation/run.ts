@@ -2,7 +2,7 @@ import { Types } from 'mongoose';
 import { isKanalError } from '../../domain/errors';
 import { MAX_CHAIN_DEPTH, type AutomationEvent, type RunActionResult, type RunStatus } from '../../domain/automation';
 import type { AutomationJob } from '../../queues';
-import type { StoredConversation, StoredRule } from '../../store';
+import { RUN_PAGE, RUN_PAGES_KEPT, type StoredConversation, type StoredRule } from '../../store';
 import { executePlan, isEmptyPlan, PartlyApplied, planActions, type Plan } from '../actions';
 import type { Actor } from '../conversations/inbox';
 import { toConversationView } from '../conversations/views';
@@ -59,6 +59,8 @@ export async function runEvent(d: RunnerDeps, event: AutomationEvent, rules: Sto
       status: loop ? 'loop_stopped' : 'running', matched: verdict.reasons, actions: [], depth: event.chain.length, note: loop,
     });
     if (!created && run.status !== 'running') continue; // this event already ran this rule
+    // The log keeps RUN_PAGES_KEPT pages per rule: the first run of a new page removes the oldest one kept.
+    if (created && seq % RUN_PAGE === 0 && seq / RUN_PAGE >= RUN_PAGES_KEPT) await d.models.automationRuns.dropPage(ruleId, seq / RUN_PAGE - RUN_PAGES_KEPT);
     if (loop) {
       d.logger.warn({ ruleId, eventId: event.id, chain: event.chain }, loop);
       continue;
