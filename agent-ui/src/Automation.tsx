@@ -283,6 +283,12 @@ function RuleForm({ rule, vocabulary, names, hooks, onDone, onCancel }: {
   );
 }
 
+/** A comma-separated list: the text stays as typed (a trailing comma included); the parsed list goes up. */
+function ListInput({ label, placeholder, value, onChange }: { label: string; placeholder: string; value: string[]; onChange: (v: string[]) => void }) {
+  const [text, setText] = useState(value.join(', '));
+  return <input aria-label={label} placeholder={placeholder} value={text} onChange={(e) => { setText(e.target.value); onChange(list(e.target.value)); }} />;
+}
+
 function ConditionEditor({ condition: c, names, segments, onChange }: { condition: Condition; names: Names; segments: SegmentView[]; onChange: (c: Condition) => void }) {
   const { t } = useTranslation();
   const ops = <O extends string>(values: readonly O[], value: O, set: (o: O) => void) => (
@@ -292,7 +298,7 @@ function ConditionEditor({ condition: c, names, segments, onChange }: { conditio
   );
   switch (c.type) {
     case 'channel': case 'language':
-      return <input aria-label={t(`autoCond_${c.type}`)} placeholder={c.type === 'language' ? t('autoLangHint') : t('autoListHint')} value={c.in.join(', ')} onChange={(e) => onChange({ ...c, in: list(e.target.value) })} />;
+      return <ListInput label={t(`autoCond_${c.type}`)} placeholder={c.type === 'language' ? t('autoLangHint') : t('autoListHint')} value={c.in} onChange={(v) => onChange({ ...c, in: v })} />;
     case 'team':
       return (
         <select aria-label={t('autoCond_team')} value={c.in[0] ?? ''} onChange={(e) => onChange({ ...c, in: [e.target.value || null] })}>
@@ -313,7 +319,7 @@ function ConditionEditor({ condition: c, names, segments, onChange }: { conditio
         </>
       );
     case 'labels':
-      return <>{ops(['any', 'all', 'none'] as const, c.op, (op) => onChange({ ...c, op }))}<input aria-label={t('labels')} placeholder={t('autoListHint')} value={c.labels.join(', ')} onChange={(e) => onChange({ ...c, labels: list(e.target.value) })} /></>;
+      return <>{ops(['any', 'all', 'none'] as const, c.op, (op) => onChange({ ...c, op }))}<ListInput label={t('labels')} placeholder={t('autoListHint')} value={c.labels} onChange={(labels) => onChange({ ...c, labels })} /></>;
     case 'attribute':
       return (
         <>

@@ -125,6 +125,8 @@ test('message received: a matching rule acts (Turkish-aware text match), a non-m
 
 test('a redelivered event runs each rule once', async () => {
   const r = await rule({ event: 'message.received', actions: [{ type: 'add_note', text: 'bir kez' }] });
+  // A rule of field changes only is applied first and recorded after: a redelivery plans nothing.
+  const fields = await rule({ event: 'message.received', actions: [{ type: 'add_labels', labels: ['tekrar'] }, { type: 'set_priority', priority: 10 }] });
   const { conversationId, messageId } = await customerSays('v-redeliver', 'Selam');
   const done = (await settled(`msg:${messageId}`))!;
   // The same event again, as a redelivery after a lost acknowledgement would bring it (another job, same event).
@@ -132,6 +134,9 @@ test('a redelivered event runs each rule once', async () => {
   await waitFor(async () => ((await again.isCompleted()) ? true : null), 10_000, 'the redelivery processed');
   expect(await notes(conversationId)).toEqual(['bir kez']);
   expect(await runsOf(r.id)).toHaveLength(1);
+  expect((await runsOf(fields.id)).map((x) => x.status)).toEqual(['done']);
+  expect(await m().Message.countDocuments({ conversationId: new Types.ObjectId(conversationId), kind: 'event', 'event.type': 'labels' })).toBeLessThanOrEqual(1);
+  expect((await conversation(conversationId))?.labels).toEqual(['tekrar']);
 });
 
 test('rules run in their order, the order can be changed, and a turned-off rule does not run', async () => {

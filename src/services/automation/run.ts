@@ -53,6 +53,15 @@ export async function runEvent(d: RunnerDeps, event: AutomationEvent, rules: Sto
     const planned = loop ? null : await planFor(d, actor, rule, conversation);
     // A match that would change nothing (the label is there already) is not a run: nothing to do, log or repeat.
     if (planned !== null && 'nothingToDo' in planned) continue;
+    if (planned !== null && 'plan' in planned && !planned.plan.messages.length && !rule.actions.some((a) => a.type === 'send_webhook')) {
+      // Only field changes (labels, status, priority, assignment, attributes): applying them again changes nothing
+      // (the plan leaves out what holds), so the run is recorded once, after them; a redelivery plans nothing.
+      const result = await asRule(event.chain, ruleId, () => perform(d, actor, rule, event, conversation, planned));
+      await record(d, rule, event, verdict.reasons, result);
+      facts.refresh();
+      fired++;
+      continue;
+    }
     const seq = await d.redis.incr(`${d.prefix}:automation:seq:${ruleId}`);
     const { created, run } = await d.models.automationRuns.claim({
       ruleId, ruleName: rule.name, seq, eventId: event.id, eventType: event.type, conversationId: event.conversationId, at: new Date(),
@@ -71,6 +80,17 @@ export async function runEvent(d: RunnerDeps, event: AutomationEvent, rules: Sto
     fired++;
   }
   return fired;
+}
+
+/** The run record of a rule whose actions are done already (a redelivery finding it changes nothing). */
+async function record(d: RunnerDeps, rule: StoredRule, event: AutomationEvent, matched: string[], result: Awaited<ReturnType<typeof perform>>): Promise<void> {
+  const ruleId = String(rule._id);
+  const seq = await d.redis.incr(`${d.prefix}:automation:seq:${ruleId}`);
+  const { created } = await d.models.automationRuns.claim({
+    ruleId, ruleName: rule.name, seq, eventId: event.id, eventType: event.type, conversationId: event.conversationId, at: new Date(),
+    ...result, matched, depth: event.chain.length,
+  });
+  if (created && seq % RUN_PAGE === 0 && seq / RUN_PAGE >= RUN_PAGES_KEPT) await d.models.automationRuns.dropPage(ruleId, seq / RUN_PAGE - RUN_PAGES_KEPT);
 }
 
 type Planned = { plan: Plan } | { refused: unknown } | { nothingToDo: true };
