@@ -31,9 +31,10 @@ export async function processAutomationJob(d: RunnerDeps, job: AutomationJob): P
 
 /**
  * Runs `rules` (in order) on one event. Per rule: conditions on the conversation as it is now (so a rule sees what
- * an earlier one changed), then a run record keyed by (event, rule), claimed before any action: a redelivered event
- * finds it and does nothing again (a run still `running` was cut short by a crash and runs again; the plan skips
- * what already holds). The loop guard stops a rule on an event its own actions caused, and any chain at
+ * an earlier one changed), then its plan: nothing to change is no run; only field changes are applied and then
+ * recorded (again they would change nothing); anything else (a reply, a note, a webhook) gets a run record keyed by
+ * (event, rule) claimed before any action: a redelivered event finds it and does nothing again (a run still
+ * `running` was cut short by a crash and runs again; the plan skips what already holds). The loop guard stops a rule on an event its own actions caused, and any chain at
  * MAX_CHAIN_DEPTH; both are logged on the rule. Returns how many rules acted.
  */
 export async function runEvent(d: RunnerDeps, event: AutomationEvent, rules: StoredRule[]): Promise<number> {
@@ -68,8 +69,7 @@ export async function runEvent(d: RunnerDeps, event: AutomationEvent, rules: Sto
       status: loop ? 'loop_stopped' : 'running', matched: verdict.reasons, actions: [], depth: event.chain.length, note: loop,
     });
     if (!created && run.status !== 'running') continue; // this event already ran this rule
-    // The log keeps RUN_PAGES_KEPT pages per rule: the first run of a new page removes the oldest one kept.
-    if (created && seq % RUN_PAGE === 0 && seq / RUN_PAGE >= RUN_PAGES_KEPT) await d.models.automationRuns.dropPage(ruleId, seq / RUN_PAGE - RUN_PAGES_KEPT);
+    if (created) await pruneLog(d, ruleId, seq);
     if (loop) {
       d.logger.warn({ ruleId, eventId: event.id, chain: event.chain }, loop);
       continue;
@@ -90,7 +90,12 @@ async function record(d: RunnerDeps, rule: StoredRule, event: AutomationEvent, m
     ruleId, ruleName: rule.name, seq, eventId: event.id, eventType: event.type, conversationId: event.conversationId, at: new Date(),
     ...result, matched, depth: event.chain.length,
   });
-  if (created && seq % RUN_PAGE === 0 && seq / RUN_PAGE >= RUN_PAGES_KEPT) await d.models.automationRuns.dropPage(ruleId, seq / RUN_PAGE - RUN_PAGES_KEPT);
+  if (created) await pruneLog(d, ruleId, seq);
+}
+
+/** The log keeps RUN_PAGES_KEPT pages per rule: the first run of a new page removes the oldest one kept. */
+async function pruneLog(d: RunnerDeps, ruleId: string, seq: number): Promise<void> {
+  if (seq % RUN_PAGE === 0 && seq / RUN_PAGE >= RUN_PAGES_KEPT) await d.models.automationRuns.dropPage(ruleId, seq / RUN_PAGE - RUN_PAGES_KEPT);
 }
 
 type Planned = { plan: Plan } | { refused: unknown } | { nothingToDo: true };
