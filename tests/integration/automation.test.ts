@@ -6,6 +6,7 @@ import type { RuleView, RunView } from '../../src/domain/automation';
 import type { WebhookPayload } from '../../src/domain/webhooks';
 import { enqueueInbound } from '../../src/queues';
 import { messageIdFor } from '../../src/services/ingest/ingest';
+import { answerSurvey } from '../../src/services/csat/csat';
 import { eventJobId } from '../../src/services/automation/observer';
 import { RecentEvents, RECENT_EVENTS_MAX } from '../../src/services/automation/recent-events';
 import { collectionsOf } from '../../src/store/collections';
@@ -37,7 +38,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
-  hub = await startTestHub(testConfig('automation', { WEBHOOK_BACKOFF_MS: '50' }));
+  hub = await startTestHub(testConfig('automation', { WEBHOOK_BACKOFF_MS: '50', CSAT_LINK_SECRET: 'k'.repeat(40) }));
   admin = await signedInAgent(hub, 'admin@example.com', 'Yönetici', 'admin');
   agentA = await signedInAgent(hub, 'ayse@example.com', 'Ayşe', 'agent');
   agentB = await signedInAgent(hub, 'burak@example.com', 'Burak', 'agent');
@@ -173,18 +174,18 @@ test('conversation opened, status changed, assigned, SLA breached, CSAT received
   await waitFor(async () => (await notes(id)).includes('beklemeye alındı'), 10_000, 'status rule');
   expect((await admin.api('POST', `/conversations/${id}/assign`, { assigneeId: agentA.id })).status).toBe(200);
   await waitFor(async () => ((await conversation(id))?.labels ?? []).includes('atandı'), 10_000, 'assigned rule');
-  // The SLA worker and the survey publish these through the same publisher (what the observer hears).
+  // The SLA worker publishes a breach through the same publisher (what the observer hears); its clock is tested in sla.test.ts.
   hub.deps.events.toSupervisors(AgentEvents.slaBreached, { conversationId: id, kind: 'first_response', dueAt: new Date().toISOString() });
   await waitFor(async () => (await conversation(id))?.priority === 30, 10_000, 'SLA rule');
-  const c = (await conversation(id))!;
-  const customerId = String(c.customerId);
-  hub.deps.events.message(
-    { id: new Types.ObjectId().toHexString(), conversationId: id, customerId, direction: 'in', kind: 'event', channel: 'webchat', author: { type: 'system' }, text: 'CSAT 1', event: { type: 'csat', changed: false, score: 1, via: 'link' }, attachments: [], delivery: { status: 'delivered' }, createdAt: new Date().toISOString() },
-    { id, customerId, status: c.status, priority: 30, openedAt: new Date().toISOString(), lastActivityAt: new Date().toISOString() },
-  );
-  await waitFor(async () => ((await conversation(id))?.labels ?? []).includes('mutsuz'), 10_000, 'CSAT rule');
+  const customerId = String((await conversation(id))!.customerId);
   expect((await admin.api('PATCH', `/customers/${customerId}/attributes`, { attributes: { plan: 'premium' } })).status).toBe(200);
   await waitFor(async () => ((await conversation(id))?.labels ?? []).includes('vip'), 10_000, 'attribute rule');
+  // Resolving asks for a survey (the web chat carries the signed link); the customer's answer is what the survey page
+  // and the replies store through.
+  expect((await admin.api('POST', `/conversations/${id}/status`, { status: 'resolved' })).status).toBe(200);
+  await waitFor(async () => (await m().Csat.findById(id).lean())?.status === 'asked', 10_000, 'the survey asked');
+  await answerSurvey({ models: hub.deps.models, events: hub.deps.events }, id, { score: 1 }, 'webchat');
+  await waitFor(async () => ((await conversation(id))?.labels ?? []).includes('mutsuz'), 10_000, 'CSAT rule');
 
   for (const r of [opened, pending, assigned, breached, unhappy, vip]) {
     const runs = await waitRuns(r.id, 1, `${r.event} run`);
