@@ -25,7 +25,7 @@ export const stateKey = (prefix: string, conversationId: string) => `${prefix}:a
  * put in the recent-events log (for dry runs) and, when an enabled rule of its type may match it, queued on `automation`
  * with the event id as job id (a second publish of the same fact queues nothing). The chain of rules whose actions
  * caused the change rides along (./cause.ts). Status and assignee changes are told apart by comparing with the
- * state last seen for the conversation (Redis, SET … GET: one round trip per conversation update).
+ * state last seen for the conversation (Redis: one GET per conversation update), confirmed by the store.
  */
 export function automationObserver(d: AutomationDeps): EventObserver {
   const recent = new RecentEvents(d.redis, d.prefix);
@@ -65,17 +65,26 @@ export function automationObserver(d: AutomationDeps): EventObserver {
     },
   };
 
-  async function onConversation(view: ConversationView, created: boolean, chain: string[]): Promise<void> {
+  async function onConversation(published: ConversationView, created: boolean, chain: string[]): Promise<void> {
     const now = new Date().toISOString();
-    const key = stateKey(d.prefix, view.id);
+    const key = stateKey(d.prefix, published.id);
     const raw = await d.redis.get(key);
     const previous = raw ? (JSON.parse(raw) as State) : null;
+    let view = published;
+    if (previous && (previous[0] !== view.status || previous[1] !== (view.assigneeId ?? null))) {
+      // A view read before a change can be published after it (another process, a slow path): a change is taken
+      // from the store, and a view that only looks changed is not one. One read per change, none per message.
+      const stored = await d.models.conversations.byId(view.id);
+      if (!stored) return;
+      view = { ...view, status: stored.status, assigneeId: stored.assigneeId ? String(stored.assigneeId) : null };
+    }
     const assignee = view.assigneeId ?? null;
     const statusChanged = previous !== null && previous[0] !== view.status;
+    const assigneeChanged = previous !== null && previous[1] !== assignee;
     const since = !previous || statusChanged ? now : previous[2];
-    if (!previous || statusChanged || previous[1] !== assignee) {
-      // Two processes publishing one change at once may both see it: the event ids below differ, so the status rule
-      // could run twice; the conditional SET (only if unchanged) leaves one of them the change.
+    if (!previous || statusChanged || assigneeChanged) {
+      // Two processes publishing one change at once may both see it: the conditional SET (only if unchanged) leaves
+      // the change to one of them.
       const next = JSON.stringify([view.status, assignee, since] satisfies State);
       const won = raw === null ? await d.redis.set(key, next, 'EX', STATE_TTL_S, 'NX') : await swap(key, raw, next);
       if (!won) return;
@@ -87,7 +96,7 @@ export function automationObserver(d: AutomationDeps): EventObserver {
       await emit(base('conversation.status_changed', new Types.ObjectId().toHexString(), view.id, chain, { ...common, previousStatus: previous[0] }), view);
       if (view.status === 'pending') await scheduleTimers(d, 'time.pending_for', view.id, since, chain);
     }
-    if (previous[1] !== assignee) {
+    if (assigneeChanged) {
       await emit(base('conversation.assigned', new Types.ObjectId().toHexString(), view.id, chain, { ...common, previousAssigneeId: previous[1], assigneeId: assignee }), view);
     }
   }
