@@ -148,7 +148,7 @@ export function Automation() {
           </table>
         </div>
       )}
-      {logOf && <RuleLog key={logOf.id} rule={logOf} onClose={() => setLogOf(null)} />}
+      {logOf && <RuleLog key={logOf.id} rule={logOf} names={names} onClose={() => setLogOf(null)} />}
     </section>
   );
 }
@@ -390,7 +390,7 @@ function DryRunResults({ result, rule, names, hooks, segments }: { result: { eva
   );
 }
 
-function RuleLog({ rule, onClose }: { rule: RuleView; onClose: () => void }) {
+function RuleLog({ rule, names, onClose }: { rule: RuleView; names: Names; onClose: () => void }) {
   const { t } = useTranslation();
   const [runs, setRuns] = useState<RunView[]>([]);
   const [next, setNext] = useState<number | null>(null);
@@ -418,7 +418,7 @@ function RuleLog({ rule, onClose }: { rule: RuleView; onClose: () => void }) {
                   <td>{t(`autoEvent_${tkey(r.eventType)}`)}</td>
                   <td><a href={`/c/${r.conversationId}`}>{r.conversationId.slice(-6)}</a></td>
                   <td><span className={`chip ${r.status === 'done' ? 'ok' : r.status === 'loop_stopped' || r.status === 'failed' ? 'warn' : 'muted'}`}>{t(`autoRun_${r.status}`)}</span>{r.note && <div className="muted small">{r.note}</div>}</td>
-                  <td className="small">{r.matched.join('; ')}</td>
+                  <td className="small">{r.conditions.length ? r.conditions.map((c) => describeCondition(c, names, [], t)).join('; ') : r.matched.join('; ') || t('autoNoConditions')}</td>
                   <td className="small">{r.actions.map((a) => `${a.ok ? '✓' : '✗'} ${a.type === 'send_webhook' ? t('autoKind_send_webhook') : t(`macroKind_${a.type}`)}${a.error ? `: ${a.error}` : ''}`).join('; ')}</td>
                 </tr>
               ))}

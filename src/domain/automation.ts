@@ -158,8 +158,10 @@ export interface RunView {
   conversationId: string;
   at: string;
   status: RunStatus;
-  /** The conditions that held (as readable lines). */
+  /** The conditions that held (as readable lines, English). */
   matched: string[];
+  /** The same conditions as data (the console says them in the reader's language). */
+  conditions: Condition[];
   actions: RunActionResult[];
   depth: number;
   note?: string;

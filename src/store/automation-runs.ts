@@ -1,5 +1,5 @@
 import { Schema, Types, type Connection, type InferSchemaType } from 'mongoose';
-import type { RunActionResult, RunStatus } from '../domain/automation';
+import type { Condition, RunActionResult, RunStatus } from '../domain/automation';
 import { isDuplicateKey } from './connection';
 import { idForKey } from './keys';
 
@@ -27,6 +27,8 @@ const runSchema = new Schema(
     at: { type: Date, required: true },
     status: { type: String, required: true },
     matched: { type: [String], default: [] },
+    /** The conditions that held, as the rule said them then (the console says them in the reader's language). */
+    conditions: { type: [Schema.Types.Mixed], default: [] },
     actions: { type: [Schema.Types.Mixed], default: [] },
     depth: { type: Number, default: 0 },
     note: { type: String, default: null },
@@ -41,7 +43,7 @@ const define = (db: Connection) => db.model('AutomationRun', runSchema, 'automat
 /** The model on this connection (registered once per connection). */
 export const automationRunModel = (db: Connection) => (db.models.AutomationRun as ReturnType<typeof define> | undefined) ?? define(db);
 
-export type StoredRun = Omit<RunDoc, 'actions' | 'status'> & { _id: Types.ObjectId; status: RunStatus; actions: RunActionResult[] };
+export type StoredRun = Omit<RunDoc, 'actions' | 'status' | 'conditions'> & { _id: Types.ObjectId; status: RunStatus; actions: RunActionResult[]; conditions: Condition[] };
 export type NewRun = Omit<StoredRun, '_id' | 'b'>;
 
 export const runIdOf = (eventId: string, ruleId: string) => idForKey('automation-run', `${eventId}|${ruleId}`);

@@ -118,6 +118,7 @@ test('message received: a matching rule acts (Turkish-aware text match), a non-m
   expect(runs[0]).toMatchObject({
     conversationId: hit.conversationId, eventType: 'message.received', status: 'done', depth: 0,
     matched: ['message text contains "İADE"', 'channel is webchat'], actions: [{ type: 'add_labels', ok: true }, { type: 'add_note', ok: true }],
+    conditions: [{ type: 'text', op: 'contains', value: 'İADE' }, { type: 'channel', in: ['webchat'] }],
   });
   // The note is the rule's: its name is the author.
   const note = await m().Message.findOne({ conversationId: new Types.ObjectId(hit.conversationId), kind: 'note' }).lean();

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import {
-  AUTOMATION_EVENTS, CONDITION_TYPES, MAX_CHAIN_DEPTH, RULE_ACTION_TYPES, RUN_STATUSES, TIME_TRIGGERS, ruleFieldsSchema, ruleInputSchema,
+  AUTOMATION_EVENTS, CONDITION_TYPES, conditionSchema, MAX_CHAIN_DEPTH, RULE_ACTION_TYPES, RUN_STATUSES, TIME_TRIGGERS, ruleFieldsSchema, ruleInputSchema,
 } from '../../domain/automation';
 import { createRule, deleteRule, dryRun, getRule, listRules, RECENT_EVENTS_MAX, reorderRules, ruleLog, updateRule } from '../../services/automation';
 import { idParams, objectId, route } from '../route';
@@ -11,7 +11,7 @@ const ruleView = ruleFieldsSchema.extend({ id: z.string(), position: z.number(),
 const eventView = z.object({ id: z.string(), type: z.string(), at: z.string(), conversationId: z.string(), chain: z.array(z.string()) }).loose();
 const runView = z.object({
   id: z.string(), ruleId: z.string(), ruleName: z.string(), eventId: z.string(), eventType: z.string(), conversationId: z.string(), at: z.string(),
-  status: z.enum(RUN_STATUSES), matched: z.array(z.string()),
+  status: z.enum(RUN_STATUSES), matched: z.array(z.string()), conditions: z.array(conditionSchema),
   actions: z.array(z.object({ type: z.string(), ok: z.boolean(), error: z.string().optional() })), depth: z.number(), note: z.string().optional(),
 });
 const notFound = err('rule not found');

@@ -12,24 +12,26 @@ export interface Verdict {
   reasons: string[];
   /** Not matched: which condition failed (index in `conditions`), or the whole "any of" group; null otherwise. */
   failed: { group: 'all' | 'any'; index: number } | null;
+  /** Matched: the conditions that held (the "all" ones and the first "any of" one), for the log in any language. */
+  held: Condition[];
 }
 
 /** Every condition must hold, and at least one of `anyOf` when it has any. Stops at the first that fails. */
 export async function evaluateRule(rule: StoredRuleLike, facts: Facts): Promise<Verdict> {
   const reasons: string[] = [];
   for (const [index, c] of (rule.conditions ?? []).entries()) {
-    if (!(await holds(c, facts))) return { matched: false, reasons: [`not: ${conditionText(c)}`], failed: { group: 'all', index } };
+    if (!(await holds(c, facts))) return { matched: false, reasons: [`not: ${conditionText(c)}`], failed: { group: 'all', index }, held: [] };
     reasons.push(conditionText(c));
   }
   const anyOf = rule.anyOf ?? [];
+  let one: Condition | undefined;
   if (anyOf.length) {
-    let one: Condition | undefined;
     for (const c of anyOf) if (await holds(c, facts)) { one = c; break; }
-    if (!one) return { matched: false, reasons: [`none of: ${anyOf.map(conditionText).join('; ')}`], failed: { group: 'any', index: -1 } };
+    if (!one) return { matched: false, reasons: [`none of: ${anyOf.map(conditionText).join('; ')}`], failed: { group: 'any', index: -1 }, held: [] };
     reasons.push(`any of: ${conditionText(one)}`);
   }
-  if (!(await facts.conversation())) return { matched: false, reasons: ['the conversation no longer exists'], failed: null };
-  return { matched: true, reasons, failed: null };
+  if (!(await facts.conversation())) return { matched: false, reasons: ['the conversation no longer exists'], failed: null, held: [] };
+  return { matched: true, reasons, failed: null, held: [...(rule.conditions ?? []), ...(one ? [one] : [])] };
 }
 
 /** What conversation conditions read: the stored conversation in the worker, the published view in the observer. */

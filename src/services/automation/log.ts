@@ -6,7 +6,7 @@ import type { Redis } from 'ioredis';
 
 const toRunView = (r: StoredRun): RunView => ({
   id: String(r._id), ruleId: r.ruleId, ruleName: r.ruleName ?? '', eventId: r.eventId, eventType: r.eventType, conversationId: r.conversationId ?? '',
-  at: r.at.toISOString(), status: r.status, matched: r.matched ?? [], actions: r.actions ?? [], depth: r.depth ?? 0, ...(r.note ? { note: r.note } : {}),
+  at: r.at.toISOString(), status: r.status, matched: r.matched ?? [], conditions: r.conditions ?? [], actions: r.actions ?? [], depth: r.depth ?? 0, ...(r.note ? { note: r.note } : {}),
 });
 
 /**

@@ -8,7 +8,7 @@ import type { Actor } from '../conversations/inbox';
 import { toConversationView } from '../conversations/views';
 import { deliverTo } from '../webhooks/webhooks';
 import { asRule } from './cause';
-import { evaluateRule } from './conditions';
+import { evaluateRule, type Verdict } from './conditions';
 import type { RunnerDeps } from './deps';
 import { Facts } from './facts';
 import { stateKey } from './observer';
@@ -58,7 +58,7 @@ export async function runEvent(d: RunnerDeps, event: AutomationEvent, rules: Sto
       // Only field changes (labels, status, priority, assignment, attributes): applying them again changes nothing
       // (the plan leaves out what holds), so the run is recorded once, after them; a redelivery plans nothing.
       const result = await asRule(event.chain, ruleId, () => perform(d, actor, rule, event, conversation, planned));
-      await record(d, rule, event, verdict.reasons, result);
+      await record(d, rule, event, verdict, result);
       facts.refresh();
       fired++;
       continue;
@@ -66,7 +66,7 @@ export async function runEvent(d: RunnerDeps, event: AutomationEvent, rules: Sto
     const seq = await d.redis.incr(`${d.prefix}:automation:seq:${ruleId}`);
     const { created, run } = await d.models.automationRuns.claim({
       ruleId, ruleName: rule.name, seq, eventId: event.id, eventType: event.type, conversationId: event.conversationId, at: new Date(),
-      status: loop ? 'loop_stopped' : 'running', matched: verdict.reasons, actions: [], depth: event.chain.length, note: loop,
+      status: loop ? 'loop_stopped' : 'running', matched: verdict.reasons, conditions: verdict.held, actions: [], depth: event.chain.length, note: loop,
     });
     if (!created && run.status !== 'running') continue; // this event already ran this rule
     if (created) await pruneLog(d, ruleId, seq);
@@ -83,12 +83,12 @@ export async function runEvent(d: RunnerDeps, event: AutomationEvent, rules: Sto
 }
 
 /** The run record of a rule whose actions are done already (a redelivery finding it changes nothing). */
-async function record(d: RunnerDeps, rule: StoredRule, event: AutomationEvent, matched: string[], result: Awaited<ReturnType<typeof perform>>): Promise<void> {
+async function record(d: RunnerDeps, rule: StoredRule, event: AutomationEvent, verdict: Verdict, result: Awaited<ReturnType<typeof perform>>): Promise<void> {
   const ruleId = String(rule._id);
   const seq = await d.redis.incr(`${d.prefix}:automation:seq:${ruleId}`);
   const { created } = await d.models.automationRuns.claim({
     ruleId, ruleName: rule.name, seq, eventId: event.id, eventType: event.type, conversationId: event.conversationId, at: new Date(),
-    ...result, matched, depth: event.chain.length,
+    ...result, matched: verdict.reasons, conditions: verdict.held, depth: event.chain.length,
   });
   if (created) await pruneLog(d, ruleId, seq);
 }
