@@ -81,7 +81,7 @@ async function main() {
 
       const fx = { models: m, events: null, queues: null as never, routing: null } satisfies ConversationEffects;
       t = now();
-      const report = await eraseCustomer(fx, blobs, { id: 'bench', name: 'Bench' }, String(customerId), { invalidate: async () => {}, forgetInboundJobs: async () => {}, forgetWebhookDeliveries: async () => {} });
+      const report = await eraseCustomer(fx, blobs, { id: 'bench', name: 'Bench' }, String(customerId), { invalidate: async () => {}, forgetInboundJobs: async () => {}, forgetWebhookDeliveries: async () => {}, forgetAutomationEvents: async () => {} });
       const eraseMs = now() - t;
       rows.push({
         share, messages: manifest.counts.messages, files: manifest.counts.attachments, archiveMB: round(out.bytes() / 1048576, 1),

@@ -6,6 +6,7 @@
 // `reports`: report generation time for 90 days at 1M vs 10k messages (bench/reports.ts).
 // `scale`: inbox, counts, thread, search, identity and ingest at empty, 10 % and 100 % of a year of history (bench/scale.ts).
 // `flood`: p99 of another visitor's messages, /api/me and /healthz while one visitor floods the widget (bench/flood.ts).
+// `automation`: ingest cost per message with 20 enabled automation rules vs none, same hub, same run (bench/automation.ts).
 // BENCH_ONLY=ingest,console,email,routing selects phases; `scale` runs only when named there.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { createAgent } from '../src/services/agents/agents';
 import { connectStore, ensureIndexes, models, type Db } from '../src/store';
 import { runConsoleBench } from './console';
 import { runCrmBench } from './crm';
+import { runAutomationBench } from './automation';
 import { runEmailBench } from './email';
 import { runFloodBench } from './flood';
 import { runRoutingBench } from './routing';
@@ -45,7 +47,7 @@ const PROFILE_N = envInt('BENCH_PROFILE_N', 100, 0, 100_000);
 const PROFILE_PRELOAD = envInt('BENCH_PROFILE_PRELOAD', 0, 0, 1_000_000);
 const INPROCESS = process.env.BENCH_INPROCESS === '1';
 /** Each phase with the share of the default deadline it needs; a phase returns what goes under its name in the JSON. */
-const PHASE_BUDGET_S: Record<string, number> = { ingest: 175, console: 120, email: 300, routing: 60, reports: 420, flood: 600, scale: SCALE_BUDGET_S, crm: 900 };
+const PHASE_BUDGET_S: Record<string, number> = { ingest: 175, console: 120, email: 300, routing: 60, reports: 420, flood: 600, scale: SCALE_BUDGET_S, crm: 900, automation: 600 };
 const ONLY = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',').map((p) => p.trim()) : null;
 /** Phases that run only when BENCH_ONLY names them (`scale` seeds a year of history: up to 90 minutes at 1M messages; `crm` seeds 100k customers). */
 const OPT_IN = new Set(['scale', 'crm']);
@@ -219,7 +221,7 @@ async function main() {
   cleanups.push(async () => {
     const db = await connectStore(`${MONGO_BASE}/${dbName}`, STORE_OPTIONS);
     try {
-      for (const suffix of ['', '_fi', '_fm', '_fo', '_pr', '_ip', '_rpsmall', '_rplarge', '_scale', '_flood', '_crm']) await db.useDb(`${dbName}${suffix}`).dropDatabase().catch(() => {});
+      for (const suffix of ['', '_fi', '_fm', '_fo', '_pr', '_ip', '_rpsmall', '_rplarge', '_scale', '_flood', '_crm', '_automation']) await db.useDb(`${dbName}${suffix}`).dropDatabase().catch(() => {});
     } finally {
       await db.close();
     }
@@ -235,6 +237,7 @@ async function main() {
     reports: () => runReportsBench({ mongoBase: MONGO_BASE, redisUrl: REDIS_URL, runId, log }),
     flood: () => runFloodBench({ mongoBase: MONGO_BASE, redisUrl: REDIS_URL, runId, log, onCleanup: (fn) => cleanups.push(fn) }),
     crm: () => runCrmBench({ mongoBase: MONGO_BASE, redisUrl: REDIS_URL, runId, log }),
+    automation: () => runAutomationBench({ mongoBase: MONGO_BASE, redisUrl: REDIS_URL, runId, log }),
     scale: () => runScaleBench({
       mongoBase: MONGO_BASE, redisUrl: REDIS_URL, runId, log, onCleanup: (fn) => cleanups.push(fn),
       deadline: Math.min(runDeadline, Date.now() + SCALE_BUDGET_S * 1000),

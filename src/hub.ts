@@ -21,6 +21,8 @@ import { createLogger } from './logger';
 import { createQueues, publishingClient, redisConnection } from './queues';
 import { webhookDepsOf } from './services/webhooks/webhooks';
 import { webhookObserver } from './services/webhooks/webhook-observer';
+import { automationDepsOf, automationObserver } from './services/automation';
+import { conversationEffects } from './services/conversations/lifecycle';
 import { attachAgentNamespace } from './realtime/agents';
 import { HandshakeGuard } from './realtime/handshake-guard';
 import { backfillAttachmentKeysOnce } from './services/access/attachment-keys';
@@ -96,6 +98,8 @@ export async function startHub(config: Config, role: Role = 'all'): Promise<Hub>
   const deps: HubDeps = { config, logger, db, models: models(db), redis, queues, events, blobs: gridFsBlobStore(db) };
   // Outgoing webhooks follow what is published (src/services/webhooks/webhook-observer.ts).
   events.observe(webhookObserver(webhookDepsOf(deps)));
+  // Automation rules too: events queued for the worker, never run in the publisher's path (docs/automation.md).
+  events.observe(automationObserver(automationDepsOf(deps)));
   const closers: Array<() => Promise<void>> = [];
   // Inbox pages and counts come from the inbox index in Redis and thread pages from the thread cache, both kept in
   // step by the repositories' writes; the index is built from the store when this Redis has none (one process
@@ -132,6 +136,7 @@ export async function startHub(config: Config, role: Role = 'all'): Promise<Hub>
       queues,
       blobs: deps.blobs,
       webhooks: webhookDepsOf(deps),
+      automation: { ...automationDepsOf(deps), fx: conversationEffects(deps), webhooks: webhookDepsOf(deps), settings: config },
     });
     closers.push(() => workers!.close());
     // Customer health missing or stale (an upgrade, a Redis that lost it): rebuilt from the stored facts in the
@@ -194,7 +199,7 @@ export async function startHub(config: Config, role: Role = 'all'): Promise<Hub>
         visitorReceipts: (visitorId, ids, status) => applyVisitorReceipts(deps.models, events, mod.name, visitorId, ids, status),
         visitorState: (visitorId) => visitorState(deps.models, mod.name, visitorId),
         visitorEmail: (visitorId, email) => leaveVisitorEmail(deps.models, mod.name, visitorId, email),
-        signedAttributes: (visitorId, attributes) => applyWidgetAttributes(deps.models, visitorId, attributes),
+        signedAttributes: (visitorId, attributes) => applyWidgetAttributes(deps.models, visitorId, attributes, events),
         rateLimit: async (action, who) => {
           const decision = await limits.check(action, who);
           if (!decision.allowed && action === 'connect') handshakeGuard.noteRefused(who.ip, decision.retryAfterMs);

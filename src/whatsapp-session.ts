@@ -14,6 +14,7 @@ import { applyDeliveryReport } from './services/delivery/delivery-status';
 import { EventPublisher } from './services/events';
 import { webhookDepsOf } from './services/webhooks/webhooks';
 import { webhookObserver } from './services/webhooks/webhook-observer';
+import { automationDepsOf, automationObserver } from './services/automation';
 import { sessionStatusKey } from './services/delivery/wa-session-status';
 import { attachRedisState, connectStore, ensureIndexes, gridFsBlobStore, models, type BlobStore, type Models } from './store';
 import { remoteAuthStore } from './store/wa-sessions';
@@ -54,6 +55,7 @@ export async function startWhatsAppSession(
   const events = new EventPublisher(publishingClient(redis, (err) => logger.warn({ err }, 'realtime event not published')), `${config.QUEUE_PREFIX}:socket.io`);
   const m = models(db);
   events.observe(webhookObserver(webhookDepsOf({ config, models: m, redis, logger, queues, events })));
+  events.observe(automationObserver(automationDepsOf({ config, models: m, redis, logger, queues })));
   const blobs = gridFsBlobStore(db);
   const dataPath = path.resolve(config.WWEBJS_DATA_DIR);
   mkdirSync(dataPath, { recursive: true });

@@ -1,7 +1,7 @@
 import { Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Redis } from 'ioredis';
-import { QueueNames, type InboundJob, type OutboundJob, type QueueSet, type RoutingJob, type SlaJob, type WebhookJob } from '../src/queues';
+import { QueueNames, type AutomationJob, type InboundJob, type OutboundJob, type QueueSet, type RoutingJob, type SlaJob, type WebhookJob } from '../src/queues';
 import type { InboundMessage } from '../src/domain/messages';
 import type { AdapterRegistry } from '../src/services/delivery/delivery';
 import type { EventPublisher } from '../src/services/events';
@@ -21,6 +21,8 @@ import { enqueueRouting, reconcile, type RoutingDeps } from '../src/services/rou
 import { routingProcessor } from './routing';
 import { announceOpeningRule } from '../src/services/crm/segment-stamps';
 import { webhookProcessor } from './webhooks';
+import { automationProcessor } from './automation';
+import type { RunnerDeps } from '../src/services/automation';
 import type { WebhookDeps } from '../src/services/webhooks/webhooks';
 import { startSendSweeper } from '../src/services/delivery/outbound-queue';
 import { answerFromReply } from '../src/services/csat/csat-replies';
@@ -39,7 +41,7 @@ export function startWorkers(opts: {
   lockMs: number;
   logger: Logger;
   /** For the SLA worker and the inbound hooks (out-of-hours reply, SLA clocks); without it neither runs. */
-  queues?: Pick<QueueSet, 'sla' | 'outbound' | 'inbound'>;
+  queues?: Pick<QueueSet, 'sla' | 'outbound' | 'inbound' | 'automation'>;
   /** Routing (docs/routing.md); absent: this process runs no routing worker. */
   routing?: RoutingDeps;
   /** The process' role (`worker` or `all`) and how often it writes its heartbeat (src/services/health/worker-heartbeats.ts). */
@@ -49,6 +51,8 @@ export function startWorkers(opts: {
   blobs?: BlobStore;
   /** Outgoing webhook deliveries (src/services/webhooks); absent: this process delivers none. */
   webhooks?: WebhookDeps;
+  /** Automation rules (src/services/automation); absent: this process runs none. */
+  automation?: RunnerDeps;
 }): WorkerSet {
   const common = {
     connection: opts.connection,
@@ -97,11 +101,12 @@ export function startWorkers(opts: {
   // customer's messages: only a process with the queues does them.
   const erasure = opts.queues ? {
     fx: { models: opts.models, events: opts.events, queues: opts.queues, routing: opts.routing ?? null },
-    reach: erasureReach(opts.models, opts.connection, opts.prefix, opts.queues.inbound, opts.logger),
+    reach: erasureReach(opts.models, opts.connection, opts.prefix, opts.queues, opts.logger),
   } : undefined;
   const retention = blobs ? startRetentionWorker({ connection: opts.connection, prefix: opts.prefix, models: opts.models, blobs, logger: opts.logger, erasure }) : null;
   if (sla) workers.push(new Worker<SlaJob>(QueueNames.sla, steeringRetries(slaProcessor({ ...sla, routing: opts.routing ?? null })), common));
   if (opts.webhooks) workers.push(new Worker<WebhookJob>(QueueNames.webhooks, webhookProcessor(opts.webhooks), common));
+  if (opts.automation) workers.push(new Worker<AutomationJob>(QueueNames.automation, steeringRetries(automationProcessor(opts.automation)), common));
   if (opts.routing) {
     // Few at once: route jobs of one team serialize on its drain lock anyway.
     workers.push(new Worker<RoutingJob>(QueueNames.routing, steeringRetries(routingProcessor(opts.routing)), { ...common, concurrency: Math.min(opts.concurrency, 4) }));

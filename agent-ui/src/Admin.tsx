@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AdminTokens } from './AdminTokens';
 import { AuditLog } from './AuditLog';
+import { Automation } from './Automation';
 import { CannedResponses } from './CannedResponses';
 import { ChannelSetup } from './ChannelSetup';
 import { HealthRules } from './HealthRules';
@@ -14,10 +15,10 @@ import { Wallboard } from './Wallboard';
 import { Webhooks } from './Webhooks';
 import type { Me } from './types';
 
-type Section = 'people' | 'hours' | 'canned' | 'labels' | 'channels' | 'tokens' | 'webhooks' | 'audit' | 'privacy' | 'wallboard' | 'reports' | 'health';
+type Section = 'people' | 'hours' | 'canned' | 'labels' | 'channels' | 'tokens' | 'webhooks' | 'automation' | 'audit' | 'privacy' | 'wallboard' | 'reports' | 'health';
 const PATHS: Record<Section, string> = {
   people: '/admin', hours: '/admin/hours', canned: '/admin/canned', labels: '/admin/labels', channels: '/admin/channels', tokens: '/admin/tokens',
-  webhooks: '/admin/webhooks', audit: '/admin/audit', privacy: '/admin/privacy', wallboard: '/supervisor', reports: '/supervisor/reports',
+  webhooks: '/admin/webhooks', automation: '/admin/automation', audit: '/admin/audit', privacy: '/admin/privacy', wallboard: '/supervisor', reports: '/supervisor/reports',
   health: '/admin/health',
 };
 const sectionOf = (path: string): Section => (Object.entries(PATHS).find(([, p]) => p === path)?.[0] as Section | undefined) ?? 'people';
@@ -26,7 +27,7 @@ export const isManagePath = (path: string) => Object.values(PATHS).includes(path
 
 /**
  * Management: agents and teams, business hours with out-of-hours replies and SLA targets, canned responses, labels,
- * channel setup, API tokens, webhooks, the audit log and data retention (admins), wallboard and reports
+ * channel setup, API tokens, webhooks, automation rules, the audit log and data retention (admins), wallboard and reports
  * (supervisors and admins). The audit log is admins' only: it shows settings of areas supervisors cannot open.
  */
 export function Admin({ me, onClose }: { me: Me; onClose: () => void }) {
@@ -46,7 +47,7 @@ export function Admin({ me, onClose }: { me: Me; onClose: () => void }) {
       </main>
     );
   }
-  const sections: Section[] = me.role === 'admin' ? ['wallboard', 'reports', 'people', 'hours', 'canned', 'labels', 'channels', 'tokens', 'webhooks', 'audit', 'privacy', 'health'] : ['wallboard', 'reports', 'people'];
+  const sections: Section[] = me.role === 'admin' ? ['wallboard', 'reports', 'people', 'hours', 'canned', 'labels', 'channels', 'tokens', 'webhooks', 'automation', 'audit', 'privacy', 'health'] : ['wallboard', 'reports', 'people'];
   const shown = sections.includes(section) ? section : 'people';
   const go = (s: Section) => {
     setSection(s);
@@ -71,6 +72,7 @@ export function Admin({ me, onClose }: { me: Me; onClose: () => void }) {
       {shown === 'channels' && <ChannelSetup />}
       {shown === 'tokens' && <AdminTokens />}
       {shown === 'webhooks' && <Webhooks />}
+      {shown === 'automation' && <Automation />}
       {shown === 'audit' && <AuditLog />}
       {shown === 'privacy' && <Retention />}
       {shown === 'wallboard' && <Wallboard />}

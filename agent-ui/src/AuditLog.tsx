@@ -11,8 +11,8 @@ interface Entry {
 interface Page { entries: Entry[]; nextCursor: string | null }
 
 /** The action families an admin filters by (an action prefix on the hub). */
-const ACTIONS = ['agent.', 'bot.', 'team.', 'settings.', 'canned.', 'macro.', 'label.', 'channel.', 'api_token.', 'webhook.', 'customer.', 'attribute.', 'conversation.', 'report.', 'audit.', 'retention.'] as const;
-const SUBJECTS = ['agent', 'team', 'settings', 'canned', 'macro', 'label', 'channel', 'api_token', 'webhook', 'customer', 'attribute', 'conversation', 'report', 'audit'] as const;
+const ACTIONS = ['agent.', 'bot.', 'team.', 'settings.', 'canned.', 'macro.', 'label.', 'channel.', 'api_token.', 'webhook.', 'automation_rule.', 'customer.', 'attribute.', 'conversation.', 'report.', 'audit.', 'retention.'] as const;
+const SUBJECTS = ['agent', 'team', 'settings', 'canned', 'macro', 'label', 'channel', 'api_token', 'webhook', 'automation_rule', 'customer', 'attribute', 'conversation', 'report', 'audit'] as const;
 const emptyFilters = { actorId: '', action: '', subjectType: '', from: '', to: '', q: '' };
 const PAGE = 50;
 

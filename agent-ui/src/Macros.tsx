@@ -7,11 +7,11 @@ import { ACTION_KINDS, describeAction, listMacros, PRIORITY_PRESETS, SNOOZE_PRES
 import type { Me } from './types';
 
 /** One action row of the editor: every kind edits one text value (plus the key of an attribute). */
-interface Draft { type: ActionType; value: string; key: string }
-const DEFAULTS: Partial<Record<ActionType, string>> = { set_status: 'resolved', snooze: '1440', set_priority: '10' };
+export interface Draft { type: ActionType; value: string; key: string }
+export const DEFAULTS: Partial<Record<ActionType, string>> = { set_status: 'resolved', snooze: '1440', set_priority: '10' };
 const labelList = (v: string) => v.split(',').map((l) => l.trim()).filter(Boolean);
 
-function toAction(d: Draft): Action {
+export function toAction(d: Draft): Action {
   switch (d.type) {
     case 'add_labels': case 'remove_labels': return { type: d.type, labels: labelList(d.value) };
     case 'send_canned': return { type: d.type, cannedId: d.value };
@@ -24,7 +24,7 @@ function toAction(d: Draft): Action {
     case 'set_attribute': return { type: d.type, key: d.key, value: d.value === '' ? null : d.value };
   }
 }
-function toDraft(a: Action): Draft {
+export function toDraft(a: Action): Draft {
   const d = { type: a.type, key: '' };
   switch (a.type) {
     case 'add_labels': case 'remove_labels': return { ...d, value: a.labels.join(', ') };
@@ -40,7 +40,7 @@ function toDraft(a: Action): Draft {
 }
 
 /** Agents, teams and canned responses by id: what the editor offers and the list names. */
-function useNames(): Names {
+export function useNames(): Names {
   const [names, setNames] = useState<Names>({ agents: new Map(), teams: new Map(), canned: new Map() });
   useEffect(() => {
     void Promise.all([loadAssignees().catch(() => ({ agents: [], teams: [] })), api<{ id: string; title: string }[]>('/canned').catch(() => [])]).then(([a, canned]) => setNames({

@@ -5,6 +5,7 @@ import { healthEn, healthTr } from './i18n-health';
 import { segmentsEn, segmentsTr } from './i18n-segments';
 import { opsEn, opsTr } from './i18n-ops';
 import { integrationsEn, integrationsTr } from './i18n-integrations';
+import { automationEn, automationTr } from './i18n-automation';
 import { auditEn, auditTr } from './i18n-audit';
 import { csatEn, csatTr } from './i18n-csat';
 import { widgetEn, widgetTr } from './i18n-widget';
@@ -127,7 +128,7 @@ const tr: Dict = {
 };
 
 void i18n.use(initReactI18next).init({
-  resources: { en: { translation: { ...en, ...opsEn, ...integrationsEn, ...csatEn, ...crmEn, ...handoffsEn, ...auditEn, ...privacyEn, ...macrosEn, ...healthEn, ...settingsEn, ...segmentsEn, ...eventsEn, ...datesEn, ...notificationsEn, ...crmReportsEn, ...widgetEn, ...listEn } }, tr: { translation: { ...tr, ...opsTr, ...integrationsTr, ...csatTr, ...crmTr, ...handoffsTr, ...auditTr, ...privacyTr, ...macrosTr, ...healthTr, ...settingsTr, ...segmentsTr, ...eventsTr, ...datesTr, ...notificationsTr, ...crmReportsTr, ...widgetTr, ...listTr } } },
+  resources: { en: { translation: { ...en, ...opsEn, ...integrationsEn, ...csatEn, ...crmEn, ...handoffsEn, ...auditEn, ...privacyEn, ...macrosEn, ...healthEn, ...settingsEn, ...segmentsEn, ...eventsEn, ...datesEn, ...notificationsEn, ...crmReportsEn, ...widgetEn, ...listEn, ...automationEn } }, tr: { translation: { ...tr, ...opsTr, ...integrationsTr, ...csatTr, ...crmTr, ...handoffsTr, ...auditTr, ...privacyTr, ...macrosTr, ...healthTr, ...settingsTr, ...segmentsTr, ...eventsTr, ...datesTr, ...notificationsTr, ...crmReportsTr, ...widgetTr, ...listTr, ...automationTr } } },
   lng: browserLanguage(), // until the signed-in agent's setting arrives (App.tsx)
   fallbackLng: 'en',
   interpolation: { escapeValue: false }, // React escapes

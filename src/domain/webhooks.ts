@@ -1,3 +1,4 @@
+import type { AutomationEvent } from './automation';
 import type { ConversationView, MessageView } from './views';
 
 /**
@@ -23,6 +24,8 @@ export interface WebhookData {
   'message.created': { message: MessageView; conversation: ConversationView };
   'message.delivery_failed': { message: MessageView; conversation: ConversationView };
   'sla.breached': { conversationId: string; kind: string; dueAt: string };
+  /** Sent by an automation rule's `send_webhook` action to the webhook it names; not subscribable (docs/automation.md). */
+  'automation.rule': { ruleId: string; ruleName: string; event: AutomationEvent; conversation: ConversationView | null };
   /** Sent by "send a test" in the console only; not subscribable. */
   ping: { webhookId: string };
 }

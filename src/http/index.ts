@@ -33,6 +33,7 @@ import { slaRoutes } from './routes/sla';
 import { teamAccessRoutes } from './routes/team-access';
 import { widgetSettingsRoutes } from './routes/widget-settings';
 import { auditRoutes } from './routes/audit';
+import { automationRoutes } from './routes/automation';
 import { webhookRoutes } from './routes/webhooks';
 import { whatsappRoutes } from './routes/whatsapp';
 
@@ -70,6 +71,7 @@ export function apiRoutes(): RouteDef[] {
     ...customerHealthRoutes,
     ...segmentRoutes,
     ...auditRoutes,
+    ...automationRoutes,
   ];
   let doc: unknown;
   routes.push(

@@ -10,6 +10,11 @@ const dataOf: { [E in keyof WebhookData]: z.ZodType } = {
   'message.created': z.object({ message: messageViewSchema, conversation: conversationViewSchema }),
   'message.delivery_failed': z.object({ message: messageViewSchema, conversation: conversationViewSchema }),
   'sla.breached': z.object({ conversationId: z.string(), kind: z.string(), dueAt: z.string() }),
+  'automation.rule': z.object({
+    ruleId: z.string(), ruleName: z.string(),
+    event: z.object({ id: z.string(), type: z.string(), at: z.string(), conversationId: z.string(), chain: z.array(z.string()) }).loose(),
+    conversation: conversationViewSchema.nullable(),
+  }),
   ping: z.object({ webhookId: z.string() }),
 };
 
@@ -22,7 +27,7 @@ const HEADERS = {
 /** OpenAPI 3.1 `webhooks`: one POST per event with its versioned payload and the signature headers. */
 export function webhookDocs(toSchema: (s: z.ZodType) => Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const event of [...WEBHOOK_EVENTS, 'ping'] as const) {
+  for (const event of [...WEBHOOK_EVENTS, 'automation.rule', 'ping'] as const) {
     const payload = z.object({ id: z.string(), event: z.literal(event), version: z.literal(WEBHOOK_PAYLOAD_VERSION), createdAt: z.string(), data: dataOf[event] });
     out[event] = {
       post: {

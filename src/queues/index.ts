@@ -1,5 +1,6 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
+import type { AutomationEvent } from '../domain/automation';
 import type { InboundMessage } from '../domain/messages';
 
 /** Queue names: part of the data in Redis. Never rename one. */
@@ -11,6 +12,7 @@ export const QueueNames = {
   sla: 'sla',
   webhooks: 'webhooks',
   retention: 'retention',
+  automation: 'automation',
 } as const;
 
 export interface InboundJob {
@@ -75,6 +77,14 @@ export interface ErasureJob {
   actor: { id: string; name: string };
 }
 
+/**
+ * Automation (src/services/automation): one event to run the rules on (job id = the event id), or a time rule's
+ * timer (job id from rule, conversation and the state it waits on), checked again when it fires.
+ */
+export type AutomationJob =
+  | { kind: 'event'; event: AutomationEvent }
+  | { kind: 'timer'; ruleId: string; trigger: string; conversationId: string; since: string; chain: string[] };
+
 /** BullMQ job ids may not contain ':' in some versions' key layout checks; encode the dedupe key safely. */
 export function jobIdFor(dedupeKey: string): string {
   return `k_${Buffer.from(dedupeKey).toString('base64url')}`;
@@ -87,6 +97,7 @@ export interface QueueSet {
   sla: Queue<SlaJob>;
   webhooks: Queue<WebhookJob>;
   retention: Queue<RetentionJob>;
+  automation: Queue<AutomationJob>;
   close(): Promise<void>;
 }
 
@@ -111,6 +122,8 @@ export function createQueues(connection: ConnectionOptions, prefix: string, outb
   // Receivers may be down for a while: attempts and backoff are set per job from the config (WEBHOOK_*).
   const webhooks = queue<WebhookJob>(QueueNames.webhooks, 10, 5000);
   const retention = queue<RetentionJob>(QueueNames.retention, 3, 60_000);
+  // A failed rule run is retried a few times; what it already did is in its run record (docs/automation.md).
+  const automation = queue<AutomationJob>(QueueNames.automation, 4, 500);
   return {
     inbound,
     outbound,
@@ -118,8 +131,9 @@ export function createQueues(connection: ConnectionOptions, prefix: string, outb
     sla,
     webhooks,
     retention,
+    automation,
     async close() {
-      await Promise.all([inbound.close(), outbound.close(), routing.close(), sla.close(), webhooks.close(), retention.close()]);
+      await Promise.all([inbound.close(), outbound.close(), routing.close(), sla.close(), webhooks.close(), retention.close(), automation.close()]);
     },
   };
 }

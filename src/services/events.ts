@@ -26,13 +26,15 @@ export function roomsSeeing(c: { assigneeId?: string | null; teamId?: string | n
 export const ACCESS_CHANGED = 'kanal:access-changed';
 
 /**
- * Told of what the publisher sends (outgoing webhooks: src/services/webhooks/webhook-observer.ts), after it was sent,
- * without waiting: an observer owns its errors.
+ * Told of what the publisher sends (outgoing webhooks: src/services/webhooks/webhook-observer.ts; automation rules:
+ * src/services/automation/observer.ts), after it was sent, without waiting: an observer owns its errors.
  */
 export interface EventObserver {
   conversation(view: ConversationView, created: boolean): void;
   message(view: MessageView, conversation: ConversationView, updated: boolean): void;
   slaBreached(payload: { conversationId: string; kind: string; dueAt: string }): void;
+  /** A customer's attributes were written (the keys written); not a socket event, for observers only. */
+  customerAttributes?(payload: { customerId: string; keys: string[] }): void;
 }
 
 /**
@@ -42,7 +44,7 @@ export interface EventObserver {
 export class EventPublisher {
   private readonly agents;
   private readonly widget;
-  private observer: EventObserver | null = null;
+  private readonly observers: EventObserver[] = [];
 
   constructor(private readonly redis: Redis, key = 'socket.io') {
     const emitter = new Emitter(redis, { key });
@@ -50,9 +52,14 @@ export class EventPublisher {
     this.widget = emitter.of(Namespaces.widget);
   }
 
-  /** Every conversation, message and SLA breach published from now on is also passed to `observer`. */
+  /** Every conversation, message and SLA breach published from now on is also passed to `observer` (after the others). */
   observe(observer: EventObserver): void {
-    this.observer = observer;
+    this.observers.push(observer);
+  }
+
+  /** A customer's attributes changed: only observers hear of it (automation rules on attribute changes). */
+  customerAttributesChanged(customerId: string, keys: string[]): void {
+    if (keys.length) for (const o of this.observers) o.customerAttributes?.({ customerId, keys });
   }
 
   /**
@@ -64,7 +71,7 @@ export class EventPublisher {
     this.agents.to(seeing).emit(created ? AgentEvents.conversationCreated : AgentEvents.conversationUpdated, view);
     const room = Rooms.conversation(view.id);
     this.agents.in(room).except(seeing).socketsLeave(room);
-    this.observer?.conversation(view, created);
+    for (const o of this.observers) o.conversation(view, created);
   }
 
   /**
@@ -79,7 +86,7 @@ export class EventPublisher {
     if (conversation.assigneeId) full.push(Rooms.agent(conversation.assigneeId));
     this.agents.to(full).emit(event, view);
     this.agents.to(roomsSeeing(conversation)).except(full).emit(event, messageSummary(view));
-    this.observer?.message(view, conversation, updated);
+    for (const o of this.observers) o.message(view, conversation, updated);
   }
 
   /** Who may see what changed (the team access mode, an agent's teams): every hub node re-decides its sockets' rooms. */
@@ -122,7 +129,7 @@ export class EventPublisher {
   /** Supervisors (and admins), plus the agent the conversation is assigned to (SLA breaches). */
   toSupervisors(event: (typeof AgentEvents)[keyof typeof AgentEvents], payload: unknown, assigneeId?: string | null): void {
     this.agents.to([Rooms.supervisors, ...(assigneeId ? [Rooms.agent(assigneeId)] : [])]).emit(event, payload);
-    if (event === AgentEvents.slaBreached) this.observer?.slaBreached(payload as { conversationId: string; kind: string; dueAt: string });
+    if (event === AgentEvents.slaBreached) for (const o of this.observers) o.slaBreached(payload as { conversationId: string; kind: string; dueAt: string });
   }
 
   /** Closes the agent sockets in these rooms on every hub node, at once (ended sessions, a disabled agent). */

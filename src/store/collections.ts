@@ -7,6 +7,8 @@ import { cannedModel } from './canned';
 import { macroModel } from './macros';
 import { macroRunModel } from './macro-runs';
 import { notificationModel, notificationStateModel } from './notifications';
+import { automationRuleModel } from './automation-rules';
+import { automationRunModel } from './automation-runs';
 import { conversationModel } from './conversations';
 import { customerModel } from './customers';
 import { csatModel } from './csat';
@@ -51,6 +53,8 @@ export function collections(db: Connection) {
     MacroRun: macroRunModel(db),
     Notification: notificationModel(db),
     NotificationState: notificationStateModel(db),
+    AutomationRule: automationRuleModel(db),
+    AutomationRun: automationRunModel(db),
     Label: labelModel(db),
     Quarantine: quarantineModel(db),
     MetricEvent: metricEventModel(db),

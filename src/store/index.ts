@@ -9,6 +9,8 @@ import { cannedModel, cannedRepo } from './canned';
 import { macroModel, macroRepo } from './macros';
 import { macroRunModel, macroRunRepo } from './macro-runs';
 import { notificationModel, notificationRepo, notificationStateModel } from './notifications';
+import { automationRuleModel, automationRuleRepo } from './automation-rules';
+import { automationRunModel, automationRunRepo } from './automation-runs';
 import { labelModel, labelRepo } from './labels';
 import { attachInboxIndex, conversationModel, conversationRepo, type StoredConversation } from './conversations';
 import { inboxIndex } from './inbox-index';
@@ -51,6 +53,8 @@ export { MACRO_VISIBILITIES, type MacroVisibility, type StoredMacro } from './ma
 export type { StoredMacroRun } from './macro-runs';
 export type { NotificationKind, StoredNotification } from './notifications';
 export { previousWeek, weekOfNotification } from './notifications';
+export type { StoredRule, RuleFields } from './automation-rules';
+export { RUN_PAGE, RUN_PAGES_KEPT, type StoredRun } from './automation-runs';
 export type { StoredLabel } from './labels';
 export type { StoredCsat, CsatStatus } from './csat';
 export type { CustomerFields, ImportedCustomer, StoredCustomer } from './customers';
@@ -84,6 +88,8 @@ export function models(db: Connection) {
     macros: macroRepo(macroModel(db)),
     macroRuns: macroRunRepo(macroRunModel(db)),
     notifications: notificationRepo(notificationModel(db), notificationStateModel(db)),
+    automationRules: automationRuleRepo(automationRuleModel(db)),
+    automationRuns: automationRunRepo(automationRunModel(db)),
     labels: labelRepo(labelModel(db)),
     quarantine: quarantineRepo(quarantineModel(db)),
     metricEvents: metricEventRepo(metricEventModel(db)),

@@ -110,7 +110,7 @@ test('the bell copies nothing of the customer: once erased, its name and the not
   expect((await bell(selin)).notifications[0]).toMatchObject({ customerName: 'Elif Şahin', preview: 'Elif Hanım 5321112233 numarasından aradı' });
   const customerId = String((await hub.deps.models.conversations.byId(c.id))!.customerId);
   await eraseCustomer(conversationEffects(hub.deps), hub.deps.blobs, { id: admin.id, name: 'Yönetici Ece' }, customerId, {
-    invalidate: async () => {}, forgetInboundJobs: async () => {}, forgetWebhookDeliveries: async () => {},
+    invalidate: async () => {}, forgetInboundJobs: async () => {}, forgetWebhookDeliveries: async () => {}, forgetAutomationEvents: async () => {},
   });
   const after = (await bell(selin)).notifications.find((n) => n.conversationId === c.id);
   expect(after).toMatchObject({ kind: 'mention', customerName: null, preview: '' });

@@ -92,7 +92,7 @@ export const crmRoutes = [
       summary: `Set a ${scope}'s attributes (each checked against its definition; null clears one)`, params: idParams, body: attributesBody,
       responses: { 200: { description: 'all attributes after', schema: attributesResult }, 404: err(`${scope} not found`), 422: err('a value does not fit its type, or no such attribute') },
       async handler({ params, body, deps }) {
-        return { status: 200, body: { attributes: await set(deps.models, params.id, body.attributes) } };
+        return { status: 200, body: { attributes: await set(deps.models, params.id, body.attributes, deps.events) } };
       },
     }),
   ),

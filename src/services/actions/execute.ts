@@ -24,11 +24,13 @@ export interface Applied {
  * thread events, realtime, metric facts, routing, SLA clocks, CSAT, audit. The order is fixed, not the list's:
  * replies, then notes (a channel's rules, like the WhatsApp window, can still refuse a reply, and then nothing has
  * changed yet), then assignment, labels, priority, attributes, and the status last (a resolve after the
- * reply that closes the case). `settings`: the hub's config, for the channels' reply rules. A step refused after
+ * reply that closes the case). `settings`: the hub's config, for the channels' reply rules; `automated`: an automation
+ * rule applies it (its replies assign nobody). A step refused after
  * others took effect throws PartlyApplied with what was done; a refusal before anything changed throws as it is.
  */
 export async function executePlan(
   fx: ConversationEffects, actor: Actor, conversation: StoredConversation, plan: Plan, settings?: Readonly<Record<string, unknown>>,
+  opts: { automated?: boolean } = {},
 ): Promise<Applied> {
   const id = String(conversation._id);
   const agent = { id: actor.id, name: actor.name };
@@ -39,7 +41,8 @@ export async function executePlan(
     // Replies before notes: a reply the channel refuses then leaves nothing done.
     for (const msg of [...plan.messages].sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'reply' ? -1 : 1))) {
       if (msg.kind === 'reply') {
-        const { message } = await sendReply(fx, { conversationId: id, agent, text: msg.text, settings });
+        // An automation rule is not an agent: its reply must not make it the assignee (the hand-off setting).
+        const { message } = await sendReply(fx, { conversationId: id, agent, text: msg.text, settings }, { assignOnReply: !opts.automated });
         replies.push(String(message._id));
       } else {
         notes.push(String((await createNote(fx.models, fx.events, { conversationId: id, agent, text: msg.text }))._id));

@@ -141,9 +141,9 @@ export async function endSnooze(fx: ConversationEffects, job: { conversationId: 
  * the same write, facts and thread event as taking it by hand; a conditional write, so an assignment made meanwhile
  * is kept.
  */
-export async function sendReply(fx: ConversationEffects, input: Parameters<typeof createReply>[2]) {
+export async function sendReply(fx: ConversationEffects, input: Parameters<typeof createReply>[2], opts: { assignOnReply?: boolean } = {}) {
   const sent = await createReply(fx.models, fx.events, input, fx.queues);
-  if (sent.duplicate || !(await takeOnReply(fx, input.conversationId, input.agent))) {
+  if (sent.duplicate || opts.assignOnReply === false || !(await takeOnReply(fx, input.conversationId, input.agent))) {
     await syncSla(fx, input.conversationId); // an agent reply stops the first/next response clock
   }
   return sent;

@@ -4,6 +4,7 @@ import {
 } from '../../domain/attributes';
 import { idForKey, type AuditActor, type Models } from '../../store';
 import { resolveCustomer } from '../identity/identity';
+import type { EventPublisher } from '../events';
 import { CrmError } from './errors';
 
 /** Audit subject of a definition: a stable id per scope and key (the audit trail keys entries by ObjectId). */
@@ -52,11 +53,15 @@ export async function checkedValues(m: Models, scope: AttributeScope, input: Rec
   return checked;
 }
 
-/** Sets a customer's attributes (null or '' clears one); the customer directory follows the write. */
-export async function setCustomerAttributes(m: Models, customerId: string, input: Record<string, unknown>): Promise<Record<string, unknown>> {
+/**
+ * Sets a customer's attributes (null or '' clears one); the customer directory follows the write, and observers
+ * (automation rules on `customer.attribute_changed`) are told which keys were written.
+ */
+export async function setCustomerAttributes(m: Models, customerId: string, input: Record<string, unknown>, events?: EventPublisher | null): Promise<Record<string, unknown>> {
   const { set, unset } = await checkedValues(m, 'customer', input);
   const doc = await m.customers.setAttributes(new Types.ObjectId(customerId), set, unset);
   if (!doc) throw new CrmError('customer not found', 404);
+  events?.customerAttributesChanged(customerId, [...Object.keys(set), ...unset]);
   return doc.attributes ?? {};
 }
 
@@ -72,9 +77,10 @@ export async function setConversationAttributes(m: Models, conversationId: strin
  * The web chat's signed attributes for a visitor: on the customer behind the visitor's identity, created now if the
  * signed-in user has not written yet (the host vouched for who they are).
  */
-export async function applyWidgetAttributes(m: Models, visitorId: string, input: Record<string, unknown>): Promise<void> {
+export async function applyWidgetAttributes(m: Models, visitorId: string, input: Record<string, unknown>, events?: EventPublisher | null): Promise<void> {
   const { customerId } = await resolveCustomer(m, 'webchat', visitorId, { verified: true });
-  await applySignedAttributes(m, customerId, input);
+  const keys = await applySignedAttributes(m, customerId, input);
+  events?.customerAttributesChanged(String(customerId), keys);
 }
 
 /**

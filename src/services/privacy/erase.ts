@@ -24,7 +24,8 @@ import { eraseMessages } from './message-content';
  *    customer's message carries are deleted from GridFS;
  * 5. conversations lose their preview and custom attributes, CSAT surveys their comments (scores stay);
  * 6. audit entries about it have every personal value replaced; customers merged into it are anonymized too; the
- *    outgoing webhooks' delivery log keeps only the envelope of deliveries that name it;
+ *    outgoing webhooks' delivery log keeps only the envelope of deliveries that name it; automation's event jobs and
+ *    recent-events log lose the customer's message text;
  * 7. the customer document is anonymized (`erasedAt`): it leaves the directory and the name cache.
  * Conversations, message envelopes (times, channel, direction, author agent, delivery) and metric facts stay, so
  * reports keep their counts and durations; none of them holds personal data once the steps above ran. The erasure
@@ -102,6 +103,11 @@ export interface ErasureReach {
   forgetInboundJobs(dedupeKeys: string[]): Promise<void>;
   /** Empties the logged webhook deliveries that name the customer (src/services/webhooks). */
   forgetWebhookDeliveries(customerId: string): Promise<void>;
+  /**
+   * Automation (src/services/automation): removes the jobs of these inbound messages' events and takes the text out
+   * of the customer's events in the dry run's recent-events log.
+   */
+  forgetAutomationEvents(customerId: string, inboundMessageIds: string[]): Promise<void>;
 }
 
 /** Checks an admin's confirmation against the customer (the phrase the preview showed); throws what the admin sees. */
@@ -140,7 +146,9 @@ export async function eraseCustomer(fx: ConversationEffects, blobs: BlobStore, a
   let messages = 0;
   let attachmentsRemoved = 0;
   for await (const week of m.messages.ofCustomerByWeek(id, customer.threadWeeks !== false)) {
-    await reach.forgetInboundJobs(week.filter((msg) => msg.direction === 'in').map((msg) => msg.dedupeKey));
+    const inbound = week.filter((msg) => msg.direction === 'in');
+    await reach.forgetInboundJobs(inbound.map((msg) => msg.dedupeKey));
+    await reach.forgetAutomationEvents(String(id), inbound.map((msg) => String(msg._id)));
     const done = await eraseMessages(m, blobs, week, { mode: 'anonymize', at: now, owner: (msg) => msg.customerId.equals(id) });
     messages += done.messages;
     attachmentsRemoved += done.attachmentsRemoved;

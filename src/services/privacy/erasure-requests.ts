@@ -2,7 +2,9 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { Types } from 'mongoose';
 import type { Logger } from 'pino';
-import { jobIdFor, type ErasureJob, type InboundJob, type RetentionJob } from '../../queues';
+import { jobIdFor, type AutomationJob, type ErasureJob, type InboundJob, type RetentionJob } from '../../queues';
+import { eventJobId } from '../automation/observer';
+import { RecentEvents } from '../automation/recent-events';
 import { inParallel, type Models } from '../../store';
 import type { AgentRef } from '../conversations/replies';
 import { publishSenderInvalidation } from '../ingest/sender-invalidation';
@@ -55,9 +57,14 @@ export async function lastErasure(m: Models, customerId: string): Promise<(Omit<
   };
 }
 
-/** What an erasure reaches outside the store, in a worker process: sender caches, finished inbound jobs, the webhook log. */
-export function erasureReach(models: Models, redis: Redis, prefix: string, inbound: Queue<InboundJob>, logger: Logger): ErasureReach {
+/** What an erasure reaches outside the store, in a worker process: sender caches, finished jobs, the webhook log, automation's events. */
+export function erasureReach(models: Models, redis: Redis, prefix: string, queues: { inbound: Queue<InboundJob>; automation: Queue<AutomationJob> }, logger: Logger): ErasureReach {
+  const { inbound } = queues;
   return {
+    forgetAutomationEvents: async (customerId, messageIds) => {
+      await inParallel(messageIds, (id) => queues.automation.remove(eventJobId(`msg:${id}`)).catch((err: unknown) => logger.warn({ err }, 'automation job of an erased message not removed')));
+      await new RecentEvents(redis, prefix).forgetText(customerId);
+    },
     forgetWebhookDeliveries: async (customerId) => {
       await eraseCustomerFromDeliveries({ models, redis, prefix }, customerId);
     },

@@ -154,6 +154,14 @@ export async function publishWebhookEvent<E extends WebhookEvent>(d: WebhookDeps
   return targets.length;
 }
 
+/** One delivery to one named webhook (an automation rule's `send_webhook`), while it is enabled; whatever it subscribed to. */
+export async function deliverTo<E extends keyof WebhookData>(d: WebhookDeps, webhookId: string, event: E, data: WebhookData[E]): Promise<DeliveryRecord> {
+  const hook = Types.ObjectId.isValid(webhookId) ? await d.models.webhooks.byId(oid(webhookId)) : null;
+  if (!hook) throw new WebhookError('not_found', 'webhook not found');
+  if (!hook.enabled) throw new KanalError('unprocessable', 'the webhook is turned off');
+  return enqueue(d, webhookId, event, data);
+}
+
 /** "Send a test": a `ping` delivery to this webhook, whatever it subscribed to. */
 export async function sendTestDelivery(d: WebhookDeps, id: string): Promise<DeliveryRecord> {
   if (!(await d.models.webhooks.byId(oid(id)))) throw new WebhookError('not_found', 'webhook not found');
