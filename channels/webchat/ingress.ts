@@ -110,6 +110,13 @@ export const MAX_REFUSALS = 200;
 const REFUSAL_WINDOW_MS = 10_000;
 /** How long a closed flooder is asked to stay away at least (its connect budget decides whether it may come back). */
 const CLOSED_RETRY_MS = 10_000;
+/**
+ * Refusals within a second after which the socket stops being read for a while (PAUSE_MS, at most its wait): the
+ * flood then waits in its own TCP buffers instead of taking turns on the hub's event loop, where each burst of
+ * refusals (64 history requests in one read) delays everyone else's requests behind it.
+ */
+export const PAUSE_AFTER_REFUSALS = 10;
+export const PAUSE_MS = 1_000;
 /** How long a flooder's closed connection may still take to answer the close before it is cut. */
 export const FLOODER_CLOSE_GRACE_MS = 1_000;
 
@@ -127,12 +134,19 @@ function limitEvents(ctx: IngressContext, socket: Socket, who: VisitorSubject): 
   const told: Partial<Record<VisitorAction, number>> = {};
   let refusals = 0;
   let countingSince = Date.now();
+  let burst = 0;
+  let burstSince = Date.now();
   const refuse = (event: string, action: VisitorAction, ack: unknown, retryAfterMs: number) => {
     if (!socket.connected) return; // closed below: later events still in its buffer get nothing
     if (typeof ack === 'function') ack(rateLimitedAck(retryAfterMs));
     else if (told[action] !== refusedUntil[action]) {
       told[action] = refusedUntil[action];
       socket.emit(WidgetEvents.rateLimited, { ...rateLimitedAck(retryAfterMs), event });
+    }
+    if (Date.now() - burstSince > 1_000) [burst, burstSince] = [0, Date.now()];
+    if (++burst >= PAUSE_AFTER_REFUSALS) {
+      [burst, burstSince] = [0, Date.now()];
+      pauseReading(socket, Math.min(PAUSE_MS, retryAfterMs));
     }
     strike(event);
   };
@@ -162,6 +176,15 @@ function limitEvents(ctx: IngressContext, socket: Socket, who: VisitorSubject): 
       refuse(event, action, ack, decision.retryAfterMs);
     }, (err: unknown) => ctx.logger.warn({ err, event }, 'widget rate limit check failed')); // the limiter fails open itself
   });
+}
+
+/** Stops reading a WebSocket connection for `ms` (what it sends meanwhile waits in TCP buffers); other transports: no-op. */
+function pauseReading(socket: Socket, ms: number): void {
+  const transport = socket.conn.transport as unknown as { name?: string; socket?: { pause?(): void; resume?(): void } };
+  const ws = transport.name === 'websocket' ? transport.socket : undefined;
+  if (!ws?.pause || !ws.resume) return;
+  ws.pause();
+  setTimeout(() => ws.resume?.(), ms).unref();
 }
 
 function handleSocket(ctx: IngressContext, socket: Socket, session: WidgetTokenPayload, secrets: WidgetSecrets): void {

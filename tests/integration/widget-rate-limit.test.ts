@@ -2,7 +2,7 @@ import { Types } from 'mongoose';
 import { io as connect, type Socket } from 'socket.io-client';
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
-import { FLOODER_CLOSE_GRACE_MS, MAX_REFUSALS } from '../../channels/webchat/ingress';
+import { FLOODER_CLOSE_GRACE_MS, MAX_REFUSALS, PAUSE_AFTER_REFUSALS, PAUSE_MS } from '../../channels/webchat/ingress';
 import { SESSION_COOKIE } from '../../src/http/session';
 import { REFUSALS_BEFORE_EARLY } from '../../src/realtime/handshake-guard';
 import { AgentEvents } from '../../src/domain/events';
@@ -77,6 +77,29 @@ test('a visitor flooding history gets rate_limited acks past its budget; another
   expect(await ack(other.socket, 'history', {})).toEqual({ messages: [] });
   expect((await agent.api('GET', '/me')).status).toBe(200);
   expect((await fetch(`${hub.url}/healthz`)).status).toBe(200);
+});
+
+test('a socket that keeps sending past its budget is not read for a while; another visitor is answered meanwhile', async () => {
+  const flooder = await visitor('10.0.1.4');
+  const other = await visitor('10.0.1.5');
+  const acks: Array<{ at: number; ack: Ack }> = [];
+  const sent: Promise<void>[] = [];
+  for (let i = 0; i < 30; i++) {
+    sent.push(ack(flooder.socket, 'history', {}).then((a) => void acks.push({ at: Date.now(), ack: a })));
+    await new Promise((r) => setImmediate(r)); // each request in its own write
+  }
+  // Past PAUSE_AFTER_REFUSALS refusals the hub stops reading this socket for up to PAUSE_MS...
+  await waitFor(async () => acks.filter((a) => limited(a.ack)).length >= PAUSE_AFTER_REFUSALS, 10_000, 'the first refusals');
+  const pausedAt = Date.now();
+  // ...while another visitor's request is answered at once.
+  expect(await ack(other.socket, 'history', {})).toEqual({ messages: [] });
+  expect(Date.now() - pausedAt).toBeLessThan(PAUSE_MS / 2);
+  await Promise.all(sent);
+  expect(acks.filter((a) => a.ack.messages)).toHaveLength(5);
+  expect(acks.filter((a) => limited(a.ack))).toHaveLength(25);
+  // The rest of the flood was answered only after the pause (all 30 were written within a few milliseconds).
+  const spread = Math.max(...acks.map((a) => a.at)) - Math.min(...acks.map((a) => a.at));
+  expect(spread).toBeGreaterThanOrEqual(PAUSE_MS * 0.8);
 });
 
 test('history pages are capped at 50 messages', async () => {
