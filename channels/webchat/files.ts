@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import express, { type Router } from 'express';
 import { z } from 'zod';
+import { contentDisposition, inlineSafe } from '../../src/domain/attachment-headers';
 import { dedupeKeyOf, type Attachment } from '../../src/domain/messages';
 import { InvalidInboundError } from '../../src/domain/inbound-schema';
 import type { IngressContext } from '../types';
@@ -19,8 +20,6 @@ export const FILES_PATH = '/api/widget/files';
 /** What a visitor may send: pictures, PDFs, text and office documents. Checked on the sniffed type, not the claim. */
 export const allowedUpload = (type: string) =>
   /^(image\/(png|jpeg|gif|webp)|application\/pdf|text\/(plain|csv)|application\/msword|application\/vnd\.[a-z0-9.+-]+|application\/zip)$/.test(type);
-/** Types the browser may show from our origin (inline); everything else downloads. */
-const inline = (type: string) => /^(image\/(png|jpeg|gif|webp)|application\/pdf)$/.test(type);
 
 /** The largest file a visitor may upload (WIDGET_UPLOAD_MAX_MB, within the hub's ATTACHMENT_MAX_BYTES). */
 export const uploadMaxBytes = (env: NodeJS.ProcessEnv) => Math.round((Number(env.WIDGET_UPLOAD_MAX_MB) > 0 ? Number(env.WIDGET_UPLOAD_MAX_MB) : 10) * 1024 * 1024);
@@ -42,9 +41,6 @@ const uploadQuery = z.object({
   text: z.string().trim().max(5000, 'must be at most 5000 characters').optional(),
 });
 
-/** RFC 6266 / 5987: an ASCII fallback plus the exact UTF-8 name. */
-const disposition = (kind: 'inline' | 'attachment', name: string) =>
-  `${kind}; filename="${name.normalize('NFKD').replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 
 function cors(_req: express.Request, res: express.Response, next: express.NextFunction) {
   res.set({
@@ -127,9 +123,9 @@ export function mountFiles(router: Router, ctx: IngressContext, secrets: WidgetS
       res.status(200).set({
         'content-type': file.contentType,
         'content-length': String(file.size),
-        'content-disposition': disposition(inline(file.contentType) ? 'inline' : 'attachment', file.name),
+        'content-disposition': contentDisposition(inlineSafe(file.contentType) ? 'inline' : 'attachment', file.name),
         'x-content-type-options': 'nosniff',
-        'content-security-policy': "default-src 'none'; img-src 'self'; sandbox",
+        'content-security-policy': "default-src 'none'; img-src 'self'; media-src 'self'; sandbox",
         // Shown inside the widget on the host's page: another origin.
         'cross-origin-resource-policy': 'cross-origin',
         'cache-control': 'private, max-age=3600',

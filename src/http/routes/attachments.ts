@@ -1,18 +1,13 @@
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import { AttachmentTooLargeError } from '../../domain/messages';
-import { inlineSafe, storeAttachment } from '../../services/ingest/attachments';
+import { storeAttachment } from '../../services/ingest/attachments';
+import { contentDisposition, inlineSafe } from '../../domain/attachment-headers';
 import { KanalError } from '../../domain/errors';
 import { objectId, route } from '../route';
 import { err } from '../schemas';
 
 const attachmentSchema = z.object({ name: z.string(), contentType: z.string(), size: z.number(), storageKey: z.string(), url: z.string() });
-
-/** RFC 6266 / 5987: an ASCII fallback plus the exact UTF-8 name (Turkish file names survive). */
-export function contentDisposition(kind: 'inline' | 'attachment', name: string): string {
-  const ascii = name.normalize('NFKD').replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
-}
 
 export const attachmentRoutes = [
   route({

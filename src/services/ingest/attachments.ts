@@ -37,9 +37,6 @@ export function sniffContentType(head: Buffer, claimed: string): string {
   return 'application/octet-stream';
 }
 
-/** Types a browser may show inline from our origin (images, PDF, audio); everything else is a download. */
-export const inlineSafe = (contentType: string) => /^(image\/(png|jpeg|gif|webp)|application\/pdf|audio\/(ogg|mpeg|amr)|video\/mp4)$/.test(contentType);
-
 export const attachmentUrl = (key: string) => `/api/attachments/${key}`;
 
 /** Stores one attachment (size-limited, type sniffed) and returns its record for a message. */
