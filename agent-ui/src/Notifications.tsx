@@ -24,8 +24,13 @@ export function Notifications({ onOpen }: { onOpen: (conversationId: string, mes
   const close = useCallback(() => setOpen(false), []);
   useDismiss(open, box, close);
 
+  // Answers are applied only if nothing newer was asked or done since (a read started before "mark all read" would
+  // otherwise bring the old count back).
+  const generation = useRef(0);
   const load = useCallback(async (before?: string) => {
+    const mine = ++generation.current;
     const page = await api<Page>(`/me/notifications${before ? `?before=${before}` : ''}`);
+    if (mine !== generation.current) return;
     setUnread(page.unread);
     setItems((prev) => (before && prev ? [...prev, ...page.notifications] : page.notifications));
     setNext(page.next);
@@ -58,12 +63,14 @@ export function Notifications({ onOpen }: { onOpen: (conversationId: string, mes
     onOpen(n.conversationId, n.messageId ?? undefined);
     if (n.read) return;
     setItems((prev) => prev?.map((x) => (x.id === n.id ? { ...x, read: true } : x)) ?? prev);
+    const mine = ++generation.current;
     const r = await api<{ unread: number }>('/me/notifications/read', { body: { ids: [n.id] } }).catch(() => null);
-    if (r) setUnread(r.unread);
+    if (r && mine === generation.current) setUnread(r.unread);
   }
   async function markAll() {
+    const mine = ++generation.current;
     const r = await api<{ unread: number }>('/me/notifications/read', { body: { all: true } }).catch(() => null);
-    if (!r) return;
+    if (!r || mine !== generation.current) return;
     setUnread(r.unread);
     setItems((prev) => prev?.map((x) => ({ ...x, read: true })) ?? prev);
   }

@@ -92,3 +92,15 @@ test('English at 1920: a new assignment arrives live in the open console', async
   expect(dialogs).toEqual([]);
   await emre.context().close();
 });
+
+test('with the bell, an admin\'s Turkish top bar at 1280 holds on one line (only the search box gives way)', async () => {
+  const ece = await consoleIn(browser, hub.url!, { email: 'ece@example.com', password: PASSWORD }, { language: 'tr', viewport: { width: 1280, height: 800 }, dialogs });
+  await ece.reload();
+  await ece.locator('.topbar button', { hasText: 'Yönetim' }).waitFor();
+  const bar = await ece.locator('.topbar').boundingBox();
+  const signOut = await ece.locator('.topbar button', { hasText: 'Çıkış yap' }).boundingBox();
+  const name = await ece.locator('.topbar .who').boundingBox();
+  expect(bar!.height).toBeLessThan(signOut!.height * 1.8);
+  expect(name!.height).toBeLessThan(30); // one line
+  await ece.context().close();
+});
