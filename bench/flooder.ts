@@ -128,7 +128,7 @@ async function main() {
   const reconnects = async () => {
     while (!stopped) {
       await connected();
-      socket.close();
+      if (socket.connected) socket.close(); // none when the last attempts were refused and the count ran out
     }
   };
   /** The control (FLOOD_ONLY=burn): the flooder's CPU without a single request, to tell the machine from the hub. */

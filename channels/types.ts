@@ -1,5 +1,5 @@
 import type { Router } from 'express';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Namespace } from 'socket.io';
 import type { Readable } from 'node:stream';
@@ -88,6 +88,11 @@ export interface QuarantineInput {
 /** What a channel's ingress started outside the HTTP server (an SMTP listener, an IMAP poller); the hub closes it. */
 export interface IngressHandle {
   close(): Promise<void>;
+  /**
+   * Answers a request before the hub's Express stack when the channel already knows it refuses it (a flood of one
+   * address): true when answered. Must be cheap and never read the body.
+   */
+  refuseEarly?(req: IncomingMessage, res: ServerResponse): boolean;
 }
 
 /** Delivers realtime payloads to a web chat visitor through Redis (any hub node holding their socket). */

@@ -5,7 +5,7 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { Server } from 'socket.io';
 import { channelModules } from '../channels';
-import type { AdapterContext } from '../channels/types';
+import type { AdapterContext, IngressHandle } from '../channels/types';
 import type { Config } from './config';
 import type { HubDeps } from './deps';
 import { Namespaces } from './domain/events';
@@ -161,7 +161,13 @@ export async function startHub(config: Config, role: Role = 'all'): Promise<Hub>
     app.use(hostGuard);
     app.use(helmet({ contentSecurityPolicy: false }));
     app.use(healthRouter(deps));
-    server = http.createServer(app);
+    // Requests a channel already knows it refuses (a flooding address) are answered before Express (IngressHandle).
+    const earlyRefusals: Array<NonNullable<IngressHandle['refuseEarly']>> = [];
+    const handler = app;
+    server = http.createServer((req, res) => {
+      for (const refuse of earlyRefusals) if (refuse(req, res)) return;
+      handler(req, res);
+    });
     // An idle kept-alive connection is closed by the hub later than by anyone who reuses it (load balancers keep
     // them 60 s, fetch clients ~4 s, Node's default here was 5 s): otherwise the hub may close one just as a proxy or
     // provider sends the next request on it, which fails with ECONNRESET (seen under load).
@@ -216,6 +222,7 @@ export async function startHub(config: Config, role: Role = 'all'): Promise<Hub>
         env: channelEnv(config),
       });
       if (handle) closers.unshift(() => handle.close()); // listeners and pollers stop before the store closes
+      if (handle?.refuseEarly) earlyRefusals.push(handle.refuseEarly);
     }
     app.use(express.static(path.join(root, 'public'), { index: false, maxAge: '1h' }));
     app.use(consoleStatic(path.join(root, 'agent-ui', 'dist')));

@@ -1,10 +1,10 @@
-import type { ChannelModule } from '../types';
+import type { ChannelModule, IngressHandle } from '../types';
 import { createAdapter } from './adapter';
 import { webchatConfigShape } from './config-schema';
 import { DEMO_HTML, demoCsp } from './demo';
 import { mountFiles } from './files';
 import { attachWidgetNamespace } from './ingress';
-import { mountSession, tokenTtlSeconds } from './session';
+import { earlySessionRefusal, mountSession, tokenTtlSeconds } from './session';
 
 export const SESSION_PATH = '/api/widget/session';
 
@@ -17,6 +17,7 @@ export const webchat = {
   liveTyping: true,
   createAdapter,
   mountIngress(ctx) {
+    let refuseEarly: IngressHandle['refuseEarly'];
     const tokenSecret = ctx.env.WIDGET_TOKEN_SECRET;
     const identitySecret = ctx.env.WIDGET_IDENTITY_SECRET || undefined;
     if (!tokenSecret || tokenSecret.length < 32) {
@@ -29,6 +30,7 @@ export const webchat = {
       mountSession(ctx.router, SESSION_PATH, secrets, ctx, ctx.env.WIDGET_CITY_HEADER || undefined);
       attachWidgetNamespace(ctx, secrets);
       mountFiles(ctx.router, ctx, secrets);
+      refuseEarly = earlySessionRefusal(SESSION_PATH, ctx);
     }
     // Host sites load the bundle cross-origin; helmet's default Cross-Origin-Resource-Policy (same-origin) would block it.
     ctx.router.get(['/widget.js', '/widget.js.map'], (_req, res, next) => {
@@ -39,5 +41,6 @@ export const webchat = {
       const host = (req.get('host') ?? 'localhost').replace(/[^A-Za-z0-9.:[\]-]/g, '');
       res.set({ 'content-security-policy': demoCsp(host), 'cache-control': 'no-cache' }).type('html').send(DEMO_HTML);
     });
+    return { close: async () => {}, refuseEarly };
   },
 } satisfies ChannelModule;

@@ -273,6 +273,10 @@ test('session creation is limited per address and per visitor token, with 429 an
   const unread = await fetch(`${hub.url}/api/widget/session`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': '10.0.5.1' }, body: '{not json' });
   expect(unread.status).toBe(429);
   expect(Number(unread.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+  // The host page's widget reads the refusal cross-origin: CORS and the exposed Retry-After come with it.
+  expect(unread.headers.get('access-control-allow-origin')).toBe('*');
+  expect(unread.headers.get('access-control-expose-headers')).toBe('retry-after');
+  expect(await unread.json()).toMatchObject({ error: 'too many requests, retry later', retryAfterMs: expect.any(Number) });
   expect((await session('10.0.5.2')).status).toBe(200); // another address
 
   // One visitor renewing its token over and over: 4 per visitor, while its address still has room for others.
