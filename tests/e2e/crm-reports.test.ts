@@ -124,7 +124,7 @@ for (const language of ['tr', 'en'] as const) {
       const retention = page.locator('section', { has: page.getByRole('heading', { name: s.retention }) });
       // Month choosers in the console's language, not the browser's (a native month input names months in English).
       expect(await retention.locator('select').first().locator('option').first().textContent()).toBe(
-        new Date().toLocaleDateString(language === 'tr' ? 'tr-TR' : 'en-GB', { month: 'long', year: 'numeric' }),
+        new Date().toLocaleDateString(language === 'tr' ? 'tr-TR' : 'en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' }),
       );
       await retention.locator('select').first().selectOption(lastMonth);
       await retention.locator('select').nth(1).selectOption(lastMonth);
