@@ -19,8 +19,6 @@ const MAX_ADDRESSES = 10_000;
  */
 export class HandshakeGuard {
   private readonly addresses = new Map<string, { since: number; refusals: number; until: number }>();
-  /** Requests refused early (read by tests and benchmarks). */
-  refused = 0;
 
   constructor(private readonly clientAddress: (req: IncomingMessage) => string) {}
 
@@ -37,9 +35,7 @@ export class HandshakeGuard {
 
   refuses(req: IncomingMessage, now = Date.now()): boolean {
     if (!this.addresses.size || cookieFromHeader(req.headers.cookie, SESSION_COOKIE)) return false;
-    const refuse = (this.addresses.get(addressBucket(this.clientAddress(req)))?.until ?? 0) > now;
-    if (refuse) this.refused++;
-    return refuse;
+    return (this.addresses.get(addressBucket(this.clientAddress(req)))?.until ?? 0) > now;
   }
 
   private forgetExpired(now: number): void {
