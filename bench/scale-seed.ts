@@ -264,7 +264,7 @@ export function agentDoc(plan: ScalePlan, i: number, passwordHash: string): Doc 
   return {
     _id: a._id, email: a.email, name: a.name, passwordHash, role: i === plan.agents.length - 1 ? 'supervisor' : 'agent',
     teamIds: [plan.teams[a.teamIndex]!._id], languages: a.languages, skills: [], capacity: 8,
-    disabled: false, createdAt: at, updatedAt: at, __v: 0,
+    disabled: false, bot: false, createdAt: at, updatedAt: at, __v: 0,
   };
 }
 
@@ -275,7 +275,7 @@ export interface CustomerFacts {
 export function customerDoc(c: CustomerFacts): Doc {
   const doc: Doc = {
     _id: c._id, tags: c.vip ? ['vip'] : [], attributes: c.vip ? { segment: 'gold' } : {}, language: c.language, languageSource: 'detected',
-    lastSeenAt: c.lastSeenAt, openConversationId: c.openConversationId, mergedInto: null, threadWeeks: true, createdAt: c.createdAt, updatedAt: c.updatedAt, __v: 0,
+    lastSeenAt: c.lastSeenAt, openConversationId: c.openConversationId, mergedInto: null, erasedAt: null, threadWeeks: true, createdAt: c.createdAt, updatedAt: c.updatedAt, __v: 0,
   };
   if (c.name !== undefined) doc.name = c.name;
   if (c.email !== undefined) doc.email = c.email;
@@ -300,6 +300,9 @@ export function conversationDoc(c: ConversationFacts): Doc {
     lastMessagePreview: c.lastMessagePreview, snoozedUntil: c.snoozedUntil, openedAt: c.openedAt, openedDay: dayOf(c.openedAt), lastActivityAt: c.lastActivityAt,
     lastInboundAt: c.lastInboundAt, lastOutboundAt: c.lastOutboundAt, firstResponseAt: c.firstResponseAt, resolvedAt: c.resolvedAt,
     labels: c.labels, createdAt: c.openedAt, updatedAt: c.lastActivityAt, __v: 0,
+    // Routing's facts as the services write them: queued on opening, assigned at once (seeded assignments are manual).
+    queuedAt: c.openedAt, assignedAt: c.assigneeId ? c.openedAt : null, autoAssigned: false,
+    resolvedDay: c.resolvedAt ? dayOf(c.resolvedAt) : null, retainedAt: null, ruleSegmentId: null,
   };
   if (c.waitingSince) doc.waitingSince = c.waitingSince; // absent while the last word is ours (src/store/conversations.ts)
   return doc;
