@@ -26,6 +26,7 @@ import { conversationEffects } from './services/conversations/lifecycle';
 import { attachAgentNamespace } from './realtime/agents';
 import { HandshakeGuard } from './realtime/handshake-guard';
 import { backfillAttachmentKeysOnce } from './services/access/attachment-keys';
+import { demotePrechatEmailsOnce } from './services/identity/claims-migration';
 import { EventPublisher } from './services/events';
 import { visitorHistory, visitorTyping } from './services/conversations/threads';
 import { applyWidgetAttributes } from './services/crm/attributes';
@@ -128,6 +129,8 @@ export async function startHub(config: Config, role: Role = 'all'): Promise<Hub>
   if (role !== 'hub') {
     // In the background: a pass over older messages, once per store (src/services/access/attachment-keys.ts).
     void backfillAttachmentKeysOnce(deps.models, logger).catch((err: unknown) => logger.warn({ err }, 'attachment key backfill failed'));
+    // Pre-chat emails linked as identities before claims existed become claims, once per store (claims-migration.ts).
+    void demotePrechatEmailsOnce(deps.models, logger).catch((err: unknown) => logger.warn({ err }, 'pre-chat email migration failed'));
     workers = startWorkers({
       connection: redis, prefix: config.QUEUE_PREFIX, models: deps.models, events,
       adapters: buildAdapters(deps), concurrency: config.WORKER_CONCURRENCY, lockMs: config.WORKER_LOCK_MS, logger,

@@ -159,6 +159,8 @@ export function customerRepo(model: Model<CustomerDoc>) {
     async setEmailIfAbsent(id: Types.ObjectId, email: string): Promise<void> {
       await write({ _id: id, email: { $exists: false } }, { $set: { email } });
     },
+    /** Clears the customer's email if it is `email` (the address became a claim): the document after (index: `_id`). */
+    clearEmailIf: (id: Types.ObjectId, email: string): Promise<StoredCustomer | null> => write({ _id: id, email }, { $unset: { email: 1 } }),
     /** Records the email the customer claimed, unless it is the one recorded: whether it changed (index: `_id`). */
     async setUnverifiedEmail(id: Types.ObjectId, email: string): Promise<boolean> {
       return (await model.updateOne({ _id: id, unverifiedEmail: { $ne: email } }, { $set: { unverifiedEmail: email } })).modifiedCount === 1;

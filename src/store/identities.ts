@@ -1,6 +1,7 @@
 import { Schema, Types, type Connection, type InferSchemaType, type Model } from 'mongoose';
 import { CHANNEL_NAME } from '../domain/channels';
 import { inParallel } from './parallel';
+import { eachBatch } from './batches';
 
 /**
  * An identity kind, declared by each channel (channels/index.ts): SMS and WhatsApp share `phone`, so one phone
@@ -30,7 +31,7 @@ const define = (db: Connection) => db.model('Identity', identitySchema);
 export const identityModel = (db: Connection) => (db.models.Identity as ReturnType<typeof define> | undefined) ?? define(db);
 
 /** A stored identity as the repository returns it. */
-type StoredIdentity = IdentityDoc & { _id: Types.ObjectId; createdAt?: Date; updatedAt?: Date };
+export type StoredIdentity = IdentityDoc & { _id: Types.ObjectId; createdAt?: Date; updatedAt?: Date };
 /** What a new identity stores besides its `_id` (derived from kind and address: src/store/keys.ts). */
 export type NewIdentity = { kind: IdentityKind; address: string; customerId: Types.ObjectId; verified: boolean };
 
@@ -86,6 +87,15 @@ export function identityRepo(model: Model<IdentityDoc>) {
       await inParallel(docs, (d) => model.deleteOne({ _id: d._id }));
       return docs;
     },
+    /**
+     * Unverified identities of one kind, in batches of one cursor pass (a maintenance pass, never requests: `kind` and
+     * `verified` are top-level equalities, pushed down on FerretDB).
+     */
+    eachUnverified: (kind: IdentityKind, size: number, fn: (docs: StoredIdentity[]) => Promise<void>) =>
+      eachBatch<StoredIdentity>(model, { kind, verified: false }, { kind: 1, address: 1, customerId: 1, verified: 1, createdAt: 1 }, size, fn),
+    /** Removes one identity if it still belongs to `customerId` (index: `_id`): whether it did. */
+    removeOfCustomerById: async (id: Types.ObjectId, customerId: Types.ObjectId): Promise<boolean> =>
+      (await model.deleteOne({ _id: id, customerId })).deletedCount === 1,
     /** Moves the given identities to a customer (a merge's undo): parallel writes by `_id`, never `$in` (index: `_id`). */
     async moveTo(ids: Types.ObjectId[], customerId: Types.ObjectId): Promise<void> {
       await inParallel(ids, (id) => model.updateOne({ _id: id }, { $set: { customerId } }));

@@ -37,7 +37,7 @@ import { collections, rememberConnection } from './collections';
 
 export { gridFsBlobStore, type BlobStore } from './attachments';
 export { connectStore, isDuplicateKey, STORE_MAX_IN_FLIGHT, type Db, type StoreOptions } from './connection';
-export type { IdentityKind } from './identities';
+export type { IdentityKind, StoredIdentity } from './identities';
 export { idForKey } from './keys';
 export { attachInboxIndex, dayOf, narrowed, onConversationWritten, type ConversationSla, type StoredConversation } from './conversations';
 export { onCustomerWritten, type CustomerListener } from './customers';

@@ -342,6 +342,12 @@ export function messageRepo(model: Model<MessageDoc>) {
       });
       return n;
     },
+    /**
+     * Whether the customer ever wrote on `channel` (index: `customerId`; the rest is checked on that customer's messages:
+     * maintenance, never requests).
+     */
+    hasInbound: async (customerId: Types.ObjectId, channel: Channel): Promise<boolean> =>
+      Boolean(await model.exists({ customerId, channel, direction: 'in' })),
     /** Every message, in batches of one cursor pass (maintenance jobs, never requests). */
     eachBatch: (size: number, fn: (docs: Pick<StoredMessage, '_id' | 'kind' | 'text' | 'subject' | 'createdAt' | 'customerId'>[]) => Promise<void>) =>
       eachBatch(model, {}, { kind: 1, text: 1, subject: 1, createdAt: 1, customerId: 1 }, size, fn),
