@@ -3,6 +3,8 @@ import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import type { Condition, DryRunMatch, RuleAction, RuleInput, RuleView, RunView } from '../../src/domain/automation';
 import type { SegmentView } from '../../src/domain/segments';
+import type { CustomerRef } from '../../src/domain/views';
+import { customerLabel } from './list-order';
 import { api } from './api';
 import { DEFAULTS, toAction, toDraft, useNames, type Draft } from './Macros';
 import { ACTION_KINDS, describeAction, PRIORITY_PRESETS, SNOOZE_PRESETS, snoozeText, type ActionType, type Names } from './macros-api';
@@ -350,8 +352,11 @@ function ConditionEditor({ condition: c, names, segments, onChange }: { conditio
   }
 }
 
+/** A log row's customer as the inbox calls them; the conversation's short id when it is gone. */
+const whoOf = (c: CustomerRef | undefined, conversationId: string, language: string, t: TFunction) => (c ? customerLabel(c, language, t) : conversationId.slice(-6));
+
 function DryRunResults({ result, rule, names, hooks, segments }: { result: { evaluated: number; matches: DryRunMatch[] }; rule: RuleInput; names: Names; hooks: Hook[]; segments: SegmentView[] }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const when = (iso: string) => new Date(iso).toLocaleString(t('locale'), { dateStyle: 'short', timeStyle: 'medium' });
   const fired = result.matches.filter((m) => m.matched).length;
   // Why, in the admin's language: the conditions that held, or the one that did not.
@@ -375,7 +380,7 @@ function DryRunResults({ result, rule, names, hooks, segments }: { result: { eva
                 {result.matches.map((m) => (
                   <tr key={m.event.id} data-matched={m.matched}>
                     <td>{when(m.event.at)}</td>
-                    <td><a href={`/c/${m.event.conversationId}`}>{m.event.conversationId.slice(-6)}</a>{m.event.text && <div className="muted small">{m.event.text.slice(0, 80)}</div>}</td>
+                    <td><a href={`/c/${m.event.conversationId}`}>{whoOf(m.customer, m.event.conversationId, i18n.language, t)}</a>{m.event.text && <div className="muted small">{m.event.text.slice(0, 80)}</div>}</td>
                     <td><span className={`chip ${m.matched ? 'ok' : 'muted'}`}>{t(m.matched ? 'autoWouldMatch' : 'autoWouldSkip')}</span></td>
                     <td className="small">{why(m)}</td>
                     <td className="small">{m.matched ? rule.actions.map((a) => describeRuleAction(a, names, hooks, t)).join('; ') : ''}</td>
@@ -391,7 +396,7 @@ function DryRunResults({ result, rule, names, hooks, segments }: { result: { eva
 }
 
 function RuleLog({ rule, names, onClose }: { rule: RuleView; names: Names; onClose: () => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [runs, setRuns] = useState<RunView[]>([]);
   const [next, setNext] = useState<number | null>(null);
   const [error, setError] = useState('');
@@ -416,7 +421,7 @@ function RuleLog({ rule, names, onClose }: { rule: RuleView; names: Names; onClo
                 <tr key={r.id} data-status={r.status}>
                   <td>{when(r.at)}</td>
                   <td>{t(`autoEvent_${tkey(r.eventType)}`)}</td>
-                  <td><a href={`/c/${r.conversationId}`}>{r.conversationId.slice(-6)}</a></td>
+                  <td><a href={`/c/${r.conversationId}`}>{whoOf(r.customer, r.conversationId, i18n.language, t)}</a></td>
                   <td><span className={`chip ${r.status === 'done' ? 'ok' : r.status === 'loop_stopped' || r.status === 'failed' ? 'warn' : 'muted'}`}>{t(`autoRun_${r.status}`)}</span>{r.note && <div className="muted small">{r.note}</div>}</td>
                   <td className="small">{r.conditions.length ? r.conditions.map((c) => describeCondition(c, names, [], t)).join('; ') : r.matched.join('; ') || t('autoNoConditions')}</td>
                   <td className="small">{r.actions.map((a) => `${a.ok ? '✓' : '✗'} ${a.type === 'send_webhook' ? t('autoKind_send_webhook') : t(`macroKind_${a.type}`)}${a.error ? `: ${a.error}` : ''}`).join('; ')}</td>

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { actionListSchema, actionSchema, MAX_ACTIONS } from './actions';
+import type { CustomerRef } from './views';
 
 /**
  * Automation rules (docs/automation.md): an event, conditions that must all hold (plus an optional "any of" group),
@@ -156,6 +157,8 @@ export interface RunView {
   eventId: string;
   eventType: string;
   conversationId: string;
+  /** The conversation's customer, read when the log is listed (so an erased customer shows no name). */
+  customer?: CustomerRef;
   at: string;
   status: RunStatus;
   /** The conditions that held (as readable lines, English). */
@@ -169,6 +172,8 @@ export interface RunView {
 
 export interface DryRunMatch {
   event: AutomationEvent;
+  /** The event's conversation's customer, read for the answer. */
+  customer?: CustomerRef;
   matched: boolean;
   /** Why it matched (conditions that held), or the first condition that did not hold. */
   reasons: string[];

@@ -47,6 +47,9 @@ export interface MessageView {
 export const INBOX_SORTS = ['newest', 'waiting', 'priority'] as const;
 export type InboxSort = (typeof INBOX_SORTS)[number];
 
+/** Who a row of another list (an automation run) is about: the conversation's customer and how to call them. */
+export type CustomerRef = Pick<ConversationView, 'customerId' | 'customerName' | 'customerVisitorName'>;
+
 export interface ConversationView {
   id: string;
   customerId: string;

@@ -99,6 +99,8 @@ for (const language of ['tr', 'en'] as const) {
     await page.locator('tr', { hasText: `İade ${language}` }).getByRole('button', { name: w.log }).click();
     const log = page.getByRole('table', { name: w.logTitle(`İade ${language}`) });
     await log.getByText(w.done).first().waitFor();
+    // The row names the customer (webchatMessage's "Ayşe Yılmaz") and links to the conversation.
+    await expect(log.getByRole('link', { name: 'Ayşe Yılmaz' }).count()).resolves.toBeGreaterThan(0);
     await page.screenshot({ path: `${SHOTS}/automation-list-${language}-1280.png`, fullPage: true });
     await page.setViewportSize({ width: 1920, height: 1080 });
     await page.screenshot({ path: `${SHOTS}/automation-list-${language}-1920.png`, fullPage: true });

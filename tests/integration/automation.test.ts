@@ -119,6 +119,8 @@ test('message received: a matching rule acts (Turkish-aware text match), a non-m
     conversationId: hit.conversationId, eventType: 'message.received', status: 'done', depth: 0,
     matched: ['message text contains "İADE"', 'channel is webchat'], actions: [{ type: 'add_labels', ok: true }, { type: 'add_note', ok: true }],
     conditions: [{ type: 'text', op: 'contains', value: 'İADE' }, { type: 'channel', in: ['webchat'] }],
+    // The log names the customer (read when listed), not only the conversation's id.
+    customer: { customerId: String((await conversation(hit.conversationId))?.customerId), customerName: 'Ayşe Yılmaz' },
   });
   // The note is the rule's: its name is the author.
   const note = await m().Message.findOne({ conversationId: new Types.ObjectId(hit.conversationId), kind: 'note' }).lean();
@@ -256,7 +258,7 @@ test('dry run evaluates a rule against recent events and changes nothing', async
   expect(res.status).toBe(200);
   const ofA = res.body.matches.find((x) => x.event.conversationId === a.conversationId)!;
   const ofB = res.body.matches.find((x) => x.event.conversationId === b.conversationId)!;
-  expect(ofA).toMatchObject({ matched: true, wouldDo: ['add labels fatura'] });
+  expect(ofA).toMatchObject({ matched: true, wouldDo: ['add labels fatura'], customer: { customerName: 'Ayşe Yılmaz' } });
   expect(ofB).toMatchObject({ matched: false, wouldDo: [], reasons: ['not: message text contains "FATURA"'] });
   const after = await m().Conversation.find({ _id: { $in: [a.conversationId, b.conversationId] } }).lean();
   expect(after.map((c) => [c.labels, c.priority, c.updatedAt])).toEqual(before.map((c) => [c.labels, c.priority, c.updatedAt]));
@@ -268,7 +270,8 @@ test('dry run evaluates a rule against recent events and changes nothing', async
 async function promoteTimer(ruleId: string, conversationId: string) {
   const job = await waitFor(async () => (await hub.deps.queues.automation.getDelayed()).find((j) => j.data.kind === 'timer' && j.data.ruleId === ruleId && j.data.conversationId === conversationId), 10_000, 'the delayed timer');
   await job.promote();
-  return waitFor(async () => { const j = await hub.deps.queues.automation.getJob(job.id!); return j && (await j.isCompleted()) ? j : null; }, 10_000, 'the timer ran');
+  // finishedOn and returnvalue are read in one fetch (asking isCompleted after it could see a finish the fetch missed).
+  return waitFor(async () => { const j = await hub.deps.queues.automation.getJob(job.id!); return j?.finishedOn ? j : null; }, 10_000, 'the timer ran');
 }
 
 test('time rule: pending for a while → resolve, as a delayed job; a conversation that left pending meanwhile is left alone', async () => {

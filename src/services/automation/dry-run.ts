@@ -1,5 +1,6 @@
 import { type DryRunMatch, type RuleInput } from '../../domain/automation';
 import type { Models } from '../../store';
+import { conversationCustomers, withCustomer } from '../conversations/customer-names';
 import { evaluateRule } from './conditions';
 import { actionText } from './describe';
 import { Facts } from './facts';
@@ -18,5 +19,6 @@ export async function dryRun(d: { models: Models; redis: Redis; prefix: string }
     const verdict = await evaluateRule(rule, new Facts(d.models, event));
     matches.push({ event, matched: verdict.matched, reasons: verdict.reasons, failed: verdict.failed, wouldDo: verdict.matched ? wouldDo : [] });
   }
-  return { evaluated: events.length, matches };
+  const customers = await conversationCustomers(d.models, matches.map((x) => x.event.conversationId));
+  return { evaluated: events.length, matches: matches.map((x) => withCustomer(x, customers.get(x.event.conversationId))) };
 }

@@ -3,6 +3,7 @@ import type { RunView } from '../../domain/automation';
 import { KanalError } from '../../domain/errors';
 import { RUN_PAGE, type Models, type StoredRun } from '../../store';
 import type { Redis } from 'ioredis';
+import { conversationCustomers, withCustomer } from '../conversations/customer-names';
 
 const toRunView = (r: StoredRun): RunView => ({
   id: String(r._id), ruleId: r.ruleId, ruleName: r.ruleName ?? '', eventId: r.eventId, eventType: r.eventType, conversationId: r.conversationId ?? '',
@@ -18,5 +19,6 @@ export async function ruleLog(d: { models: Models; redis: Redis; prefix: string 
   const latest = Number((await d.redis.get(`${d.prefix}:automation:seq:${ruleId}`)) ?? 0);
   const bucket = page ?? Math.floor(latest / RUN_PAGE);
   const runs = await d.models.automationRuns.page(ruleId, bucket);
-  return { runs: runs.map(toRunView), next: bucket > 0 ? bucket - 1 : null };
+  const customers = await conversationCustomers(d.models, runs.flatMap((r) => (r.conversationId ? [r.conversationId] : [])));
+  return { runs: runs.map((r) => withCustomer(toRunView(r), customers.get(r.conversationId ?? ''))), next: bucket > 0 ? bucket - 1 : null };
 }

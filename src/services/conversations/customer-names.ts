@@ -1,5 +1,5 @@
 import type { Models } from '../../store';
-import type { ConversationView } from '../../domain/views';
+import type { ConversationView, CustomerRef } from '../../domain/views';
 import type { VisitorProfile } from '../../domain/visitor';
 
 /** What a row shows for its customer: the name, or for an anonymous web chat visitor the readable visitor name. */
@@ -38,6 +38,21 @@ export async function customerDisplayNames(m: Models, ids: unknown[]): Promise<M
   if (cache) await cache.fillNames([...loaded].map(([id, d]) => [id, encode(d)]));
   return new Map(unique.map((id, i) => [id, loaded.get(id) ?? decode(cached[i] ?? '')]));
 }
+
+/** The customer of each conversation and how to call them, for lists that hold only conversation ids (automation). */
+export async function conversationCustomers(m: Models, conversationIds: string[]): Promise<Map<string, CustomerRef>> {
+  const unique = [...new Set(conversationIds)].filter((id) => /^[0-9a-f]{24}$/.test(id));
+  const conversations = await m.conversations.byIds(unique);
+  const customerOf = new Map(unique.flatMap((id, i) => (conversations[i] ? [[id, String(conversations[i]!.customerId)] as const] : [])));
+  const names = await customerDisplayNames(m, [...customerOf.values()]);
+  return new Map([...customerOf].map(([conversationId, customerId]) => {
+    const d = names.get(customerId);
+    return [conversationId, { customerId, ...(d?.name ? { customerName: d.name } : {}), ...(d?.visitorName ? { customerVisitorName: d.visitorName } : {}) }];
+  }));
+}
+
+/** The row with its customer, when known. */
+export const withCustomer = <T extends object>(row: T, customer: CustomerRef | undefined): T => (customer ? { ...row, customer } : row);
 
 /** Names only (see customerDisplayNames). */
 export async function customerNames(m: Models, ids: unknown[]): Promise<Map<string, string | undefined>> {
