@@ -10,9 +10,23 @@ import {
 /** Zero-width and other invisible characters: single ones some clients add, runs that trackers append. */
 const INVISIBLE = /[\u200B\u2060\uFEFF\u180E]|[\u200B-\u200F\u202A-\u202E\u2060-\u2064\uFEFF]{2,}/g;
 
-/** The line without invisible tracking characters and with no-break spaces as spaces. */
+/**
+ * A UTF-8 character left quoted-printable encoded ("a =C3=A9crit", "escribi=C3=B3"): some gateways hand over the
+ * body undecoded. Only complete multi-byte sequences are read, so "x=20" or "a=b" in a reply stay as they are.
+ */
+const QP_CHAR = /=[C-F][0-9A-F](?:=[89AB][0-9A-F]){1,3}/g;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const decodeQpChar = (seq: string) => {
+  try {
+    return utf8.decode(Uint8Array.from(seq.slice(1).split('=').map((h) => parseInt(h, 16))));
+  } catch {
+    return seq;
+  }
+};
+
+/** The line without invisible tracking characters, with no-break spaces as spaces and stray QP characters read. */
 export function cleanLine(line: string): string {
-  return line.replace(INVISIBLE, '').replace(/\u00A0/g, ' ');
+  return line.replace(INVISIBLE, '').replace(/\u00A0/g, ' ').replace(QP_CHAR, decodeQpChar);
 }
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -103,8 +117,24 @@ const HEADER_ANY = header([...HEADER_FROM_KEYS, ...HEADER_OTHER_KEYS]);
 export const isHeaderLine = (line: string) => HEADER_ANY.test(line.trim());
 export const isFromHeaderLine = (line: string) => HEADER_FROM.test(line.trim());
 
-/** A rule drawn above a quoted header block (Outlook's 32 underscores, dashes, `=`). */
-export const isRuleLine = (line: string) => /^\s*[_\-=—–]{8,}\s*$/u.test(line);
+const inline = (keys: string[]) => new RegExp(`(?<![\\p{L}])(?:${literalAlt(keys)})\\s?[:：]`, 'giu');
+const INLINE_ANY = inline([...HEADER_FROM_KEYS, ...HEADER_OTHER_KEYS]);
+const INLINE_FROM = inline(HEADER_FROM_KEYS);
+
+/**
+ * A whole header block flattened onto one line ("Date: … From: a@b To: … Subject: …", "Temat: … Nadawca: … Adresat:"),
+ * as some webmails and text converters write it: three different header names, one of them the sender's.
+ */
+export function isFlatHeaderLine(line: string): boolean {
+  const s = line.trim();
+  if (s.length > 1000 || !HEADER_ANY.test(s)) return false;
+  const names = new Set([...s.matchAll(INLINE_ANY)].map((m) => m[0].replace(/\s?[:：]$/, '').toLowerCase()));
+  INLINE_FROM.lastIndex = 0;
+  return names.size >= 3 && INLINE_FROM.test(s);
+}
+
+/** A rule drawn above a quoted header block (Outlook's 32 underscores, dashes, `=`; webmails draw "===="). */
+export const isRuleLine = (line: string) => /^\s*[_\-=—–]{4,}\s*$/u.test(line);
 
 export function isSignatureDelimiter(line: string): boolean {
   return SIGNATURE_DELIMITERS.some((re) => re.test(line));

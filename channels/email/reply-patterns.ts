@@ -94,7 +94,7 @@ export const ORIGINAL_MESSAGE_PHRASES = [
 export const HEADER_FROM_KEYS = [
   'Kimden', 'Gönderen', // tr
   'From', // en
-  'Von', 'Van', 'Od', 'De', 'Da', 'Fra', 'Från', 'От', 'Від', 'Lähettäjä', 'Odesílatel', 'Feladó', 'Expéditeur',
+  'Von', 'Van', 'Od', 'Nadawca', 'De', 'Da', 'Fra', 'Från', 'От', 'Від', 'Lähettäjä', 'Odesílatel', 'Feladó', 'Expéditeur',
   'Remitente', '发件人', '發件人', '寄件者', '寄件人', '差出人', '보낸 사람',
 ];
 
@@ -104,12 +104,12 @@ export const HEADER_OTHER_KEYS = [
   'Sent', 'Date', 'To', 'Subject', 'Bcc', 'Reply-To',
   'Gesendet', 'Datum', 'An', 'Betreff', 'Kopie', 'Antwort an',
   'Verzonden', 'Aan', 'Onderwerp',
-  'Wysłano', 'Wysłane', 'Data', 'Do', 'Temat', 'DW',
+  'Wysłano', 'Wysłane', 'Data', 'Do', 'Temat', 'DW', 'Adresat',
   'Enviado', 'Enviada', 'Enviado el', 'Enviado em', 'Para', 'Assunto', 'Asunto', 'Fecha', 'CC', 'CCO',
   'Отправлено', 'Дата', 'Кому', 'Тема', 'Копия',
   'Надіслано', 'Копія',
   'Inviato', 'A', 'Oggetto',
-  'Envoyé', 'À', 'Objet',
+  'Envoyé', 'À', 'Objet', 'Sujet', 'Copie à', 'Message du', // the last three: Orange / La Poste webmail
   'Skickat', 'Till', 'Ämne', 'Kopia',
   'Sendt', 'Til', 'Emne', 'Kopi', 'Dato',
   'Lähetetty', 'Vastaanottaja', 'Aihe', 'Päivämäärä', 'Odesláno', 'Komu', 'Předmět', 'Elküldve', 'Címzett', 'Tárgy',
@@ -126,8 +126,10 @@ export const CLIENT_FOOTERS: RegExp[] = [
   new RegExp(
     '^(?:sent|envoyé|envoye|enviado|enviada|gesendet|verzonden|verstuurd|skickat|sendt|inviato|wysłane|wysłano|odesláno|' +
       'odeslano|trimis|elküldve|отправлено|надіслано|відправлено|изпратено|poslano)\\s+' +
-      '(?:from|with|via|using|on|by|de|depuis|à partir de|a partir de|desde|do|da|dal|dalla|von|mit|vanaf|met|från|fra|med|' +
-      'z|ze|из|с|со|з|від|iz|de pe|от|din|az)\\s.{1,90}$',
+      '(?:from|with|via|using|on|by|de|depuis|à partir de|a partir de|desde|do|da|dal|dalla|von|mit|vanaf|vanuit|met|från|fra|' +
+      'med|z|ze|из|с|со|з|від|iz|de pe|от|din|az)\\s' +
+      // a device or an app, not a sentence ("Sent from my desk, is much easier…", "Sent from a magnificent torch…")
+      '(?!(?:a|an)\\s)[^,;!?]{1,90}$',
     'iu',
   ),
   /^lähetetty\s+\S.{0,60}$/iu, // fi: "Lähetetty iPhonesta"
@@ -144,6 +146,7 @@ export const CLIENT_FOOTERS: RegExp[] = [
   /^.{1,20} için outlook(?:['’]u)? (?:edinin|indirin|alın)\.?$/iu, // tr: "iOS için Outlook'u edinin"
   // tr: "iPhone'umdan gönderildi", "Samsung Galaxy akıllı telefonumdan gönderildi", "Windows 10 için Posta'dan gönderildi"
   /^.{0,60}(?:iphone|ipad|ipod|android|outlook|cihaz|telefon|mobil|posta|mail|yandex|samsung|galaxy|huawei|xiaomi|tablet|blackberry).{0,40}\sgönderildi\.?$/iu,
+  /^.{1,40}(?:ról|ről) küldve$|^küldve .{1,40}(?:ról|ről)$/iu, // hu: "Az iPhone-omról küldve"
   /^.{1,40}(?:から送信|より送信)$/u, // ja
   /^(?:发自|發自|寄自)(?:我的)?\s?.{1,40}$/u, // zh: "发自我的iPhone"
   /^(?:从|從|来自|來自)我的\s?.{1,30}$/u, // zh: "從我的 iPhone 傳送"

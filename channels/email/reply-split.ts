@@ -12,7 +12,7 @@
  *   out.
  */
 import {
-  attributionStrength, cleanLine, isClientFooter, isFromHeaderLine, isHeaderLine, isOriginalMessageLine, isRuleLine,
+  attributionStrength, cleanLine, isClientFooter, isFlatHeaderLine, isFromHeaderLine, isHeaderLine, isOriginalMessageLine, isRuleLine,
   isSignatureDelimiter, nameLine, startsWithAddress,
 } from './reply-lines';
 
@@ -64,6 +64,9 @@ export function splitReply(input: ReplyLine[]): ReplySplit {
       drop(i);
       break;
     }
+    // A footer standing on its own above a blank line ends the reply: apps write it below what was typed, so what
+    // follows it (a quote whose attribution was lost, "Hi there!") was there before.
+    if (mark.kind === 'footer' && marks[i + 1]?.kind === 'empty') { drop(i); break; }
     // A signature or footer: left out when only quoted history (or nothing) follows it.
     const end = signatureEnd(marks, i);
     if (end !== undefined) { drop(i); i = end; continue; }
@@ -84,8 +87,11 @@ function markLines(lines: ReplyLine[]): Mark[] {
       // A rule right above a header block belongs to it (Outlook); otherwise a rule is a signature delimiter.
       const next = nextNonEmpty(lines, i + 1);
       if (next !== undefined && headerBlockEnd(lines, next) !== undefined) { marks.push({ kind: 'split', end: i + 1 }); continue; }
-      marks.push({ kind: line.rule ? 'empty' : /^_{5,}$/.test(text) ? 'sig' : 'text', end: i + 1 });
-      continue;
+      // A short rule ("====", "__") is only a separator above a header block; otherwise the usual line tests apply.
+      if (line.rule || text.length >= 8) {
+        marks.push({ kind: line.rule ? 'empty' : /^_{5,}$/.test(text) ? 'sig' : 'text', end: i + 1 });
+        continue;
+      }
     }
     if (!text) { marks.push({ kind: 'empty', end: i + 1 }); continue; }
     if (isOriginalMessageLine(text)) { marks.push({ kind: 'split', end: i + 1 }); continue; }
@@ -130,6 +136,7 @@ const INTRO_OR_DATE = /^[\s\-–—_=*#~]*(?:\p{L}{1,9}\.?,?\s+){0,3}\S{0,4}\d|^
 function headerBlockEnd(lines: ReplyLine[], i: number): number | undefined {
   const first = lines[i]!.text.trim();
   if (!isHeaderLine(first)) return undefined;
+  if (isFlatHeaderLine(first)) return i + 1;
   let keys = 1;
   const from = isFromHeaderLine(first);
   let end = i + 1;
