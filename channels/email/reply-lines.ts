@@ -14,15 +14,15 @@ const INVISIBLE = /[\u200B\u2060\uFEFF\u180E]|[\u200B-\u200F\u202A-\u202E\u2060-
  * A UTF-8 character left quoted-printable encoded ("a =C3=A9crit", "escribi=C3=B3"): some gateways hand over the
  * body undecoded. Only complete multi-byte sequences are read, so "x=20" or "a=b" in a reply stay as they are.
  */
-const QP_CHAR = /=[C-F][0-9A-F](?:=[89AB][0-9A-F]){1,3}/g;
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-const decodeQpChar = (seq: string) => {
-  try {
-    return utf8.decode(Uint8Array.from(seq.slice(1).split('=').map((h) => parseInt(h, 16))));
-  } catch {
-    return seq;
-  }
-};
+const QP_CHAR = /=[CD][0-9A-F]=[89AB][0-9A-F]|=E[0-9A-F](?:=[89AB][0-9A-F]){2}|=F[0-4](?:=[89AB][0-9A-F]){3}/gi;
+const MIN_CODE = [0, 0, 0x80, 0x800, 0x10000];
+function decodeQpChar(seq: string): string {
+  const bytes = seq.slice(1).split('=').map((h) => parseInt(h, 16));
+  let code = bytes[0]! & (0xff >> (bytes.length + 1));
+  for (let k = 1; k < bytes.length; k++) code = (code << 6) | (bytes[k]! & 0x3f);
+  const valid = code >= MIN_CODE[bytes.length]! && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff);
+  return valid ? String.fromCodePoint(code) : seq;
+}
 
 /** The line without invisible tracking characters, with no-break spaces as spaces and stray QP characters read. */
 export function cleanLine(line: string): string {
@@ -63,11 +63,27 @@ const DECORATION_END = /[\s\-–—_=*#~]+$/u;
 
 export type AttributionStrength = 'strong' | 'weak' | undefined;
 
+/** The last word of each verb ("wrote", "yazdı", "scritto", "écrit"), to test a line's end without a regex. */
+const VERB_LAST_WORDS = new Set(verbs.filter((v) => !isCjk(v)).map((v) => v.replace(/\\/g, '').split(' ').pop()!.toLowerCase()));
+const CJK_ENDING = new RegExp(`(?:${verbs.filter(isCjk).join('|')})$`, 'u');
+/**
+ * A cheap first test: can an attribution end with this line (a colon, `>` or `)` of an address, a decoration, or
+ * the verb itself)? Most lines of a long mail cannot, and skipping them keeps a 1 MB mail well under a second.
+ */
+export function mayEndAttribution(line: string): boolean {
+  const last = line.at(-1);
+  if (!last) return false;
+  if (/[:：>)\-–—_=*#~]/u.test(last)) return true;
+  if (isCjk(last)) return CJK_ENDING.test(line.slice(-16));
+  return VERB_LAST_WORDS.has(line.slice(Math.max(line.lastIndexOf(' '), line.lastIndexOf('\t')) + 1).toLowerCase());
+}
+
 /**
  * Is this text (one attribution, its wrapped lines joined with spaces) an attribution line? "strong" when it names
  * a date or an address, "weak" for a bare "<name> wrote:", which counts only when quoted lines follow.
  */
 export function attributionStrength(joined: string): AttributionStrength {
+  if (joined.length > 800 || !mayEndAttribution(joined.trimEnd())) return undefined;
   const s = joined.replace(DECORATION_START, '').replace(DECORATION_END, '').replace(/\s+/g, ' ');
   if (!s || s.length > 400) return undefined;
   const decorated = /^\s*-{2,}/.test(joined) && /-{2,}\s*$/.test(joined); // "---- Ali wrote ----" (Android)

@@ -145,8 +145,9 @@ export const CLIENT_FOOTERS: RegExp[] = [
   /^(?:получить|скачать|загрузите|отримати|завантажте|завантажити) outlook для .{1,40}$/iu,
   /^.{1,20} için outlook(?:['’]u)? (?:edinin|indirin|alın)\.?$/iu, // tr: "iOS için Outlook'u edinin"
   // tr: "iPhone'umdan gönderildi", "Samsung Galaxy akıllı telefonumdan gönderildi", "Windows 10 için Posta'dan gönderildi"
-  /^.{0,60}(?:iphone|ipad|ipod|android|outlook|cihaz|telefon|mobil|posta|mail|yandex|samsung|galaxy|huawei|xiaomi|tablet|blackberry).{0,40}\sgönderildi\.?$/iu,
-  /^.{1,40}(?:ról|ről) küldve$|^küldve .{1,40}(?:ról|ről)$/iu, // hu: "Az iPhone-omról küldve"
+  // (the lookahead first: most lines do not end in "gönderildi", and then the device words are never tried)
+  /^(?=.*gönderildi\.?$).{0,60}(?:iphone|ipad|ipod|android|outlook|cihaz|telefon|mobil|posta|mail|yandex|samsung|galaxy|huawei|xiaomi|tablet|blackberry).{0,40}\sgönderildi\.?$/iu,
+  /^(?=.*küldve$).{1,40}(?:ról|ről) küldve$|^küldve .{1,40}(?:ról|ről)$/iu, // hu: "Az iPhone-omról küldve"
   /^.{1,40}(?:から送信|より送信)$/u, // ja
   /^(?:发自|發自|寄自)(?:我的)?\s?.{1,40}$/u, // zh: "发自我的iPhone"
   /^(?:从|從|来自|來自)我的\s?.{1,30}$/u, // zh: "從我的 iPhone 傳送"

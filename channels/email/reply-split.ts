@@ -13,7 +13,7 @@
  */
 import {
   attributionStrength, cleanLine, isClientFooter, isFlatHeaderLine, isFromHeaderLine, isHeaderLine, isOriginalMessageLine, isRuleLine,
-  isSignatureDelimiter, nameLine, startsWithAddress,
+  isSignatureDelimiter, mayEndAttribution, nameLine, startsWithAddress,
 } from './reply-lines';
 
 export interface ReplyLine {
@@ -78,6 +78,8 @@ export function splitReply(input: ReplyLine[]): ReplySplit {
 
 function markLines(lines: ReplyLine[]): Mark[] {
   const marks: Mark[] = [];
+  // Computed once per line: attributionAt looks at each line from up to five starting lines.
+  const mayEnd = lines.map((l) => mayEndAttribution(l.text.trimEnd()));
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     const text = line.text.trim();
@@ -97,7 +99,7 @@ function markLines(lines: ReplyLine[]): Mark[] {
     if (isOriginalMessageLine(text)) { marks.push({ kind: 'split', end: i + 1 }); continue; }
     const headerEnd = headerBlockEnd(lines, i);
     if (headerEnd !== undefined) { marks.push({ kind: 'split', end: headerEnd }); continue; }
-    const attributionEnd = attributionAt(lines, i);
+    const attributionEnd = attributionAt(lines, i, mayEnd);
     if (attributionEnd !== undefined) { marks.push({ kind: 'split', end: attributionEnd }); continue; }
     if (isSignatureDelimiter(text)) {
       marks.push({ kind: 'sig', end: i + 1 });
@@ -110,10 +112,11 @@ function markLines(lines: ReplyLine[]): Mark[] {
 }
 
 /** An attribution starting at line `i`, wrapped over up to five lines: the index after its last line. */
-function attributionAt(lines: ReplyLine[], i: number): number | undefined {
+function attributionAt(lines: ReplyLine[], i: number, mayEnd: boolean[]): number | undefined {
   for (let j = i; j < Math.min(lines.length, i + MAX_ATTRIBUTION_LINES); j++) {
     const line = lines[j]!;
     if (!line.text.trim() || line.quoted || /^\s{0,3}>/.test(line.text)) return undefined;
+    if (!mayEnd[j]) continue;
     const strength = attributionStrength(lines.slice(i, j + 1).map((l) => l.text.trim()).join(' '));
     if (!strength) continue;
     if (j > i && !INTRO_OR_DATE.test(lines[i]!.text.trim())) {

@@ -63,6 +63,45 @@ describe('the trickiest shapes', () => {
     expect(htmlToText(trimReplyHtml(html).visible)).toBe('Hi,\n4471\nBaker St');
   });
 
+  test('undecoded quoted-printable attributions, a header block on one line, "====" above a webmail header', () => {
+    expect(trimReplyText('Tamam.\n\n23 Kas 2026 Pzt, 10:00 tarihinde Kanal <d@kanal.test> =C5=9Funu yazd=C4=B1:\n> eski').visible).toBe('Tamam.');
+    expect(trimReplyText('x=20 ve a=b kalır.').visible).toBe('x=20 ve a=b kalır.');
+    expect(trimReplyText('Tamam.\nKimden: Kanal <d@kanal.test> Gönderildi: 23 Kasım 2026 Kime: a@b.test Konu: Fatura\neski').visible).toBe('Tamam.');
+    expect(trimReplyText('From: the depot To: the shop, then Subject to change.').visible).toBe('From: the depot To: the shop, then Subject to change.');
+    expect(trimReplyText('Merci.\n\n====\n\nMessage du : 23/11/2026 10:00\nDe : a@b.fr\nA : c@d.fr\nSujet : x\n\nvieux').visible).toBe('Merci.');
+  });
+
+  test('a footer above a blank line ends the reply; "Sent from a …" sentences and footers followed by text stay', () => {
+    expect(trimReplyText("Tamam.\n\nAndroid için Outlook'u edinin<https://aka.ms/x>\n\nMerhaba, siparişiniz hazır.").visible).toBe('Tamam.');
+    expect(trimReplyText('Fine.\n\nSent from a train, so expect typos.').visible).toBe('Fine.\n\nSent from a train, so expect typos.');
+    expect(trimReplyText('Here it is.\n\nSent from my desk, is much easier than my phone.').visible).toBe('Here it is.\n\nSent from my desk, is much easier than my phone.');
+  });
+
+  test('a 1 MB mail trims in well under a second, whatever its shape', () => {
+    const MB = 1 << 20;
+    const quoted = '> quoted text of an older message in the thread, wrapped at seventy\n';
+    const shapes = {
+      plain: 'Just a normal line of text in a long mail body.\n'.repeat(MB / 48),
+      thread: 'Thanks!\n\nOn Mon, Nov 23, 2026 at 10:00 AM Ali <a@b.c> wrote:\n' + quoted.repeat(MB / quoted.length),
+      interleaved: '> question line here?\nanswer line here.\n\n'.repeat(MB / 40),
+      oneLine: 'From: a@b.c To: d Subject: e Date: 2026 '.repeat(MB / 40),
+      noSpaces: 'a@'.repeat(MB / 2) + ' wrote:',
+      qp: '=C3=A9=C3'.repeat(MB / 9),
+    };
+    trimReplyText('warm-up\n\nOn Mon, Nov 23, 2026 at 10:00 AM Ali <a@b.c> wrote:\n> x'); // compiles the patterns once
+    for (const [shape, text] of Object.entries(shapes)) {
+      const html = `<div>${text.replace(/\n/g, '<br>')}</div>`;
+      let started = performance.now();
+      trimReplyText(text);
+      const textMs = performance.now() - started;
+      started = performance.now();
+      trimReplyHtml(html);
+      const htmlMs = performance.now() - started;
+      // 0.1-0.5 s each on an idle machine; the bound leaves room for a busy one (jest, other work on the cores).
+      expect({ shape, slow: textMs > 1500 || htmlMs > 1500 }).toEqual({ shape, slow: false });
+    }
+  });
+
   test('HTML: <title> and <style> text is not part of the reply', () => {
     expect(htmlToText('<html><head><title>Ynt: Sipariş</title><style>p{}</style></head><body><p>Tamam</p></body></html>')).toBe('Tamam');
   });
