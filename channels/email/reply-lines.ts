@@ -117,6 +117,8 @@ export function nameLine(line: string): boolean {
   const s = line.trim();
   return s.length <= 60 && /^"?[\p{Lu}\p{Lo}][\p{L}'’.-]*(?:\s+[\p{L}'’.-]+){0,3}"?,?$/u.test(s);
 }
+/** "On 23 Nov …", "Le 23 nov. …", "在 2026年…": a line that opens an attribution with its intro word and a number. */
+export const startsWithIntro = (line: string) => INTRO_START.test(line.replace(DECORATION_START, ''));
 export const startsWithAddress = (line: string) => /^\s*(?:<|\[mailto:|\(?[^\s@<>]+@)/u.test(line);
 
 const ORIGINAL_MESSAGE = new RegExp(`^[\\s\\-–—_=*#~>]*(?:${literalAlt(ORIGINAL_MESSAGE_PHRASES)})[\\s\\-–—_=*#~]*[:：]?[\\s\\-–—_=*#~]*$`, 'iu');

@@ -15,7 +15,8 @@ export const ATTRIBUTION_VERBS = [
   'schreef', 'heeft geschreven', 'geschreven', // nl
   'napisał\\(a\\)', 'napisała', 'napisał', 'pisze', 'napisana przez', // pl (the last: Apple Mail)
   'escreveu', // pt
-  'escribió', 'escribio', // es
+  'escribió', 'escribio', 'escribieron', // es (the last: iCloud)
+  'ha escrit', 'va escriure', // ca
   'ha scritto', 'scritto', // it
   'a écrit', 'a ecrit', 'écrit', // fr
   'skrev', // sv, no, da
@@ -26,6 +27,7 @@ export const ATTRIBUTION_VERBS = [
   'đã viết', 'viết', // vi
   'написал\\(а\\)', 'написала', 'написал', 'пишет', // ru
   'написав\\(-?ла\\)', 'написала', 'написав', 'пише', // uk
+  'έγραψε', // el
   '写道', '寫道', // zh
   'のメッセージ', 'のメール', 'さんは書きました', '書きました', // ja
   '작성', // ko
@@ -37,7 +39,7 @@ export const ATTRIBUTION_VERBS = [
  */
 export const ATTRIBUTION_INTROS = [
   'On', 'At', 'Le', 'Am', 'El', 'Em', 'No dia', 'Il giorno', 'Il', 'In data', 'Op', 'W dniu', 'Dnia', 'Den', 'På',
-  'Dne', 'Dana', 'В', 'У', 'Le jour', 'Vào', '在', '於', '于',
+  'Dne', 'Dana', 'В', 'У', 'Le jour', 'Vào', 'Στις', '在', '於', '于',
 ];
 
 /**
@@ -95,7 +97,7 @@ export const HEADER_FROM_KEYS = [
   'Kimden', 'Gönderen', // tr
   'From', // en
   'Von', 'Van', 'Od', 'Nadawca', 'De', 'Da', 'Fra', 'Från', 'От', 'Від', 'Lähettäjä', 'Odesílatel', 'Feladó', 'Expéditeur',
-  'Remitente', '发件人', '發件人', '寄件者', '寄件人', '差出人', '보낸 사람',
+  'Remitente', '发件人', '發件人', '寄件者', '寄件人', '差出人', '보낸 사람', 'من',
 ];
 
 /** The other header names of such a block (sent, date, to, subject, cc), in the same languages. */
@@ -115,6 +117,7 @@ export const HEADER_OTHER_KEYS = [
   'Lähetetty', 'Vastaanottaja', 'Aihe', 'Päivämäärä', 'Odesláno', 'Komu', 'Předmět', 'Elküldve', 'Címzett', 'Tárgy',
   '发送时间', '發送時間', '日期', '收件人', '主题', '主題', '抄送', '寄件日期', '收件者', '主旨', '副本',
   '送信日時', '宛先', '件名', '日付', '보낸 날짜', '받는 사람', '제목',
+  'تم الإرسال', 'إلى', 'الموضوع', 'التاريخ', // ar (Outlook)
 ];
 
 /**

@@ -13,7 +13,7 @@
  */
 import {
   attributionStrength, cleanLine, isClientFooter, isFlatHeaderLine, isFromHeaderLine, isHeaderLine, isOriginalMessageLine, isRuleLine,
-  isSignatureDelimiter, mayEndAttribution, nameLine, startsWithAddress,
+  isSignatureDelimiter, mayEndAttribution, nameLine, startsWithAddress, startsWithIntro,
 } from './reply-lines';
 
 export interface ReplyLine {
@@ -119,8 +119,9 @@ function attributionAt(lines: ReplyLine[], i: number, mayEnd: boolean[]): number
     if (!mayEnd[j]) continue;
     const strength = attributionStrength(lines.slice(i, j + 1).map((l) => l.text.trim()).join(' '));
     if (!strength) continue;
-    if (j > i && !INTRO_OR_DATE.test(lines[i]!.text.trim())) {
-      // "Thanks!" / "Ali <ali@x> wrote:": the first line only belongs to the attribution if it is the name alone.
+    // "Thanks!" / "Ali <ali@x> wrote:": the first line only belongs to the attribution if it is the name alone; and
+    // a line above one that opens with "On <date>" is not part of it, even if it has a number ("Gran Via, 1").
+    if (j > i && (!INTRO_OR_DATE.test(lines[i]!.text.trim()) || startsWithIntro(lines[i + 1]!.text.trim()))) {
       const rest = attributionStrength(lines.slice(i + 1, j + 1).map((l) => l.text.trim()).join(' '));
       if (rest && !(nameLine(lines[i]!.text) && startsWithAddress(lines[i + 1]!.text))) return undefined;
     }
