@@ -172,12 +172,22 @@ function quoteBlockEnd(marks: Mark[], i: number, lines: ReplyLine[]): number {
     const kind = marks[j]!.kind;
     if (kind === 'quote') { end = j + 1; continue; }
     if (kind === 'empty') continue;
-    const wrappedLink = kind === 'text' && marks[j - 1]?.kind === 'quote' && marks[j + 1]?.kind === 'quote' && WRAPPED_LINK.test(lines[j]!.text);
-    if (!wrappedLink) break;
+    const between = kind === 'text' && marks[j - 1]?.kind === 'quote' && marks[j + 1]?.kind === 'quote';
+    if (!between || !(WRAPPED_LINK.test(lines[j]!.text) || wrappedQuoteLine(lines[j - 1]!, lines[j]!))) break;
   }
   return end;
 }
 const WRAPPED_LINK = /^\s*\(?(?:https?:\/\/\S+|\S*[)>])\s*\)?\s*>?\s*$/;
+/** Wide enough that the sender's client wrapped it: the rest lands on the next line without its ">". */
+const WRAP_WIDTH = 60;
+/**
+ * The rest of a long quoted line that a client wrapped onto a line of its own, between two quoted lines without a
+ * blank line ("> … Nullam pharetra d" / "ignissim odio?" / ">"). An answer between two quoted lines stays an answer
+ * when the quoted line above it is short (a question), or when it is set apart by blank lines.
+ */
+function wrappedQuoteLine(above: ReplyLine, line: ReplyLine): boolean {
+  return !above.quoted && above.text.trimEnd().length >= WRAP_WIDTH && line.text.trim().length < WRAP_WIDTH + 20;
+}
 
 /** After a splitter: the end of the quoted block it introduces, or undefined when no quoted block follows it. */
 function quotedAfterSplit(marks: Mark[], from: number, lines: ReplyLine[]): number | undefined {
