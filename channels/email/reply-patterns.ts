@@ -131,12 +131,15 @@ export const CLIENT_FOOTERS: RegExp[] = [
       'odeslano|trimis|elküldve|отправлено|надіслано|відправлено|изпратено|poslano)\\s+' +
       '(?:from|with|via|using|on|by|de|depuis|à partir de|a partir de|desde|do|da|dal|dalla|von|mit|vanaf|vanuit|met|från|fra|' +
       'med|z|ze|из|с|со|з|від|iz|de pe|от|din|az)\\s' +
-      // a device or an app, not a sentence ("Sent from my desk, is much easier…", "Sent from a magnificent torch…")
-      '(?!(?:a|an)\\s)[^,;!?]{1,90}$',
+      // a device or an app, not a sentence ("Sent from my desk, is much easier…", "Sent from a magnificent torch…"),
+      // with the apology some add ("Sent from my cell, please excuse any typos.")
+      '(?!(?:a|an)\\s)[^,;!?]{1,90}?(?:[,.;]?\\s+(?:please\\s+)?(?:excuse|pardon|sorry for)\\s[^,;!?]{1,40})?$',
     'iu',
   ),
   /^lähetetty\s+\S.{0,60}$/iu, // fi: "Lähetetty iPhonesta"
   /^von meine[mr]?\s.{1,60}\sgesendet\.?$/iu, // de: "Von meinem iPhone gesendet"
+  /^diese nachricht wurde von meine[mr]?\s.{1,60}\sgesendet\.?$/iu, // de: K-9 Mail
+  /^(?:\(|<<)\s*(?:sent|envoyé|gesendet|enviado)\s+(?:from|with|via|by|de|depuis|von|mit|desde)\s[^()<>]{1,40}(?:\)|>>)$/iu, // "(sent from a phone)"
   /^(?:get|download) outlook for .{1,40}$/iu,
   /^(?:holen sie sich|outlook für) .{0,40}(?:outlook für .{1,20}|beziehen|herunterladen)$/iu,
   /^(?:télécharger|telecharger|obtenir) outlook pour .{1,40}$/iu,

@@ -34,7 +34,8 @@ export interface ReplySplit {
 }
 
 type Kind = 'empty' | 'quote' | 'text' | 'split' | 'sig' | 'footer';
-interface Mark { kind: Kind; end: number }
+/** `rule`: a signature drawn as a line of underscores, which people also draw between parts of their reply. */
+interface Mark { kind: Kind; end: number; rule?: boolean }
 
 /** Longest signature block (non-empty lines after "-- ") still taken for a signature. */
 const MAX_SIGNATURE_LINES = 12;
@@ -91,7 +92,8 @@ function markLines(lines: ReplyLine[]): Mark[] {
       if (next !== undefined && headerBlockEnd(lines, next) !== undefined) { marks.push({ kind: 'split', end: i + 1 }); continue; }
       // A short rule ("====", "__") is only a separator above a header block; otherwise the usual line tests apply.
       if (line.rule || text.length >= 8) {
-        marks.push({ kind: line.rule ? 'empty' : /^_{5,}$/.test(text) ? 'sig' : 'text', end: i + 1 });
+        const underscores = !line.rule && /^_{5,}$/.test(text);
+        marks.push({ kind: line.rule ? 'empty' : underscores ? 'sig' : 'text', end: i + 1, rule: underscores });
         continue;
       }
     }
@@ -216,13 +218,17 @@ function textFollows(marks: Mark[], from: number): boolean {
 
 /** A signature or footer at `i` that ends the reply: the index where what follows it (quote, splitter, end) starts. */
 function signatureEnd(marks: Mark[], i: number): number | undefined {
-  const kind = marks[i]!.kind;
+  const { kind, rule } = marks[i]!;
   let textLines = 0;
+  let blank = false;
   for (let j = i + 1; j < marks.length; j++) {
     const k = marks[j]!.kind;
     if (k === 'split' || k === 'quote') return j;
-    if (k === 'empty') continue;
+    if (k === 'empty') { blank = textLines > 0; continue; }
     if (kind === 'footer' && k !== 'footer' && k !== 'sig') return undefined;
+    // Below a rule of underscores, a second paragraph means the rule only separated parts of the reply (a list
+    // footer or a signature under such a rule is one block).
+    if (rule && blank) return undefined;
     if (++textLines > MAX_SIGNATURE_LINES) return undefined;
   }
   return marks.length;
