@@ -160,5 +160,8 @@ export const CLIENT_FOOTERS: RegExp[] = [
   /^.{1,40}에서 (?:보냄|보낸 메일)$/u, // ko
 ];
 
-/** Signature delimiters: RFC 3676 "-- " (often without its space) and short rules some clients draw. */
-export const SIGNATURE_DELIMITERS: RegExp[] = [/^-- ?$/, /^--\s*$/, /^_{2,4}\s*$/];
+/**
+ * Signature delimiters: RFC 3676 "-- " (often without its space, or as "--=20" when a gateway left the body
+ * quoted-printable) and short rules some clients draw.
+ */
+export const SIGNATURE_DELIMITERS: RegExp[] = [/^-- ?$/, /^--\s*$/, /^--=20$/, /^_{2,4}\s*$/];
