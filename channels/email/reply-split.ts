@@ -226,9 +226,9 @@ function signatureEnd(marks: Mark[], i: number): number | undefined {
     if (k === 'split' || k === 'quote') return j;
     if (k === 'empty') { blank = textLines > 0; continue; }
     if (kind === 'footer' && k !== 'footer' && k !== 'sig') return undefined;
-    // Below a rule of underscores, a second paragraph means the rule only separated parts of the reply (a list
-    // footer or a signature under such a rule is one block).
-    if (rule && blank) return undefined;
+    // Below a rule of underscores, a second paragraph of text means the rule only separated parts of the reply (a
+    // list footer or a signature under such a rule is one block, perhaps with a client footer below it).
+    if (rule && blank && k === 'text') return undefined;
     if (++textLines > MAX_SIGNATURE_LINES) return undefined;
   }
   return marks.length;
