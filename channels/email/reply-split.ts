@@ -52,6 +52,7 @@ export function splitReply(input: ReplyLine[]): ReplySplit {
   while (i < lines.length) {
     const mark = marks[i]!;
     if (mark.kind === 'empty' || mark.kind === 'text') { keep[i] = true; i++; continue; }
+    if (mark.kind === 'quote' && decorationNotQuote(marks, lines, i)) { keep[i] = true; i++; continue; }
     if (mark.kind === 'split' || mark.kind === 'quote') {
       const blockEnd = mark.kind === 'quote' ? quoteBlockEnd(marks, i, lines) : quotedAfterSplit(marks, mark.end, lines);
       if (blockEnd !== undefined && textFollows(marks, blockEnd)) {
@@ -189,6 +190,15 @@ const WRAP_WIDTH = 60;
  */
 function wrappedQuoteLine(above: ReplyLine, line: ReplyLine): boolean {
   return !above.quoted && above.text.trimEnd().length >= WRAP_WIDTH && line.text.trim().length < WRAP_WIDTH + 20;
+}
+
+/**
+ * A lone line like ">>> >>> http://… <<<" between two lines of text: quoted history starts at one ">" (a reply
+ * quotes the message, which may quote others), so a single line that opens at three or more levels, with the
+ * sender's text right above and below it, is decoration (an arrow pointing at a link), not a quote.
+ */
+function decorationNotQuote(marks: Mark[], lines: ReplyLine[], i: number): boolean {
+  return marks[i - 1]?.kind === 'text' && marks[i + 1]?.kind === 'text' && !lines[i]!.quoted && /^\s{0,3}>\s*>\s*>/.test(lines[i]!.text);
 }
 
 /** After a splitter: the end of the quoted block it introduces, or undefined when no quoted block follows it. */
