@@ -1,7 +1,8 @@
 /**
  * The words mail clients write around quoted history, per language: the one place to add a client or a language.
  * Turkish first, then English and the others (de, nl, pl, pt, ru, uk, it, es, sv, no, da, fr, zh, ja, and fi, cs,
- * ko, hu, ro). reply-lines.ts turns these lists into the line tests; docs/email.md lists the shapes they cover.
+ * ko, hu, ro, el, ca, ar). reply-lines.ts turns these lists into the line tests; docs/email.md lists the shapes
+ * they cover.
  */
 
 /**
@@ -96,8 +97,9 @@ export const ORIGINAL_MESSAGE_PHRASES = [
 export const HEADER_FROM_KEYS = [
   'Kimden', 'Gönderen', // tr
   'From', // en
-  'Von', 'Van', 'Od', 'Nadawca', 'De', 'Da', 'Fra', 'Från', 'От', 'Від', 'Lähettäjä', 'Odesílatel', 'Feladó', 'Expéditeur',
-  'Remitente', '发件人', '發件人', '寄件者', '寄件人', '差出人', '보낸 사람', 'من',
+  'Von', 'Van', 'Od', 'Nadawca', 'De', 'Da', 'Fra', 'Från', 'От', 'Від', 'Lähettäjä', 'Odesílatel', 'Feladó',
+  'Expéditeur', 'Remitente', '发件人', '發件人', '寄件者', '寄件人', '差出人', '보낸 사람',
+  'من', // ar (Outlook)
 ];
 
 /** The other header names of such a block (sent, date, to, subject, cc), in the same languages. */

@@ -9,11 +9,12 @@
  *   block and its attribution are left out and the reply goes on: the visible reply is the unquoted lines joined;
  * - otherwise everything from the splitter on is quoted history; a mail that starts with it has an empty reply;
  * - a signature after "-- " (short, at the end of the reply) and client footers ("Sent from my iPhone") are left
- *   out.
+ *   out; a footer above a blank line ends the reply (what follows it was there before).
  */
 import {
-  attributionStrength, cleanLine, isClientFooter, isFlatHeaderLine, isFromHeaderLine, isHeaderLine, isOriginalMessageLine, isRuleLine,
-  isSignatureDelimiter, mayEndAttribution, nameLine, startsWithAddress, startsWithIntro,
+  attributionStrength, cleanLine, isClientFooter, isFlatHeaderLine, isFromHeaderLine, isHeaderLine,
+  isOriginalMessageLine, isRuleLine, isSignatureDelimiter, mayEndAttribution, nameLine, startsWithAddress,
+  startsWithIntro,
 } from './reply-lines';
 
 export interface ReplyLine {
@@ -198,7 +199,8 @@ function wrappedQuoteLine(above: ReplyLine, line: ReplyLine): boolean {
  * sender's text right above and below it, is decoration (an arrow pointing at a link), not a quote.
  */
 function decorationNotQuote(marks: Mark[], lines: ReplyLine[], i: number): boolean {
-  return marks[i - 1]?.kind === 'text' && marks[i + 1]?.kind === 'text' && !lines[i]!.quoted && /^\s{0,3}>\s*>\s*>/.test(lines[i]!.text);
+  const between = marks[i - 1]?.kind === 'text' && marks[i + 1]?.kind === 'text';
+  return between && !lines[i]!.quoted && /^\s{0,3}>\s*>\s*>/.test(lines[i]!.text);
 }
 
 /** After a splitter: the end of the quoted block it introduces, or undefined when no quoted block follows it. */
