@@ -141,14 +141,16 @@ const INLINE_FROM = inline(HEADER_FROM_KEYS);
 
 /**
  * A whole header block flattened onto one line ("Date: … From: a@b To: … Subject: …", "Temat: … Nadawca: … Adresat:"),
- * as some webmails and text converters write it: three different header names, one of them the sender's.
+ * as some webmails and text converters write it: three different header names, one of them the sender's, and an
+ * address.
  */
 export function isFlatHeaderLine(line: string): boolean {
   const s = line.trim();
   if (s.length > 1000 || !HEADER_ANY.test(s)) return false;
   const names = new Set([...s.matchAll(INLINE_ANY)].map((m) => m[0].replace(/\s?[:：]$/, '').toLowerCase()));
   INLINE_FROM.lastIndex = 0;
-  return names.size >= 3 && INLINE_FROM.test(s);
+  // With an address: "From: Istanbul To: Ankara Date: 5 May" in a travel question is not a header block.
+  return names.size >= 3 && INLINE_FROM.test(s) && /@|mailto:/i.test(s);
 }
 
 /** A rule drawn above a quoted header block (Outlook's 32 underscores, dashes, `=`; webmails draw "===="). */
@@ -158,9 +160,24 @@ export function isSignatureDelimiter(line: string): boolean {
   return SIGNATURE_DELIMITERS.some((re) => re.test(line));
 }
 
+const footerText = (line: string) => line.trim().replace(/<https?:[^>]*>/g, '').replace(/\s*\[[^\]]*\]$/, '').trim();
+
 export function isClientFooter(line: string): boolean {
-  const s = line.trim().replace(/<https?:[^>]*>/g, '').replace(/\s*\[[^\]]*\]$/, '').trim();
+  const s = footerText(line);
   return s.length > 0 && s.length <= 120 && CLIENT_FOOTERS.some((re) => re.test(s));
+}
+
+/** Words that make "Sent from …" a device or app footer rather than a sentence ("Sent from London on Monday"). */
+const DEVICE_WORD = /(?<![\p{L}])(?:my|mein\p{L}*|mon|ma|mi|meu|minha|min|mijn|mój|moje\p{L}*|mio|mia|mé|моего|моей|мого|моєї|iphone|ipad|ipod|android|ios|samsung|galaxy|outlook|mail|e-mail|mobile|mobil\p{L}*|phone|telefon\p{L}*|smartphone|device|tablet|blackberry|huawei|xiaomi|yahoo|aol|windows|gmail|yandex|почты|пошти)(?![\p{L}])/iu;
+
+/**
+ * A footer that surely comes from a device or an app: every footer pattern but the general "Sent from …" one, which
+ * needs a device word. Only such a footer ends the reply when more text follows it after a blank line.
+ */
+export function isDeviceFooter(line: string): boolean {
+  const s = footerText(line);
+  if (!isClientFooter(line)) return false;
+  return !CLIENT_FOOTERS[0]!.test(s) || DEVICE_WORD.test(s);
 }
 
 const GLUED = new RegExp(`(?<=\\S)[\\s\\-]*(?=(?:${latinIntros.map(escape).join('|').replace(/ /g, '\\s+')})\\s)`, 'gu');

@@ -12,7 +12,7 @@
  *   out; a footer above a blank line ends the reply (what follows it was there before).
  */
 import {
-  attributionStrength, cleanLine, isClientFooter, isFlatHeaderLine, isFromHeaderLine, isHeaderLine,
+  attributionStrength, cleanLine, isClientFooter, isDeviceFooter, isFlatHeaderLine, isFromHeaderLine, isHeaderLine,
   isOriginalMessageLine, isRuleLine, isSignatureDelimiter, mayEndAttribution, nameLine, startsWithAddress,
   startsWithIntro,
 } from './reply-lines';
@@ -35,8 +35,11 @@ export interface ReplySplit {
 }
 
 type Kind = 'empty' | 'quote' | 'text' | 'split' | 'sig' | 'footer';
-/** `rule`: a signature drawn as a line of underscores, which people also draw between parts of their reply. */
-interface Mark { kind: Kind; end: number; rule?: boolean }
+/**
+ * `rule`: a signature drawn as a line of underscores, which people also draw between parts of their reply.
+ * `device`: a footer that surely names a device or an app ("Sent from my iPhone", not "Sent from London").
+ */
+interface Mark { kind: Kind; end: number; rule?: boolean; device?: boolean }
 
 /** Longest signature block (non-empty lines after "-- ") still taken for a signature. */
 const MAX_SIGNATURE_LINES = 12;
@@ -69,7 +72,7 @@ export function splitReply(input: ReplyLine[]): ReplySplit {
     }
     // A footer standing on its own above a blank line ends the reply: apps write it below what was typed, so what
     // follows it (a quote whose attribution was lost, "Hi there!") was there before.
-    if (mark.kind === 'footer' && marks[i + 1]?.kind === 'empty') { drop(i); break; }
+    if (mark.kind === 'footer' && mark.device && marks[i + 1]?.kind === 'empty') { drop(i); break; }
     // A signature or footer: left out when only quoted history (or nothing) follows it.
     const end = signatureEnd(marks, i);
     if (end !== undefined) { drop(i); i = end; continue; }
@@ -109,7 +112,7 @@ function markLines(lines: ReplyLine[]): Mark[] {
       marks.push({ kind: 'sig', end: i + 1 });
       continue;
     }
-    if (isClientFooter(text)) { marks.push({ kind: 'footer', end: i + 1 }); continue; }
+    if (isClientFooter(text)) { marks.push({ kind: 'footer', end: i + 1, device: isDeviceFooter(text) }); continue; }
     marks.push({ kind: 'text', end: i + 1 });
   }
   return marks;

@@ -68,6 +68,8 @@ describe('the trickiest shapes', () => {
     expect(trimReplyText('x=20 ve a=b kalır.').visible).toBe('x=20 ve a=b kalır.');
     expect(trimReplyText('Tamam.\nKimden: Kanal <d@kanal.test> Gönderildi: 23 Kasım 2026 Kime: a@b.test Konu: Fatura\neski').visible).toBe('Tamam.');
     expect(trimReplyText('From: the depot To: the shop, then Subject to change.').visible).toBe('From: the depot To: the shop, then Subject to change.');
+    const travel = 'Bilet lazım.\nFrom: Istanbul To: Ankara Date: 5 May\nUygun saat var mı?';
+    expect(trimReplyText(travel).visible).toBe(travel);
     expect(trimReplyText('Merci.\n\n====\n\nMessage du : 23/11/2026 10:00\nDe : a@b.fr\nA : c@d.fr\nSujet : x\n\nvieux').visible).toBe('Merci.');
   });
 
@@ -75,6 +77,9 @@ describe('the trickiest shapes', () => {
     expect(trimReplyText("Tamam.\n\nAndroid için Outlook'u edinin<https://aka.ms/x>\n\nMerhaba, siparişiniz hazır.").visible).toBe('Tamam.');
     expect(trimReplyText('Fine.\n\nSent from a train, so expect typos.').visible).toBe('Fine.\n\nSent from a train, so expect typos.');
     expect(trimReplyText('Here it is.\n\nSent from my desk, is much easier than my phone.').visible).toBe('Here it is.\n\nSent from my desk, is much easier than my phone.');
+    // Only a footer that names a device or an app ends the reply above a blank line.
+    const sentence = 'The parcel?\nSent from London on Monday.\n\nPlease check the tracking.';
+    expect(trimReplyText(sentence).visible).toBe(sentence);
   });
 
   test('a 1 MB mail trims in well under a second, whatever its shape', () => {
