@@ -189,11 +189,13 @@ const WRAPPED_LINK = /^\s*\(?(?:https?:\/\/\S+|\S*[)>])\s*\)?\s*>?\s*$/;
 const WRAP_WIDTH = 60;
 /**
  * The rest of a long quoted line that a client wrapped onto a line of its own, between two quoted lines without a
- * blank line ("> … Nullam pharetra d" / "ignissim odio?" / ">"). An answer between two quoted lines stays an answer
- * when the quoted line above it is short (a question), or when it is set apart by blank lines.
+ * blank line ("> … Nullam pharetra d" / "ignissim odio?" / ">"): it goes on mid-sentence, so it does not open with
+ * a capital. An answer between two quoted lines stays an answer when the quoted line above it is short (a
+ * question), when it starts like a sentence, or when it is set apart by blank lines.
  */
 function wrappedQuoteLine(above: ReplyLine, line: ReplyLine): boolean {
-  return !above.quoted && above.text.trimEnd().length >= WRAP_WIDTH && line.text.trim().length < WRAP_WIDTH + 20;
+  const rest = line.text.trim();
+  return !above.quoted && above.text.trimEnd().length >= WRAP_WIDTH && rest.length < WRAP_WIDTH + 20 && !/^\p{Lu}/u.test(rest);
 }
 
 /**
