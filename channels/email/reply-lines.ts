@@ -10,9 +10,23 @@ import {
 /** Zero-width and other invisible characters: single ones some clients add, runs that trackers append. */
 const INVISIBLE = /[\u200B\u2060\uFEFF\u180E]|[\u200B-\u200F\u202A-\u202E\u2060-\u2064\uFEFF]{2,}/g;
 
-/** The line without invisible tracking characters and with no-break spaces as spaces. */
+/**
+ * A UTF-8 character left quoted-printable encoded ("a =C3=A9crit", "escribi=C3=B3"): some gateways hand over the
+ * body undecoded. Only complete multi-byte sequences are read, so "x=20" or "a=b" in a reply stay as they are.
+ */
+const QP_CHAR = /=[CD][0-9A-F]=[89AB][0-9A-F]|=E[0-9A-F](?:=[89AB][0-9A-F]){2}|=F[0-4](?:=[89AB][0-9A-F]){3}/gi;
+const MIN_CODE = [0, 0, 0x80, 0x800, 0x10000];
+function decodeQpChar(seq: string): string {
+  const bytes = seq.slice(1).split('=').map((h) => parseInt(h, 16));
+  let code = bytes[0]! & (0xff >> (bytes.length + 1));
+  for (let k = 1; k < bytes.length; k++) code = (code << 6) | (bytes[k]! & 0x3f);
+  const valid = code >= MIN_CODE[bytes.length]! && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff);
+  return valid ? String.fromCodePoint(code) : seq;
+}
+
+/** The line without invisible tracking characters, with no-break spaces as spaces and stray QP characters read. */
 export function cleanLine(line: string): string {
-  return line.replace(INVISIBLE, '').replace(/\u00A0/g, ' ');
+  return line.replace(INVISIBLE, '').replace(/\u00A0/g, ' ').replace(QP_CHAR, decodeQpChar);
 }
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -49,11 +63,27 @@ const DECORATION_END = /[\s\-–—_=*#~]+$/u;
 
 export type AttributionStrength = 'strong' | 'weak' | undefined;
 
+/** The last word of each verb ("wrote", "yazdı", "scritto", "écrit"), to test a line's end without a regex. */
+const VERB_LAST_WORDS = new Set(verbs.filter((v) => !isCjk(v)).map((v) => v.replace(/\\/g, '').split(' ').pop()!.toLowerCase()));
+const CJK_ENDING = new RegExp(`(?:${verbs.filter(isCjk).join('|')})$`, 'u');
+/**
+ * A cheap first test: can an attribution end with this line (a colon, `>` or `)` of an address, a decoration, or
+ * the verb itself)? Most lines of a long mail cannot, and skipping them keeps a 1 MB mail well under a second.
+ */
+export function mayEndAttribution(line: string): boolean {
+  const last = line.at(-1);
+  if (!last) return false;
+  if (/[:：>)\-–—_=*#~]/u.test(last)) return true;
+  if (isCjk(last)) return CJK_ENDING.test(line.slice(-16));
+  return VERB_LAST_WORDS.has(line.slice(Math.max(line.lastIndexOf(' '), line.lastIndexOf('\t')) + 1).toLowerCase());
+}
+
 /**
  * Is this text (one attribution, its wrapped lines joined with spaces) an attribution line? "strong" when it names
  * a date or an address, "weak" for a bare "<name> wrote:", which counts only when quoted lines follow.
  */
 export function attributionStrength(joined: string): AttributionStrength {
+  if (joined.length > 800 || !mayEndAttribution(joined.trimEnd())) return undefined;
   const s = joined.replace(DECORATION_START, '').replace(DECORATION_END, '').replace(/\s+/g, ' ');
   if (!s || s.length > 400) return undefined;
   const decorated = /^\s*-{2,}/.test(joined) && /-{2,}\s*$/.test(joined); // "---- Ali wrote ----" (Android)
@@ -87,6 +117,8 @@ export function nameLine(line: string): boolean {
   const s = line.trim();
   return s.length <= 60 && /^"?[\p{Lu}\p{Lo}][\p{L}'’.-]*(?:\s+[\p{L}'’.-]+){0,3}"?,?$/u.test(s);
 }
+/** "On 23 Nov …", "Le 23 nov. …", "在 2026年…": a line that opens an attribution with its intro word and a number. */
+export const startsWithIntro = (line: string) => INTRO_START.test(line.replace(DECORATION_START, ''));
 export const startsWithAddress = (line: string) => /^\s*(?:<|\[mailto:|\(?[^\s@<>]+@)/u.test(line);
 
 const ORIGINAL_MESSAGE = new RegExp(`^[\\s\\-–—_=*#~>]*(?:${literalAlt(ORIGINAL_MESSAGE_PHRASES)})[\\s\\-–—_=*#~]*[:：]?[\\s\\-–—_=*#~]*$`, 'iu');
@@ -103,16 +135,49 @@ const HEADER_ANY = header([...HEADER_FROM_KEYS, ...HEADER_OTHER_KEYS]);
 export const isHeaderLine = (line: string) => HEADER_ANY.test(line.trim());
 export const isFromHeaderLine = (line: string) => HEADER_FROM.test(line.trim());
 
-/** A rule drawn above a quoted header block (Outlook's 32 underscores, dashes, `=`). */
-export const isRuleLine = (line: string) => /^\s*[_\-=—–]{8,}\s*$/u.test(line);
+const inline = (keys: string[]) => new RegExp(`(?<![\\p{L}])(?:${literalAlt(keys)})\\s?[:：]`, 'giu');
+const INLINE_ANY = inline([...HEADER_FROM_KEYS, ...HEADER_OTHER_KEYS]);
+const INLINE_FROM = inline(HEADER_FROM_KEYS);
+
+/**
+ * A whole header block flattened onto one line ("Date: … From: a@b To: … Subject: …", "Temat: … Nadawca: … Adresat:"),
+ * as some webmails and text converters write it: three different header names, one of them the sender's, and an
+ * address.
+ */
+export function isFlatHeaderLine(line: string): boolean {
+  const s = line.trim();
+  if (s.length > 1000 || !HEADER_ANY.test(s)) return false;
+  const names = new Set([...s.matchAll(INLINE_ANY)].map((m) => m[0].replace(/\s?[:：]$/, '').toLowerCase()));
+  INLINE_FROM.lastIndex = 0;
+  // With an address: "From: Istanbul To: Ankara Date: 5 May" in a travel question is not a header block.
+  return names.size >= 3 && INLINE_FROM.test(s) && /@|mailto:/i.test(s);
+}
+
+/** A rule drawn above a quoted header block (Outlook's 32 underscores, dashes, `=`; webmails draw "===="). */
+export const isRuleLine = (line: string) => /^\s*[_\-=—–]{4,}\s*$/u.test(line);
 
 export function isSignatureDelimiter(line: string): boolean {
   return SIGNATURE_DELIMITERS.some((re) => re.test(line));
 }
 
+const footerText = (line: string) => line.trim().replace(/<https?:[^>]*>/g, '').replace(/\s*\[[^\]]*\]$/, '').trim();
+
 export function isClientFooter(line: string): boolean {
-  const s = line.trim().replace(/<https?:[^>]*>/g, '').replace(/\s*\[[^\]]*\]$/, '').trim();
+  const s = footerText(line);
   return s.length > 0 && s.length <= 120 && CLIENT_FOOTERS.some((re) => re.test(s));
+}
+
+/** Words that make "Sent from …" a device or app footer rather than a sentence ("Sent from London on Monday"). */
+const DEVICE_WORD = /(?<![\p{L}])(?:my|mein\p{L}*|mon|ma|mi|meu|minha|min|mijn|mój|moje\p{L}*|mio|mia|mé|моего|моей|мого|моєї|iphone|ipad|ipod|android|ios|samsung|galaxy|outlook|mail|e-mail|mobile|mobil\p{L}*|phone|telefon\p{L}*|smartphone|device|tablet|blackberry|huawei|xiaomi|yahoo|aol|windows|gmail|yandex|почты|пошти)(?![\p{L}])/iu;
+
+/**
+ * A footer that surely comes from a device or an app: every footer pattern but the general "Sent from …" one, which
+ * needs a device word. Only such a footer ends the reply when more text follows it after a blank line.
+ */
+export function isDeviceFooter(line: string): boolean {
+  const s = footerText(line);
+  if (!isClientFooter(line)) return false;
+  return !CLIENT_FOOTERS[0]!.test(s) || DEVICE_WORD.test(s);
 }
 
 const GLUED = new RegExp(`(?<=\\S)[\\s\\-]*(?=(?:${latinIntros.map(escape).join('|').replace(/ /g, '\\s+')})\\s)`, 'gu');

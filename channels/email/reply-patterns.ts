@@ -1,7 +1,8 @@
 /**
  * The words mail clients write around quoted history, per language: the one place to add a client or a language.
  * Turkish first, then English and the others (de, nl, pl, pt, ru, uk, it, es, sv, no, da, fr, zh, ja, and fi, cs,
- * ko, hu, ro). reply-lines.ts turns these lists into the line tests; docs/email.md lists the shapes they cover.
+ * ko, hu, ro, el, ca, ar). reply-lines.ts turns these lists into the line tests; docs/email.md lists the shapes
+ * they cover.
  */
 
 /**
@@ -15,7 +16,8 @@ export const ATTRIBUTION_VERBS = [
   'schreef', 'heeft geschreven', 'geschreven', // nl
   'napisał\\(a\\)', 'napisała', 'napisał', 'pisze', 'napisana przez', // pl (the last: Apple Mail)
   'escreveu', // pt
-  'escribió', 'escribio', // es
+  'escribió', 'escribio', 'escribieron', // es (the last: iCloud)
+  'ha escrit', 'va escriure', // ca
   'ha scritto', 'scritto', // it
   'a écrit', 'a ecrit', 'écrit', // fr
   'skrev', // sv, no, da
@@ -26,6 +28,7 @@ export const ATTRIBUTION_VERBS = [
   'đã viết', 'viết', // vi
   'написал\\(а\\)', 'написала', 'написал', 'пишет', // ru
   'написав\\(-?ла\\)', 'написала', 'написав', 'пише', // uk
+  'έγραψε', // el
   '写道', '寫道', // zh
   'のメッセージ', 'のメール', 'さんは書きました', '書きました', // ja
   '작성', // ko
@@ -37,7 +40,7 @@ export const ATTRIBUTION_VERBS = [
  */
 export const ATTRIBUTION_INTROS = [
   'On', 'At', 'Le', 'Am', 'El', 'Em', 'No dia', 'Il giorno', 'Il', 'In data', 'Op', 'W dniu', 'Dnia', 'Den', 'På',
-  'Dne', 'Dana', 'В', 'У', 'Le jour', 'Vào', '在', '於', '于',
+  'Dne', 'Dana', 'В', 'У', 'Le jour', 'Vào', 'Στις', '在', '於', '于',
 ];
 
 /**
@@ -94,8 +97,9 @@ export const ORIGINAL_MESSAGE_PHRASES = [
 export const HEADER_FROM_KEYS = [
   'Kimden', 'Gönderen', // tr
   'From', // en
-  'Von', 'Van', 'Od', 'De', 'Da', 'Fra', 'Från', 'От', 'Від', 'Lähettäjä', 'Odesílatel', 'Feladó', 'Expéditeur',
-  'Remitente', '发件人', '發件人', '寄件者', '寄件人', '差出人', '보낸 사람',
+  'Von', 'Van', 'Od', 'Nadawca', 'De', 'Da', 'Fra', 'Från', 'От', 'Від', 'Lähettäjä', 'Odesílatel', 'Feladó',
+  'Expéditeur', 'Remitente', '发件人', '發件人', '寄件者', '寄件人', '差出人', '보낸 사람',
+  'من', // ar (Outlook)
 ];
 
 /** The other header names of such a block (sent, date, to, subject, cc), in the same languages. */
@@ -104,17 +108,18 @@ export const HEADER_OTHER_KEYS = [
   'Sent', 'Date', 'To', 'Subject', 'Bcc', 'Reply-To',
   'Gesendet', 'Datum', 'An', 'Betreff', 'Kopie', 'Antwort an',
   'Verzonden', 'Aan', 'Onderwerp',
-  'Wysłano', 'Wysłane', 'Data', 'Do', 'Temat', 'DW',
+  'Wysłano', 'Wysłane', 'Data', 'Do', 'Temat', 'DW', 'Adresat',
   'Enviado', 'Enviada', 'Enviado el', 'Enviado em', 'Para', 'Assunto', 'Asunto', 'Fecha', 'CC', 'CCO',
   'Отправлено', 'Дата', 'Кому', 'Тема', 'Копия',
   'Надіслано', 'Копія',
   'Inviato', 'A', 'Oggetto',
-  'Envoyé', 'À', 'Objet',
+  'Envoyé', 'À', 'Objet', 'Sujet', 'Copie à', 'Message du', // the last three: Orange / La Poste webmail
   'Skickat', 'Till', 'Ämne', 'Kopia',
   'Sendt', 'Til', 'Emne', 'Kopi', 'Dato',
   'Lähetetty', 'Vastaanottaja', 'Aihe', 'Päivämäärä', 'Odesláno', 'Komu', 'Předmět', 'Elküldve', 'Címzett', 'Tárgy',
   '发送时间', '發送時間', '日期', '收件人', '主题', '主題', '抄送', '寄件日期', '收件者', '主旨', '副本',
   '送信日時', '宛先', '件名', '日付', '보낸 날짜', '받는 사람', '제목',
+  'تم الإرسال', 'إلى', 'الموضوع', 'التاريخ', // ar (Outlook)
 ];
 
 /**
@@ -126,12 +131,17 @@ export const CLIENT_FOOTERS: RegExp[] = [
   new RegExp(
     '^(?:sent|envoyé|envoye|enviado|enviada|gesendet|verzonden|verstuurd|skickat|sendt|inviato|wysłane|wysłano|odesláno|' +
       'odeslano|trimis|elküldve|отправлено|надіслано|відправлено|изпратено|poslano)\\s+' +
-      '(?:from|with|via|using|on|by|de|depuis|à partir de|a partir de|desde|do|da|dal|dalla|von|mit|vanaf|met|från|fra|med|' +
-      'z|ze|из|с|со|з|від|iz|de pe|от|din|az)\\s.{1,90}$',
+      '(?:from|with|via|using|on|by|de|depuis|à partir de|a partir de|desde|do|da|dal|dalla|von|mit|vanaf|vanuit|met|från|fra|' +
+      'med|z|ze|из|с|со|з|від|iz|de pe|от|din|az)\\s' +
+      // a device or an app, not a sentence ("Sent from my desk, is much easier…", "Sent from a magnificent torch…"),
+      // with the apology some add ("Sent from my cell, please excuse any typos.")
+      '(?!(?:a|an)\\s)[^,;!?]{1,90}?(?:[,.;]?\\s+(?:please\\s+)?(?:excuse|pardon|sorry for)\\s[^,;!?]{1,40})?$',
     'iu',
   ),
   /^lähetetty\s+\S.{0,60}$/iu, // fi: "Lähetetty iPhonesta"
   /^von meine[mr]?\s.{1,60}\sgesendet\.?$/iu, // de: "Von meinem iPhone gesendet"
+  /^diese nachricht wurde von meine[mr]?\s.{1,60}\sgesendet\.?$/iu, // de: K-9 Mail
+  /^(?:\(|<<)\s*(?:sent|envoyé|gesendet|enviado)\s+(?:from|with|via|by|de|depuis|von|mit|desde)\s[^()<>]{1,40}(?:\)|>>)$/iu, // "(sent from a phone)"
   /^(?:get|download) outlook for .{1,40}$/iu,
   /^(?:holen sie sich|outlook für) .{0,40}(?:outlook für .{1,20}|beziehen|herunterladen)$/iu,
   /^(?:télécharger|telecharger|obtenir) outlook pour .{1,40}$/iu,
@@ -143,12 +153,17 @@ export const CLIENT_FOOTERS: RegExp[] = [
   /^(?:получить|скачать|загрузите|отримати|завантажте|завантажити) outlook для .{1,40}$/iu,
   /^.{1,20} için outlook(?:['’]u)? (?:edinin|indirin|alın)\.?$/iu, // tr: "iOS için Outlook'u edinin"
   // tr: "iPhone'umdan gönderildi", "Samsung Galaxy akıllı telefonumdan gönderildi", "Windows 10 için Posta'dan gönderildi"
-  /^.{0,60}(?:iphone|ipad|ipod|android|outlook|cihaz|telefon|mobil|posta|mail|yandex|samsung|galaxy|huawei|xiaomi|tablet|blackberry).{0,40}\sgönderildi\.?$/iu,
+  // (the lookahead first: most lines do not end in "gönderildi", and then the device words are never tried)
+  /^(?=.*gönderildi\.?$).{0,60}(?:iphone|ipad|ipod|android|outlook|cihaz|telefon|mobil|posta|mail|yandex|samsung|galaxy|huawei|xiaomi|tablet|blackberry).{0,40}\sgönderildi\.?$/iu,
+  /^(?=.*küldve$).{1,40}(?:ról|ről) küldve$|^küldve .{1,40}(?:ról|ről)$/iu, // hu: "Az iPhone-omról küldve"
   /^.{1,40}(?:から送信|より送信)$/u, // ja
   /^(?:发自|發自|寄自)(?:我的)?\s?.{1,40}$/u, // zh: "发自我的iPhone"
   /^(?:从|從|来自|來自)我的\s?.{1,30}$/u, // zh: "從我的 iPhone 傳送"
   /^.{1,40}에서 (?:보냄|보낸 메일)$/u, // ko
 ];
 
-/** Signature delimiters: RFC 3676 "-- " (often without its space) and short rules some clients draw. */
-export const SIGNATURE_DELIMITERS: RegExp[] = [/^-- ?$/, /^--\s*$/, /^_{2,4}\s*$/];
+/**
+ * Signature delimiters: RFC 3676 "-- " (often without its space, or as "--=20" when a gateway left the body
+ * quoted-printable) and short rules some clients draw.
+ */
+export const SIGNATURE_DELIMITERS: RegExp[] = [/^-- ?$/, /^--\s*$/, /^--=20$/, /^_{2,4}\s*$/];

@@ -5,7 +5,7 @@
  * away: what is left out is returned as `quoted` so an agent can open it. Pure.
  */
 import { htmlToLines } from './html-text';
-import { cleanLine, splitGluedAttribution } from './reply-lines';
+import { cleanLine, mayEndAttribution, splitGluedAttribution } from './reply-lines';
 import { splitReply } from './reply-split';
 
 export interface TrimmedText {
@@ -54,10 +54,18 @@ export function trimReplyHtml(html: string): TrimmedHtml {
 /** A reply and an attribution on one line, followed by quoted lines, become two lines. */
 function unglue(lines: string[]): string[] {
   const out: string[] = [];
+  // Whether the next non-blank line after each line is quoted, found in one pass from the end (a 1 MB mail has
+  // tens of thousands of lines: no search forward from each of them).
+  const quotedNext: boolean[] = [];
+  let nextQuoted = false;
+  for (let i = lines.length - 1; i >= 0; i--) {
+    quotedNext[i] = nextQuoted;
+    if (lines[i]!.trim()) nextQuoted = /^\s*>/.test(lines[i]!);
+  }
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
-    const next = lines.slice(i + 1).find((l) => l.trim());
-    const parts = !/^\s*>/.test(line) && next && /^\s*>/.test(next) ? splitGluedAttribution(line) : undefined;
+    const glued = quotedNext[i] && !/^\s*>/.test(line) && mayEndAttribution(line.trimEnd());
+    const parts = glued ? splitGluedAttribution(line) : undefined;
     if (parts) out.push(...parts);
     else out.push(line);
   }
