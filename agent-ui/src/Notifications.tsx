@@ -42,6 +42,9 @@ export function Notifications({ onOpen }: { onOpen: (conversationId: string, mes
     const onNew = (p: { notification: Notification; unread: number }) => {
       setUnread(p.unread);
       setItems((prev) => (prev ? [p.notification, ...prev.filter((n) => n.id !== p.notification.id)] : prev));
+      // A list asked for before this arrived (on connect) may answer after it, without it: ask again, so only an
+      // answer that includes it counts (the event is sent after the notification is stored).
+      void load().catch(() => {});
     };
     // Read in another tab (or an earlier click here, whose event may arrive after a later answer): ask for the state
     // now rather than trust the count the event carried.
