@@ -166,7 +166,7 @@ export async function startHub(config: Config, role: Role = 'all'): Promise<Hub>
     app.use(healthRouter(deps));
     // Requests a channel already knows it refuses (a flooding address) are answered before Express (IngressHandle).
     const earlyRefusals: Array<NonNullable<IngressHandle['refuseEarly']>> = [];
-    const handler = app;
+    const handler = app; // narrowed here; the callback runs later
     server = http.createServer((req, res) => {
       for (const refuse of earlyRefusals) if (refuse(req, res)) return;
       handler(req, res);

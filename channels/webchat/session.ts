@@ -147,7 +147,7 @@ const CORS_HEADERS = {
 /**
  * The address pre-check ahead of the hub's Express stack (IngressHandle.refuseEarly): a session request from an
  * address this node already knows to be over its session budget is answered 429 from the raw request, without
- * Express, helmet or the route table (a flood of them cost 0.35 ms each there). The same answer as `tooMany`.
+ * Express, helmet or the route table (a flood of them cost 0.35 ms each there). The same answer as `tooMany` (tooManyHeaders, tooManyBody).
  */
 export function earlySessionRefusal(path: string, ctx: Pick<IngressContext, 'rateLimitRefusal' | 'clientAddress'>) {
   return (req: IncomingMessage, res: ServerResponse): boolean => {
@@ -155,20 +155,18 @@ export function earlySessionRefusal(path: string, ctx: Pick<IngressContext, 'rat
     const retryAfterMs = ctx.rateLimitRefusal('session', { ip: ctx.clientAddress(req) });
     if (retryAfterMs <= 0) return false;
     req.resume(); // the unread body is discarded, so a kept-alive connection can carry the next request
-    res.writeHead(429, {
-      ...CORS_HEADERS, 'content-type': 'application/json; charset=utf-8', 'x-content-type-options': 'nosniff',
-      'retry-after': String(Math.ceil(retryAfterMs / 1000)), 'cache-control': 'no-store',
-    });
-    res.end(JSON.stringify({ error: 'too many requests, retry later', retryAfterMs }));
+    res.writeHead(429, { ...CORS_HEADERS, 'content-type': 'application/json; charset=utf-8', 'x-content-type-options': 'nosniff', ...tooManyHeaders(retryAfterMs) });
+    res.end(JSON.stringify(tooManyBody(retryAfterMs)));
     return true;
   };
 }
 
 /** 429 with Retry-After (whole seconds for HTTP, exact milliseconds in the body for the widget). */
 function tooMany(res: express.Response, retryAfterMs: number): void {
-  res.set({ 'retry-after': String(Math.ceil(retryAfterMs / 1000)), 'cache-control': 'no-store' })
-    .status(429).json({ error: 'too many requests, retry later', retryAfterMs });
+  res.set(tooManyHeaders(retryAfterMs)).status(429).json(tooManyBody(retryAfterMs));
 }
+const tooManyHeaders = (retryAfterMs: number) => ({ 'retry-after': String(Math.ceil(retryAfterMs / 1000)), 'cache-control': 'no-store' });
+const tooManyBody = (retryAfterMs: number) => ({ error: 'too many requests, retry later', retryAfterMs });
 
 /**
  * Every session request draws on the client address' budget, and one that carries a valid token also on that

@@ -41,6 +41,9 @@ test('pre-chat emails linked as identities become claims; mailers, imports, prov
   const used = await resolveCustomer(m, 'webchat', 'visitor-d', { name: 'Deniz' });
   await linkIdentity(m, used.customerId, 'email', 'deniz@example.com');
   expect(String((await ingest(m, null, mail('deniz@example.com', 'd1'))).customerId)).toBe(String(used.customerId));
+  // F: a CSV import added an email to a customer it found by phone (an SMS sender).
+  const texter = await resolveCustomer(m, 'phone', '+905321234567', { name: 'Fatma' });
+  await m.identities.insertIfAbsent(identityId('email', 'fatma@example.com'), { kind: 'email', address: 'fatma@example.com', customerId: texter.customerId, verified: false });
   // E: a host-signed (proven) email.
   const proven = await resolveCustomer(m, 'webchat', 'visitor-e', { name: 'Ece' });
   await linkIdentity(m, proven.customerId, 'email', 'ece@example.com', true);
@@ -60,7 +63,7 @@ test('pre-chat emails linked as identities become claims; mailers, imports, prov
   expect(String(owner.customerId)).not.toBe(String(visitor.customerId));
   expect(await mergeSuggestionsFor(m, claimed!)).toEqual([expect.objectContaining({ address: 'ayse.kurban@example.com', customerId: String(owner.customerId) })]);
 
-  for (const [address, customerId] of [['mert@example.com', mailer], ['selin@example.com', imported.customerId], ['deniz@example.com', used.customerId], ['ece@example.com', proven.customerId]] as const) {
+  for (const [address, customerId] of [['mert@example.com', mailer], ['selin@example.com', imported.customerId], ['deniz@example.com', used.customerId], ['ece@example.com', proven.customerId], ['fatma@example.com', texter.customerId]] as const) {
     expect(String((await m.identities.byId(identityId('email', address)))?.customerId)).toBe(String(customerId));
   }
   // Once per store: a later start finds the marker and reads nothing.
