@@ -29,8 +29,10 @@ let vipId = '';
 jest.setTimeout(180_000);
 
 const monthAgo = (n: number) => new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() - n, 15)).toISOString().slice(0, 7);
-const lastMonth = monthAgo(1);
-const monthBefore = monthAgo(2);
+// Two and three months back: this week's conversations below (up to 30 h old) fall in last month during a month's
+// first day or so, and would make every customer active in it.
+const measuredMonth = monthAgo(2);
+const priorMonth = monthAgo(3);
 
 /** A conversation of `who`, opened `hoursAgo`, answered after `frtMin`, resolved after `resMin`, rated `score`. */
 async function history(who: string, hoursAgo: number, frtMin: number, resMin: number, score: number) {
@@ -68,14 +70,14 @@ beforeAll(async () => {
   await history('ayse', 30, 10, 60, 5);
   await history('burak', 26, 30, 120, 2);
   await history('cem', 20, 5, 20, 4);
-  // Retention of last month against the month before: all three wrote then, Ayşe and Cem again last month.
+  // Retention of a month against the month before: all three wrote then, Ayşe and Cem again in the month.
   const inbound = (who: string, at: Date): MetricEvent => ({ _id: `inbound:e2e:${new Types.ObjectId()}`, type: 'inbound', at, conversationId: new Types.ObjectId(), customerId: customers[who]!, teamId: null, agentId: null, channel: 'email', messageId: new Types.ObjectId() });
-  const [before, last] = [new Date(`${monthBefore}-10T10:00:00Z`), new Date(`${lastMonth}-10T10:00:00Z`)];
+  const [before, last] = [new Date(`${priorMonth}-10T10:00:00Z`), new Date(`${measuredMonth}-10T10:00:00Z`)];
   await recordMetricEvents(hub.deps.models, [inbound('ayse', before), inbound('burak', before), inbound('cem', before), inbound('ayse', last), inbound('cem', last)]);
   // The metrics worker folds them within a flush or two (every 2 s).
   const range = `from=${encodeURIComponent(new Date(Date.now() - 7 * DAY).toISOString())}&to=${encodeURIComponent(new Date(Date.now() + DAY).toISOString())}`;
   await waitFor(async () => (await admin.api<ReportSummary>('GET', `/reports/summary?${range}&segmentId=${vipId}`)).body.csat.answered === 2, 30_000, 'the seeded facts to be folded');
-  await waitFor(async () => (await admin.api('GET', `/reports/retention?from=${lastMonth}&to=${lastMonth}`)).body.retained === 2, 30_000, 'the retention sets');
+  await waitFor(async () => (await admin.api('GET', `/reports/retention?from=${measuredMonth}&to=${measuredMonth}`)).body.retained === 2, 30_000, 'the retention sets');
   browser = await launchChromium();
 }, 180_000);
 
@@ -120,14 +122,14 @@ for (const language of ['tr', 'en'] as const) {
       expect(await page.locator('[data-volume="inbound"]').count()).toBe(0);
       await page.locator('section[aria-labelledby="rp-segments"]').scrollIntoViewIfNeeded();
       await page.screenshot({ path: `${shots}/reports-segments-${language}-${viewport.width}x${viewport.height}.png` });
-      // Retention of last month against the month before: Ayşe and Cem wrote again, Burak did not.
+      // Retention of the measured month against the month before: Ayşe and Cem wrote again, Burak did not.
       const retention = page.locator('section', { has: page.getByRole('heading', { name: s.retention }) });
       // Month choosers in the console's language, not the browser's (a native month input names months in English).
       expect(await retention.locator('select').first().locator('option').first().textContent()).toBe(
         new Date().toLocaleDateString(language === 'tr' ? 'tr-TR' : 'en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' }),
       );
-      await retention.locator('select').first().selectOption(lastMonth);
-      await retention.locator('select').nth(1).selectOption(lastMonth);
+      await retention.locator('select').first().selectOption(measuredMonth);
+      await retention.locator('select').nth(1).selectOption(measuredMonth);
       await retention.getByRole('button', { name: s.apply }).click();
       await retention.locator('[data-retention="retention"] dd').filter({ hasText: '66.7 %' }).waitFor();
       expect(await retention.locator('[data-retention="lost"] dd').innerText()).toBe('1');
