@@ -51,17 +51,19 @@ async function healthy(url: string): Promise<boolean> {
  * in one process; `hub,worker` are the two processes that `npm start` and docker-compose.yml run. Output in
  * bench/results/hub-child.log. `extraEnv`: channel settings a phase needs on top of the common ones.
  */
-export async function startChildHub(env: Omit<Parameters<typeof hubEnv>[0], 'port'>, extraEnv: Record<string, string> = {}, roles: string[] = ['all']): Promise<RunningHub> {
+/** `loopDelayPrefix`: each child records its event loop's delay (bench/loop-delay.mjs) to `<prefix>.<pid>.jsonl`. */
+export async function startChildHub(env: Omit<Parameters<typeof hubEnv>[0], 'port'>, extraEnv: Record<string, string> = {}, roles: string[] = ['all'], opts: { loopDelayPrefix?: string } = {}): Promise<RunningHub> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const logFile = path.join(root, 'bench', 'results', 'hub-child.log');
   const fd = openSync(logFile, 'w');
   // BENCH_HUB_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the hub (Node refuses --cpu-prof in NODE_OPTIONS).
   const nodeArgs = process.env.BENCH_HUB_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  if (opts.loopDelayPrefix) nodeArgs.push('--import', path.join(root, 'bench', 'loop-delay.mjs'));
   const children = roles.map((role) => {
     const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts', role], {
       cwd: root,
-      env: { ...process.env, ...hubEnv({ ...env, port }), ...extraEnv },
+      env: { ...process.env, ...hubEnv({ ...env, port }), ...extraEnv, ...(opts.loopDelayPrefix ? { BENCH_LOOP_DELAY_PREFIX: opts.loopDelayPrefix } : {}) },
       stdio: ['ignore', fd, fd],
     });
     const state: { child: ChildProcess; exited: number | null; exit?: Promise<void> } = { child, exited: null };

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import type { Redis } from 'ioredis';
@@ -136,6 +136,45 @@ export function cpuMsOf(pid: number): number | null {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * How long a process' main thread (its event loop) has waited for a CPU while ready to run, in ms
+ * (`/proc/<pid>/schedstat`, second field); null where unknown. What the machine's other work costs it.
+ */
+export function runQueueMsOf(pid: number): number | null {
+  try {
+    return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]) / 1e6;
+  } catch {
+    return null;
+  }
+}
+
+/** Every process' CPU so far (ms) and its command name, by pid: diff two to see who used the machine meanwhile. */
+export function processCpu(): Map<number, { comm: string; ms: number }> {
+  const out = new Map<number, { comm: string; ms: number }>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(Number(entry), { comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), ms: ((Number(f[11]) + Number(f[12])) * 1000) / 100 });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+/** CPU time the whole machine spent busy (every core, user + system + interrupts), in ms; null where unknown. */
+export function machineBusyMs(): number | null {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const [user, nice, system, , , irq, softirq, steal] = f;
+    return ((user! + nice! + system! + irq! + softirq! + (steal ?? 0)) * 1000) / 100;
   } catch {
     return null;
   }
