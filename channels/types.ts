@@ -39,6 +39,12 @@ export interface IngressContext {
    * `rateLimit`). Synchronous, no Redis call, counts nothing: lets a flood be refused before its body is even read.
    */
   rateLimitRefusal(action: VisitorAction, who: VisitorSubject): number;
+  /**
+   * Holds the answer to a request refused for a rate limit until the client could usefully ask again (at most a
+   * second), then calls `answer` with the wait left in ms; at once when the address already has many held
+   * (src/services/rate-limit/refusal-hold.ts). Spares the hub a client that asks again the moment it is refused.
+   */
+  holdRefusal(address: string, retryAfterMs: number, answer: (retryAfterMs: number) => void): void;
   /** The client address of a request Express did not see (a socket handshake), under TRUST_PROXY like `req.ip`. */
   clientAddress(req: IncomingMessage): string;
   /**

@@ -40,12 +40,14 @@ import { calendarClock, wireMetrics } from './services/metrics/metrics';
 import { wireSearch } from './services/search/search-index';
 import { effectiveSettings } from './services/sla/sla-settings';
 import { visitorLimits } from './services/rate-limit/visitor-limits';
+import { RefusalHold } from './services/rate-limit/refusal-hold';
 import { leaveVisitorEmail } from './services/visitor/visitor-contact';
 import { applyVisitorReceipts } from './services/visitor/visitor-receipts';
 import { visitorState } from './services/visitor/visitor-state';
 import { keepSegmentStamps } from './services/crm/segment-stamps';
 import { segmentIdsOf } from './services/crm/segments';
 import { ensureHealthBuilt } from './services/crm/health-rebuild';
+import { FairWebSocketServer } from './realtime/fair-ws';
 import { attachRedisState, connectStore, ensureIndexes, gridFsBlobStore, maintainStore, models } from './store';
 import { startWorkers, type WorkerSet } from '../workers';
 
@@ -184,11 +186,19 @@ export async function startHub(config: Config, role: Role = 'all'): Promise<Hub>
     }, (err) => logger.warn({ err }, 'rate limiter unavailable: requests pass unlimited'));
     const clientAddress = clientAddressOf(app);
     const handshakeGuard = new HandshakeGuard(clientAddress);
+    const refusalHold = new RefusalHold();
     io = new Server(server, {
       adapter: createAdapter(publishingClient(pub, unpublished), sub, { key: `${config.QUEUE_PREFIX}:socket.io` }),
       serveClient: false,
-      // An address that keeps reconnecting after refusals is refused before the handshake (src/realtime/handshake-guard.ts).
-      allowRequest: (req, answer) => answer(null, !handshakeGuard.refuses(req)),
+      // Each connection's frames take turns with everyone else's (src/realtime/fair-ws.ts).
+      wsEngine: FairWebSocketServer,
+      // An address that keeps reconnecting after refusals is refused before the handshake (src/realtime/handshake-guard.ts),
+      // the refusal held like a session's (src/services/rate-limit/refusal-hold.ts).
+      allowRequest: (req, answer) => {
+        const wait = handshakeGuard.refusedFor(req);
+        if (!wait) return answer(null, true);
+        refusalHold.hold(clientAddress(req), wait, () => answer(null, false));
+      },
     });
     // Channel routes before the API's: a flood of widget session requests is answered without walking the API's
     // route table (the channels' few routes cost an agent's request little).
@@ -215,6 +225,7 @@ export async function startHub(config: Config, role: Role = 'all'): Promise<Hub>
           return decision;
         },
         rateLimitRefusal: (action, who) => limits.refusedFor(action, who),
+        holdRefusal: (address, retryAfterMs, answer) => refusalHold.hold(address, retryAfterMs, answer),
         clientAddress,
         storeAttachment: (input) => storeAttachment(deps.blobs, input, config.ATTACHMENT_MAX_BYTES),
         reportDelivery: (report) => applyDeliveryReport(deps.models, events, report),

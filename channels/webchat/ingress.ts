@@ -158,6 +158,8 @@ function limitEvents(ctx: IngressContext, socket: Socket, who: VisitorSubject): 
     ctx.logger.info({ channel: 'webchat', visitorId: who.visitorId }, 'widget socket closed: it kept flooding past its rate limits');
     const longest = Math.max(CLOSED_RETRY_MS, ...Object.values(refusedUntil).map((t) => t - Date.now()));
     socket.emit(WidgetEvents.rateLimited, { ...rateLimitedAck(longest), event, closing: true });
+    // What it still sends (up to its whole send buffer, a megabyte of typing frames) is not even read any more.
+    pauseReading(socket, FLOODER_CLOSE_GRACE_MS);
     socket.disconnect(true);
     // A WebSocket close waits for the client's answer (up to 30 s in ws), reading every frame it sends meanwhile: a
     // flooder that never answers keeps the hub parsing. The connection goes after a moment (the notice leaves first).

@@ -149,21 +149,27 @@ const CORS_HEADERS = {
  * address this node already knows to be over its session budget is answered 429 from the raw request, without
  * Express, helmet or the route table (a flood of them cost 0.35 ms each there). The same answer as `tooMany` (tooManyHeaders, tooManyBody).
  */
-export function earlySessionRefusal(path: string, ctx: Pick<IngressContext, 'rateLimitRefusal' | 'clientAddress'>) {
+export function earlySessionRefusal(path: string, ctx: Pick<IngressContext, 'rateLimitRefusal' | 'clientAddress' | 'holdRefusal'>) {
   return (req: IncomingMessage, res: ServerResponse): boolean => {
     if (req.method !== 'POST' || (req.url !== path && !req.url?.startsWith(`${path}?`))) return false;
-    const retryAfterMs = ctx.rateLimitRefusal('session', { ip: ctx.clientAddress(req) });
+    const ip = ctx.clientAddress(req);
+    const retryAfterMs = ctx.rateLimitRefusal('session', { ip });
     if (retryAfterMs <= 0) return false;
     req.resume(); // the unread body is discarded, so a kept-alive connection can carry the next request
-    res.writeHead(429, { ...CORS_HEADERS, 'content-type': 'application/json; charset=utf-8', 'x-content-type-options': 'nosniff', ...tooManyHeaders(retryAfterMs) });
-    res.end(JSON.stringify(tooManyBody(retryAfterMs)));
+    ctx.holdRefusal(ip, retryAfterMs, (left) => {
+      if (res.destroyed) return; // the client gave up meanwhile
+      res.writeHead(429, { ...CORS_HEADERS, 'content-type': 'application/json; charset=utf-8', 'x-content-type-options': 'nosniff', ...tooManyHeaders(left) });
+      res.end(JSON.stringify(tooManyBody(left)));
+    });
     return true;
   };
 }
 
-/** 429 with Retry-After (whole seconds for HTTP, exact milliseconds in the body for the widget). */
-function tooMany(res: express.Response, retryAfterMs: number): void {
-  res.set(tooManyHeaders(retryAfterMs)).status(429).json(tooManyBody(retryAfterMs));
+/** 429 with Retry-After (whole seconds for HTTP, exact milliseconds in the body for the widget), held (holdRefusal). */
+function tooMany(req: express.Request, res: express.Response, retryAfterMs: number, ctx: Pick<IngressContext, 'holdRefusal'>): void {
+  ctx.holdRefusal(req.ip ?? 'unknown', retryAfterMs, (left) => {
+    if (!res.destroyed) res.set(tooManyHeaders(left)).status(429).json(tooManyBody(left));
+  });
 }
 const tooManyHeaders = (retryAfterMs: number) => ({ 'retry-after': String(Math.ceil(retryAfterMs / 1000)), 'cache-control': 'no-store' });
 const tooManyBody = (retryAfterMs: number) => ({ error: 'too many requests, retry later', retryAfterMs });
@@ -173,18 +179,18 @@ const tooManyBody = (retryAfterMs: number) => ({ error: 'too many requests, retr
  * visitor's (the token is signed, so nobody can spend someone else's); over either: 429 with Retry-After. Requests
  * that fail validation count too: in strict mode they are guesses at a user hash.
  */
-function limited(ctx: Pick<IngressContext, 'rateLimit'>, tokenSecret: string): express.RequestHandler {
+function limited(ctx: Pick<IngressContext, 'rateLimit' | 'holdRefusal'>, tokenSecret: string): express.RequestHandler {
   return (req, res, next) => {
     const token = (req.body as { token?: unknown } | undefined)?.token;
     const visitorId = verifyToken(token, tokenSecret)?.visitorId;
     ctx.rateLimit('session', { visitorId, ip: req.ip ?? 'unknown' }).then((decision) => {
       if (decision.allowed) return next();
-      tooMany(res, decision.retryAfterMs);
+      tooMany(req, res, decision.retryAfterMs, ctx);
     }, next);
   };
 }
 
-export function mountSession(router: Router, path: string, secrets: WidgetSecrets, ctx: Pick<IngressContext, 'rateLimit' | 'signedAttributes'>, cityHeader?: string): void {
+export function mountSession(router: Router, path: string, secrets: WidgetSecrets, ctx: Pick<IngressContext, 'rateLimit' | 'signedAttributes' | 'holdRefusal'>, cityHeader?: string): void {
   router.options(path, cors, (_req, res) => void res.status(204).end());
   router.post(path, cors, express.json({ limit: '16kb' }), limited(ctx, secrets.tokenSecret), (req, res, next) => {
     const result = createSession(req.body, secrets, Date.now(), { userAgent: req.get('user-agent'), headerCity: cityHeader ? req.get(cityHeader) : undefined });

@@ -33,9 +33,10 @@ export class HandshakeGuard {
     if (this.addresses.size < MAX_ADDRESSES || this.addresses.has(key)) this.addresses.set(key, current);
   }
 
-  refuses(req: IncomingMessage, now = Date.now()): boolean {
-    if (!this.addresses.size || cookieFromHeader(req.headers.cookie, SESSION_COOKIE)) return false;
-    return (this.addresses.get(addressBucket(this.clientAddress(req)))?.until ?? 0) > now;
+  /** How long this request's address is still refused here (ms); 0: let the namespace decide. */
+  refusedFor(req: IncomingMessage, now = Date.now()): number {
+    if (!this.addresses.size || cookieFromHeader(req.headers.cookie, SESSION_COOKIE)) return 0;
+    return Math.max(0, (this.addresses.get(addressBucket(this.clientAddress(req)))?.until ?? 0) - now);
   }
 
   private forgetExpired(now: number): void {

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { FLOODER_CLOSE_GRACE_MS, MAX_REFUSALS, PAUSE_AFTER_REFUSALS, PAUSE_MS } from '../../channels/webchat/ingress';
 import { SESSION_COOKIE } from '../../src/http/session';
+import { HOLD_MAX_MS, HOLD_PER_ADDRESS } from '../../src/services/rate-limit/refusal-hold';
 import { REFUSALS_BEFORE_EARLY } from '../../src/realtime/handshake-guard';
 import { AgentEvents } from '../../src/domain/events';
 import type { InboundMessage } from '../../src/domain/messages';
@@ -100,6 +101,36 @@ test('a socket that keeps sending past its budget is not read for a while; anoth
   // The rest of the flood was answered only after the pause (all 30 were written within a few milliseconds).
   const spread = Math.max(...acks.map((a) => a.at)) - Math.min(...acks.map((a) => a.at));
   expect(spread).toBeGreaterThanOrEqual(PAUSE_MS * 0.8);
+});
+
+/** The raw WebSocket under a connected Socket.IO client, to write frames to it exactly as a flooder would. */
+const rawSocketOf = (s: Socket) => (s.io.engine.transport as unknown as { ws: { _socket: net.Socket } }).ws._socket;
+/** One masked WebSocket text frame (a client's frames are masked; a zero mask keeps the payload as it is). */
+function textFrame(payload: string): Buffer {
+  const data = Buffer.from(payload);
+  if (data.length >= 126) throw new Error('short frames only');
+  return Buffer.concat([Buffer.from([0x81, 0x80 | data.length, 0, 0, 0, 0]), data]);
+}
+
+test('a visitor whose frames arrive by the hundred in one write takes turns with another visitor', async () => {
+  const flooder = await visitor('10.0.1.7');
+  const other = await visitor('10.0.1.8');
+  // The order in which the hub takes up each event (before any limit): who sent it.
+  const order: string[] = [];
+  const whoIs = new Map([[flooder.socket.id, 'flooder'], [other.socket.id, 'other']]);
+  for (const s of hub.io!.of('/widget').sockets.values()) {
+    if (whoIs.has(s.id)) s.onAny(() => order.push(whoIs.get(s.id)!));
+  }
+  const typing = textFrame('42/widget,["typing",{"typing":true}]');
+  const FLOOD = 150; // under MAX_REFUSALS: the socket stays open, every frame is taken up
+  expect(FLOOD).toBeLessThan(MAX_REFUSALS);
+  // Both writes reach the hub before it reads either: the flooder's 150 frames first, then the other's one.
+  rawSocketOf(flooder.socket).write(Buffer.concat(Array.from({ length: FLOOD }, () => typing)));
+  rawSocketOf(other.socket).write(typing);
+  await waitFor(async () => order.length === FLOOD + 1, 10_000, 'every frame taken up');
+  // One frame of each connection per turn of the loop: the other visitor's comes after a frame or two of the flood,
+  // not after all of it.
+  expect(order.indexOf('other')).toBeLessThan(5);
 });
 
 test('history pages are capped at 50 messages', async () => {
@@ -247,10 +278,13 @@ test('an address that keeps reconnecting after refusals is refused before the ha
   };
   // Refused by the namespace (after the handshake), with the reason, until the address has been refused often enough.
   for (let i = 0; i < REFUSALS_BEFORE_EARLY; i++) expect((await attempt())?.message).toBe('rate limited');
-  // Then the engine refuses the request itself: no handshake, so no reason either (the client backs off as usual).
+  // Then the engine refuses the request itself: no handshake, so no reason either (the client backs off as usual),
+  // and only after the wait (at most HOLD_MAX_MS): a client that reconnects at once can do so once a second.
+  const earlyAt = Date.now();
   const early = await attempt();
   expect(early?.message).not.toBe('rate limited');
   expect(early?.data?.code).toBeUndefined();
+  expect(Date.now() - earlyAt).toBeGreaterThanOrEqual(HOLD_MAX_MS - 5);
   // An agent's console behind the same address still connects (its session cookie), and so does another address.
   const console = connect(`${hub.url}/agents`, { extraHeaders: { 'x-forwarded-for': ip, cookie: `${SESSION_COOKIE}=${agent.token}`, origin: hub.url! }, transports: ['websocket'], reconnection: false, forceNew: true });
   sockets.push(console);
@@ -289,6 +323,23 @@ test('session creation is limited per address and per visitor token, with 429 an
   }
   expect((await session('10.0.5.3', { token })).status).toBe(429);
   expect((await session('10.0.5.3')).status).toBe(200);
+});
+
+test('a refused session request is answered after its wait (at most a second), with the wait left; past 32 held at once an address is answered at once', async () => {
+  const ip = '10.0.5.9';
+  while ((await session(ip)).status !== 429); // its budget spent (8 sessions); the wait is minutes
+  const sentAt = Date.now();
+  const answers: Array<{ at: number; status: number; retryAfterMs: number; retryAfter: number }> = [];
+  await Promise.all(Array.from({ length: HOLD_PER_ADDRESS + 8 }, async () => {
+    const r = await session(ip);
+    answers.push({ at: Date.now(), status: r.status, retryAfterMs: r.body.retryAfterMs!, retryAfter: Number(r.retryAfter) });
+  }));
+  expect(answers.every((a) => a.status === 429)).toBe(true);
+  // The 8 over the address' share came first, with the whole wait; the 32 held after HOLD_MAX_MS, with that much less.
+  const [unheld, held] = [answers.slice(0, 8), answers.slice(8)];
+  expect(held.every((a) => a.at - sentAt >= HOLD_MAX_MS - 5)).toBe(true);
+  expect(Math.min(...unheld.map((a) => a.retryAfterMs)) - Math.max(...held.map((a) => a.retryAfterMs))).toBeGreaterThan(HOLD_MAX_MS * 0.5);
+  expect(held.every((a) => a.retryAfter >= 1 && a.retryAfterMs > 0)).toBe(true);
 });
 
 test('budgets hold across hub nodes, and a node that trusts no proxy ignores a forged X-Forwarded-For', async () => {
