@@ -189,10 +189,47 @@ function pauseReading(socket: Socket, ms: number): void {
   setTimeout(() => ws.resume?.(), ms).unref();
 }
 
+/** A visitor's typing reaches the agents at most this often (each relay looks up the conversation to relay to). */
+export const TYPING_RELAY_MS = 1_000;
+
+/**
+ * A socket's typing state, relayed on change and at most once per TYPING_RELAY_MS: a change within that time is sent
+ * when it ends, the last state winning, so "stopped typing" is never lost and a visitor toggling as fast as its
+ * budget allows costs one relay a second. `end` (the socket closed) clears a shown "typing…" at once.
+ */
+function typingRelay(relay: (typing: boolean) => Promise<unknown>) {
+  let shown = false;
+  let wanted = false;
+  let lastAt = 0;
+  let timer: NodeJS.Timeout | null = null;
+  const flush = () => {
+    timer = null;
+    if (wanted === shown) return;
+    shown = wanted;
+    lastAt = Date.now();
+    void relay(shown);
+  };
+  return {
+    set(typing: boolean) {
+      wanted = typing;
+      if (timer || wanted === shown) return;
+      const wait = lastAt + TYPING_RELAY_MS - Date.now();
+      if (wait <= 0) flush();
+      else timer = setTimeout(flush, wait);
+    },
+    end() {
+      if (timer) clearTimeout(timer);
+      timer = null;
+      if (shown) void relay(false);
+      shown = wanted = false;
+    },
+  };
+}
+
 function handleSocket(ctx: IngressContext, socket: Socket, session: WidgetTokenPayload, secrets: WidgetSecrets): void {
   const { visitorId } = session;
   const log = ctx.logger.child({ channel: 'webchat', visitorId });
-  let lastTyping = false;
+  const typing = typingRelay((state) => ctx.visitorTyping(visitorId, state).catch((err: unknown) => log.warn({ err }, 'typing relay failed')));
 
   socket.on(WidgetEvents.send, async (...args: unknown[]) => {
     // The ack is the client's only proof of delivery (it resends until acked), so a send without one is ignored.
@@ -229,11 +266,9 @@ function handleSocket(ctx: IngressContext, socket: Socket, session: WidgetTokenP
     }
   });
 
-  socket.on(WidgetEvents.typing, async (...args: unknown[]) => {
+  socket.on(WidgetEvents.typing, (...args: unknown[]) => {
     const parsed = typingSchema.safeParse(args[0]);
-    if (!parsed.success || parsed.data.typing === lastTyping) return; // forward changes only
-    lastTyping = parsed.data.typing;
-    await ctx.visitorTyping(visitorId, lastTyping).catch((err: unknown) => log.warn({ err }, 'typing relay failed'));
+    if (parsed.success) typing.set(parsed.data.typing);
   });
 
   socket.on(WidgetEvents.history, async (...args: unknown[]) => {
@@ -291,6 +326,6 @@ function handleSocket(ctx: IngressContext, socket: Socket, session: WidgetTokenP
 
   socket.on('disconnect', () => {
     // A closed tab should not leave "typing…" on the agent's screen.
-    if (lastTyping) void ctx.visitorTyping(visitorId, false).catch(() => {});
+    typing.end();
   });
 }

@@ -2,7 +2,7 @@ import { Types } from 'mongoose';
 import { io as connect, type Socket } from 'socket.io-client';
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
-import { FLOODER_CLOSE_GRACE_MS, MAX_REFUSALS, PAUSE_AFTER_REFUSALS, PAUSE_MS } from '../../channels/webchat/ingress';
+import { FLOODER_CLOSE_GRACE_MS, MAX_REFUSALS, PAUSE_AFTER_REFUSALS, PAUSE_MS, TYPING_RELAY_MS } from '../../channels/webchat/ingress';
 import { SESSION_COOKIE } from '../../src/http/session';
 import { HOLD_MAX_MS, HOLD_PER_ADDRESS } from '../../src/services/rate-limit/refusal-hold';
 import { REFUSALS_BEFORE_EARLY } from '../../src/realtime/handshake-guard';
@@ -181,6 +181,24 @@ test('a typing flood reaches the agent only within its budget; another visitor\'
   await otherTyping;
   expect(relayed.length).toBeGreaterThan(0);
   expect(relayed.length).toBeLessThanOrEqual(6);
+});
+
+test('typing reaches the agent at most once a second, the last state winning: toggles in between are one relay', async () => {
+  const typist = await visitor('10.0.4.3');
+  const conversationId = String((await ingest(hub.deps.models, null, inbound(typist.visitorId, 'merhaba'))).conversationId);
+  const watcher = connect(`${hub.url}/agents`, { auth: { token: agent.token }, transports: ['websocket'], reconnection: false, forceNew: true });
+  sockets.push(watcher);
+  await connected(watcher);
+  expect(await ack(watcher, 'conversation:join', { conversationId })).toEqual({ ok: true });
+  const relayed: Array<{ typing: boolean; at: number }> = [];
+  watcher.on(AgentEvents.typing, (p: { conversationId: string; typing: boolean }) => { if (p.conversationId === conversationId) relayed.push({ typing: p.typing, at: Date.now() }); });
+  // Five toggles at once (within the budget of 6), ending with "stopped".
+  const stopped = nextEvent<{ typing: boolean }>(watcher, AgentEvents.typing, (p) => p.typing === false);
+  for (const t of [true, false, true, false, true, false]) typist.socket.emit('typing', { typing: t });
+  await stopped;
+  // The first at once, then only the last state, a second later.
+  expect(relayed.map((r) => r.typing)).toEqual([true, false]);
+  expect(relayed[1]!.at - relayed[0]!.at).toBeGreaterThanOrEqual(TYPING_RELAY_MS - 50);
 });
 
 test('a socket that keeps flooding after being refused is told why, then closed; the visitor may connect again', async () => {
