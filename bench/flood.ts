@@ -99,10 +99,12 @@ function sumBy(records: Record<string, number>[]): Record<string, number> {
   return Object.fromEntries(Object.entries(out).sort((a, b) => b[1] - a[1]));
 }
 
+/** The files bench/loop-delay.mjs wrote under `prefix` (one per child process). */
+const loopDelayFiles = (prefix: string) =>
+  readdirSync(path.dirname(prefix)).filter((f) => f.startsWith(`${path.basename(prefix)}.`)).map((f) => path.join(path.dirname(prefix), f));
+
 function readLoopDelay(prefix: string): LoopSample[] {
-  const dir = path.dirname(prefix);
-  return readdirSync(dir).filter((f) => f.startsWith(`${path.basename(prefix)}.`)).flatMap((f) =>
-    readFileSync(path.join(dir, f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as LoopSample));
+  return loopDelayFiles(prefix).flatMap((f) => readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as LoopSample));
 }
 
 const stats = (values: number[], timeouts: number): Stats => {
@@ -412,7 +414,8 @@ async function oneHub(opts: FloodOpts, label: 'limited' | 'unlimited') {
       normals.push(n);
       floods.push(fl);
       roundRatios.push(Object.fromEntries(FIGURES.map((k) => [k, ratio(p99Of(fl[k].values), p99Of(n[k].values))])));
-      const hubLoop = (w: Sample) => loopDelayOf(readLoopDelay(loopDelayPrefix), [w.span]).hub;
+      const samples = readLoopDelay(loopDelayPrefix);
+      const hubLoop = (w: Sample) => loopDelayOf(samples, [w.span]).hub;
       log(`flood (${label}) round ${r + 1}/${ROUNDS}: p99 ratios ${JSON.stringify(roundRatios[r])}; waiting for a CPU ${n.runQueueMs} -> ${fl.runQueueMs} ms, bench ${JSON.stringify(n.bench)} -> ${JSON.stringify(fl.bench)}, machine busy ${n.machineBusyMs} -> ${fl.machineBusyMs} ms; hub loop delay normal ${JSON.stringify(hubLoop(n))}, flooded ${JSON.stringify(hubLoop(fl))}`);
     }
     const loop = readLoopDelay(loopDelayPrefix);
@@ -445,7 +448,7 @@ async function oneHub(opts: FloodOpts, label: 'limited' | 'unlimited') {
     await hub?.stop();
     await db.dropDatabase().catch(() => {});
     await db.close();
-    for (const f of readdirSync(path.dirname(loopDelayPrefix)).filter((n) => n.startsWith(`${path.basename(loopDelayPrefix)}.`))) rmSync(path.join(path.dirname(loopDelayPrefix), f), { force: true });
+    for (const f of loopDelayFiles(loopDelayPrefix)) rmSync(f, { force: true });
     const keys = await deleteKeys(redis, `${prefix}*`).catch(() => 0);
     log(`flood (${label}): dropped kb_${runId}_flood, deleted ${keys} Redis keys (${prefix}*)`);
     await redis.quit();
